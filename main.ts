@@ -1,0 +1,21 @@
+/**
+ * The cdktf app: one EnvironmentStack per file in config/environments (or $BASTIONLESS_CONFIG_DIR), plus the
+ * state-backend bootstrap stack. Everything else lives in config/, stacks/ and modules/.
+ */
+import * as path from "path";
+import { loadEnvironments } from "./config/load";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { EnvironmentStack } from "./stacks/environment-stack";
+import { runSynth } from "./stacks/synth";
+
+const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "config", "environments");
+
+runSynth(
+  () => loadEnvironments(configDir),
+  (app, environments) => {
+    for (const { config } of environments) {
+      new EnvironmentStack(app, config.name, { config });
+    }
+    new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) });
+  },
+);

@@ -1,0 +1,97 @@
+import {
+  DynamodbTable,
+  S3Bucket,
+  S3BucketLifecycleConfiguration,
+  S3BucketOwnershipControls,
+  S3BucketPolicy,
+  S3BucketPublicAccessBlock,
+  S3BucketServerSideEncryptionConfigurationA,
+  S3BucketVersioningA,
+} from "../core/aws";
+import { Construct, type TerraformProvider } from "../core/cdktf";
+import { renderPolicy } from "../core/iam";
+
+export interface StateBucketProps {
+  readonly bucketName: string;
+  /** Days before noncurrent state versions are deleted. @default 90 */
+  readonly noncurrentVersionDays?: number;
+  /** Also create a DynamoDB lock table with this name. @default - S3-native locking only */
+  readonly lockTableName?: string;
+  /** Provider (account/region) to create the bucket with. @default - the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A Terraform state bucket: versioned, encrypted, private, owner-enforced, TLS-only, old versions expired,
+ * and protected from `terraform destroy` (`prevent_destroy`).
+ */
+export class StateBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly lockTable?: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
+    super(scope, id);
+    const provider = props.provider;
+    this.bucket = new S3Bucket(this, "Resource", {
+      provider,
+      bucket: props.bucketName,
+      lifecycle: { preventDestroy: true },
+    });
+    const bucket = this.bucket.id;
+    new S3BucketVersioningA(this, "Versioning", { provider, bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      provider,
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      provider,
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "Ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPolicy(this, "Policy", {
+      provider,
+      bucket,
+      policy: renderPolicy([
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: { AWS: ["*"] },
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          conditions: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      provider,
+      bucket,
+      rule: [
+        {
+          id: "expire-noncurrent-state",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    if (props.lockTableName) {
+      this.lockTable = new DynamodbTable(this, "LockTable", {
+        provider,
+        name: props.lockTableName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "LockID",
+        attribute: [{ name: "LockID", type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        deletionProtectionEnabled: true,
+        lifecycle: { preventDestroy: true },
+      });
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Synthesizes an app all-or-nothing: stacks are written to a temporary sibling of the output directory, checked,
+ * and only then swapped in, so a failed synth (bad config, guardrail error, exception) leaves the previous
+ * `cdktf.out/` exactly as it was.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, type LoadedEnvironment } from "../config/load";
+import { App, type Construct } from "../modules/core/cdktf";
+
+/** A stack that contributes to the one-line synth summary. */
+export interface ISummarized {
+  summary(): string[];
+}
+
+function isSummarized(x: unknown): x is ISummarized {
+  return typeof (x as ISummarized).summary === "function";
+}
+
+interface ManifestAnnotation {
+  readonly constructPath: string;
+  readonly level: string;
+  readonly message: string;
+}
+
+export class SynthError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`synth failed (${problems.length} error${problems.length === 1 ? "" : "s"}); nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "SynthError";
+  }
+}
+
+export interface SynthOutcome {
+  readonly outdir: string;
+  readonly lines: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * Builds the app with `build`, synthesizes it into `outdir` atomically and returns one summary line per stack.
+ * Throws `SynthError` (error annotations, e.g. guardrail findings) or whatever `build` throws; in both cases
+ * `outdir` is untouched.
+ */
+export function synthesizeAtomically(outdir: string, build: (app: Construct) => void): SynthOutcome {
+  const target = path.resolve(outdir);
+  const staging = `${target}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging, skipValidation: false });
+    build(app);
+    app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(staging, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;
+    };
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    for (const [name, stack] of Object.entries(manifest.stacks)) {
+      for (const a of stack.annotations) {
+        const text = `${name}: [${a.constructPath}] ${a.message}`;
+        if (a.level === "@cdktf/error") errors.push(text);
+        else if (a.level === "@cdktf/warn") warnings.push(text);
+      }
+      const tf = JSON.parse(fs.readFileSync(path.join(staging, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, object> };
+      const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const construct = app.node.tryFindChild(name);
+      const extra = isSummarized(construct) ? construct.summary() : [];
+      const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
+      lines.push(`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`);
+    }
+    if (errors.length > 0) throw new SynthError(errors);
+    const old = `${target}.old-${process.pid}`;
+    if (fs.existsSync(target)) fs.renameSync(target, old);
+    fs.renameSync(staging, target);
+    fs.rmSync(old, { recursive: true, force: true });
+    return { outdir: target, lines, warnings };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Entry point used by `main.ts`: prints the summary, or the errors, and sets the exit code. */
+export function runSynth(load: () => LoadedEnvironment[], build: (app: Construct, environments: LoadedEnvironment[]) => void): void {
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  try {
+    const environments = load();
+    const outcome = synthesizeAtomically(outdir, (app) => build(app, environments));
+    for (const w of outcome.warnings) console.warn(`warning: ${w}`);
+    for (const line of outcome.lines) console.log(line);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SynthError) {
+      console.error(e.message);
+    } else {
+      console.error(`synth failed; nothing was written: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+    process.exitCode = 1;
+  }
+}

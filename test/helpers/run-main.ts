@@ -1,0 +1,30 @@
+/** Runs the real app (`main.ts`) in a child process, as `npm run synth` and `cdktf synth` do. */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+export function runMain(env: Record<string, string>): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file below `dir` with the SHA-256 of its content, to prove a directory was (not) changed. */
+export function treeDigest(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = crypto.createHash("sha256").update(fs.readFileSync(p)).digest("hex");
+    }
+  };
+  walk(dir);
+  return out;
+}
