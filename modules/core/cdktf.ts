@@ -12,6 +12,7 @@ export {
   Lazy,
   S3Backend,
   TerraformElement,
+  TerraformIterator,
   TerraformOutput,
   TerraformResource,
   TerraformStack,

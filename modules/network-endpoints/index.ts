@@ -1,0 +1,3 @@
+export * from "./service";
+export * from "./cost";
+export * from "./session-endpoints";

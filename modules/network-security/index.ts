@@ -1,0 +1,4 @@
+export * from "./connections";
+export * from "./security-group";
+export * from "./network-acl";
+export * from "./vpc";

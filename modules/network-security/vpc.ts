@@ -1,0 +1,101 @@
+import type { VpcConfig } from "../../config/schema";
+import { CloudwatchLogGroup, DefaultSecurityGroup, FlowLog, IamRole, IamRolePolicy, RouteTable, RouteTableAssociation, Subnet, Vpc } from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { renderPolicy } from "../core/iam";
+
+/** What the endpoint, NACL and instance modules need to know about a VPC, created or adopted. */
+export interface IPrivateNetwork {
+  readonly vpcId: string;
+  readonly cidr: string;
+  /** Private subnets, in config order. */
+  readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
+  readonly routeTableIds: readonly string[];
+}
+
+/** An existing VPC adopted by ids from config; nothing is created. */
+export function adoptedNetwork(config: Extract<VpcConfig, { mode: "adopt" }>): IPrivateNetwork {
+  return {
+    vpcId: config.vpcId,
+    cidr: config.cidr,
+    subnets: config.privateSubnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })),
+    routeTableIds: [...config.routeTableIds],
+  };
+}
+
+export interface PrivateVpcProps {
+  readonly name: string;
+  readonly cidr: string;
+  readonly subnets: readonly { readonly cidr: string; readonly availabilityZone: string }[];
+  /** KMS key ARN for the flow-log group. */
+  readonly flowLogKmsKeyArn: string;
+  readonly flowLogRetentionDays: number;
+  readonly flowLogGroupName: string;
+}
+
+/**
+ * A private-only VPC: DNS support and hostnames on (needed by endpoint private DNS), private subnets across the
+ * configured AZs with one route table each, no internet gateway, no NAT, the default security group stripped of
+ * all rules, and VPC flow logs to a KMS-encrypted log group.
+ */
+export class PrivateVpc extends Construct implements IPrivateNetwork {
+  public readonly vpc: Vpc;
+  public readonly vpcId: string;
+  public readonly cidr: string;
+  public readonly subnets: { id: string; availabilityZone: string }[] = [];
+  public readonly routeTableIds: string[] = [];
+
+  constructor(scope: Construct, id: string, props: PrivateVpcProps) {
+    super(scope, id);
+    this.cidr = props.cidr;
+    this.vpc = new Vpc(this, "Resource", {
+      cidrBlock: props.cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: props.name },
+    });
+    this.vpcId = this.vpc.id;
+    // No ingress or egress blocks: Terraform removes every rule of the default security group.
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: this.vpcId, tags: { Name: `${props.name}-default-unused` } });
+
+    const subnets = new Construct(this, "PrivateSubnets");
+    props.subnets.forEach((s, i) => {
+      const subnetName = `${props.name}-private-${s.availabilityZone}-${i}`;
+      const subnet = new Subnet(subnets, `Subnet${i}`, {
+        vpcId: this.vpcId,
+        cidrBlock: s.cidr,
+        availabilityZone: s.availabilityZone,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: subnetName, Tier: "private" },
+      });
+      const table = new RouteTable(subnets, `RouteTable${i}`, { vpcId: this.vpcId, tags: { Name: subnetName } });
+      new RouteTableAssociation(subnets, `RouteTableAssociation${i}`, { subnetId: subnet.id, routeTableId: table.id });
+      this.subnets.push({ id: subnet.id, availabilityZone: s.availabilityZone });
+      this.routeTableIds.push(table.id);
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
+      name: props.flowLogGroupName,
+      retentionInDays: props.flowLogRetentionDays,
+      kmsKeyId: props.flowLogKmsKeyArn,
+      skipDestroy: true,
+    });
+    const role = new IamRole(this, "FlowLogRole", {
+      namePrefix: "flow-logs-",
+      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: ["vpc-flow-logs.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
+    });
+    new IamRolePolicy(this, "FlowLogPolicy", {
+      role: role.id,
+      policy: renderPolicy([
+        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${logGroup.arn}:*`] },
+      ]),
+    });
+    new FlowLog(this, "FlowLog", {
+      vpcId: this.vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+    });
+  }
+}
