@@ -21,6 +21,7 @@ export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 export { Instance } from "@cdktf/provider-aws/lib/instance";
 export { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 export { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+export { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 export { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 export { NetworkAcl } from "@cdktf/provider-aws/lib/network-acl";
 export { NetworkAclAssociation } from "@cdktf/provider-aws/lib/network-acl-association";

@@ -84,7 +84,7 @@ export function renderPolicy(statements: readonly Statement[]): string {
 
 /** Escapes `${` → `$${` except in unresolved cdktf tokens (`${TfToken[…]}`), which become Terraform references. */
 export function escapePolicyVariables(json: string): string {
-  return json.replace(/(?<!\$)\$\{(?!TfToken\[)/g, "$${");
+  return json.replace(/(?<!\$)\$\{(?!TfToken\[)/g, () => "$${");
 }
 
 /** Something that can receive permissions: an IAM role, group, or permission set. */
@@ -129,4 +129,11 @@ export function arn(scope: AccountScope, service: string, resource: string, opts
   const region = opts.region ?? scope.region;
   const account = opts.account ?? scope.account;
   return `arn:${scope.partition ?? "aws"}:${service}:${region}:${account}:${resource}`;
+}
+
+/** Adds one Allow statement to a principal: the single primitive behind every intent-named grant method. */
+export function grant(grantee: IGrantable, sid: string, actions: readonly string[], resources: readonly string[], conditions?: Conditions): Statement {
+  const statement: Statement = { sid, effect: "Allow", actions, resources, conditions };
+  grantee.addToPrincipalPolicy(statement);
+  return statement;
 }

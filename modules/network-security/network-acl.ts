@@ -1,5 +1,5 @@
 import { NetworkAcl as NetworkAclResource, NetworkAclRule } from "../core/aws";
-import { Construct, TerraformIterator, Token } from "../core/cdktf";
+import { Construct, Token } from "../core/cdktf";
 
 export interface NetworkAclProps {
   readonly vpcId: string;
@@ -52,22 +52,21 @@ export class NetworkAcl extends Construct {
     rule("EgressEphemeralToVpc", true, 110, props.vpcCidr, EPHEMERAL.from, EPHEMERAL.to);
 
     if (props.s3Cidrs) {
-      // One rule per S3 CIDR; keyed by CIDR (known at plan time from the data source), numbered by sorted position.
+      // One rule per S3 CIDR (known at plan time from the data source), keyed by CIDR and numbered by sorted position.
       const sorted = `sort(${props.s3Cidrs})`;
-      const each = TerraformIterator.fromList(`\${${sorted}}` as unknown as string[]);
-      const number = Token.asNumber(`\${200 + index(${sorted}, each.value)}`);
-      const s3Rule = (ruleId: string, egress: boolean, from: number, to: number) =>
-        new NetworkAclRule(this, ruleId, {
-          forEach: each,
+      const s3Rule = (ruleId: string, egress: boolean, from: number, to: number) => {
+        const r = new NetworkAclRule(this, ruleId, {
           networkAclId: this.resource.id,
           egress,
-          ruleNumber: number,
+          ruleNumber: Token.asNumber(`\${200 + index(${sorted}, each.value)}`),
           ruleAction: "allow",
           protocol: "tcp",
-          cidrBlock: Token.asString(each.value),
+          cidrBlock: "${each.value}",
           fromPort: from,
           toPort: to,
         });
+        r.addOverride("for_each", `\${toset(${sorted})}`);
+      };
       s3Rule("EgressHttpsToS3", true, 443, 443);
       s3Rule("IngressEphemeralFromS3", false, EPHEMERAL.from, EPHEMERAL.to);
     }

@@ -1,7 +1,7 @@
 import type { VpcConfig } from "../../config/schema";
 import { CloudwatchLogGroup, DefaultSecurityGroup, FlowLog, IamRole, IamRolePolicy, RouteTable, RouteTableAssociation, Subnet, Vpc } from "../core/aws";
-import { Construct } from "../core/cdktf";
-import { renderPolicy } from "../core/iam";
+import { Construct, type ITerraformDependable } from "../core/cdktf";
+import { arn, renderPolicy, type AccountScope } from "../core/iam";
 
 /** What the endpoint, NACL and instance modules need to know about a VPC, created or adopted. */
 export interface IPrivateNetwork {
@@ -22,7 +22,7 @@ export function adoptedNetwork(config: Extract<VpcConfig, { mode: "adopt" }>): I
   };
 }
 
-export interface PrivateVpcProps {
+export interface PrivateVpcProps extends AccountScope {
   readonly name: string;
   readonly cidr: string;
   readonly subnets: readonly { readonly cidr: string; readonly availabilityZone: string }[];
@@ -30,6 +30,8 @@ export interface PrivateVpcProps {
   readonly flowLogKmsKeyArn: string;
   readonly flowLogRetentionDays: number;
   readonly flowLogGroupName: string;
+  /** The key policy that admits CloudWatch Logs (the log group is created only after it). */
+  readonly flowLogDependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -78,10 +80,16 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
       retentionInDays: props.flowLogRetentionDays,
       kmsKeyId: props.flowLogKmsKeyArn,
       skipDestroy: true,
+      dependsOn: props.flowLogDependsOn,
     });
     const role = new IamRole(this, "FlowLogRole", {
       namePrefix: "flow-logs-",
-      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: ["vpc-flow-logs.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
+      assumeRolePolicy: renderPolicy([{
+        effect: "Allow",
+        principals: { Service: ["vpc-flow-logs.amazonaws.com"] },
+        actions: ["sts:AssumeRole"],
+        conditions: { StringEquals: { "aws:SourceAccount": props.account }, ArnLike: { "aws:SourceArn": arn(props, "ec2", "vpc-flow-log/*") } },
+      }]),
     });
     new IamRolePolicy(this, "FlowLogPolicy", {
       role: role.id,

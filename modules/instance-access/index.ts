@@ -1,0 +1,3 @@
+export * from "./instance-role";
+export * from "./default-host-management";
+export * from "./hardened-launch-template";

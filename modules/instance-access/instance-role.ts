@@ -1,0 +1,83 @@
+import { IamInstanceProfile, IamRole, IamRolePolicy, IamRolePolicyAttachment } from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { renderPolicy, StatementCollector, type IGrantable, type Statement } from "../core/iam";
+
+/** What the agent needs to register and open session channels. `*`: these actions have no resource scoping. */
+export const AGENT_CORE_STATEMENT: Statement = {
+  sid: "SessionManagerAgent",
+  effect: "Allow",
+  actions: [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+  ],
+  resources: ["*"],
+};
+
+/** The Message Delivery Service actions, for SSM Agent < 3.3.40.0 only. */
+export const LEGACY_AGENT_STATEMENT: Statement = {
+  sid: "LegacyAgentMessages",
+  effect: "Allow",
+  actions: [
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+  ],
+  resources: ["*"],
+};
+
+export const MANAGED_INSTANCE_CORE_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+export interface InstanceRoleProps {
+  readonly roleName: string;
+  /** Keep the ec2messages actions for agents older than 3.3.40.0. @default true */
+  readonly legacyAgentSupport?: boolean;
+  /**
+   * Also attach AmazonSSMManagedInstanceCore, for Run Command, Patch Manager and State Manager. It adds, among
+   * others, `ssm:GetParameter(s)` on `*` (every String parameter of the account). @default false
+   */
+  readonly managedInstanceCore?: boolean;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * The instance role and profile for Session Manager: trusted by `ec2.amazonaws.com` (with no SourceAccount or
+ * SourceArn condition: EC2 does not send them for instance profiles), and by default allowed only what the agent
+ * needs. Logging permissions arrive through grants (`logGroup.grantSessionWrite(role)` and so on).
+ */
+export class InstanceRole extends Construct implements IGrantable {
+  public readonly role: IamRole;
+  public readonly instanceProfile: IamInstanceProfile;
+  private readonly policy = new StatementCollector();
+
+  constructor(scope: Construct, id: string, props: InstanceRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "Resource", {
+      name: props.roleName,
+      description: "Session Manager instances: agent registration, session channels and session logging",
+      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: ["ec2.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
+      permissionsBoundary: props.permissionsBoundaryArn,
+    });
+    this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", { name: props.roleName, role: this.role.name });
+    this.policy.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
+    if (props.legacyAgentSupport ?? true) this.policy.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
+    new IamRolePolicy(this, "Policy", { name: "session-manager", role: this.role.id, policy: this.policy.lazyDocument() });
+    if (props.managedInstanceCore) {
+      new IamRolePolicyAttachment(this, "ManagedInstanceCore", { role: this.role.name, policyArn: MANAGED_INSTANCE_CORE_ARN });
+    }
+  }
+
+  public addToPrincipalPolicy(statement: Statement): void {
+    this.policy.addToPrincipalPolicy(statement);
+  }
+
+  public get statements(): readonly Statement[] {
+    return this.policy.statements;
+  }
+}

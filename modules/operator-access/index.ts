@@ -1,0 +1,2 @@
+export * from "./operator-policy";
+export * from "./operator-access";

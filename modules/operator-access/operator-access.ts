@@ -1,0 +1,113 @@
+import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument, SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { renderPolicy, type AccountScope, type Statement } from "../core/iam";
+import { operatorStatements } from "./operator-policy";
+
+export interface PortForwardTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface AccessGroupProps extends AccountScope {
+  /** Physical name of the group, e.g. `bastionless-dev-platform-shell`. */
+  readonly name: string;
+  readonly description: string;
+  readonly instanceTags: Record<string, readonly string[]>;
+  /** The logged shell through this preferences document. @default - no shell */
+  readonly shellDocumentName?: string;
+  /** Remote host:port pairs, each through its own Port document that accepts only that pair. @default - none */
+  readonly portForwarding?: readonly PortForwardTarget[];
+  /** @default false */
+  readonly ssh?: boolean;
+  /** Create an IAM group with the policy. @default false */
+  readonly iamGroup?: boolean;
+  /** Existing IAM roles that get the policy inline. @default - none */
+  readonly roleNames?: readonly string[];
+  /** An IAM Identity Center permission set with the policy inline. @default - none */
+  readonly identityCenter?: { readonly instanceArn: string; readonly permissionSetName: string; readonly sessionDuration?: string };
+  /** Deny sessions without MFA for IAM principals. Identity Center enforces MFA at sign-in. @default true when iamGroup */
+  readonly requireMfa?: boolean;
+  /** @default - no restriction */
+  readonly sourceCidrs?: readonly string[];
+  readonly sessionKeyArn?: string;
+  /** The environment's preferences document (no operator may change it). */
+  readonly preferencesDocumentName: string;
+}
+
+/** Content of a Port session document whose parameters accept exactly one remote host and port. */
+export function portForwardDocument(target: PortForwardTarget, description: string): object {
+  return {
+    schemaVersion: "1.0",
+    description,
+    sessionType: "Port",
+    parameters: {
+      host: { type: "String", description: "Remote host", allowedValues: [target.host] },
+      portNumber: { type: "String", description: "Remote port", allowedValues: [String(target.port)] },
+      localPortNumber: { type: "String", description: "Local port (0: any free port)", allowedPattern: "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$", default: "0" },
+    },
+    properties: { type: "LocalPortForwarding", host: "{{ host }}", portNumber: "{{ portNumber }}", localPortNumber: "{{ localPortNumber }}" },
+  };
+}
+
+/**
+ * One access group: who (IAM group, existing roles, an Identity Center permission set) may open which kind of
+ * session (shell, port forwarding to listed targets, SSH) on instances with which tags.
+ */
+export class AccessGroup extends Construct {
+  public readonly iamPolicyStatements: Statement[];
+  public readonly identityCenterStatements: Statement[];
+  public readonly documentNames: string[] = [];
+  public readonly iamGroup?: IamGroup;
+  public readonly permissionSet?: SsoadminPermissionSet;
+
+  constructor(scope: Construct, id: string, props: AccessGroupProps) {
+    super(scope, id);
+    const docs = new Construct(this, "PortForwarding");
+    (props.portForwarding ?? []).forEach((target, i) => {
+      const name = `${props.name}-port-${i}`;
+      new SsmDocument(docs, `Document${i}`, {
+        name,
+        documentType: "Session",
+        documentFormat: "JSON",
+        content: JSON.stringify(portForwardDocument(target, `Port forwarding to ${target.host}:${target.port} for ${props.name}`), null, 2),
+      });
+      this.documentNames.push(name);
+    });
+    const documents = [...(props.shellDocumentName ? [props.shellDocumentName] : []), ...this.documentNames];
+    if (documents.length === 0 && !props.ssh) throw new Error(`AccessGroup ${props.name}: grants no session type; give shellDocumentName, portForwarding or ssh`);
+    const base = {
+      account: props.account,
+      region: props.region,
+      partition: props.partition,
+      instanceTags: props.instanceTags,
+      documents,
+      ssh: props.ssh,
+      sourceCidrs: props.sourceCidrs,
+      sessionKeyArn: props.sessionKeyArn,
+      protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
+    };
+    this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? props.iamGroup ?? false });
+    this.identityCenterStatements = operatorStatements({ ...base, requireMfa: false });
+    const iamPolicy = renderPolicy(this.iamPolicyStatements);
+
+    if (props.iamGroup) {
+      this.iamGroup = new IamGroup(this, "Group", { name: props.name });
+      new IamGroupPolicy(this, "GroupPolicy", { name: "session-manager", group: this.iamGroup.name, policy: iamPolicy });
+    }
+    const roles = new Construct(this, "Roles");
+    (props.roleNames ?? []).forEach((role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }));
+    if (props.identityCenter) {
+      this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {
+        instanceArn: props.identityCenter.instanceArn,
+        name: props.identityCenter.permissionSetName,
+        description: props.description.slice(0, 700),
+        sessionDuration: props.identityCenter.sessionDuration ?? "PT1H",
+      });
+      new SsoadminPermissionSetInlinePolicy(this, "PermissionSetPolicy", {
+        instanceArn: props.identityCenter.instanceArn,
+        permissionSetArn: this.permissionSet.arn,
+        inlinePolicy: renderPolicy(this.identityCenterStatements),
+      });
+    }
+  }
+}

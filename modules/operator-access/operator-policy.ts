@@ -1,0 +1,117 @@
+import { type AccountScope, PolicyVariable, type Statement } from "../core/iam";
+
+/** Session documents whose sessions Session Manager cannot log (SSH and port forwarding are end-to-end tunnels). */
+export const UNLOGGED_DOCUMENTS = [
+  "AWS-StartSSHSession",
+  "AWS-StartPortForwardingSession",
+  "AWS-StartPortForwardingSessionToRemoteHost",
+  "AWS-StartInteractiveCommand",
+  "AWS-StartNonInteractiveCommand",
+] as const;
+
+export const SSH_DOCUMENT = "AWS-StartSSHSession";
+
+export interface OperatorPolicyProps extends AccountScope {
+  /** Instance tags the group may reach: every key must match one of its values (StringEquals, never IfExists). */
+  readonly instanceTags: Record<string, readonly string[]>;
+  /** Customer session documents the group may start, by name (the shell preferences document, port-forwarding documents). */
+  readonly documents: readonly string[];
+  /** Allow AWS-StartSSHSession (not logged). @default false */
+  readonly ssh?: boolean;
+  /** Deny StartSession/ResumeSession without MFA. @default false */
+  readonly requireMfa?: boolean;
+  /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
+  readonly sourceCidrs?: readonly string[];
+  /** The session-encryption key ARN (kms:GenerateDataKey). @default - no KMS statement */
+  readonly sessionKeyArn?: string;
+  /** Documents no operator may change (the preferences document and the group's own documents). */
+  readonly protectedDocuments: readonly string[];
+}
+
+const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
+
+/**
+ * The identity policy of an access group, as typed statements. The shape avoids the usual mistakes: the instance
+ * tag condition and the document ARNs are in separate statements (together they deny everything); every
+ * StartSession allow carries `BoolIfExists ssm:SessionDocumentAccessCheck`; tags use StringEquals (IfExists would
+ * also match untagged instances); Terminate/Resume are limited to the caller's own sessions through the
+ * `aws:ssmmessages:session-id` system tag, which works for IAM users, roles and Identity Center alike; MFA uses
+ * BoolIfExists so long-term access keys (no MFA key at all) are denied too.
+ */
+export function operatorStatements(p: OperatorPolicyProps): Statement[] {
+  const partition = p.partition ?? "aws";
+  const ssm = (resource: string) => `arn:${partition}:ssm:${p.region}:${p.account}:${resource}`;
+  const tagKeys = Object.keys(p.instanceTags);
+  if (tagKeys.length === 0) throw new Error("operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance");
+  const statements: Statement[] = [
+    {
+      sid: "StartSessionOnTaggedInstances",
+      effect: "Allow",
+      actions: ["ssm:StartSession"],
+      resources: [`arn:${partition}:ec2:${p.region}:${p.account}:instance/*`],
+      conditions: {
+        StringEquals: Object.fromEntries(tagKeys.map((k) => [`ssm:resourceTag/${k}`, [...p.instanceTags[k]]])),
+        ...DOCUMENT_CHECK,
+      },
+    },
+  ];
+  const documents = [
+    ...p.documents.map((d) => ssm(`document/${d}`)),
+    ...(p.ssh ? [`arn:${partition}:ssm:${p.region}::document/${SSH_DOCUMENT}`] : []),
+  ];
+  if (documents.length > 0) {
+    statements.push({ sid: "StartSessionWithAllowedDocuments", effect: "Allow", actions: ["ssm:StartSession"], resources: documents, conditions: DOCUMENT_CHECK });
+  }
+  const ownSession = { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": [PolicyVariable.USER_ID] } };
+  statements.push(
+    {
+      // The data channel is bound to the session token StartSession returns; scoped to this account and region.
+      sid: "OpenSessionDataChannel",
+      effect: "Allow",
+      actions: ["ssmmessages:OpenDataChannel"],
+      resources: [ssm("session/*")],
+    },
+    { sid: "TerminateResumeOwnSessions", effect: "Allow", actions: ["ssm:TerminateSession", "ssm:ResumeSession"], resources: [ssm("session/*")], conditions: ownSession },
+    {
+      sid: "ReadSessionState",
+      effect: "Allow",
+      actions: ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"],
+      resources: ["*"],
+    },
+  );
+  if (p.sessionKeyArn) {
+    statements.push({ sid: "SessionKeyDataKey", effect: "Allow", actions: ["kms:GenerateDataKey"], resources: [p.sessionKeyArn] });
+  }
+  const denied = UNLOGGED_DOCUMENTS.filter((d) => !(p.ssh && d === SSH_DOCUMENT));
+  statements.push({
+    sid: "DenyUnloggedSessionDocuments",
+    effect: "Deny",
+    actions: ["ssm:StartSession"],
+    resources: denied.map((d) => `arn:${partition}:ssm:*:*:document/${d}`),
+  });
+  if (p.requireMfa) {
+    statements.push({
+      sid: "DenySessionsWithoutMfa",
+      effect: "Deny",
+      actions: ["ssm:StartSession", "ssm:ResumeSession"],
+      resources: ["*"],
+      conditions: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+    });
+  }
+  if (p.sourceCidrs && p.sourceCidrs.length > 0) {
+    statements.push({
+      sid: "DenySessionsFromOtherAddresses",
+      effect: "Deny",
+      actions: ["ssm:StartSession", "ssm:ResumeSession"],
+      resources: ["*"],
+      conditions: { NotIpAddress: { "aws:SourceIp": [...p.sourceCidrs] } },
+    });
+  }
+  statements.push({
+    sid: "DenySessionDocumentChanges",
+    effect: "Deny",
+    actions: ["ssm:UpdateDocument", "ssm:DeleteDocument", "ssm:UpdateDocumentDefaultVersion", "ssm:UpdateDocumentMetadata"],
+    resources: p.protectedDocuments.map((d) => ssm(`document/${d}`)),
+  });
+  return statements;
+}

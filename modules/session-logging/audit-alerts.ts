@@ -1,0 +1,72 @@
+import { CloudwatchEventRule, CloudwatchEventTarget, SnsTopic, SnsTopicPolicy, SnsTopicSubscription } from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { renderPolicy } from "../core/iam";
+
+export interface AuditAlertsProps {
+  readonly topicName: string;
+  readonly ruleNamePrefix: string;
+  readonly kmsKeyArn: string;
+  /** The preferences document whose changes are alerted on. */
+  readonly preferencesDocumentName: string;
+  /** @default - none */
+  readonly emails?: readonly string[];
+}
+
+/** EventBridge pattern for session API calls (CloudTrail management events from ssm.amazonaws.com). */
+export const SESSION_EVENTS_PATTERN = {
+  source: ["aws.ssm"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["StartSession", "ResumeSession", "TerminateSession"] },
+};
+
+export function documentChangePattern(documentName: string) {
+  return {
+    source: ["aws.ssm"],
+    "detail-type": ["AWS API Call via CloudTrail"],
+    detail: {
+      eventSource: ["ssm.amazonaws.com"],
+      eventName: ["UpdateDocument", "DeleteDocument", "UpdateDocumentDefaultVersion", "CreateDocument"],
+      requestParameters: { name: [documentName] },
+    },
+  };
+}
+
+/**
+ * Audit alerts: EventBridge rules for StartSession / ResumeSession / TerminateSession and for changes to the
+ * preferences document, delivered to a KMS-encrypted SNS topic (EventBridge may publish only from these rules),
+ * with optional email subscriptions. Needs CloudTrail management events, which every account has by default.
+ */
+export class AuditAlerts extends Construct {
+  public readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: AuditAlertsProps) {
+    super(scope, id);
+    this.topic = new SnsTopic(this, "Topic", { name: props.topicName, kmsMasterKeyId: props.kmsKeyArn });
+    const rules = [
+      new CloudwatchEventRule(this, "SessionEvents", {
+        name: `${props.ruleNamePrefix}-session-events`,
+        description: "Session Manager sessions started, resumed or terminated",
+        eventPattern: JSON.stringify(SESSION_EVENTS_PATTERN),
+      }),
+      new CloudwatchEventRule(this, "PreferencesChanges", {
+        name: `${props.ruleNamePrefix}-preferences-changes`,
+        description: `Changes to the ${props.preferencesDocumentName} session preferences document`,
+        eventPattern: JSON.stringify(documentChangePattern(props.preferencesDocumentName)),
+      }),
+    ];
+    rules.forEach((rule, i) => new CloudwatchEventTarget(this, `Target${i}`, { rule: rule.name, arn: this.topic.arn }));
+    new SnsTopicPolicy(this, "TopicPolicy", {
+      arn: this.topic.arn,
+      policy: renderPolicy([{
+        sid: "EventBridgeRulesPublish",
+        effect: "Allow",
+        principals: { Service: ["events.amazonaws.com"] },
+        actions: ["sns:Publish"],
+        resources: [this.topic.arn],
+        conditions: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+      }]),
+    });
+    (props.emails ?? []).forEach((email, i) =>
+      new SnsTopicSubscription(this, `Email${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }));
+  }
+}

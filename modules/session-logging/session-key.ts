@@ -1,0 +1,95 @@
+import { KmsAlias, KmsKey, KmsKeyPolicy } from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
+
+export interface SessionKeyProps extends AccountScope {
+  /** `alias/...`, not `alias/aws/...`. */
+  readonly alias: string;
+  /** @default 30 */
+  readonly deletionWindowDays?: number;
+  /** Log-group name pattern CloudWatch Logs may use the key for, e.g. `/bastionless/dev/*`. */
+  readonly logGroupNamePattern: string;
+  /** Let EventBridge publish to topics encrypted with this key. @default false */
+  readonly allowEventBridge?: boolean;
+}
+
+/**
+ * The environment's customer-managed KMS key for session data, session logs (CloudWatch and S3) and the audit
+ * topic: rotation on, 30-day deletion window, an alias, `prevent_destroy`. The key policy has exactly:
+ * account administration (IAM policies decide who uses the key), CloudWatch Logs limited by
+ * `kms:EncryptionContext:aws:logs:arn` to this environment's log groups, and, when asked, EventBridge for the
+ * audit topic (limited to this account). The policy is a separate resource so log groups can depend on it.
+ */
+export class SessionKey extends Construct {
+  public readonly key: KmsKey;
+  public readonly keyPolicy: KmsKeyPolicy;
+  public readonly keyArn: string;
+  public readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: SessionKeyProps) {
+    super(scope, id);
+    const window = props.deletionWindowDays ?? 30;
+    if (window < 7 || window > 30) throw new Error(`SessionKey: deletionWindowDays ${window} is out of range; allowed: 7-30`);
+    if (!/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/.test(props.alias)) {
+      throw new Error(`SessionKey: alias ${JSON.stringify(props.alias)} must start with alias/ (not alias/aws/) and use letters, digits, /, _ and -`);
+    }
+    this.key = new KmsKey(this, "Resource", {
+      description: `Session Manager session data and logs (${props.alias})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: window,
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      keyUsage: "ENCRYPT_DECRYPT",
+      lifecycle: { preventDestroy: true },
+    });
+    this.keyArn = this.key.arn;
+    this.aliasName = props.alias;
+    new KmsAlias(this, "Alias", { name: props.alias, targetKeyId: this.key.keyId });
+    this.keyPolicy = new KmsKeyPolicy(this, "Policy", {
+      keyId: this.key.keyId,
+      policy: renderPolicy(SessionKey.policyStatements(props)),
+    });
+  }
+
+  /** The key policy statements (exposed for policy tests and guardrails). */
+  public static policyStatements(props: SessionKeyProps): Statement[] {
+    const partition = props.partition ?? "aws";
+    const statements: Statement[] = [
+      {
+        sid: "AccountAdministration",
+        effect: "Allow",
+        principals: { AWS: [`arn:${partition}:iam::${props.account}:root`] },
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+      {
+        sid: "CloudWatchLogsForThisEnvironment",
+        effect: "Allow",
+        principals: { Service: [`logs.${props.region}.amazonaws.com`] },
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn(props, "logs", `log-group:${props.logGroupNamePattern}`) } },
+      },
+    ];
+    if (props.allowEventBridge) {
+      statements.push({
+        sid: "EventBridgeToAuditTopic",
+        effect: "Allow",
+        principals: { Service: ["events.amazonaws.com"] },
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": props.account } },
+      });
+    }
+    return statements;
+  }
+
+  /** Instances: decrypt session data and write encrypted logs (kms:Decrypt, kms:GenerateDataKey on this key). */
+  public grantEncryptDecrypt(grantee: IGrantable): Statement {
+    return grant(grantee, "SessionKeyEncryptDecrypt", ["kms:Decrypt", "kms:GenerateDataKey"], [this.keyArn]);
+  }
+
+  /** Operators: create the data key that encrypts a session (kms:GenerateDataKey on this key only). */
+  public grantSessionStart(grantee: IGrantable): Statement {
+    return grant(grantee, "SessionKeyDataKey", ["kms:GenerateDataKey"], [this.keyArn]);
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  S3Bucket,
+  S3BucketLifecycleConfiguration,
+  S3BucketLoggingA,
+  S3BucketObjectLockConfigurationA,
+  S3BucketOwnershipControls,
+  S3BucketPolicy,
+  S3BucketPublicAccessBlock,
+  S3BucketServerSideEncryptionConfigurationA,
+  S3BucketVersioningA,
+} from "../core/aws";
+import { Construct } from "../core/cdktf";
+import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
+
+export interface SessionLogBucketProps {
+  readonly bucketName: string;
+  readonly kmsKeyArn: string;
+  /** Delete current objects after this many days. */
+  readonly expireDays: number;
+  readonly noncurrentExpireDays: number;
+  /** @default - no transition */
+  readonly transitionToInfrequentAccessDays?: number;
+  /** @default - no Object Lock */
+  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+  /** Existing bucket for S3 server access logs. @default - no access logging */
+  readonly accessLogBucket?: string;
+}
+
+/** The bucket policy: TLS only, and no upload that asks for another KMS key or for non-KMS encryption. */
+export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string): Statement[] {
+  const all = { AWS: ["*"] };
+  return [
+    {
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      principals: all,
+      actions: ["s3:*"],
+      resources: [bucketArn, `${bucketArn}/*`],
+      conditions: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      // Only when the header is sent (Null = false): the agent sends none and relies on the default encryption.
+      sid: "DenyOtherKmsKey",
+      effect: "Deny",
+      principals: all,
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      conditions: {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+      },
+    },
+    {
+      sid: "DenyNonKmsEncryption",
+      effect: "Deny",
+      principals: all,
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      conditions: {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      },
+    },
+  ];
+}
+
+/**
+ * The session-log bucket: owner-enforced (no ACLs), all public access blocked, SSE-KMS with the session key and a
+ * bucket key, versioned, TLS-only, lifecycle for current and noncurrent versions, optional Object Lock and access
+ * logging, never `force_destroy`, and `prevent_destroy`. Each environment writes under its own prefix.
+ */
+export class SessionLogBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly bucketArn: string;
+  public readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, props: SessionLogBucketProps) {
+    super(scope, id);
+    if (props.objectLock && props.objectLock.days <= 0) throw new Error(`SessionLogBucket: objectLock.days ${props.objectLock.days} must be > 0`);
+    this.bucket = new S3Bucket(this, "Resource", {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      objectLockEnabled: props.objectLock ? true : undefined,
+      lifecycle: { preventDestroy: true },
+    });
+    this.bucketArn = this.bucket.arn;
+    this.bucketName = props.bucketName;
+    const bucket = this.bucket.id;
+    new S3BucketOwnershipControls(this, "Ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketVersioningA(this, "Versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketPolicy(this, "Policy", { bucket, policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.kmsKeyArn)) });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket,
+      rule: [{
+        id: "session-logs",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        transition: props.transitionToInfrequentAccessDays ? [{ days: props.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" }] : undefined,
+        expiration: [{ days: props.expireDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentExpireDays }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      }],
+    });
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+      });
+    }
+    if (props.accessLogBucket) {
+      new S3BucketLoggingA(this, "AccessLogging", { bucket, targetBucket: props.accessLogBucket, targetPrefix: `${props.bucketName}/` });
+    }
+  }
+
+  /**
+   * What the SSM agent needs to upload a transcript: `s3:PutObject` under `prefix/` only, and
+   * `s3:GetEncryptionConfiguration` on the bucket (it checks encryption before uploading).
+   */
+  public grantSessionWrite(grantee: IGrantable, prefix: string): Statement[] {
+    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix)) throw new Error(`grantSessionWrite: prefix ${JSON.stringify(prefix)} must be a key prefix without leading or trailing /`);
+    return [
+      grant(grantee, "SessionLogObjects", ["s3:PutObject"], [`${this.bucketArn}/${prefix}/*`]),
+      grant(grantee, "SessionLogBucketEncryption", ["s3:GetEncryptionConfiguration"], [this.bucketArn]),
+    ];
+  }
+}

@@ -1,0 +1,48 @@
+import { CloudwatchLogGroup } from "../core/aws";
+import { Construct, type ITerraformDependable } from "../core/cdktf";
+import { grant, type IGrantable, type Statement } from "../core/iam";
+import { LOG_RETENTION_DAYS } from "../../config/schema";
+
+export interface SessionLogGroupProps {
+  readonly name: string;
+  /** One of the values CloudWatch Logs accepts. @default 365 */
+  readonly retentionDays?: number;
+  readonly kmsKeyArn: string;
+  /** The key policy: CreateLogGroup with a key fails unless the policy already admits CloudWatch Logs. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** The session log group: KMS-encrypted, with retention, kept on `terraform destroy` (`skip_destroy`). */
+export class SessionLogGroup extends Construct {
+  public readonly resource: CloudwatchLogGroup;
+  public readonly logGroupName: string;
+  public readonly logGroupArn: string;
+
+  constructor(scope: Construct, id: string, props: SessionLogGroupProps) {
+    super(scope, id);
+    const retention = props.retentionDays ?? 365;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new Error(`SessionLogGroup: retentionDays ${retention} is not accepted by CloudWatch Logs; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    this.resource = new CloudwatchLogGroup(this, "Resource", {
+      name: props.name,
+      retentionInDays: retention,
+      kmsKeyId: props.kmsKeyArn,
+      skipDestroy: true,
+      dependsOn: props.dependsOn,
+    });
+    this.logGroupName = props.name;
+    this.logGroupArn = this.resource.arn;
+  }
+
+  /**
+   * What the SSM agent needs to stream a session: log-stream writes on this group only, and
+   * `logs:DescribeLogGroups` on `*` (the agent checks the group exists; the action has no resource scoping).
+   */
+  public grantSessionWrite(grantee: IGrantable): Statement[] {
+    return [
+      grant(grantee, "SessionLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [`${this.logGroupArn}:*`]),
+      grant(grantee, "SessionLogGroupLookup", ["logs:DescribeLogGroups"], ["*"]),
+    ];
+  }
+}
