@@ -57,7 +57,8 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   ];
   const documents = [
     ...p.documents.map((d) => ssm(`document/${d}`)),
-    ...(p.ssh ? [`arn:${partition}:ssm:${p.region}::document/${SSH_DOCUMENT}`] : []),
+    // AWS-owned documents have no account in their ARN; `*` also matches the empty account field.
+    ...(p.ssh ? [`arn:${partition}:ssm:${p.region}:*:document/${SSH_DOCUMENT}`] : []),
   ];
   if (documents.length > 0) {
     statements.push({ sid: "StartSessionWithAllowedDocuments", effect: "Allow", actions: ["ssm:StartSession"], resources: documents, conditions: DOCUMENT_CHECK });

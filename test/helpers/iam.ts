@@ -1,0 +1,59 @@
+/**
+ * Evaluates synthesized policies with an independent IAM engine (@cloud-copilot/iam-simulate, a devDependency).
+ * Terraform references in the policy JSON are replaced by concrete example ARNs built from the synthesized
+ * resources, and Terraform's `$${` escape is turned back into the `${` IAM receives.
+ */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import type { Body, TfJson } from "./synth";
+
+export const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/** Concrete ARN for a `${type.name.attr}` reference, derived from the resource's synthesized body. */
+function concreteArn(tf: TfJson, account: string, region: string, type: string, name: string): string {
+  const body: Body = tf.resource?.[type]?.[name] ?? {};
+  switch (type) {
+    case "aws_kms_key": return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
+    case "aws_s3_bucket": return `arn:aws:s3:::${String(body.bucket)}`;
+    case "aws_cloudwatch_log_group": return `arn:aws:logs:${region}:${account}:log-group:${String(body.name)}`;
+    case "aws_sns_topic": return `arn:aws:sns:${region}:${account}:${String(body.name)}`;
+    case "aws_cloudwatch_event_rule": return `arn:aws:events:${region}:${account}:rule/${String(body.name)}`;
+    default: throw new Error(`no example ARN for ${type}.${name}`);
+  }
+}
+
+export function concretePolicy(tf: TfJson, policy: string, account: string, region: string): object {
+  const text = policy
+    .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) => concreteArn(tf, account, region, type, name))
+    .replace(/\$\$\{/g, () => "${");
+  if (/\$\{(?!aws:)/.test(text)) throw new Error(`unresolved Terraform reference left in policy: ${text}`);
+  return JSON.parse(text) as object;
+}
+
+export interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
+  /** Account that owns the resource. @default the principal's */
+  readonly resourceAccount?: string;
+}
+
+export type Outcome = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+export async function evaluate(req: Request, identityPolicies: object[], resourcePolicy?: object): Promise<Outcome> {
+  const account = req.resourceAccount ?? /::(\d{12}):/.exec(req.principal)?.[1] ?? "";
+  const response = await runSimulation({
+    identityPolicies: identityPolicies.map((policy, i) => ({ name: `policy${i}`, policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy,
+    request: {
+      principal: req.principal,
+      action: req.action,
+      resource: { accountId: account, resource: req.resource },
+      contextVariables: { "aws:SecureTransport": "true", ...req.context },
+    },
+  } as Parameters<typeof runSimulation>[0], {});
+  if (response.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(response.errors)}`);
+  return response.overallResult as Outcome;
+}
