@@ -32,12 +32,12 @@ function measure(args: string[], env: Record<string, string>): { seconds: number
 
 function generatedEnvironments(n: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bench-env-"));
-  const base = exampleInput("staging") as Record<string, any>;
+  const base = exampleInput("staging");
   for (let i = 0; i < n; i++) {
     const env = structuredClone(base);
     env.name = `env${String(i).padStart(3, "0")}`;
     env.account = String(100000000000 + i);
-    env.state.bucket = `bench-tfstate-${env.account}`;
+    env.state = { ...env.state, bucket: `bench-tfstate-${env.account}` };
     fs.writeFileSync(path.join(dir, `${env.name}.yaml`), stringify(env));
   }
   return dir;
