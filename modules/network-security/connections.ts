@@ -97,24 +97,24 @@ export class Connections implements IConnectable {
   }
 
   private addIngress(peer: Connections, port: Port, description: string): void {
-    if (!this.manageRules) return;
-    const id = this.ruleId("Ingress", peer, port);
-    if (!id) return;
-    new VpcSecurityGroupIngressRule(this.scope, id, {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: peer.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: port.from,
-      toPort: port.to,
-      description,
-    });
+    this.addRule("Ingress", VpcSecurityGroupIngressRule, peer, port, description);
   }
 
   private addEgress(peer: Connections, port: Port, description: string): void {
+    this.addRule("Egress", VpcSecurityGroupEgressRule, peer, port, description);
+  }
+
+  private addRule(
+    direction: "Ingress" | "Egress",
+    Rule: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
+    peer: Connections,
+    port: Port,
+    description: string,
+  ): void {
     if (!this.manageRules) return;
-    const id = this.ruleId("Egress", peer, port);
+    const id = this.ruleId(direction, peer, port);
     if (!id) return;
-    new VpcSecurityGroupEgressRule(this.scope, id, {
+    new Rule(this.scope, id, {
       securityGroupId: this.securityGroupId,
       referencedSecurityGroupId: peer.securityGroupId,
       ipProtocol: "tcp",
