@@ -12,7 +12,6 @@ export {
   Lazy,
   S3Backend,
   TerraformElement,
-  TerraformIterator,
   TerraformOutput,
   TerraformResource,
   TerraformStack,
