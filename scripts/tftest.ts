@@ -73,28 +73,36 @@ export function stackAssertions(stack: StackJson): string[] {
   return out;
 }
 
-/** Mocked values for data sources whose results feed other resources (kept realistic so plans stay meaningful). */
-const MOCK_DATA = `mock_provider "aws" {
-  mock_data "aws_ec2_managed_prefix_list" {
-    defaults = { id = "pl-6da54004", name = "com.amazonaws.eu-west-1.s3" }
-  }
-  mock_data "aws_ssm_parameter" {
-    defaults = { value = "ami-0123456789abcdef0", insecure_value = "ami-0123456789abcdef0" }
-  }
-}
-`;
-
 /** Resource types whose `arn` other resources consume; the provider validates ARNs even with mocked values. */
 const ARN_TYPES = [
   "aws_cloudwatch_event_rule", "aws_cloudwatch_log_group", "aws_dynamodb_table", "aws_iam_group", "aws_iam_instance_profile",
   "aws_iam_role", "aws_kms_key", "aws_s3_bucket", "aws_sns_topic", "aws_ssoadmin_permission_set", "aws_ssm_document",
 ];
 
+type Defaults = Record<string, string>;
+
+/** Mocked attributes of resources, where the provider validates the format (ids, ARNs) of what others consume. */
+const MOCK_RESOURCES: Record<string, Defaults> = {
+  aws_launch_template: { id: "lt-0123456789abcdef0" },
+  ...Object.fromEntries(ARN_TYPES.map((t) => [t, { arn: `arn:aws:mock:eu-west-1:123456789012:${t.replace(/_/g, "-")}/mock` }])),
+};
+
+/** Mocked results of data sources that feed other resources (kept realistic so plans stay meaningful). */
+const MOCK_DATA: Record<string, Defaults> = {
+  aws_ec2_managed_prefix_list: { id: "pl-6da54004", name: "com.amazonaws.eu-west-1.s3" },
+  aws_ssm_parameter: { value: "ami-0123456789abcdef0", insecure_value: "ami-0123456789abcdef0" },
+};
+
+function mockBlock(kind: "mock_resource" | "mock_data", type: string, defaults: Defaults): string {
+  const values = Object.entries(defaults).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ");
+  return `  ${kind} "${type}" {\n    defaults = { ${values} }\n  }\n`;
+}
+
+/** One `mock_provider "aws"` block (optionally for an aliased provider) with the mocks this stack needs. */
 function mockProvider(stack: StackJson, alias?: string): string {
-  const present = ARN_TYPES.filter((t) => stack.resource?.[t]);
-  const ids = stack.resource?.aws_launch_template ? '  mock_resource "aws_launch_template" {\n    defaults = { id = "lt-0123456789abcdef0" }\n  }\n' : "";
-  const resources = ids + present.map((t) => `  mock_resource "${t}" {\n    defaults = { arn = "arn:aws:mock:eu-west-1:123456789012:${t.replace(/_/g, "-")}/mock" }\n  }\n`).join("");
-  return MOCK_DATA.replace('mock_provider "aws" {\n', `mock_provider "aws" {\n${alias ? `  alias = "${alias}"\n` : ""}${resources}`);
+  const resources = Object.entries(MOCK_RESOURCES).filter(([type]) => stack.resource?.[type]).map(([type, d]) => mockBlock("mock_resource", type, d));
+  const data = Object.entries(MOCK_DATA).map(([type, d]) => mockBlock("mock_data", type, d));
+  return `mock_provider "aws" {\n${alias ? `  alias = "${alias}"\n` : ""}${[...resources, ...data].join("")}}\n`;
 }
 
 /** The whole `.tftest.hcl` file for a stack: a plan, then an apply whose values are known, checked by the assertions. */
