@@ -3,14 +3,11 @@ import {
   S3BucketLifecycleConfiguration,
   S3BucketLoggingA,
   S3BucketObjectLockConfigurationA,
-  S3BucketOwnershipControls,
   S3BucketPolicy,
-  S3BucketPublicAccessBlock,
-  S3BucketServerSideEncryptionConfigurationA,
-  S3BucketVersioningA,
 } from "../core/aws";
 import { Construct } from "../core/cdktf";
 import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
+import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
 
 export interface SessionLogBucketProps {
   readonly bucketName: string;
@@ -30,14 +27,7 @@ export interface SessionLogBucketProps {
 export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string): Statement[] {
   const all = { AWS: ["*"] };
   return [
-    {
-      sid: "DenyInsecureTransport",
-      effect: "Deny",
-      principals: all,
-      actions: ["s3:*"],
-      resources: [bucketArn, `${bucketArn}/*`],
-      conditions: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport(bucketArn),
     {
       // Only when the header is sent (Null = false): the agent sends none and relies on the default encryption.
       sid: "DenyOtherKmsKey",
@@ -86,19 +76,7 @@ export class SessionLogBucket extends Construct {
     this.bucketArn = this.bucket.arn;
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
-    new S3BucketOwnershipControls(this, "Ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketVersioningA(this, "Versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.kmsKeyArn });
     new S3BucketPolicy(this, "Policy", { bucket, policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.kmsKeyArn)) });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,

@@ -1,15 +1,7 @@
-import {
-  DynamodbTable,
-  S3Bucket,
-  S3BucketLifecycleConfiguration,
-  S3BucketOwnershipControls,
-  S3BucketPolicy,
-  S3BucketPublicAccessBlock,
-  S3BucketServerSideEncryptionConfigurationA,
-  S3BucketVersioningA,
-} from "../core/aws";
+import { DynamodbTable, S3Bucket, S3BucketLifecycleConfiguration, S3BucketPolicy } from "../core/aws";
 import { Construct, type TerraformProvider } from "../core/cdktf";
 import { renderPolicy } from "../core/iam";
+import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
 
 export interface StateBucketProps {
   readonly bucketName: string;
@@ -38,35 +30,8 @@ export class StateBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     const bucket = this.bucket.id;
-    new S3BucketVersioningA(this, "Versioning", { provider, bucket, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      provider,
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "Ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketPolicy(this, "Policy", {
-      provider,
-      bucket,
-      policy: renderPolicy([
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: { AWS: ["*"] },
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          conditions: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
-    });
+    applyPrivateBucketBaseline(this, this.bucket, { provider });
+    new S3BucketPolicy(this, "Policy", { provider, bucket, policy: renderPolicy([denyInsecureTransport(this.bucket.arn)]) });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       provider,
       bucket,
