@@ -23,34 +23,28 @@ export interface SessionLogBucketProps {
   readonly accessLogBucket?: string;
 }
 
+/**
+ * Denies uploads that send `header` with a value other than `allowed`. Only when the header is sent
+ * (`Null` = false): the agent sends none and relies on the bucket's default encryption, so a Deny that also fired
+ * on a missing header (as `StringNotEqualsIfExists` would) would stop session logging.
+ */
+function denyUploadsWithHeaderOtherThan(sid: string, bucketArn: string, header: string, allowed: string): Statement {
+  return {
+    sid,
+    effect: "Deny",
+    principals: { AWS: ["*"] },
+    actions: ["s3:PutObject"],
+    resources: [`${bucketArn}/*`],
+    conditions: { Null: { [header]: "false" }, StringNotEquals: { [header]: allowed } },
+  };
+}
+
 /** The bucket policy: TLS only, and no upload that asks for another KMS key or for non-KMS encryption. */
 export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string): Statement[] {
-  const all = { AWS: ["*"] };
   return [
     denyInsecureTransport(bucketArn),
-    {
-      // Only when the header is sent (Null = false): the agent sends none and relies on the default encryption.
-      sid: "DenyOtherKmsKey",
-      effect: "Deny",
-      principals: all,
-      actions: ["s3:PutObject"],
-      resources: [`${bucketArn}/*`],
-      conditions: {
-        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
-      },
-    },
-    {
-      sid: "DenyNonKmsEncryption",
-      effect: "Deny",
-      principals: all,
-      actions: ["s3:PutObject"],
-      resources: [`${bucketArn}/*`],
-      conditions: {
-        Null: { "s3:x-amz-server-side-encryption": "false" },
-        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-      },
-    },
+    denyUploadsWithHeaderOtherThan("DenyOtherKmsKey", bucketArn, "s3:x-amz-server-side-encryption-aws-kms-key-id", kmsKeyArn),
+    denyUploadsWithHeaderOtherThan("DenyNonKmsEncryption", bucketArn, "s3:x-amz-server-side-encryption", "aws:kms"),
   ];
 }
 
