@@ -1,6 +1,7 @@
-import { IamInstanceProfile, IamRole, IamRolePolicy, IamRolePolicyAttachment } from "../core/aws";
-import { Construct } from "../core/cdktf";
-import { renderPolicy, StatementCollector, type IGrantable, type Statement } from "../core/iam";
+import { IamInstanceProfile, IamRolePolicyAttachment } from "../core/aws";
+import type { Construct } from "../core/cdktf";
+import type { Statement } from "../core/iam";
+import { ServiceRole } from "../core/service-role";
 
 /** What the agent needs to register and open session channels. `*`: these actions have no resource scoping. */
 export const AGENT_CORE_STATEMENT: Statement = {
@@ -51,33 +52,22 @@ export interface InstanceRoleProps {
  * SourceArn condition: EC2 does not send them for instance profiles), and by default allowed only what the agent
  * needs. Logging permissions arrive through grants (`logGroup.grantSessionWrite(role)` and so on).
  */
-export class InstanceRole extends Construct implements IGrantable {
-  public readonly role: IamRole;
+export class InstanceRole extends ServiceRole {
   public readonly instanceProfile: IamInstanceProfile;
-  private readonly policy = new StatementCollector();
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
-    super(scope, id);
-    this.role = new IamRole(this, "Resource", {
-      name: props.roleName,
+    super(scope, id, {
+      roleName: props.roleName,
       description: "Session Manager instances: agent registration, session channels and session logging",
-      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: ["ec2.amazonaws.com"] }, actions: ["sts:AssumeRole"] }]),
-      permissionsBoundary: props.permissionsBoundaryArn,
+      trustedService: "ec2.amazonaws.com",
+      policyName: "session-manager",
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
     this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", { name: props.roleName, role: this.role.name });
-    this.policy.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
-    if (props.legacyAgentSupport ?? true) this.policy.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
-    new IamRolePolicy(this, "Policy", { name: "session-manager", role: this.role.id, policy: this.policy.lazyDocument() });
+    this.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
+    if (props.legacyAgentSupport ?? true) this.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
     if (props.managedInstanceCore) {
       new IamRolePolicyAttachment(this, "ManagedInstanceCore", { role: this.role.name, policyArn: MANAGED_INSTANCE_CORE_ARN });
     }
-  }
-
-  public addToPrincipalPolicy(statement: Statement): void {
-    this.policy.addToPrincipalPolicy(statement);
-  }
-
-  public get statements(): readonly Statement[] {
-    return this.policy.statements;
   }
 }

@@ -1,0 +1,46 @@
+import { IamRole, IamRolePolicy } from "./aws";
+import { Construct } from "./cdktf";
+import { renderPolicy, StatementCollector, type IGrantable, type Statement } from "./iam";
+
+export interface ServiceRoleProps {
+  readonly roleName: string;
+  /** @default "/" */
+  readonly path?: string;
+  readonly description: string;
+  /** The service principal that may assume the role, e.g. `ec2.amazonaws.com`. */
+  readonly trustedService: string;
+  /** Name of the inline policy that collects grants. */
+  readonly policyName: string;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * An IAM role assumed by an AWS service, whose inline policy (`Policy`) is rendered at synth time from every
+ * statement granted to it, so grants made after construction still reach it. The role is the child `Resource`.
+ */
+export class ServiceRole extends Construct implements IGrantable {
+  public readonly role: IamRole;
+  private readonly policy = new StatementCollector();
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "Resource", {
+      name: props.roleName,
+      path: props.path,
+      description: props.description,
+      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: [props.trustedService] }, actions: ["sts:AssumeRole"] }]),
+      permissionsBoundary: props.permissionsBoundaryArn,
+    });
+    new IamRolePolicy(this, "Policy", { name: props.policyName, role: this.role.id, policy: this.policy.lazyDocument() });
+  }
+
+  public addToPrincipalPolicy(statement: Statement): void {
+    this.policy.addToPrincipalPolicy(statement);
+  }
+
+  /** The statements of the inline policy so far (for policy checks that read typed statements). */
+  public get statements(): readonly Statement[] {
+    return this.policy.statements;
+  }
+}
