@@ -8,6 +8,14 @@
 import { z } from "zod";
 import { availabilityZones, REGIONS, type Region } from "./regions";
 import { canonical, contains, isCanonical, overlaps, parseCidr } from "./cidr";
+import {
+  IDLE_SESSION_TIMEOUT_MINUTES as IDLE,
+  KMS_ALIAS,
+  KMS_DELETION_WINDOW_DAYS as KMS_WINDOW,
+  LINUX_USER,
+  LOG_RETENTION_DAYS,
+  MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
+} from "../modules/core/limits";
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -25,11 +33,6 @@ const show = (value: unknown) => JSON.stringify(value);
 function matching(pattern: RegExp, what: string) {
   return z.string().refine((v) => pattern.test(v), { error: (iss) => `${show(iss.input)} ${what}` });
 }
-
-/** CloudWatch Logs accepts only these retention values (API_PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 const accountId = matching(/^\d{12}$/, "is not an AWS account id; expected exactly 12 digits, quoted in YAML").describe(
   "AWS account id, 12 digits. Quote it in YAML so leading zeros survive.",
@@ -168,9 +171,9 @@ const cloudWatchLoggingSchema = strict({
 }).prefault({});
 
 const kmsSchema = strict({
-  alias: matching(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "is not a valid KMS alias; must start with alias/, not alias/aws/, and use only letters, digits, /, _ and -").optional()
+  alias: matching(KMS_ALIAS, "is not a valid KMS alias; must start with alias/, not alias/aws/, and use only letters, digits, /, _ and -").optional()
     .describe("Alias of the session key. @default alias/<project>-<environment>-sessions"),
-  deletionWindowDays: z.number().int().min(7).max(30).default(30).describe("Waiting period before the key is deleted (7-30 days)."),
+  deletionWindowDays: z.number().int().min(KMS_WINDOW.min).max(KMS_WINDOW.max).default(30).describe("Waiting period before the key is deleted (7-30 days)."),
 }).prefault({});
 
 const loggingSchema = strict({
@@ -192,11 +195,11 @@ const preferencesSchema = strict({
   document: z.enum(["create", "adopt", "none"]).default("create").describe(
     "create: this environment owns SSM-SessionManagerRunShell in its account+region. adopt: it already exists (the console created it); import it, then own it. none: another environment owns it.",
   ),
-  idleTimeoutMinutes: z.number().int().min(1).max(60).default(20).describe("Idle session timeout in minutes (1-60)."),
-  maxDurationMinutes: z.number().int().min(1).max(1440).default(60).describe("Maximum session duration in minutes (1-1440)."),
+  idleTimeoutMinutes: z.number().int().min(IDLE.min).max(IDLE.max).default(20).describe("Idle session timeout in minutes (1-60)."),
+  maxDurationMinutes: z.number().int().min(MAX_DURATION.min).max(MAX_DURATION.max).default(60).describe("Maximum session duration in minutes (1-1440)."),
   runAs: strict({
     enabled: z.boolean().default(false),
-    defaultUser: matching(/^[a-z_][a-z0-9_-]{0,31}$/, "is not a Linux user name").optional().describe("OS user sessions run as; required when enabled."),
+    defaultUser: matching(LINUX_USER, "is not a Linux user name").optional().describe("OS user sessions run as; required when enabled."),
   }).prefault({}).superRefine((r, ctx) => {
     if (r.enabled && !r.defaultUser) ctx.addIssue({ code: "custom", path: ["defaultUser"], message: "is required when runAs.enabled is true (otherwise every session fails)" });
     if (r.defaultUser === "root") ctx.addIssue({ code: "custom", path: ["defaultUser"], message: `"root" is not supported by Session Manager run-as` });

@@ -1,5 +1,6 @@
 import { KmsAlias, KmsKey, KmsKeyPolicy } from "../core/aws";
 import { Construct } from "../core/cdktf";
+import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS } from "../core/limits";
 import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
 
 export interface SessionKeyProps extends AccountScope {
@@ -29,8 +30,10 @@ export class SessionKey extends Construct {
   constructor(scope: Construct, id: string, props: SessionKeyProps) {
     super(scope, id);
     const window = props.deletionWindowDays ?? 30;
-    if (window < 7 || window > 30) throw new Error(`SessionKey: deletionWindowDays ${window} is out of range; allowed: 7-30`);
-    if (!/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/.test(props.alias)) {
+    if (window < KMS_DELETION_WINDOW_DAYS.min || window > KMS_DELETION_WINDOW_DAYS.max) {
+      throw new Error(`SessionKey: deletionWindowDays ${window} is out of range; allowed: ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}`);
+    }
+    if (!KMS_ALIAS.test(props.alias)) {
       throw new Error(`SessionKey: alias ${JSON.stringify(props.alias)} must start with alias/ (not alias/aws/) and use letters, digits, /, _ and -`);
     }
     this.key = new KmsKey(this, "Resource", {

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "../core/aws";
 import { Construct, type ITerraformDependable } from "../core/cdktf";
 import { grant, type IGrantable, type Statement } from "../core/iam";
-import { LOG_RETENTION_DAYS } from "../../config/schema";
+import { LOG_RETENTION_DAYS } from "../core/limits";
 
 export interface SessionLogGroupProps {
   readonly name: string;

@@ -1,5 +1,6 @@
 import { SsmDocument } from "../core/aws";
 import { Construct } from "../core/cdktf";
+import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../core/limits";
 
 /** The document Session Manager reads its regional preferences from (one per account and region). */
 export const PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell";
@@ -50,7 +51,7 @@ export interface SessionDocumentContent {
   };
 }
 
-function inRange(name: string, value: number, min: number, max: number): number {
+function inRange(name: string, value: number, { min, max }: { readonly min: number; readonly max: number }): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`SessionPreferences: ${name} ${value} is out of range; allowed: whole minutes ${min}-${max}`);
   }
@@ -65,12 +66,12 @@ export function sessionDocumentContent(props: SessionPreferencesProps): SessionD
   if (!props.s3 && !props.cloudWatch && !props.waiveLogging) {
     throw new Error("SessionPreferences: no log destination; give s3 and/or cloudWatch, or waiveLogging with a reason");
   }
-  if (props.runAsDefaultUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(props.runAsDefaultUser)) {
+  if (props.runAsDefaultUser !== undefined && !LINUX_USER.test(props.runAsDefaultUser)) {
     throw new Error(`SessionPreferences: runAsDefaultUser ${JSON.stringify(props.runAsDefaultUser)} is not a Linux user name`);
   }
   if (props.runAsDefaultUser === "root") throw new Error('SessionPreferences: runAsDefaultUser "root" is not supported by Session Manager');
-  const idle = inRange("idleSessionTimeoutMinutes", props.idleSessionTimeoutMinutes ?? 20, 1, 60);
-  const max = inRange("maxSessionDurationMinutes", props.maxSessionDurationMinutes ?? 60, 1, 1440);
+  const idle = inRange("idleSessionTimeoutMinutes", props.idleSessionTimeoutMinutes ?? 20, IDLE_SESSION_TIMEOUT_MINUTES);
+  const max = inRange("maxSessionDurationMinutes", props.maxSessionDurationMinutes ?? 60, MAX_SESSION_DURATION_MINUTES);
   return {
     schemaVersion: "1.0",
     description: "Session Manager preferences (managed by bastionless)",
