@@ -216,19 +216,17 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       }));
     }
 
-    const cost = this.endpointCost();
     new TerraformOutput(this, "InterfaceEndpointMonthlyUsd", {
       staticId: true,
-      value: cost.monthlyUsd,
+      value: this.endpointCost().monthlyUsd,
       description: "Estimated monthly cost of the interface endpoints (endpoints x AZs x hourly price x 730 h; data processing excluded)",
     }).overrideLogicalId("interface_endpoint_monthly_usd");
   }
 
-  /** Interface-endpoint cost summed over the environment's VPCs. */
-  public endpointCost(): EndpointCost & { perVpc: EndpointCost[] } {
+  /** Interface-endpoint cost of each VPC and the environment's monthly total, rounded to cents. */
+  public endpointCost(): { monthlyUsd: number; perVpc: EndpointCost[] } {
     const perVpc = this.networks.map((n) => n.endpoints.cost);
-    const monthlyUsd = Math.round(perVpc.reduce((sum, c) => sum + c.monthlyUsd, 0) * 100) / 100;
-    return { endpoints: perVpc.reduce((n, c) => n + c.endpoints, 0), azs: Math.max(...perVpc.map((c) => c.azs)), hourlyUsd: perVpc[0]?.hourlyUsd ?? 0, monthlyUsd, perVpc };
+    return { monthlyUsd: Math.round(perVpc.reduce((sum, c) => sum + c.monthlyUsd, 0) * 100) / 100, perVpc };
   }
 
   public summary(): string[] {
