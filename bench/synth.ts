@@ -9,22 +9,29 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { synthArgs } from "../test/helpers/run-main";
 import { exampleInput } from "../test/helpers/synth";
 
 const ROOT = path.join(__dirname, "..");
 const RUNS = 5;
+
+/** Peak RSS without /usr/bin/time: a preloaded hook prints `process.resourceUsage().maxRSS` (KB) as the process exits. */
+const MAXRSS_HOOK = path.join(__dirname, "maxrss.js");
+const MARKER = "bastionless-bench-maxrss=";
 
 function measure(args: string[], env: Record<string, string>): { seconds: number; mb: number } {
   const times: number[] = [];
   const mems: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", MAXRSS_HOOK, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (r.status !== 0) throw new Error(`benchmark command failed: ${r.stderr}`);
-    if (i === 0) continue;
+    if (i === 0) continue; // warm-up (also fills the transpile cache)
+    const line = r.stderr.split("\n").find((l) => l.startsWith(MARKER));
+    if (!line) throw new Error(`no peak-memory line in the output of ${args.join(" ")}`);
     times.push(seconds);
-    mems.push(Number(r.stderr.trim().split("\n").pop()) / 1024);
+    mems.push(Number(line.slice(MARKER.length)) / 1024);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { seconds: median(times), mb: Math.max(...mems) };
@@ -45,9 +52,10 @@ function generatedEnvironments(n: number): string {
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bench-out-"));
 const baseline = measure(["-e", "require('cdktf'); require('constructs')"], {});
-const examples = measure(["-r", "./scripts/swc-register.js", "main.ts"], { CDKTF_OUTDIR: path.join(out, "examples") });
-const hundred = measure(["-r", "./scripts/swc-register.js", "main.ts"], { CDKTF_OUTDIR: path.join(out, "hundred"), BASTIONLESS_CONFIG_DIR: generatedEnvironments(100) });
-fs.rmSync(out, { recursive: true, force: true });
+const examples = measure(synthArgs(), { CDKTF_OUTDIR: path.join(out, "examples") });
+const hundredDir = generatedEnvironments(100);
+const hundred = measure(synthArgs(), { CDKTF_OUTDIR: path.join(out, "hundred"), BASTIONLESS_CONFIG_DIR: hundredDir });
+for (const dir of [out, hundredDir]) fs.rmSync(dir, { recursive: true, force: true });
 
 const row = (name: string, m: { seconds: number; mb: number }) =>
   `${name.padEnd(40)} ${m.seconds.toFixed(3).padStart(7)} s ${(m.seconds / baseline.seconds).toFixed(2).padStart(6)}x  ${m.mb.toFixed(0).padStart(5)} MB ${(m.mb / baseline.mb).toFixed(2).padStart(6)}x`;
