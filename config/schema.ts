@@ -16,6 +16,7 @@ import {
   LOG_RETENTION_DAYS,
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
 } from "../modules/core/limits";
+import { RULE_IDS } from "../modules/guardrails/catalog";
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -265,8 +266,8 @@ const accessGroupSchema = strict({
 const guardrailsSchema = strict({
   minLogRetentionDays: z.number().int().min(1).default(365).describe("Log groups must keep logs at least this long."),
   suppressions: z.array(strict({
-    rule: matching(/^BL-[A-Z]+-\d{3}$/, "is not a rule id like BL-NET-001"),
-    path: z.string().min(1).describe("Construct path (or a prefix of it) the suppression applies to."),
+    rule: z.enum(RULE_IDS as [string, ...string[]], { error: (iss) => `${show(iss.input)} is not a guardrail rule; allowed: ${RULE_IDS.join(", ")} (see docs/guardrails.md)` }),
+    path: z.string().min(1).describe("Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it."),
     reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
   })).default([]),
 }).prefault({});

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
 import { Construct, LocalBackend, TerraformStack } from "../modules/core/cdktf";
+import { enableGuardrails } from "../modules/guardrails";
 import { StateBucket } from "../modules/state-backend";
 
 export interface BootstrapStackProps {
@@ -47,5 +48,6 @@ export class BootstrapStack extends TerraformStack {
       }
       new StateBucket(this, bucketName, { bucketName, lockTableName: lockTable, provider });
     }
+    enableGuardrails(this);
   }
 }

@@ -3,6 +3,7 @@ import { AwsProvider } from "../modules/core/aws";
 import { Construct, S3Backend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
 import type { IGrantable } from "../modules/core/iam";
 import { logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
+import { enableGuardrails } from "../modules/guardrails";
 import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole } from "../modules/instance-access";
 import { requiredServices, SessionManagerEndpoints, type EndpointCost } from "../modules/network-endpoints";
 import { adoptedNetwork, NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
@@ -221,6 +222,11 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       value: this.endpointCost().monthlyUsd,
       description: "Estimated monthly cost of the interface endpoints (endpoints x AZs x hourly price x 730 h; data processing excluded)",
     }).overrideLogicalId("interface_endpoint_monthly_usd");
+
+    enableGuardrails(this, {
+      minLogRetentionDays: config.guardrails.minLogRetentionDays,
+      suppressions: config.guardrails.suppressions,
+    });
   }
 
   /** Interface-endpoint cost of each VPC and the environment's monthly total, rounded to cents. */

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, type LoadedEnvironment } from "../config/load";
-import { App, type Construct } from "../modules/core/cdktf";
+import { App, TerraformStack, type Construct } from "../modules/core/cdktf";
+import { suppressedFindings } from "../modules/guardrails";
 
 /** A stack that contributes to the one-line synth summary. */
 export interface ISummarized {
@@ -65,8 +66,11 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
       const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
       const construct = app.node.tryFindChild(name);
       const extra = isSummarized(construct) ? construct.summary() : [];
+      const suppressed = construct instanceof TerraformStack ? suppressedFindings(construct) : [];
+      if (suppressed.length > 0) extra.push(`${suppressed.length} guardrail finding${suppressed.length === 1 ? "" : "s"} suppressed`);
       const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
       lines.push(`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`);
+      for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
     }
     if (errors.length > 0) throw new SynthError(errors);
     const old = `${target}.old-${process.pid}`;

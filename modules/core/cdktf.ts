@@ -11,6 +11,7 @@ export {
   LocalBackend,
   Lazy,
   S3Backend,
+  TerraformDataSource,
   TerraformElement,
   TerraformOutput,
   TerraformResource,
@@ -21,3 +22,12 @@ export {
 export type { IAspect, ITerraformDependable, S3BackendConfig, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
+import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import type { IConstruct } from "constructs";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Resolves tokens in `obj` as the stack synthesizer does (references become `${aws_x.name.attr}`). */
+export function resolveTokens<T>(scope: IConstruct, obj: T): T {
+  return Tokenization.resolve(obj, { scope, preparing: false, resolver: RESOLVER }) as T;
+}

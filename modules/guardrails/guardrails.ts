@@ -1,0 +1,67 @@
+/**
+ * Turns the guardrails on for a stack: every rule as an aspect, suppressions given by path (from an
+ * environment file), and a last aspect that warns about suppressions that matched nothing.
+ */
+import { Annotations, Aspects, type IAspect, type IConstruct, type TerraformStack } from "../core/cdktf";
+import { allRules } from "./catalog";
+import { guardrailsOf, suppress, suppressionsIn, type GuardrailOptions, type GuardrailRule, type SuppressedFinding } from "./rule";
+
+/** A suppression addressed by construct path relative to the stack (`Network/main/Endpoints`), or a prefix of it. */
+export interface PathSuppression {
+  readonly rule: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface GuardrailsProps extends GuardrailOptions {
+  /** @default allRules() */
+  readonly rules?: GuardrailRule[];
+  /** @default none */
+  readonly suppressions?: readonly PathSuppression[];
+}
+
+function findByPath(stack: TerraformStack, relative: string): IConstruct | undefined {
+  let node: IConstruct | undefined = stack;
+  for (const id of relative.split("/").filter((p) => p !== "")) node = node?.node.tryFindChild(id);
+  return node;
+}
+
+/** Registers path suppressions when the stack is synthesized (so constructs added after enableGuardrails count). */
+class PathSuppressions implements IAspect {
+  constructor(private readonly stack: TerraformStack, private readonly suppressions: readonly PathSuppression[]) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.stack) return;
+    for (const s of this.suppressions) {
+      const target = findByPath(this.stack, s.path);
+      if (target) suppress(target, s.rule, s.reason);
+      else Annotations.of(this.stack).addWarning(`guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`);
+    }
+  }
+}
+
+/** Runs after every rule: a suppression that suppressed nothing is a warning (it may hide a future finding). */
+class UnusedSuppressions implements IAspect {
+  constructor(private readonly stack: TerraformStack) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.stack) return;
+    for (const s of suppressionsIn(this.stack)) {
+      if (s.used === 0) Annotations.of(s.scope).addWarning(`guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`);
+    }
+  }
+}
+
+/** Adds every guardrail rule to `stack`. Findings become errors or warnings when the stack is synthesized. */
+export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
+  guardrailsOf(stack, props);
+  const aspects = Aspects.of(stack);
+  if (props.suppressions && props.suppressions.length > 0) aspects.add(new PathSuppressions(stack, props.suppressions));
+  for (const rule of props.rules ?? allRules()) aspects.add(rule);
+  aspects.add(new UnusedSuppressions(stack));
+}
+
+/** The findings suppressed in `stack` at its last synth, for the synth summary. */
+export function suppressedFindings(stack: TerraformStack): readonly SuppressedFinding[] {
+  return guardrailsOf(stack).suppressed;
+}

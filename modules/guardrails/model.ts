@@ -1,0 +1,118 @@
+/**
+ * What a guardrail sees: every Terraform resource and data source of one stack with its final, resolved
+ * configuration (attributes, lifecycle and raw overrides, exactly what goes into cdk.tf.json), its Terraform
+ * address and its construct path. Rules never look at construct properties, so a resource added by any code,
+ * an escape hatch or an override is checked the same way as ours.
+ */
+import { resolveTokens, TerraformDataSource, TerraformResource, type IConstruct, type TerraformStack } from "../core/cdktf";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Attributes = { readonly [key: string]: Json };
+
+export interface TfBlock {
+  readonly kind: "resource" | "data";
+  /** e.g. `aws_security_group` */
+  readonly type: string;
+  /** Terraform address: `aws_security_group.Foo_1234ABCD` or `data.aws_iam_policy_document.Bar_5678`. */
+  readonly address: string;
+  /** Construct path relative to the stack, e.g. `Network/main/Endpoints/InstanceSecurityGroup`. */
+  readonly path: string;
+  readonly construct: IConstruct;
+  /** Resolved configuration in Terraform's snake_case, without cdktf's `//` metadata. */
+  readonly config: Attributes;
+}
+
+/** Terraform addresses referenced in a value: `${aws_s3_bucket.B.id}` → `aws_s3_bucket.B`. */
+export function references(value: Json | undefined): string[] {
+  if (typeof value !== "string") return [];
+  const out: string[] = [];
+  for (const expr of value.matchAll(/\$\{([^}]*)\}/g)) {
+    for (const m of expr[1].matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)(?=\.|\b)/g)) out.push(m[1]);
+  }
+  return out;
+}
+
+/** A value Terraform would read as true (the provider bindings write some booleans as strings). */
+export function isTrue(v: Json | undefined): boolean {
+  return v === true || v === "true";
+}
+
+/** A value that is certainly not true: absent, false or "false". A reference (unknown until apply) is not. */
+export function isFalseOrUnset(v: Json | undefined): boolean {
+  return v === undefined || v === null || v === false || v === "false";
+}
+
+/** A nested block written as an object or a one-element list (both occur in cdktf output). */
+export function block(v: Json | undefined): Attributes | undefined {
+  const first = Array.isArray(v) ? v[0] : v;
+  return first !== null && typeof first === "object" && !Array.isArray(first) ? first : undefined;
+}
+
+/** A repeated nested block as a list of objects. */
+export function blocks(v: Json | undefined): Attributes[] {
+  const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  return list.filter((x): x is Attributes => x !== null && typeof x === "object" && !Array.isArray(x));
+}
+
+export function strings(v: Json | undefined): string[] {
+  if (typeof v === "string") return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+export class StackModel {
+  public readonly blocks: readonly TfBlock[];
+  private readonly byAddress = new Map<string, TfBlock>();
+
+  constructor(public readonly stack: TerraformStack) {
+    const out: TfBlock[] = [];
+    const base = stack.node.path;
+    for (const c of stack.node.findAll()) {
+      const kind = c instanceof TerraformResource ? "resource" : c instanceof TerraformDataSource ? "data" : undefined;
+      if (!kind) continue;
+      const element = c as TerraformResource | TerraformDataSource;
+      const rendered = resolveTokens(stack, element.toTerraform()) as Record<string, Record<string, Record<string, Record<string, Json>>> | undefined>;
+      const byType = rendered[kind];
+      if (!byType) continue; // a moved resource renders no block
+      for (const [type, byName] of Object.entries(byType)) {
+        for (const [name, attrs] of Object.entries(byName)) {
+          const config = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "//"));
+          const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+          const path = c.node.path.startsWith(`${base}/`) ? c.node.path.slice(base.length + 1) : c.node.path;
+          const b: TfBlock = { kind, type, address, path, construct: c, config };
+          out.push(b);
+          this.byAddress.set(address, b);
+        }
+      }
+    }
+    this.blocks = out;
+  }
+
+  public resources(...types: string[]): TfBlock[] {
+    return this.blocks.filter((b) => b.kind === "resource" && types.includes(b.type));
+  }
+
+  public data(...types: string[]): TfBlock[] {
+    return this.blocks.filter((b) => b.kind === "data" && types.includes(b.type));
+  }
+
+  public find(address: string): TfBlock | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /** The blocks a value references (ignores references to things outside this stack). */
+  public referenced(value: Json | undefined): TfBlock[] {
+    return references(value).map((a) => this.byAddress.get(a)).filter((b): b is TfBlock => b !== undefined);
+  }
+
+  /**
+   * Resources of `type` that configure `target` through `attribute` (e.g. the `aws_s3_bucket_versioning` whose
+   * `bucket` is `${aws_s3_bucket.B.id}`), matched by reference or by the literal value of `targetAttribute`.
+   */
+  public attachedTo(target: TfBlock, type: string, attribute = "bucket", targetAttribute = "bucket"): TfBlock[] {
+    const literal = target.config[targetAttribute];
+    return this.resources(type).filter((r) => {
+      const v = r.config[attribute];
+      return references(v).includes(target.address) || (typeof literal === "string" && v === literal);
+    });
+  }
+}
