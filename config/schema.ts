@@ -266,7 +266,7 @@ const accessGroupSchema = strict({
 const guardrailsSchema = strict({
   minLogRetentionDays: z.number().int().min(1).default(365).describe("Log groups must keep logs at least this long."),
   suppressions: z.array(strict({
-    rule: z.enum(RULE_IDS as [string, ...string[]], { error: (iss) => `${show(iss.input)} is not a guardrail rule; allowed: ${RULE_IDS.join(", ")} (see docs/guardrails.md)` }),
+    rule: z.enum(RULE_IDS as [string, ...string[]]).describe("Guardrail rule id (docs/guardrails.md)."),
     path: z.string().min(1).describe("Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it."),
     reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
   })).default([]),

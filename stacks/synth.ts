@@ -47,6 +47,9 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
   const staging = `${target}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
+    // Let every stack synthesize and record its error annotations in the manifest (as under the cdktf CLI), so
+    // one run reports every guardrail finding of every stack; the errors are raised below, before anything moves.
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ??= "1";
     const app = new App({ outdir: staging, skipValidation: false });
     build(app);
     app.synth();

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 import { ENV_DIR } from "./helpers/synth";
 import { runMain, treeDigest } from "./helpers/run-main";
 
@@ -44,5 +45,22 @@ describe("main (npm run synth)", () => {
     expect(r.stdout).toBe("");
     expect(treeDigest(outdir)).toEqual(before);
     expect(fs.readdirSync(work)).toEqual(["cdktf.out"]);
+  });
+
+  test("suppressed guardrail findings are listed under their stack's summary line with the reason", () => {
+    // GIVEN dev with 90-day flow logs (below the 365-day minimum) and a suppression for them
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-suppress-"));
+    for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(dir, f));
+    const dev = parse(fs.readFileSync(path.join(dir, "dev.yaml"), "utf8")) as Record<string, any>;
+    dev.vpcs[0].flowLogRetentionDays = 90;
+    dev.guardrails = { suppressions: [{ rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" }] };
+    fs.writeFileSync(path.join(dir, "dev.yaml"), stringify(dev));
+    // WHEN
+    const r = runMain({ CDKTF_OUTDIR: path.join(dir, "out"), BASTIONLESS_CONFIG_DIR: dir });
+    // THEN
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dev: \d+ resources, .*, 1 guardrail finding suppressed → /m);
+    expect(r.stdout).toMatch(/^  suppressed BL-LOG-002 on aws_cloudwatch_log_group\.\S+ \(Network\/main\/Vpc\/FlowLogGroup\): Flow logs are archived centrally for 7 years$/m);
   });
 });

@@ -82,6 +82,10 @@ describe("loadEnvironments", () => {
       /staging\.yaml: state\.dynamodbTable: is required when locking is "dynamodb"/],
     ["an invalid VPC mode", { "staging.yaml": variant("staging", (e) => { e.vpcs[0].mode = "adapt"; }) },
       /staging\.yaml: vpcs\[0\]\.mode: "adapt" is not allowed; allowed: "create" .* or "adopt"/],
+    ["a suppression of a rule that does not exist", { "dev.yaml": variant("dev", (e) => { e.guardrails = { suppressions: [{ rule: "BL-NET-999", path: "Network", reason: "long enough reason" }] }; }) },
+      /dev\.yaml: guardrails\.suppressions\[0\]\.rule: "BL-NET-999" is not allowed; allowed: "BL-NET-001", .*"BL-DUR-001"/],
+    ["a suppression without a real reason", { "dev.yaml": variant("dev", (e) => { e.guardrails = { suppressions: [{ rule: "BL-NET-001", path: "Network", reason: "because" }] }; }) },
+      /dev\.yaml: guardrails\.suppressions\[0\]\.reason: /],
   ];
 
   test.each(cases)("rejects %s, naming file, field and value", (_what, files, expected) => {

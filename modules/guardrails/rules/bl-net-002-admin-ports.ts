@@ -2,10 +2,11 @@ import type { StackModel } from "../model";
 import { GuardrailRule, type Finding } from "../rule";
 import { at, coversPort, securityGroupRules } from "./security-group-rules";
 
+/** SSH is TCP only; RDP also runs over UDP 3389. */
 const ADMIN_PORTS = [
-  { port: 22, name: "SSH" },
-  { port: 3389, name: "RDP" },
-];
+  { port: 22, name: "SSH", protocols: ["tcp"] },
+  { port: 3389, name: "RDP", protocols: ["tcp", "udp"] },
+] as const;
 
 export class NoAdminPortIngress extends GuardrailRule {
   public readonly id = "BL-NET-002";
@@ -19,7 +20,7 @@ export class NoAdminPortIngress extends GuardrailRule {
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];
     for (const r of securityGroupRules(model).filter((x) => x.direction === "ingress")) {
-      const hit = ADMIN_PORTS.filter((p) => coversPort(r, p.port));
+      const hit = ADMIN_PORTS.filter((p) => coversPort(r, p.port, p.protocols));
       if (hit.length > 0) {
         const ports = r.protocol === "-1" || r.protocol.toLowerCase() === "all" ? "all traffic" : `ports ${r.fromPort}-${r.toPort}/${r.protocol}`;
         findings.push({ block: r.block, detail: `ingress on ${ports} admits ${hit.map((p) => `${p.name} (${p.port})`).join(" and ")}${at(r)}` });

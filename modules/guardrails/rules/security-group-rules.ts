@@ -60,11 +60,14 @@ export function securityGroupRules(model: StackModel): SgRule[] {
   return out;
 }
 
-/** Whether the rule admits traffic to `port` (all-protocol rules admit every port). */
-export function coversPort(r: SgRule, port: number): boolean {
-  const protocol = r.protocol.toLowerCase();
-  if (protocol === "-1" || protocol === "all") return true;
-  if (!["tcp", "udp", "6", "17"].includes(protocol)) return false;
+const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp" };
+
+/** Whether the rule admits `port` over one of `protocols` (all-protocol rules admit every port). */
+export function coversPort(r: SgRule, port: number, protocols: readonly ("tcp" | "udp")[]): boolean {
+  const lower = r.protocol.toLowerCase();
+  if (lower === "-1" || lower === "all") return true;
+  const protocol = PROTOCOL_NUMBERS[lower] ?? lower;
+  if (!(protocols as readonly string[]).includes(protocol)) return false;
   if (r.fromPort === undefined || r.toPort === undefined || Number.isNaN(r.fromPort) || Number.isNaN(r.toPort)) return true;
   return r.fromPort <= port && port <= r.toPort;
 }
