@@ -1,7 +1,7 @@
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { concretePolicy, evaluate, KEY_ID, type Request } from "../helpers/iam";
+import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
 import { ENV_DIR, onlyResource, resourceEntries, resources, synthJson, type TfJson } from "../helpers/synth";
 
 const config = loadEnvironments(ENV_DIR).find((e) => e.config.name === "dev")!.config;
@@ -19,10 +19,10 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   beforeAll(() => {
     tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
     const [, rolePolicy] = resourceEntries(tf, "aws_iam_role_policy").find(([n]) => n.startsWith("InstanceRole"))!;
-    instancePolicy = concretePolicy(tf, rolePolicy.policy as string, account, region);
+    instancePolicy = concretePolicy(lookupIn(tf), rolePolicy.policy as string, account, region);
     const [, bp] = resourceEntries(tf, "aws_s3_bucket_policy").find(([n]) => n.startsWith("SessionLogBucket"))!;
-    bucketPolicy = concretePolicy(tf, bp.policy as string, account, region);
-    keyPolicy = concretePolicy(tf, onlyResource(tf, "aws_kms_key_policy").policy as string, account, region);
+    bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
+    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, "aws_kms_key_policy").policy as string, account, region);
   });
   const asInstance = (action: string, resource: string, context: Record<string, string> = {}): Request => ({ principal: role, action, resource, context });
 

@@ -1,7 +1,7 @@
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { concretePolicy, evaluate, KEY_ID, type Request } from "../helpers/iam";
+import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
 import { ENV_DIR, exampleConfig, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
@@ -9,7 +9,7 @@ const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.confi
 function policyOf(tf: TfJson, type: string, nameFragment: string, attr = "policy"): object {
   const [, body] = resourceEntries(tf, type).find(([n]) => n.includes(nameFragment))!;
   const { account, region } = nameFragment.startsWith("AccessGroups_sre") ? configs.prod : configs.dev;
-  return concretePolicy(tf, body[attr] as string, account, region);
+  return concretePolicy(lookupIn(tf), body[attr] as string, account, region);
 }
 
 const DEV = { account: "111111111111", region: "eu-west-1" };

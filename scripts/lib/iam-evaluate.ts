@@ -1,16 +1,25 @@
 /**
- * Evaluates synthesized policies with an independent IAM engine (@cloud-copilot/iam-simulate, a devDependency).
+ * Evaluates synthesized policies with an independent IAM engine (@cloud-copilot/iam-simulate). Development tooling
+ * only (tests and `npm run access-report`): the engine is AGPL-3.0 and a devDependency, so nothing the package
+ * publishes may import this file.
+ *
  * Terraform references in the policy JSON are replaced by concrete example ARNs built from the synthesized
  * resources, and Terraform's `$${` escape is turned back into the `${` IAM receives.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import type { Body, TfJson } from "./synth";
+
+type Body = Record<string, unknown>;
+/** The synthesized configuration of `type.name`, if the stack has it. */
+export type ResourceLookup = (type: string, name: string) => Body | undefined;
+
+/** A lookup over a parsed cdk.tf.json. */
+export const lookupIn = (tf: { resource?: Record<string, Record<string, Body>> }): ResourceLookup => (type, name) => tf.resource?.[type]?.[name];
 
 export const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
 /** Concrete ARN for a `${type.name.attr}` reference, derived from the resource's synthesized body. */
-function concreteArn(tf: TfJson, account: string, region: string, type: string, name: string): string {
-  const body: Body = tf.resource?.[type]?.[name] ?? {};
+function concreteArn(lookup: ResourceLookup, account: string, region: string, type: string, name: string): string {
+  const body: Body = lookup(type, name) ?? {};
   switch (type) {
     case "aws_kms_key": return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
     case "aws_s3_bucket": return `arn:aws:s3:::${String(body.bucket)}`;
@@ -21,9 +30,9 @@ function concreteArn(tf: TfJson, account: string, region: string, type: string, 
   }
 }
 
-export function concretePolicy(tf: TfJson, policy: string, account: string, region: string): object {
+export function concretePolicy(resources: ResourceLookup, policy: string, account: string, region: string): object {
   const text = policy
-    .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) => concreteArn(tf, account, region, type, name))
+    .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) => concreteArn(resources, account, region, type, name))
     .replace(/\$\$\{/g, () => "${");
   if (/\$\{(?!aws:)/.test(text)) throw new Error(`unresolved Terraform reference left in policy: ${text}`);
   return JSON.parse(text) as object;

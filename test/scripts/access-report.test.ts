@@ -1,0 +1,95 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing, TerraformResource } from "../../modules/core/cdktf";
+import { accessReport, renderMarkdown, renderText, type GroupAccess } from "../../scripts/lib/access-report";
+import { EnvironmentStack } from "../../stacks/environment-stack";
+import { exampleConfig } from "../helpers/synth";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+async function reportFor(name: string, patch?: Parameters<typeof exampleConfig>[1], edit?: (stack: EnvironmentStack) => void): Promise<GroupAccess[]> {
+  const stack = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) });
+  edit?.(stack);
+  return accessReport(stack);
+}
+
+const row = (groups: GroupAccess[], group: string, principal: RegExp) => {
+  const found = groups.find((g) => g.group === group)?.principals.find((p) => principal.test(p.principal));
+  if (!found) throw new Error(`no ${group} / ${principal}`);
+  return found;
+};
+
+describe("access report (IAM engine over the synthesized policies)", () => {
+  test("dev: the shell group reaches Team=platform with MFA; the tunnel role only port-forwards to its one target", async () => {
+    const dev = await reportFor("dev");
+    expect(row(dev, "platform-shell", /^IAM group bastionless-dev-platform-shell$/)).toEqual({
+      principal: "IAM group bastionless-dev-platform-shell",
+      reachableTags: ["Team=platform"],
+      untaggedDenied: true,
+      shell: true,
+      portForwarding: [],
+      awsDocuments: [],
+      mfa: "required",
+      sourceIp: "any",
+      terminateOthersSessions: false,
+      sendCommand: false,
+      changePreferences: false,
+    });
+    expect(row(dev, "db-tunnel", /^role developer$/)).toEqual(expect.objectContaining({
+      reachableTags: ["AccessTier=shell|db-proxy"],
+      shell: false,
+      portForwarding: ["dev-db.internal.example.com:5432"],
+      awsDocuments: [],
+      mfa: "not required",
+    }));
+  });
+
+  test("prod: IAM group needs MFA in the policy; the Identity Center permission set relies on sign-in MFA", async () => {
+    const prod = await reportFor("prod");
+    expect(row(prod, "sre-shell", /^IAM group/)).toEqual(expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "required" }));
+    expect(row(prod, "sre-shell", /^Identity Center permission set SessionManagerSRE$/)).toEqual(expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "at sign-in", shell: true }));
+  });
+
+  test("source CIDRs and ssh show up because the engine denies an outside address and allows AWS-StartSSHSession", async () => {
+    const dev = await reportFor("dev", (e) => {
+      e.accessGroups![0].sourceCidrs = ["198.51.100.0/24"];
+      e.accessGroups![0].capabilities = { shell: true, ssh: true };
+    });
+    expect(row(dev, "platform-shell", /IAM group/)).toEqual(expect.objectContaining({ sourceIp: "198.51.100.0/24", awsDocuments: ["AWS-StartSSHSession"], shell: true }));
+  });
+
+  test("the report is computed, not echoed: an IfExists tag condition slipped into the policy is reported as reaching untagged instances", async () => {
+    const dev = await reportFor("dev", undefined, (stack) => {
+      const policy = stack.node.findAll().find((c) => c instanceof TerraformResource && c.terraformResourceType === "aws_iam_group_policy") as TerraformResource;
+      const doc = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*", Condition: { StringEqualsIfExists: { "ssm:resourceTag/Team": "platform" }, BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } }],
+      };
+      policy.addOverride("policy", JSON.stringify(doc));
+    });
+    const shell = row(dev, "platform-shell", /IAM group/);
+    expect(shell.untaggedDenied).toBe(false);
+    expect(shell.mfa).toBe("not required");
+    expect(renderText("dev", dev)).toMatch(/UNTAGGED INSTANCES REACHABLE/);
+  });
+
+  test("Markdown: one table per environment with escaped cells, ready for a pull-request comment", async () => {
+    const md = renderMarkdown("dev", await reportFor("dev"));
+    expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
+    expect(md).toContain("| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 | not required | any | none |");
+  });
+
+  test("CLI: `npm run access-report -- dev --markdown <file>` prints the table and writes the file; an unknown environment fails", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-ar-")), "access.md");
+    const ok = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev", "--markdown", file], { cwd: ROOT, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^dev:\ngroup +principal/);
+    expect(ok.stdout).not.toMatch(/^prod:/m);
+    expect(fs.readFileSync(file, "utf8")).toMatch(/### Session access: dev/);
+    const bad = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "qa"], { cwd: ROOT, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/unknown environment "qa"; allowed: dev, prod, staging/);
+  });
+});
