@@ -1,0 +1,3 @@
+export { BootstrapStack, type BootstrapStackProps } from "./bootstrap-stack";
+export { EnvironmentStack, defaultTags, type EnvironmentStackProps } from "./environment-stack";
+export { runSynth, synthesizeAtomically, SynthError, type ISummarized, type SynthOutcome } from "./synth";
