@@ -82,18 +82,21 @@ const ARN_TYPES = [
 type Defaults = Record<string, string>;
 
 /** Mocked attributes of resources, where the provider validates the format (ids, ARNs) of what others consume. */
-const MOCK_RESOURCES: Record<string, Defaults> = {
+export const MOCK_RESOURCES: Record<string, Defaults> = {
   aws_launch_template: { id: "lt-0123456789abcdef0" },
   ...Object.fromEntries(ARN_TYPES.map((t) => [t, { arn: `arn:aws:mock:eu-west-1:123456789012:${t.replace(/_/g, "-")}/mock` }])),
 };
 
 /** Mocked results of data sources that feed other resources (kept realistic so plans stay meaningful). */
-const MOCK_DATA: Record<string, Defaults> = {
+export const MOCK_DATA: Record<string, Defaults> = {
   aws_ec2_managed_prefix_list: { id: "pl-6da54004", name: "com.amazonaws.eu-west-1.s3" },
   aws_ssm_parameter: { value: "ami-0123456789abcdef0", insecure_value: "ami-0123456789abcdef0" },
+  aws_region: { name: "eu-west-1" },
+  aws_caller_identity: { account_id: "111111111111" },
+  aws_partition: { partition: "aws", dns_suffix: "amazonaws.com" },
 };
 
-function mockBlock(kind: "mock_resource" | "mock_data", type: string, defaults: Defaults): string {
+export function mockBlock(kind: "mock_resource" | "mock_data", type: string, defaults: Defaults): string {
   const values = Object.entries(defaults).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ");
   return `  ${kind} "${type}" {\n    defaults = { ${values} }\n  }\n`;
 }

@@ -3,27 +3,18 @@
  *   terraform init -backend=false   (AWS provider from the local filesystem mirror, terraform/cli.tfrc)
  *   terraform validate              (against the provider's real schema)
  *   terraform test                  (mock_provider "aws": plan + apply of the whole stack, scripts/tftest.ts)
+ * then the same for every generated Terraform registry module and its example (validate-terraform-modules.ts).
  * Exits 2 when terraform is not installed (the caller decides whether to skip), 1 on any failure.
  */
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pool, terraform, terraformInstalled } from "./lib/terraform";
+import { validateTerraformModules } from "./validate-terraform-modules";
 import { tftestFile, type StackJson } from "./tftest";
 
 const root = path.resolve(__dirname, "..");
 const outdir = path.resolve(process.argv[2] ?? path.join(root, "cdktf.out"));
-const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(root, "terraform", "cli.tfrc"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
 
 /** Turns off prevent_destroy in the copy used by `terraform test`, whose clean-up destroys everything it applied. */
 function withoutPreventDestroy(stack: StackJson): StackJson {
@@ -43,20 +34,20 @@ async function checkStack(name: string, stackDir: string, workRoot: string): Pro
   const stack = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as StackJson;
   fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stack, null, 2));
   let log = "";
-  for (const [step, args] of [["init", ["init", "-backend=false", "-input=false", "-no-color"]], ["validate", ["validate", "-no-color"]]] as const) {
-    const r = await run("terraform", [...args], work);
+  for (const [step, args] of [["init", ["init", "-backend=false", "-input=false"]], ["validate", ["validate"]]] as const) {
+    const r = await terraform([...args], work);
     if (r.code !== 0) return { name, ok: false, log: `terraform ${step} failed:\n${r.output}` };
   }
   fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(withoutPreventDestroy(stack), null, 2));
   fs.writeFileSync(path.join(work, "tests", `${name}.tftest.hcl`), tftestFile(stack));
-  const t = await run("terraform", ["test", "-no-color"], work);
+  const t = await terraform(["test"], work);
   log = t.output;
   const passed = /(\d+) passed, (\d+) failed/.exec(log);
   return { name, ok: t.code === 0, log: t.code === 0 ? `validate ok; test: ${passed ? passed[0] : "ok"}` : `terraform test failed:\n${log}` };
 }
 
 async function main(): Promise<void> {
-  if (spawnSync("terraform", ["version"], { env }).error) {
+  if (!terraformInstalled()) {
     console.error("terraform is not installed: `npm run validate` cannot run (install terraform 1.11+ and the AWS provider mirror)");
     process.exit(2);
   }
@@ -67,23 +58,16 @@ async function main(): Promise<void> {
   }
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "bastionless-validate-"));
-  const names = Object.keys(manifest.stacks);
-  const results: { name: string; ok: boolean; log: string }[] = [];
-  const queue = [...names];
-  const workers = Array.from({ length: Math.min(2, names.length) }, async () => {
-    for (let name = queue.shift(); name; name = queue.shift()) {
-      results.push(await checkStack(name, path.join(outdir, manifest.stacks[name].workingDirectory), workRoot));
-    }
-  });
-  await Promise.all(workers);
-  fs.rmSync(workRoot, { recursive: true, force: true });
+  const results = await pool(Object.keys(manifest.stacks), 2, (name) => checkStack(name, path.join(outdir, manifest.stacks[name].workingDirectory), workRoot));
   let failed = 0;
   for (const r of results.sort((a, b) => a.name.localeCompare(b.name))) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.log}`);
     if (!r.ok) failed++;
   }
   console.log(`terraform: ${results.length - failed} of ${results.length} stacks valid and planned + applied with a mock provider`);
-  if (failed > 0) process.exit(1);
+  const modules = await validateTerraformModules(workRoot);
+  fs.rmSync(workRoot, { recursive: true, force: true });
+  if (failed > 0 || !modules) process.exit(1);
 }
 
 void main();

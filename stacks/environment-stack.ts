@@ -231,7 +231,11 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
 
   /** Interface-endpoint cost of each VPC and the environment's monthly total, rounded to cents. */
   public endpointCost(): { monthlyUsd: number; perVpc: EndpointCost[] } {
-    const perVpc = this.networks.map((n) => n.endpoints.cost);
+    const perVpc = this.networks.map((n) => {
+      // Always known here: the region and the endpoint subnets come from the environment file.
+      if (!n.endpoints.cost) throw new Error(`no endpoint cost for VPC ${n.name}`);
+      return n.endpoints.cost;
+    });
     return { monthlyUsd: Math.round(perVpc.reduce((sum, c) => sum + c.monthlyUsd, 0) * 100) / 100, perVpc };
   }
 

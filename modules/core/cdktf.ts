@@ -10,16 +10,20 @@ export {
   Fn,
   LocalBackend,
   Lazy,
+  Op,
   S3Backend,
   TerraformDataSource,
   TerraformElement,
+  TerraformIterator,
+  TerraformVariable,
   TerraformOutput,
   TerraformResource,
   TerraformStack,
   Testing,
   Token,
 } from "cdktf";
-export type { IAspect, ITerraformDependable, S3BackendConfig, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
+export { conditional, ref } from "cdktf";
+export type { IAspect, IResolvable, ITerraformDependable, S3BackendConfig, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";

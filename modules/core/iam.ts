@@ -3,9 +3,12 @@
  * JSON text Terraform receives, and the grant interface resources use to give principals access.
  *
  * Policies are rendered as JSON text (not through the `aws_iam_policy_document` data source) so that they show
- * in a pull request's synth diff and can be evaluated offline by an IAM simulator.
+ * in a pull request's synth diff and can be evaluated offline by an IAM simulator. Only when a statement depends
+ * on a Terraform value that is not a plain string (a list or map variable, a condition) — which happens in the
+ * Terraform registry modules generated from these constructs — is the document rendered as a `jsonencode(...)`
+ * expression instead.
  */
-import { Lazy } from "./cdktf";
+import { Fn, Lazy, Token, conditional, type IResolvable } from "./cdktf";
 
 export type Effect = "Allow" | "Deny";
 
@@ -41,6 +44,11 @@ export interface Statement {
   readonly notResources?: readonly string[];
   readonly principals?: Principals;
   readonly conditions?: Conditions;
+  /**
+   * Include the statement only when this Terraform boolean expression is true (registry modules, e.g.
+   * `var.require_mfa`). A plain boolean is decided at synth time. @default true
+   */
+  readonly when?: boolean | IResolvable;
 }
 
 /** IAM policy variables, written as IAM expects them; the renderer escapes them for Terraform. */
@@ -49,7 +57,11 @@ export const PolicyVariable = {
   USERNAME: "${aws:username}",
 } as const;
 
-const one = (values: readonly string[]) => (values.length === 1 ? values[0] : [...values]);
+/** A single value as a string, several as a list; a list token (a Terraform list variable) stays a list. */
+/** A list token (a Terraform list variable or expression) is one encoded element: `["#{TfToken[...]}"]`. */
+const isListToken = (values: readonly string[]) => values.length === 1 && typeof values[0] === "string" && values[0].startsWith("#{TfToken[");
+/** A single value as a string, several (or a list token) as a list. */
+const one = (values: readonly string[]) => (values.length === 1 && !isListToken(values) ? values[0] : [...values]);
 
 function toJson(s: Statement): Record<string, unknown> {
   if (!s.actions === !s.notActions) throw new Error(`statement ${s.sid ?? ""}: give exactly one of actions or notActions`);
@@ -63,7 +75,11 @@ function toJson(s: Statement): Record<string, unknown> {
   if (s.notResources) out.NotResource = one(s.notResources);
   if (s.conditions && Object.keys(s.conditions).length > 0) {
     out.Condition = Object.fromEntries(
-      Object.entries(s.conditions).map(([op, kv]) => [op, Object.fromEntries(Object.entries(kv!).map(([k, v]) => [k, Array.isArray(v) ? one(v) : v]))]),
+      Object.entries(s.conditions).map(([op, kv]) => [
+        op,
+        // A whole key→values map can come from Terraform (e.g. a for expression over a map variable).
+        Token.isUnresolved(kv) ? kv : Object.fromEntries(Object.entries(kv!).map(([k, v]) => [k, Array.isArray(v) ? one(v) : v])),
+      ]),
     );
   }
   return out;
@@ -79,7 +95,55 @@ export function policyDocument(statements: readonly Statement[]): { Version: str
  * `${aws:userid}`) is escaped as `$${…}`, so Terraform passes it to IAM literally instead of interpolating it.
  */
 export function renderPolicy(statements: readonly Statement[]): string {
-  return escapePolicyVariables(JSON.stringify(policyDocument(statements), null, 2));
+  const included = statements.filter((s) => s.when !== false);
+  if (included.some(needsExpression)) return renderPolicyExpression(included);
+  return escapePolicyVariables(JSON.stringify(policyDocument(included), null, 2));
+}
+
+/** A statement that only Terraform can render: a conditional statement, or a list/map value from a variable. */
+function needsExpression(s: Statement): boolean {
+  if (s.when !== undefined && s.when !== true) return true;
+  const values: unknown[] = [s.actions, s.notActions, s.resources, s.notResources, ...Object.values(s.conditions ?? {})];
+  for (const kv of Object.values(s.conditions ?? {})) values.push(...Object.values(kv ?? {}));
+  return values.some((v) => v !== undefined && typeof v !== "string" && Token.isUnresolved(v));
+}
+
+/**
+ * The policy as `jsonencode({...})` with conditional statements spliced in by `concat`. cdktf escapes literal
+ * `${` (IAM policy variables) in this form itself, so they are not escaped here.
+ */
+function renderPolicyExpression(statements: readonly Statement[]): string {
+  const groups: unknown[] = [];
+  let plain: unknown[] = [];
+  for (const s of statements) {
+    const json = asExpression(toJson(s));
+    if (s.when === undefined || s.when === true) {
+      plain.push(json);
+      continue;
+    }
+    if (plain.length > 0) groups.push(plain);
+    plain = [];
+    groups.push(conditional(s.when, [json], []));
+  }
+  if (plain.length > 0) groups.push(plain);
+  return Token.asString(Fn.jsonencode({ Version: "2012-10-17", Statement: groups.length === 1 && Array.isArray(groups[0]) ? groups[0] : Fn.concat(groups) }));
+}
+
+const TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
+
+/**
+ * Inside a Terraform function call cdktf cannot interpolate a token into a longer string, so `arn:${partition}:…`
+ * becomes `format("arn:%s:…", partition)`. A string that is exactly one token stays a reference.
+ */
+function asExpression(v: unknown): unknown {
+  if (typeof v === "string") {
+    const tokens = v.match(TOKEN) ?? [];
+    if (tokens.length === 0 || (tokens.length === 1 && tokens[0] === v)) return v;
+    return Fn.format(v.split(TOKEN).map((literal) => literal.replace(/%/g, "%%")).join("%s"), tokens);
+  }
+  if (Array.isArray(v)) return Token.isUnresolved(v) ? v : v.map(asExpression);
+  if (v !== null && typeof v === "object" && !Token.isUnresolved(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asExpression(x)]));
+  return v;
 }
 
 /** Escapes `${` → `$${` except in unresolved cdktf tokens (`${TfToken[…]}`), which become Terraform references. */

@@ -1,5 +1,5 @@
 import { DataAwsSsmParameter, Instance, LaunchTemplate } from "../core/aws";
-import { Construct } from "../core/cdktf";
+import { Construct, Fn, Token } from "../core/cdktf";
 
 export interface HardenedLaunchTemplateProps {
   readonly name: string;
@@ -12,6 +12,11 @@ export interface HardenedLaunchTemplateProps {
   readonly instanceTags?: Record<string, string>;
   /** @default - the latest Amazon Linux 2023 AMI for the instance type's architecture (public SSM parameter) */
   readonly imageId?: string;
+  /**
+   * CPU architecture of that AMI (`arm64` or `x86_64`); needed when `instanceType` is only known to Terraform.
+   * @default - derived from the instance type
+   */
+  readonly architecture?: string;
   /** Root volume size in GiB. @default 8 */
   readonly rootVolumeGiB?: number;
 }
@@ -30,10 +35,15 @@ export class HardenedLaunchTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedLaunchTemplateProps) {
     super(scope, id);
+    if (props.imageId === undefined && props.architecture === undefined && Token.isUnresolved(props.instanceType)) {
+      throw new Error("HardenedLaunchTemplate: give architecture (or imageId) when instanceType is a Terraform value");
+    }
     const imageId = props.imageId ?? new DataAwsSsmParameter(this, "AmazonLinux2023", {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(props.instanceType)}`,
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.architecture ?? architectureOf(props.instanceType)}`,
     }).insecureValue;
     const tags = props.instanceTags ?? {};
+    // A tag map from Terraform (registry module variable) is merged by Terraform.
+    const named: Record<string, string> = Token.isUnresolved(tags) ? Token.asStringMap(Fn.merge([{ Name: props.name }, tags])) : { Name: props.name, ...tags };
     this.template = new LaunchTemplate(this, "Resource", {
       name: props.name,
       description: "Session Manager instance: no public IP, IMDSv2 only, encrypted root volume",
@@ -51,8 +61,8 @@ export class HardenedLaunchTemplate extends Construct {
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", volumeSize: props.rootVolumeGiB ?? 8, deleteOnTermination: "true" } }],
       tagSpecifications: [
-        { resourceType: "instance", tags: { Name: props.name, ...tags } },
-        { resourceType: "volume", tags: { Name: props.name, ...tags } },
+        { resourceType: "instance", tags: named },
+        { resourceType: "volume", tags: named },
       ],
       tags,
     });

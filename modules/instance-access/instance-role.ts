@@ -1,5 +1,5 @@
 import { IamInstanceProfile, IamRolePolicyAttachment } from "../core/aws";
-import type { Construct } from "../core/cdktf";
+import { conditional, Token, type Construct, type IResolvable } from "../core/cdktf";
 import type { Statement } from "../core/iam";
 import { ServiceRole } from "../core/service-role";
 
@@ -36,13 +36,13 @@ export const MANAGED_INSTANCE_CORE_ARN = "arn:aws:iam::aws:policy/AmazonSSMManag
 
 export interface InstanceRoleProps {
   readonly roleName: string;
-  /** Keep the ec2messages actions for agents older than 3.3.40.0. @default true */
-  readonly legacyAgentSupport?: boolean;
+  /** Keep the ec2messages actions for agents older than 3.3.40.0 (a plain or Terraform boolean). @default true */
+  readonly legacyAgentSupport?: boolean | IResolvable;
   /**
    * Also attach AmazonSSMManagedInstanceCore, for Run Command, Patch Manager and State Manager. It adds, among
    * others, `ssm:GetParameter(s)` on `*` (every String parameter of the account). @default false
    */
-  readonly managedInstanceCore?: boolean;
+  readonly managedInstanceCore?: boolean | IResolvable;
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
 }
@@ -65,9 +65,16 @@ export class InstanceRole extends ServiceRole {
     });
     this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", { name: props.roleName, role: this.role.name });
     this.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
-    if (props.legacyAgentSupport ?? true) this.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
-    if (props.managedInstanceCore) {
-      new IamRolePolicyAttachment(this, "ManagedInstanceCore", { role: this.role.name, policyArn: MANAGED_INSTANCE_CORE_ARN });
+    const legacy = props.legacyAgentSupport ?? true;
+    if (legacy !== false) this.addToPrincipalPolicy(legacy === true ? LEGACY_AGENT_STATEMENT : { ...LEGACY_AGENT_STATEMENT, when: legacy });
+    const core = props.managedInstanceCore ?? false;
+    if (core !== false) {
+      new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
+        role: this.role.name,
+        policyArn: MANAGED_INSTANCE_CORE_ARN,
+        // A Terraform boolean (registry module variable) becomes count = 0 or 1.
+        count: core === true ? undefined : Token.asNumber(conditional(core, 1, 0)),
+      });
     }
   }
 }

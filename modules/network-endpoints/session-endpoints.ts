@@ -1,5 +1,5 @@
 import { DataAwsEc2ManagedPrefixList, VpcEndpoint } from "../core/aws";
-import { Construct } from "../core/cdktf";
+import { Construct, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type Statement } from "../core/iam";
 import { Connections, type IConnectable, Port } from "../network-security/connections";
 import { SecurityGroup } from "../network-security/security-group";
@@ -14,9 +14,18 @@ export interface SessionManagerEndpointsProps {
   readonly region: string;
   /** Physical name prefix, e.g. `bastionless-dev-main`. */
   readonly namePrefix: string;
-  readonly services: readonly EndpointService[];
+  /**
+   * The interface endpoints. Either typed services, or (registry modules) a Terraform list of service short names
+   * (`ssm`, `ssmmessages`, ...), which becomes one `for_each` endpoint resource.
+   */
+  readonly services: readonly EndpointService[] | { readonly terraformList: string[] };
   /** How many AZs get an endpoint ENI. @default - every AZ with a private subnet */
   readonly endpointAzs?: number;
+  /**
+   * The subnets (one per AZ) for the endpoint ENIs, overriding the choice from `network.subnets` and `endpointAzs`;
+   * may be a Terraform list. @default - the first private subnet of each of the first `endpointAzs` AZs
+   */
+  readonly endpointSubnetIds?: string[];
   /** @default "separate" */
   readonly layout?: SecurityGroupLayout;
   /** The session-log bucket ARN the S3 gateway endpoint policy allows writing to. @default - S3 logging off */
@@ -75,7 +84,8 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
   public readonly interfaceEndpoints: VpcEndpoint[] = [];
   public readonly s3Gateway?: VpcEndpoint;
   public readonly s3PrefixList: DataAwsEc2ManagedPrefixList;
-  public readonly cost: EndpointCost;
+  /** Monthly estimate; undefined when the region or the number of AZs is only known to Terraform. */
+  public readonly cost?: EndpointCost;
   public readonly endpointSubnetIds: string[];
 
   constructor(scope: Construct, id: string, props: SessionManagerEndpointsProps) {
@@ -83,13 +93,19 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     const { network, region } = props;
     const layout = props.layout ?? "separate";
 
-    const firstSubnetPerAz = new Map<string, string>();
-    for (const s of network.subnets) if (!firstSubnetPerAz.has(s.availabilityZone)) firstSubnetPerAz.set(s.availabilityZone, s.id);
-    const azs = props.endpointAzs ?? firstSubnetPerAz.size;
-    if (azs < 1 || azs > firstSubnetPerAz.size) {
-      throw new Error(`SessionManagerEndpoints: endpointAzs ${azs} is not between 1 and the ${firstSubnetPerAz.size} AZs the private subnets cover`);
+    let azs: number | undefined;
+    if (props.endpointSubnetIds) {
+      this.endpointSubnetIds = props.endpointSubnetIds;
+      azs = Token.isUnresolved(props.endpointSubnetIds) ? undefined : props.endpointSubnetIds.length;
+    } else {
+      const firstSubnetPerAz = new Map<string, string>();
+      for (const s of network.subnets) if (!firstSubnetPerAz.has(s.availabilityZone)) firstSubnetPerAz.set(s.availabilityZone, s.id);
+      azs = props.endpointAzs ?? firstSubnetPerAz.size;
+      if (azs < 1 || azs > firstSubnetPerAz.size) {
+        throw new Error(`SessionManagerEndpoints: endpointAzs ${azs} is not between 1 and the ${firstSubnetPerAz.size} AZs the private subnets cover`);
+      }
+      this.endpointSubnetIds = [...firstSubnetPerAz.values()].slice(0, azs);
     }
-    this.endpointSubnetIds = [...firstSubnetPerAz.values()].slice(0, azs);
 
     this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: `com.amazonaws.${region}.s3` });
 
@@ -114,19 +130,26 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     this.instanceSecurityGroup.connections.allowToPrefixList("EgressHttpsToS3", this.s3PrefixList.id, Port.HTTPS, "HTTPS to S3 through the gateway endpoint (session logs, agent updates)");
 
     const endpoints = new Construct(this, "Interface");
-    for (const service of props.services) {
-      this.interfaceEndpoints.push(new VpcEndpoint(endpoints, service.shortName, {
-        vpcId: network.vpcId,
-        serviceName: service.serviceName(region),
-        vpcEndpointType: "Interface",
-        privateDnsEnabled: true,
-        subnetIds: this.endpointSubnetIds,
-        securityGroupIds: [endpointGroup.securityGroupId],
-        tags: { Name: `${props.namePrefix}-${service.shortName}` },
-      }));
+    const endpoint = (id: string, shortName: string, forEach?: TerraformIterator) => new VpcEndpoint(endpoints, id, {
+      forEach,
+      vpcId: network.vpcId,
+      serviceName: `com.amazonaws.${region}.${shortName}`,
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds: this.endpointSubnetIds,
+      securityGroupIds: [endpointGroup.securityGroupId],
+      tags: { Name: `${props.namePrefix}-${shortName}` },
+    });
+    let endpointCount: number | undefined;
+    if ("terraformList" in props.services) {
+      const each = TerraformIterator.fromList(props.services.terraformList);
+      this.interfaceEndpoints.push(endpoint("Endpoint", each.value as string, each));
+    } else {
+      for (const service of props.services) this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
+      endpointCount = props.services.length;
     }
 
-    if (network.routeTableIds.length > 0) {
+    if (Token.isUnresolved(network.routeTableIds) || network.routeTableIds.length > 0) {
       this.s3Gateway = new VpcEndpoint(this, "S3Gateway", {
         vpcId: network.vpcId,
         serviceName: `com.amazonaws.${region}.s3`,
@@ -136,6 +159,6 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         tags: { Name: `${props.namePrefix}-s3` },
       });
     }
-    this.cost = interfaceEndpointCost(region, props.services.length, azs);
+    if (!Token.isUnresolved(region) && azs !== undefined && endpointCount !== undefined) this.cost = interfaceEndpointCost(region, endpointCount, azs);
   }
 }

@@ -1,5 +1,5 @@
 import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument, SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../core/aws";
-import { Construct } from "../core/cdktf";
+import { Construct, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type Statement } from "../core/iam";
 import { operatorStatements } from "./operator-policy";
 
@@ -12,7 +12,8 @@ export interface AccessGroupProps extends AccountScope {
   /** Physical name of the group, e.g. `bastionless-dev-platform-shell`. */
   readonly name: string;
   readonly description: string;
-  readonly instanceTags: Record<string, readonly string[]>;
+  /** Tag key → allowed values; may be a Terraform map(list(string)). */
+  readonly instanceTags: Record<string, readonly string[]> | IResolvable;
   /** The logged shell through this preferences document. @default - no shell */
   readonly shellDocumentName?: string;
   /** Remote host:port pairs, each through its own Port document that accepts only that pair. @default - none */
@@ -21,12 +22,12 @@ export interface AccessGroupProps extends AccountScope {
   readonly ssh?: boolean;
   /** Create an IAM group with the policy. @default false */
   readonly iamGroup?: boolean;
-  /** Existing IAM roles that get the policy inline. @default - none */
+  /** Existing IAM roles that get the policy inline; may be a Terraform list. @default - none */
   readonly roleNames?: readonly string[];
   /** An IAM Identity Center permission set with the policy inline. @default - none */
   readonly identityCenter?: { readonly instanceArn: string; readonly permissionSetName: string; readonly sessionDuration?: string };
   /** Deny sessions without MFA for IAM principals. Identity Center enforces MFA at sign-in. @default true when iamGroup */
-  readonly requireMfa?: boolean;
+  readonly requireMfa?: boolean | IResolvable;
   /** @default - no restriction */
   readonly sourceCidrs?: readonly string[];
   readonly sessionKeyArn?: string;
@@ -95,7 +96,13 @@ export class AccessGroup extends Construct {
       new IamGroupPolicy(this, "GroupPolicy", { name: "session-manager", group: this.iamGroup.name, policy: iamPolicy });
     }
     const roles = new Construct(this, "Roles");
-    (props.roleNames ?? []).forEach((role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }));
+    const roleNames = props.roleNames ?? [];
+    if (Token.isUnresolved(roleNames)) {
+      const each = TerraformIterator.fromList(roleNames as string[]);
+      new IamRolePolicy(roles, "Policy", { forEach: each, name: props.name, role: each.value as string, policy: iamPolicy });
+    } else {
+      roleNames.forEach((role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }));
+    }
     if (props.identityCenter) {
       this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {
         instanceArn: props.identityCenter.instanceArn,

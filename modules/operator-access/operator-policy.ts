@@ -1,3 +1,4 @@
+import { Fn, Op, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
 import { type AccountScope, PolicyVariable, type Statement } from "../core/iam";
 
 /** Session documents whose sessions Session Manager cannot log (SSH and port forwarding are end-to-end tunnels). */
@@ -12,20 +13,32 @@ export const UNLOGGED_DOCUMENTS = [
 export const SSH_DOCUMENT = "AWS-StartSSHSession";
 
 export interface OperatorPolicyProps extends AccountScope {
-  /** Instance tags the group may reach: every key must match one of its values (StringEquals, never IfExists). */
-  readonly instanceTags: Record<string, readonly string[]>;
+  /**
+   * Instance tags the group may reach: every key must match one of its values (StringEquals, never IfExists).
+   * May be a Terraform map(list(string)) (registry module variable).
+   */
+  readonly instanceTags: Record<string, readonly string[]> | IResolvable;
   /** Customer session documents the group may start, by name (the shell preferences document, port-forwarding documents). */
   readonly documents: readonly string[];
   /** Allow AWS-StartSSHSession (not logged). @default false */
   readonly ssh?: boolean;
-  /** Deny StartSession/ResumeSession without MFA. @default false */
-  readonly requireMfa?: boolean;
+  /** Deny StartSession/ResumeSession without MFA (a plain or Terraform boolean). @default false */
+  readonly requireMfa?: boolean | IResolvable;
   /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
   readonly sourceCidrs?: readonly string[];
   /** The session-encryption key ARN (kms:GenerateDataKey). @default - no KMS statement */
   readonly sessionKeyArn?: string;
   /** Documents no operator may change (the preferences document and the group's own documents). */
   readonly protectedDocuments: readonly string[];
+}
+
+/** `ssm:resourceTag/<key>` → allowed values, from a literal map or a Terraform map(list(string)). */
+function tagCondition(tags: Record<string, readonly string[]> | IResolvable): Record<string, string[]> {
+  if (Token.isUnresolved(tags)) {
+    return TerraformIterator.fromMap(tags as IResolvable).forExpressionForMap('"ssm:resourceTag/${key}"', "val") as unknown as Record<string, string[]>;
+  }
+  const literal = tags as Record<string, readonly string[]>;
+  return Object.fromEntries(Object.keys(literal).map((k) => [`ssm:resourceTag/${k}`, [...literal[k]]]));
 }
 
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
@@ -41,8 +54,9 @@ const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true
 export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   const partition = p.partition ?? "aws";
   const ssm = (resource: string) => `arn:${partition}:ssm:${p.region}:${p.account}:${resource}`;
-  const tagKeys = Object.keys(p.instanceTags);
-  if (tagKeys.length === 0) throw new Error("operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance");
+  if (!Token.isUnresolved(p.instanceTags) && Object.keys(p.instanceTags).length === 0) {
+    throw new Error("operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance");
+  }
   const statements: Statement[] = [
     {
       sid: "StartSessionOnTaggedInstances",
@@ -50,7 +64,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       actions: ["ssm:StartSession"],
       resources: [`arn:${partition}:ec2:${p.region}:${p.account}:instance/*`],
       conditions: {
-        StringEquals: Object.fromEntries(tagKeys.map((k) => [`ssm:resourceTag/${k}`, [...p.instanceTags[k]]])),
+        StringEquals: tagCondition(p.instanceTags),
         ...DOCUMENT_CHECK,
       },
     },
@@ -92,6 +106,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   });
   if (p.requireMfa) {
     statements.push({
+      when: p.requireMfa,
       sid: "DenySessionsWithoutMfa",
       effect: "Deny",
       actions: ["ssm:StartSession", "ssm:ResumeSession"],
@@ -100,7 +115,10 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
     });
   }
   if (p.sourceCidrs && p.sourceCidrs.length > 0) {
+    const listVariable = Token.isUnresolved(p.sourceCidrs);
     statements.push({
+      // A list variable may be empty: then the statement is left out by Terraform.
+      when: listVariable ? Op.gte(Fn.lengthOf(p.sourceCidrs), 1) : true,
       sid: "DenySessionsFromOtherAddresses",
       effect: "Deny",
       actions: ["ssm:StartSession", "ssm:ResumeSession"],

@@ -1,5 +1,5 @@
 import { KmsAlias, KmsKey, KmsKeyPolicy } from "../core/aws";
-import { Construct } from "../core/cdktf";
+import { Construct, Token } from "../core/cdktf";
 import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS } from "../core/limits";
 import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
 
@@ -30,10 +30,11 @@ export class SessionKey extends Construct {
   constructor(scope: Construct, id: string, props: SessionKeyProps) {
     super(scope, id);
     const window = props.deletionWindowDays ?? 30;
-    if (window < KMS_DELETION_WINDOW_DAYS.min || window > KMS_DELETION_WINDOW_DAYS.max) {
+    // Values from Terraform variables are checked by the variables' validation blocks instead.
+    if (!Token.isUnresolved(window) && (window < KMS_DELETION_WINDOW_DAYS.min || window > KMS_DELETION_WINDOW_DAYS.max)) {
       throw new Error(`SessionKey: deletionWindowDays ${window} is out of range; allowed: ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}`);
     }
-    if (!KMS_ALIAS.test(props.alias)) {
+    if (!Token.isUnresolved(props.alias) && !KMS_ALIAS.test(props.alias)) {
       throw new Error(`SessionKey: alias ${JSON.stringify(props.alias)} must start with alias/ (not alias/aws/) and use letters, digits, /, _ and -`);
     }
     this.key = new KmsKey(this, "Resource", {

@@ -1,5 +1,5 @@
 import { CloudwatchLogGroup } from "../core/aws";
-import { Construct, type ITerraformDependable } from "../core/cdktf";
+import { Construct, Token, type ITerraformDependable } from "../core/cdktf";
 import { grant, type IGrantable, type Statement } from "../core/iam";
 import { LOG_RETENTION_DAYS } from "../core/limits";
 
@@ -21,7 +21,7 @@ export class SessionLogGroup extends Construct {
   constructor(scope: Construct, id: string, props: SessionLogGroupProps) {
     super(scope, id);
     const retention = props.retentionDays ?? 365;
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+    if (!Token.isUnresolved(retention) && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
       throw new Error(`SessionLogGroup: retentionDays ${retention} is not accepted by CloudWatch Logs; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
     }
     this.resource = new CloudwatchLogGroup(this, "Resource", {
