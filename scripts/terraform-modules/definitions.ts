@@ -80,7 +80,7 @@ export const network: ModuleDefinition = {
       default: INTERFACE_SERVICES,
       validations: [
         { condition: 'contains(var.services, "ssm") && contains(var.services, "ssmmessages")', errorMessage: "services must include ssm and ssmmessages." },
-        { condition: `alltrue([for s in var.services : contains(${JSON.stringify(INTERFACE_SERVICES)}, s)])`, errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.` },
+        { condition: `alltrue([for s in var.services : contains([${INTERFACE_SERVICES.map((x) => `"${x}"`).join(", ")}], s)])`, errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.` },
       ],
       example: ["ssm", "ssmmessages", "logs", "kms"],
     },
@@ -242,7 +242,7 @@ export const sessionLogging: ModuleDefinition = {
     { name: "kms_key_alias", type: "string", description: "Alias of the session key.", validations: [{ condition: 'can(regex("^alias/[A-Za-z0-9/_-]{1,250}$", var.kms_key_alias)) && !startswith(var.kms_key_alias, "alias/aws/")', errorMessage: "kms_key_alias must start with alias/, not alias/aws/, and use letters, digits, /, _ and -." }], example: "alias/bastionless-dev-sessions" },
     { name: "kms_deletion_window_days", type: "number", description: "Days before a scheduled key deletion happens.", default: 30, validations: [{ condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30", errorMessage: "kms_deletion_window_days must be 7-30." }] },
     { name: "log_group_name", type: "string", description: "Name of the session log group.", validations: [{ condition: 'can(regex("^[.\\\\-_/#A-Za-z0-9]{1,512}$", var.log_group_name))', errorMessage: "log_group_name must be 1-512 characters of letters, digits and ._-/#." }], example: "/bastionless/dev/sessions" },
-    { name: "log_retention_days", type: "number", description: "Days CloudWatch Logs keeps session logs.", default: 365, validations: [{ condition: `contains(${JSON.stringify(LOG_RETENTION_DAYS)}, var.log_retention_days)`, errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(", ")}.` }] },
+    { name: "log_retention_days", type: "number", description: "Days CloudWatch Logs keeps session logs.", default: 365, validations: [{ condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`, errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(", ")}.` }] },
     { name: "bucket_name", type: "string", description: "Name of the session-log bucket.", validations: bucketNameRules("var.bucket_name"), example: "bastionless-dev-session-logs-111111111111" },
     { name: "expire_days", type: "number", description: "Days before session logs in S3 expire.", default: 365, validations: [{ condition: "var.expire_days > 0", errorMessage: "expire_days must be positive." }] },
     { name: "noncurrent_expire_days", type: "number", description: "Days before overwritten or deleted log versions expire.", default: 90, validations: [{ condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." }] },
