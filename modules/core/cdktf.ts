@@ -15,7 +15,6 @@ export {
   TerraformDataSource,
   TerraformElement,
   TerraformIterator,
-  TerraformVariable,
   TerraformOutput,
   TerraformResource,
   TerraformStack,

@@ -57,7 +57,6 @@ export const PolicyVariable = {
   USERNAME: "${aws:username}",
 } as const;
 
-/** A single value as a string, several as a list; a list token (a Terraform list variable) stays a list. */
 /** A list token (a Terraform list variable or expression) is one encoded element: `["#{TfToken[...]}"]`. */
 const isListToken = (values: readonly string[]) => values.length === 1 && typeof values[0] === "string" && values[0].startsWith("#{TfToken[");
 /** A single value as a string, several (or a list token) as a list. */
