@@ -59,9 +59,39 @@ export function strings(v: Json | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+/** A block whose configuration is resolved on first use (rules read a fraction of a stack's resources). */
+class LazyBlock implements TfBlock {
+  private resolved?: Attributes;
+
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly element: TerraformResource | TerraformDataSource,
+    public readonly kind: "resource" | "data",
+    public readonly type: string,
+    public readonly address: string,
+    public readonly path: string,
+  ) {}
+
+  public get construct(): IConstruct {
+    return this.element;
+  }
+
+  public get config(): Attributes {
+    if (!this.resolved) {
+      const rendered = resolveTokens(this.stack, this.element.toTerraform()) as Record<string, Record<string, Record<string, Record<string, Json>>> | undefined>;
+      // A moved resource renders no block of its own.
+      const attrs = rendered[this.kind]?.[this.type]?.[this.element.friendlyUniqueId] ?? {};
+      this.resolved = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "//"));
+    }
+    return this.resolved;
+  }
+}
+
 export class StackModel {
   public readonly blocks: readonly TfBlock[];
   private readonly byAddress = new Map<string, TfBlock>();
+  private readonly byType = new Map<string, TfBlock[]>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(public readonly stack: TerraformStack) {
     const out: TfBlock[] = [];
@@ -70,29 +100,29 @@ export class StackModel {
       const kind = c instanceof TerraformResource ? "resource" : c instanceof TerraformDataSource ? "data" : undefined;
       if (!kind) continue;
       const element = c as TerraformResource | TerraformDataSource;
-      const rendered = resolveTokens(stack, element.toTerraform()) as Record<string, Record<string, Record<string, Record<string, Json>>> | undefined>;
-      const byType = rendered[kind];
-      if (!byType) continue; // a moved resource renders no block
-      for (const [type, byName] of Object.entries(byType)) {
-        for (const [name, attrs] of Object.entries(byName)) {
-          const config = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "//"));
-          const address = kind === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-          const path = c.node.path.startsWith(`${base}/`) ? c.node.path.slice(base.length + 1) : c.node.path;
-          const b: TfBlock = { kind, type, address, path, construct: c, config };
-          out.push(b);
-          this.byAddress.set(address, b);
-        }
-      }
+      const type = element.terraformResourceType;
+      const address = `${kind === "data" ? "data." : ""}${type}.${element.friendlyUniqueId}`;
+      const path = c.node.path.startsWith(`${base}/`) ? c.node.path.slice(base.length + 1) : c.node.path;
+      const b = new LazyBlock(stack, element, kind, type, address, path);
+      out.push(b);
+      this.byAddress.set(address, b);
+      this.byType.set(`${kind}:${type}`, [...(this.byType.get(`${kind}:${type}`) ?? []), b]);
     }
     this.blocks = out;
   }
 
+  /** Computes a derived view once per stack (several rules read the same parsed policies or rules). */
+  public memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
   public resources(...types: string[]): TfBlock[] {
-    return this.blocks.filter((b) => b.kind === "resource" && types.includes(b.type));
+    return types.flatMap((t) => this.byType.get(`resource:${t}`) ?? []);
   }
 
   public data(...types: string[]): TfBlock[] {
-    return this.blocks.filter((b) => b.kind === "data" && types.includes(b.type));
+    return types.flatMap((t) => this.byType.get(`data:${t}`) ?? []);
   }
 
   public find(address: string): TfBlock | undefined {

@@ -10,6 +10,10 @@ export interface LocatedStatement {
 }
 
 export function identityStatements(model: StackModel): LocatedStatement[] {
+  return model.memo("identityStatements", () => collect(model));
+}
+
+function collect(model: StackModel): LocatedStatement[] {
   const out: LocatedStatement[] = [];
   for (const b of model.resources(...IDENTITY_POLICY_TYPES)) {
     for (const p of identityPolicies(b, model)) {

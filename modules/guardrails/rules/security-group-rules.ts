@@ -16,6 +16,10 @@ export interface SgRule {
 const num = (v: Json | undefined): number | undefined => (v === undefined || v === null || v === "" ? undefined : Number(v));
 
 export function securityGroupRules(model: StackModel): SgRule[] {
+  return model.memo("securityGroupRules", () => collect(model));
+}
+
+function collect(model: StackModel): SgRule[] {
   const out: SgRule[] = [];
   for (const sg of model.resources("aws_security_group", "aws_default_security_group")) {
     for (const direction of ["ingress", "egress"] as const) {
