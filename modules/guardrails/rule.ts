@@ -37,7 +37,7 @@ export interface GuardrailOptions {
   readonly minLogRetentionDays?: number;
 }
 
-/** A suppression: rule id, a reason (at least 10 characters) and where it came from (for the summary). */
+/** A suppression: the rule id and the written reason (at least 10 characters) shown in the synth summary. */
 export interface Suppression {
   readonly rule: string;
   readonly reason: string;
