@@ -2,18 +2,13 @@ import { IamInstanceProfile, IamRolePolicyAttachment } from "../core/aws";
 import { conditional, Token, type Construct, type IResolvable } from "../core/cdktf";
 import type { Statement } from "../core/iam";
 import { ServiceRole } from "../core/service-role";
+import { SSM_AGENT_CHANNEL_ACTIONS, SSM_AGENT_LEGACY_MESSAGE_ACTIONS } from "../core/ssm-agent";
 
 /** What the agent needs to register and open session channels. `*`: these actions have no resource scoping. */
 export const AGENT_CORE_STATEMENT: Statement = {
   sid: "SessionManagerAgent",
   effect: "Allow",
-  actions: [
-    "ssm:UpdateInstanceInformation",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-  ],
+  actions: SSM_AGENT_CHANNEL_ACTIONS,
   resources: ["*"],
 };
 
@@ -21,14 +16,7 @@ export const AGENT_CORE_STATEMENT: Statement = {
 export const LEGACY_AGENT_STATEMENT: Statement = {
   sid: "LegacyAgentMessages",
   effect: "Allow",
-  actions: [
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
-  ],
+  actions: SSM_AGENT_LEGACY_MESSAGE_ACTIONS,
   resources: ["*"],
 };
 

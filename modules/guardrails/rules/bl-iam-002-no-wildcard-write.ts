@@ -1,26 +1,11 @@
+import { SSM_AGENT_CHANNEL_ACTIONS, SSM_AGENT_LEGACY_MESSAGE_ACTIONS } from "../../core/ssm-agent";
 import type { StackModel } from "../model";
 import { isWriteAction, onAllResources } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { allowStatements } from "./identity-statements";
 
-/**
- * Actions the SSM agent needs that have no resource-level permissions (AWS documents them with Resource "*"):
- * registering the instance and opening the control and data channels (ssmmessages, legacy ec2messages).
- */
-export const SSM_CHANNEL_ACTIONS = [
-  "ssm:UpdateInstanceInformation",
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-  "ec2messages:AcknowledgeMessage",
-  "ec2messages:DeleteMessage",
-  "ec2messages:FailMessage",
-  "ec2messages:GetEndpoint",
-  "ec2messages:GetMessages",
-  "ec2messages:SendReply",
-];
-const CHANNEL = new Set(SSM_CHANNEL_ACTIONS.map((a) => a.toLowerCase()));
+/** The SSM Agent actions that have no resource-level permissions: the documented exemption. */
+const CHANNEL = new Set([...SSM_AGENT_CHANNEL_ACTIONS, ...SSM_AGENT_LEGACY_MESSAGE_ACTIONS].map((a) => a.toLowerCase()));
 
 export class NoWildcardResourceWrite extends GuardrailRule {
   public readonly id = "BL-IAM-002";
