@@ -87,13 +87,18 @@ export class SessionKey extends Construct {
     return statements;
   }
 
-  /** Instances: decrypt session data and write encrypted logs (kms:Decrypt, kms:GenerateDataKey on this key). */
+  /** See `grantSessionKeyEncryptDecrypt`. */
   public grantEncryptDecrypt(grantee: IGrantable): Statement {
-    return grant(grantee, "SessionKeyEncryptDecrypt", ["kms:Decrypt", "kms:GenerateDataKey"], [this.keyArn]);
+    return grantSessionKeyEncryptDecrypt(grantee, this.keyArn);
   }
 
   /** Operators: create the data key that encrypts a session (kms:GenerateDataKey on this key only). */
   public grantSessionStart(grantee: IGrantable): Statement {
     return grant(grantee, "SessionKeyDataKey", ["kms:GenerateDataKey"], [this.keyArn]);
   }
+}
+
+/** Instances: decrypt session data and write encrypted logs (kms:Decrypt, kms:GenerateDataKey on the key `keyArn`). */
+export function grantSessionKeyEncryptDecrypt(grantee: IGrantable, keyArn: string): Statement {
+  return grant(grantee, "SessionKeyEncryptDecrypt", ["kms:Decrypt", "kms:GenerateDataKey"], [keyArn]);
 }

@@ -5,7 +5,7 @@ import {
   S3BucketObjectLockConfigurationA,
   S3BucketPolicy,
 } from "../core/aws";
-import { Construct } from "../core/cdktf";
+import { Construct, Token } from "../core/cdktf";
 import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
 import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
 
@@ -95,15 +95,24 @@ export class SessionLogBucket extends Construct {
     }
   }
 
-  /**
-   * What the SSM agent needs to upload a transcript: `s3:PutObject` under `prefix/` only, and
-   * `s3:GetEncryptionConfiguration` on the bucket (it checks encryption before uploading).
-   */
+  /** See `grantLogBucketSessionWrite`. */
   public grantSessionWrite(grantee: IGrantable, prefix: string): Statement[] {
-    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix)) throw new Error(`grantSessionWrite: prefix ${JSON.stringify(prefix)} must be a key prefix without leading or trailing /`);
-    return [
-      grant(grantee, "SessionLogObjects", ["s3:PutObject"], [`${this.bucketArn}/${prefix}/*`]),
-      grant(grantee, "SessionLogBucketEncryption", ["s3:GetEncryptionConfiguration"], [this.bucketArn]),
-    ];
+    return grantLogBucketSessionWrite(grantee, this.bucketArn, prefix);
   }
+}
+
+/**
+ * What the SSM agent needs to upload a transcript to the log bucket `bucketArn` (which may live elsewhere, e.g. a
+ * registry module input): `s3:PutObject` under `prefix/` only, and `s3:GetEncryptionConfiguration` on the bucket
+ * (it checks encryption before uploading).
+ */
+export function grantLogBucketSessionWrite(grantee: IGrantable, bucketArn: string, prefix: string): Statement[] {
+  // A prefix from a Terraform variable is checked by the variable's validation block instead.
+  if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix)) {
+    throw new Error(`grantSessionWrite: prefix ${JSON.stringify(prefix)} must be a key prefix without leading or trailing /`);
+  }
+  return [
+    grant(grantee, "SessionLogObjects", ["s3:PutObject"], [`${bucketArn}/${prefix}/*`]),
+    grant(grantee, "SessionLogBucketEncryption", ["s3:GetEncryptionConfiguration"], [bucketArn]),
+  ];
 }

@@ -35,14 +35,19 @@ export class SessionLogGroup extends Construct {
     this.logGroupArn = this.resource.arn;
   }
 
-  /**
-   * What the SSM agent needs to stream a session: log-stream writes on this group only, and
-   * `logs:DescribeLogGroups` on `*` (the agent checks the group exists; the action has no resource scoping).
-   */
+  /** See `grantLogGroupSessionWrite`. */
   public grantSessionWrite(grantee: IGrantable): Statement[] {
-    return [
-      grant(grantee, "SessionLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [`${this.logGroupArn}:*`]),
-      grant(grantee, "SessionLogGroupLookup", ["logs:DescribeLogGroups"], ["*"]),
-    ];
+    return grantLogGroupSessionWrite(grantee, this.logGroupArn);
   }
+}
+
+/**
+ * What the SSM agent needs to stream a session to the log group `logGroupArn`: log-stream writes on that group
+ * only, and `logs:DescribeLogGroups` on `*` (the agent checks the group exists; the action has no resource scoping).
+ */
+export function grantLogGroupSessionWrite(grantee: IGrantable, logGroupArn: string): Statement[] {
+  return [
+    grant(grantee, "SessionLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [`${logGroupArn}:*`]),
+    grant(grantee, "SessionLogGroupLookup", ["logs:DescribeLogGroups"], ["*"]),
+  ];
 }

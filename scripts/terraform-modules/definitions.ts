@@ -8,7 +8,7 @@ import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { HardenedLaunchTemplate, InstanceRole } from "../../modules/instance-access";
 import { SessionManagerEndpoints } from "../../modules/network-endpoints";
 import { AccessGroup } from "../../modules/operator-access";
-import { SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
+import { grantLogBucketSessionWrite, grantLogGroupSessionWrite, grantSessionKeyEncryptDecrypt, SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
 import type { ModuleDefinition, VariableSpec } from "./framework";
@@ -138,11 +138,10 @@ export const instanceAccess: ModuleDefinition = {
       managedInstanceCore: v.expression("managed_instance_core"),
       permissionsBoundaryArn: v.string("permissions_boundary_arn"),
     });
-    role.addToPrincipalPolicy({ sid: "SessionLogStreams", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${v.string("log_group_arn")}:*`] });
-    role.addToPrincipalPolicy({ sid: "SessionLogGroupLookup", effect: "Allow", actions: ["logs:DescribeLogGroups"], resources: ["*"] });
-    role.addToPrincipalPolicy({ sid: "SessionLogObjects", effect: "Allow", actions: ["s3:PutObject"], resources: [`${v.string("log_bucket_arn")}/${v.string("log_prefix")}/*`] });
-    role.addToPrincipalPolicy({ sid: "SessionLogBucketEncryption", effect: "Allow", actions: ["s3:GetEncryptionConfiguration"], resources: [v.string("log_bucket_arn")] });
-    role.addToPrincipalPolicy({ sid: "SessionKeyEncryptDecrypt", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [v.string("kms_key_arn")] });
+    // The same grants the logging constructs give, to resources passed in by ARN.
+    grantLogGroupSessionWrite(role, v.string("log_group_arn"));
+    grantLogBucketSessionWrite(role, v.string("log_bucket_arn"), v.string("log_prefix"));
+    grantSessionKeyEncryptDecrypt(role, v.string("kms_key_arn"));
     const lt = new HardenedLaunchTemplate(stack, "LaunchTemplate", {
       name: v.string("role_name"),
       instanceType: v.string("instance_type"),
