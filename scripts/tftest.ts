@@ -5,6 +5,8 @@
  * endpoint service names resolve to the region, and so on. Addresses come from the synthesized JSON, so
  * nothing here is tied to one environment.
  */
+import { assertion, hclString } from "./lib/hcl";
+
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 export interface StackJson {
@@ -24,11 +26,6 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_ssoadmin_permission_set_inline_policy: ["inline_policy"],
 };
 
-const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-
-function assertion(condition: string, message: string): string {
-  return `  assert {\n    condition     = ${condition}\n    error_message = ${hclString(message)}\n  }\n`;
-}
 
 /** The assertions for one stack, as HCL `assert` blocks. */
 export function stackAssertions(stack: StackJson): string[] {

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, ref, resolveTokens, TerraformStack, Token, type IResolvable } from "../../modules/core/cdktf";
+import { hclString } from "../lib/hcl";
 
 export interface VariableValidation {
   /** HCL expression over `var.<name>`. */
@@ -75,13 +76,12 @@ export class Vars {
 
 // --- HCL rendering -------------------------------------------------------------------------------------------
 
-const quote = (s: string) => JSON.stringify(s).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-const identifier = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : quote(k));
+const identifier = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k));
 
 /** A literal value as HCL. */
 export function hclLiteral(v: unknown, indent = ""): string {
   if (v === null || v === undefined) return "null";
-  if (typeof v === "string") return quote(v);
+  if (typeof v === "string") return hclString(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   const inner = `${indent}  `;
   if (Array.isArray(v)) return v.length === 0 ? "[]" : `[\n${v.map((x) => `${inner}${hclLiteral(x, inner)},`).join("\n")}\n${indent}]`;
@@ -222,11 +222,11 @@ terraform {
 
 function variablesTf(specs: readonly VariableSpec[]): string {
   const blocks = specs.map((v) => {
-    const lines = [`variable "${v.name}" {`, `  description = ${quote(v.description)}`, `  type        = ${v.type}`];
+    const lines = [`variable "${v.name}" {`, `  description = ${hclString(v.description)}`, `  type        = ${v.type}`];
     if ("default" in v) lines.push(`  default     = ${hclLiteral(v.default, "  ")}`);
     if (v.default !== null) lines.push("  nullable    = false");
     for (const val of v.validations ?? []) {
-      lines.push("", "  validation {", `    condition     = ${val.condition}`, `    error_message = ${quote(val.errorMessage)}`, "  }");
+      lines.push("", "  validation {", `    condition     = ${val.condition}`, `    error_message = ${hclString(val.errorMessage)}`, "  }");
     }
     lines.push("}");
     return lines.join("\n");
@@ -235,7 +235,7 @@ function variablesTf(specs: readonly VariableSpec[]): string {
 }
 
 function outputsTf(stack: TerraformStack, outputs: readonly OutputSpec[]): string {
-  const blocks = outputs.map((o) => `output "${o.name}" {\n  description = ${quote(o.description)}\n  value       = ${hclExpression(resolveTokens(stack, o.value), "  ")}\n}`);
+  const blocks = outputs.map((o) => `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = ${hclExpression(resolveTokens(stack, o.value), "  ")}\n}`);
   return `${GENERATED}\n\n${blocks.join("\n\n")}\n`;
 }
 
@@ -245,14 +245,14 @@ const moduleLabel = (d: ModuleDefinition) => d.name.replace(/-/g, "_");
 function usageBlock(d: ModuleDefinition, source: string, extraIndent = ""): string {
   const inputs = d.variables.filter((v) => v.example !== undefined);
   const width = Math.max("source".length, ...inputs.map((v) => v.name.length));
-  const lines = [`module "${moduleLabel(d)}" {`, `  ${"source".padEnd(width)} = ${quote(source)}`, ""];
+  const lines = [`module "${moduleLabel(d)}" {`, `  ${"source".padEnd(width)} = ${hclString(source)}`, ""];
   for (const v of inputs) lines.push(`  ${v.name.padEnd(width)} = ${hclLiteral(v.example, "  ")}`);
   lines.push("}");
   return lines.map((l) => (l ? `${extraIndent}${l}` : l)).join("\n");
 }
 
 function exampleMainTf(d: ModuleDefinition, outputs: readonly OutputSpec[]): string {
-  const forwarded = outputs.map((o) => `output "${o.name}" {\n  description = ${quote(o.description)}\n  value       = module.${moduleLabel(d)}.${o.name}\n}`);
+  const forwarded = outputs.map((o) => `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = module.${moduleLabel(d)}.${o.name}\n}`);
   return `${GENERATED}
 # A complete example: every input that has no default, and the optional ones worth showing.
 
