@@ -6,6 +6,7 @@
  */
 import { parseCidr } from "../../config/cidr";
 import { StackModel, type TfBlock } from "../../modules/guardrails";
+import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
 import { concretePolicy, evaluate, type Outcome } from "./iam-evaluate";
 
@@ -86,8 +87,7 @@ const statementsOf = (policy: PolicyJson) => (Array.isArray(policy.Statement) ? 
 
 /** Allow statements whose actions name ssm:StartSession (exactly or by wildcard). */
 function startSessionAllows(policy: PolicyJson): StatementJson[] {
-  const covers = (a: string) => new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test("ssm:StartSession");
-  return statementsOf(policy).filter((s) => s?.Effect === "Allow" && [s.Action ?? []].flat().some(covers));
+  return statementsOf(policy).filter((s) => s?.Effect === "Allow" && [s.Action ?? []].flat().some((a) => wildcardMatch(a, "ssm:StartSession")));
 }
 
 /**
