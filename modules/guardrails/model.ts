@@ -106,7 +106,9 @@ export class StackModel {
       const b = new LazyBlock(stack, element, kind, type, address, path);
       out.push(b);
       this.byAddress.set(address, b);
-      this.byType.set(`${kind}:${type}`, [...(this.byType.get(`${kind}:${type}`) ?? []), b]);
+      const key = `${kind}:${type}`;
+      if (!this.byType.has(key)) this.byType.set(key, []);
+      this.byType.get(key)!.push(b);
     }
     this.blocks = out;
   }
