@@ -1,6 +1,7 @@
 // Prints the environment matrix for the workflows: [{"environment":"dev","region":"eu-west-1","account":"..."}],
 // read from config/environments (the same files `npm run synth` reads). With `--changed <base> <head>`, only the
 // environments whose file changed, or all of them when shared code (modules, stacks, config schema, lockfile) did.
+// With `--region <name>`, prints only that environment's region.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -13,6 +14,18 @@ const all = readdirSync(dir)
     const env = parse(readFileSync(`${dir}/${f}`, "utf8"));
     return { environment: env.name, region: env.region, account: String(env.account) };
   });
+
+const regionOf = process.argv.indexOf("--region");
+if (regionOf >= 0) {
+  const name = process.argv[regionOf + 1];
+  const env = all.find((e) => e.environment === name);
+  if (!env) {
+    console.error(`no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.environment).join(", ")}`);
+    process.exit(1);
+  }
+  process.stdout.write(env.region);
+  process.exit(0);
+}
 
 let selected = all;
 const at = process.argv.indexOf("--changed");

@@ -80,6 +80,9 @@ describe("GitHub workflows", () => {
     expect(run().map((e) => e.environment)).toEqual(names);
     expect(run().every((e) => /^[a-z]{2}-[a-z]+-\d$/.test(e.region))).toBe(true);
     expect(run("--changed", "HEAD", "HEAD")).toEqual([]);
+    const region = (name: string) => execFileSync(process.execPath, [".github/scripts/environments.mjs", "--region", name], { cwd: root, encoding: "utf8" });
+    expect(region("prod")).toBe(run().find((e) => e.environment === "prod")!.region);
+    expect(() => execFileSync(process.execPath, [".github/scripts/environments.mjs", "--region", "qa"], { cwd: root, stdio: "pipe" })).toThrow(/no environment "qa"/);
   });
 
   test("version tags: tests, then the npm package and the Terraform modules as release artifacts", () => {
