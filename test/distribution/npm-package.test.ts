@@ -40,9 +40,9 @@ describe("npm package", () => {
     expect(offenders).toEqual([]);
   });
 
-  test("cdktf, constructs and the provider bindings are peer dependencies pinned to the tested versions", () => {
+  test("the CDK core (cdktn under the cdktf name), constructs and the provider bindings are peer dependencies pinned to the tested versions", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string>>;
-    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "20.1.0", cdktf: "0.21.0", constructs: "^10.3.0" });
+    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "20.1.0", cdktf: "npm:cdktn@0.24.0", constructs: ">=10.6.0 <10.8.0" });
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
     expect(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8")).toContain(`## [${pkg.version}]`);
   });

@@ -47,13 +47,13 @@ describe("GitHub workflows", () => {
     expect(apply.permissions).toEqual({ contents: "read", "id-token": "write" });
   });
 
-  test("pull requests: check, synth, then cdktf diff per environment from a matrix read from config, one updated comment with the access report", () => {
+  test("pull requests: check, synth, then cdktn diff per environment from a matrix read from config, one updated comment with the access report", () => {
     const pr = load("pull-request.yml");
     expect(Object.keys(pr.on)).toEqual(["pull_request"]);
     const runs = pr.jobs.check.steps!.map((s) => s.run).filter(Boolean);
     expect(runs).toEqual(["npm ci", "npm run typecheck", "npm run lint", "npm test", "npm run synth", expect.stringContaining("node .github/scripts/environments.mjs")]);
     expect(pr.jobs.diff.strategy).toEqual({ "fail-fast": false, matrix: { include: "${{ fromJSON(needs.check.outputs.environments) }}" } });
-    expect(pr.jobs.diff.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktf diff "$ENVIRONMENT"');
+    expect(pr.jobs.diff.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktn diff "$ENVIRONMENT"');
     const comment = pr.jobs.comment.steps!.map((s) => `${s.run ?? ""}${s.with?.script ?? ""}`).join("\n");
     expect(comment).toContain("npm run access-report -- --markdown access-report.md");
     expect(comment).toContain("updateComment");
@@ -70,7 +70,7 @@ describe("GitHub workflows", () => {
     const apply = (parse(fs.readFileSync(path.join(DIR, "apply-environment.yml"), "utf8")) as Workflow).jobs.apply;
     expect(apply.concurrency).toEqual({ group: "apply-${{ inputs.environment }}", "cancel-in-progress": false });
     expect(apply.environment).toBe("${{ inputs.github-environment }}");
-    expect(apply.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktf apply "$ENVIRONMENT" --auto-approve');
+    expect(apply.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktn apply "$ENVIRONMENT" --auto-approve');
   });
 
   test("the environment matrix is read from config/environments; --changed narrows it to what a diff touched", () => {
