@@ -5,7 +5,8 @@ import tseslint from "typescript-eslint";
 
 const providerRoot = {
   name: "@cdktf/provider-aws",
-  message: "The package root loads all 2,216 provider modules (≈2.3 s, 560 MB). Import the resource from modules/core/aws.ts (deep imports).",
+  message:
+    "The package root loads all 2,216 provider modules (≈2.3 s, 560 MB). Import the resource from modules/core/aws.ts (deep imports).",
 };
 
 export default tseslint.config(
@@ -13,10 +14,15 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "no-restricted-imports": ["error", {
-        paths: [providerRoot, { name: "cdktf", message: "Import cdktf through modules/core/cdktf.ts." }],
-        patterns: [{ group: ["@cdktf/provider-aws/*"], message: "Import provider classes through modules/core/aws.ts." }],
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [providerRoot, { name: "cdktf", message: "Import cdktf through modules/core/cdktf.ts." }],
+          patterns: [
+            { group: ["@cdktf/provider-aws/*"], message: "Import provider classes through modules/core/aws.ts." },
+          ],
+        },
+      ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },

@@ -24,7 +24,11 @@ function measure(args: string[], env: Record<string, string>): { seconds: number
   const mems: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["-r", MAXRSS_HOOK, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", MAXRSS_HOOK, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (r.status !== 0) throw new Error(`benchmark command failed: ${r.stderr}`);
     if (i === 0) continue; // warm-up (also fills the transpile cache)
@@ -63,4 +67,6 @@ console.log(`median of ${RUNS} runs; ratios are to a bare node process that load
 console.log(row("baseline (require cdktf)", baseline));
 console.log(row("synth: example environments (4 stacks)", examples));
 console.log(row("synth: 100 generated environments", hundred));
-console.log(`targets: examples ≤ 1 s and ≤ 150 MB: ${examples.seconds <= 1 && examples.mb <= 150 ? "met" : "NOT met"}; 100 environments ≤ 5 s: ${hundred.seconds <= 5 ? "met" : "NOT met"}`);
+console.log(
+  `targets: examples ≤ 1 s and ≤ 150 MB: ${examples.seconds <= 1 && examples.mb <= 150 ? "met" : "NOT met"}; 100 environments ≤ 5 s: ${hundred.seconds <= 5 ? "met" : "NOT met"}`,
+);

@@ -37,7 +37,10 @@ export function canonical(cidr: Ipv4Cidr): string {
 
 /** True when `inner` lies entirely inside `outer`. */
 export function contains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
-  return inner.prefix >= outer.prefix && ((inner.network & mask(outer.prefix)) >>> 0) === ((outer.network & mask(outer.prefix)) >>> 0);
+  return (
+    inner.prefix >= outer.prefix &&
+    (inner.network & mask(outer.prefix)) >>> 0 === (outer.network & mask(outer.prefix)) >>> 0
+  );
 }
 
 /** True when two CIDRs share at least one address. */

@@ -12,7 +12,9 @@ import { environmentSchema, type EnvironmentConfig } from "./schema";
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`invalid environment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      `invalid environment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -27,7 +29,10 @@ const YAML_FILE = /\.ya?ml$/;
 
 /** `["vpcs", 0, "cidr"]` → `vpcs[0].cidr`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>((out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)), "");
+  return segments.reduce<string>(
+    (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)),
+    "",
+  );
 }
 
 function valueAt(root: unknown, segments: readonly PropertyKey[]): unknown {
@@ -53,14 +58,18 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   let message = issue.message;
   switch (issue.code) {
     case "invalid_type":
-      message = value === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(value)}`;
+      message =
+        value === undefined
+          ? `is required (expected ${issue.expected})`
+          : `expected ${issue.expected}, got ${describeValue(value)}`;
       break;
     case "invalid_value":
       message = `${JSON.stringify(value)} is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
       break;
     case "too_small":
     case "too_big": {
-      const bound = issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      const bound =
+        issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
       const unit = issue.origin === "array" ? " item(s)" : issue.origin === "string" ? " character(s)" : "";
       const got = Array.isArray(value) ? `${value.length} item(s)` : JSON.stringify(value);
       message = `${got} is out of range; must be ${bound}${unit}`;
@@ -68,7 +77,8 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     }
     case "invalid_union":
       if (value === undefined) message = "is required";
-      else if (!issue.message.startsWith(JSON.stringify(value))) message = `${JSON.stringify(value)} is not allowed; ${issue.message}`;
+      else if (!issue.message.startsWith(JSON.stringify(value)))
+        message = `${JSON.stringify(value)} is not allowed; ${issue.message}`;
       break;
     default:
       break;
@@ -82,7 +92,9 @@ function parseFile(file: string, problems: string[]): { raw: unknown; config?: E
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const line = e.linePos?.[0];
-      problems.push(`${file}: not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ""}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+      problems.push(
+        `${file}: not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ""}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+      );
     }
     return undefined;
   }
@@ -98,7 +110,9 @@ function parseFile(file: string, problems: string[]): { raw: unknown; config?: E
   }
   const expected = path.basename(file).replace(YAML_FILE, "");
   if (result.data.name !== expected) {
-    problems.push(`${file}: name: ${JSON.stringify(result.data.name)} must equal the file name ${JSON.stringify(expected)}`);
+    problems.push(
+      `${file}: name: ${JSON.stringify(result.data.name)} must equal the file name ${JSON.stringify(expected)}`,
+    );
   }
   return { raw, config: result.data };
 }
@@ -109,7 +123,8 @@ function crossFileProblems(loaded: LoadedEnvironment[]): string[] {
   const byName = new Map<string, string>();
   for (const { file, config } of loaded) {
     const first = byName.get(config.name);
-    if (first) problems.push(`${file}: name: ${JSON.stringify(config.name)} is already the name of the environment in ${first}`);
+    if (first)
+      problems.push(`${file}: name: ${JSON.stringify(config.name)} is already the name of the environment in ${first}`);
     else byName.set(config.name, file);
   }
   const accountWide: { what: string; field: string; owns: (c: EnvironmentConfig) => boolean; fix: string }[] = [
@@ -152,9 +167,15 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new ConfigError([`${shown}: environment directory does not exist`]);
   }
-  const files = fs.readdirSync(dir).filter((f) => YAML_FILE.test(f)).sort().map((f) => path.join(shown, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => YAML_FILE.test(f))
+    .sort()
+    .map((f) => path.join(shown, f));
   if (files.length === 0) {
-    throw new ConfigError([`${shown}: no environment files; add one <name>.yaml per environment (see config/environments in the repository)`]);
+    throw new ConfigError([
+      `${shown}: no environment files; add one <name>.yaml per environment (see config/environments in the repository)`,
+    ]);
   }
   const problems: string[] = [];
   const loaded: LoadedEnvironment[] = [];

@@ -40,21 +40,40 @@ const accountId = matching(/^\d{12}$/, "is not an AWS account id; expected exact
 );
 
 const region = z
-  .enum(REGIONS as [Region, ...Region[]], { error: (iss) => `${show(iss.input)} is not a known AWS region; allowed: ${REGIONS.join(", ")}` })
+  .enum(REGIONS as [Region, ...Region[]], {
+    error: (iss) => `${show(iss.input)} is not a known AWS region; allowed: ${REGIONS.join(", ")}`,
+  })
   .describe("AWS region code, e.g. eu-west-1.");
 
 const cidr = z
   .string()
-  .refine((v) => parseCidr(v) !== undefined, { error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (a.b.c.d/n, n ≤ 32)`, abort: true })
-  .refine((v) => { const c = parseCidr(v); return c === undefined || isCanonical(c); }, {
-    error: (iss) => `${show(iss.input)} has host bits set; did you mean ${show(canonical(parseCidr(iss.input as string)!))}?`,
+  .refine((v) => parseCidr(v) !== undefined, {
+    error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (a.b.c.d/n, n ≤ 32)`,
     abort: true,
   })
+  .refine(
+    (v) => {
+      const c = parseCidr(v);
+      return c === undefined || isCanonical(c);
+    },
+    {
+      error: (iss) =>
+        `${show(iss.input)} has host bits set; did you mean ${show(canonical(parseCidr(iss.input as string)!))}?`,
+      abort: true,
+    },
+  )
   .describe("IPv4 CIDR block in canonical form, e.g. 10.20.0.0/16.");
 
-const awsCidr = cidr.refine((v) => { const p = parseCidr(v)?.prefix ?? 16; return p >= 16 && p <= 28; }, {
-  error: (iss) => `${show(iss.input)} has a prefix length AWS does not allow for a VPC or subnet; allowed: /16 to /28`,
-});
+const awsCidr = cidr.refine(
+  (v) => {
+    const p = parseCidr(v)?.prefix ?? 16;
+    return p >= 16 && p <= 28;
+  },
+  {
+    error: (iss) =>
+      `${show(iss.input)} has a prefix length AWS does not allow for a VPC or subnet; allowed: /16 to /28`,
+  },
+);
 
 /** S3 general purpose bucket names (no periods: Session Manager recommends none, TLS wildcard certificates). */
 export const BUCKET_NAME =
@@ -65,37 +84,71 @@ export const bucketName = matching(
     "no prefix xn--, sthree- or amzn-s3-demo-, no suffix -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3",
 ).describe("S3 bucket name (3-63 chars, lowercase letters, digits, hyphens).");
 
-const tagKey = matching(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "is not a valid tag key; 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:");
-const tagValue = matching(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, "is not a valid tag value; up to 256 letters, digits, spaces and _.:/=+-@");
+const tagKey = matching(
+  /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+  "is not a valid tag key; 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:",
+);
+const tagValue = matching(
+  /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
+  "is not a valid tag value; up to 256 letters, digits, spaces and _.:/=+-@",
+);
 const tags = z.record(tagKey, tagValue);
 
-const name = matching(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, "is not a valid name; allowed: 2-24 lowercase letters, digits and hyphens, starting with a letter");
+const name = matching(
+  /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/,
+  "is not a valid name; allowed: 2-24 lowercase letters, digits and hyphens, starting with a letter",
+);
 
-const subnetId = matching(/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a subnet id (subnet- followed by 8 or 17 hex digits)");
-const routeTableId = matching(/^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a route table id (rtb- followed by 8 or 17 hex digits)");
+const subnetId = matching(
+  /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/,
+  "is not a subnet id (subnet- followed by 8 or 17 hex digits)",
+);
+const routeTableId = matching(
+  /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/,
+  "is not a route table id (rtb- followed by 8 or 17 hex digits)",
+);
 const vpcId = matching(/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a VPC id (vpc- followed by 8 or 17 hex digits)");
 const azName = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability-zone name like eu-west-1a");
 
 const stateSchema = strict({
-  bucket: bucketName.describe("S3 bucket that holds this environment's Terraform state (created by the bootstrap stack)."),
-  keyPrefix: matching(/^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/, "is not a valid key prefix; letters, digits, _.-/ and no trailing /")
+  bucket: bucketName.describe(
+    "S3 bucket that holds this environment's Terraform state (created by the bootstrap stack).",
+  ),
+  keyPrefix: matching(
+    /^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/,
+    "is not a valid key prefix; letters, digits, _.-/ and no trailing /",
+  )
     .default("bastionless")
     .describe("Prefix of the state object key; the key is <keyPrefix>/<environment>.tfstate."),
   region: region.optional().describe("Region of the state bucket. @default the environment's region"),
-  locking: z.enum(["lockfile", "dynamodb", "both"]).default("lockfile").describe(
-    "lockfile: S3-native locking (use_lockfile, Terraform >= 1.10). dynamodb: a DynamoDB lock table (deprecated by HashiCorp). both: during a migration.",
-  ),
-  dynamodbTable: matching(/^[A-Za-z0-9_.-]{3,255}$/, "is not a DynamoDB table name (3-255 of A-Za-z0-9_.-)").optional()
+  locking: z
+    .enum(["lockfile", "dynamodb", "both"])
+    .default("lockfile")
+    .describe(
+      "lockfile: S3-native locking (use_lockfile, Terraform >= 1.10). dynamodb: a DynamoDB lock table (deprecated by HashiCorp). both: during a migration.",
+    ),
+  dynamodbTable: matching(/^[A-Za-z0-9_.-]{3,255}$/, "is not a DynamoDB table name (3-255 of A-Za-z0-9_.-)")
+    .optional()
     .describe("DynamoDB lock table, required when locking is dynamodb or both."),
-  bootstrapRoleArn: matching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "is not an IAM role ARN").optional().describe(
-    "Role the bootstrap stack assumes to create the state bucket in this account. @default - the caller's own credentials, which must then be in this account",
-  ),
+  bootstrapRoleArn: matching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "is not an IAM role ARN")
+    .optional()
+    .describe(
+      "Role the bootstrap stack assumes to create the state bucket in this account. @default - the caller's own credentials, which must then be in this account",
+    ),
 }).superRefine((s, ctx) => {
   if (s.locking !== "lockfile" && !s.dynamodbTable) {
-    ctx.addIssue({ code: "custom", path: ["dynamodbTable"], message: `is required when locking is ${show(s.locking)}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["dynamodbTable"],
+      message: `is required when locking is ${show(s.locking)}`,
+    });
   }
   if (s.locking === "lockfile" && s.dynamodbTable) {
-    ctx.addIssue({ code: "custom", path: ["dynamodbTable"], message: `${show(s.dynamodbTable)} is set but locking is "lockfile"; set locking to "dynamodb" or "both", or remove it` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["dynamodbTable"],
+      message: `${show(s.dynamodbTable)} is set but locking is "lockfile"; set locking to "dynamodb" or "both", or remove it`,
+    });
   }
 });
 
@@ -112,17 +165,28 @@ const adoptedSubnet = strict({
 const vpcCommon = {
   name: name.describe("Short name of the VPC within the environment; used in resource names."),
   cidr: awsCidr.describe("The VPC's primary IPv4 CIDR."),
-  endpointAzs: z.number().int().min(1).optional().describe(
-    "How many availability zones get an interface-endpoint ENI (each AZ is billed per endpoint-hour). @default every AZ that has a private subnet",
-  ),
+  endpointAzs: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "How many availability zones get an interface-endpoint ENI (each AZ is billed per endpoint-hour). @default every AZ that has a private subnet",
+    ),
 };
 
 const createdVpc = strict({
   ...vpcCommon,
   mode: z.literal("create").describe("Create a private-only VPC: no internet gateway, no NAT."),
   privateSubnets: z.array(createdSubnet).min(1).describe("Private subnets to create, one or more per AZ."),
-  networkAcl: z.boolean().default(true).describe("Manage a stateless NACL on the private subnets. @default true for a created VPC"),
-  flowLogRetentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d))).default(365).describe("Retention of the VPC flow-log group."),
+  networkAcl: z
+    .boolean()
+    .default(true)
+    .describe("Manage a stateless NACL on the private subnets. @default true for a created VPC"),
+  flowLogRetentionDays: z
+    .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)))
+    .default(365)
+    .describe("Retention of the VPC flow-log group."),
 });
 
 const adoptedVpc = strict({
@@ -130,97 +194,211 @@ const adoptedVpc = strict({
   mode: z.literal("adopt").describe("Adopt an existing VPC by ids."),
   vpcId,
   privateSubnets: z.array(adoptedSubnet).min(1).describe("The private subnets that get endpoint ENIs and the NACL."),
-  routeTableIds: z.array(routeTableId).describe("Route tables of the private subnets; the S3 gateway endpoint is added to each."),
-  networkAcl: z.boolean().default(false).describe(
-    "Replace the private subnets' NACL association with a managed NACL. Off by default for an adopted VPC: replacing a live NACL is disruptive.",
-  ),
+  routeTableIds: z
+    .array(routeTableId)
+    .describe("Route tables of the private subnets; the S3 gateway endpoint is added to each."),
+  networkAcl: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Replace the private subnets' NACL association with a managed NACL. Off by default for an adopted VPC: replacing a live NACL is disruptive.",
+    ),
 });
 
 const vpcSchema = z.discriminatedUnion("mode", [createdVpc, adoptedVpc], {
-  error: (iss) => iss.code === "invalid_union" && iss.note === "No matching discriminator"
-    ? `allowed: "create" (a new private-only VPC) or "adopt" (an existing VPC by ids)` : undefined,
+  error: (iss) =>
+    iss.code === "invalid_union" && iss.note === "No matching discriminator"
+      ? `allowed: "create" (a new private-only VPC) or "adopt" (an existing VPC by ids)`
+      : undefined,
 });
 
 const networkSchema = strict({
-  legacyAgentSupport: z.boolean().default(true).describe(
-    "Keep the ec2messages endpoint and instance permissions for SSM Agent < 3.3.40.0. Set false once every agent is >= 3.3.40.0 (saves one endpoint per AZ).",
-  ),
-  securityGroupLayout: z.enum(["separate", "shared"]).default("separate").describe(
-    "separate: an endpoint SG (ingress 443 from the instance SG only) and an instance SG (no ingress). shared: one SG, 443 between members.",
-  ),
+  legacyAgentSupport: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Keep the ec2messages endpoint and instance permissions for SSM Agent < 3.3.40.0. Set false once every agent is >= 3.3.40.0 (saves one endpoint per AZ).",
+    ),
+  securityGroupLayout: z
+    .enum(["separate", "shared"])
+    .default("separate")
+    .describe(
+      "separate: an endpoint SG (ingress 443 from the instance SG only) and an instance SG (no ingress). shared: one SG, 443 between members.",
+    ),
 }).prefault({});
 
 const s3LoggingSchema = strict({
   enabled: z.boolean().default(true).describe("Write session transcripts to the S3 log bucket."),
-  bucketName: bucketName.optional().describe("Name of the log bucket. @default <project>-<environment>-session-logs-<account>"),
-  transitionToInfrequentAccessDays: z.number().int().min(30).optional().describe("Move log objects to STANDARD_IA after this many days (S3 requires ≥ 30). @default no transition"),
-  expireDays: z.number().int().min(1).default(2557).describe("Delete current log objects after this many days. @default 2557 (7 years)"),
-  noncurrentExpireDays: z.number().int().min(1).default(90).describe("Delete noncurrent versions after this many days."),
+  bucketName: bucketName
+    .optional()
+    .describe("Name of the log bucket. @default <project>-<environment>-session-logs-<account>"),
+  transitionToInfrequentAccessDays: z
+    .number()
+    .int()
+    .min(30)
+    .optional()
+    .describe("Move log objects to STANDARD_IA after this many days (S3 requires ≥ 30). @default no transition"),
+  expireDays: z
+    .number()
+    .int()
+    .min(1)
+    .default(2557)
+    .describe("Delete current log objects after this many days. @default 2557 (7 years)"),
+  noncurrentExpireDays: z
+    .number()
+    .int()
+    .min(1)
+    .default(90)
+    .describe("Delete noncurrent versions after this many days."),
   objectLock: strict({
     mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
-    days: z.number().int().refine((d) => d > 0, { error: (iss) => `${show(iss.input)} is not a positive number of days` }),
-  }).optional().describe("Default Object Lock retention for log objects. @default no Object Lock"),
-  accessLogBucket: bucketName.optional().describe("Existing bucket that receives S3 server access logs for the log bucket. @default no access logging"),
+    days: z
+      .number()
+      .int()
+      .refine((d) => d > 0, { error: (iss) => `${show(iss.input)} is not a positive number of days` }),
+  })
+    .optional()
+    .describe("Default Object Lock retention for log objects. @default no Object Lock"),
+  accessLogBucket: bucketName
+    .optional()
+    .describe("Existing bucket that receives S3 server access logs for the log bucket. @default no access logging"),
 }).prefault({});
 
 const cloudWatchLoggingSchema = strict({
   enabled: z.boolean().default(true).describe("Write session transcripts to a CloudWatch log group."),
-  retentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
-    error: (iss) => `${show(iss.input)} is not a retention CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
-  }).default(365).describe("Log retention in days; only the values CloudWatch Logs accepts."),
-  streaming: z.boolean().default(true).describe("Stream session data continually (logs survive an instance that stops mid-session)."),
+  retentionDays: z
+    .union(
+      LOG_RETENTION_DAYS.map((d) => z.literal(d)),
+      {
+        error: (iss) =>
+          `${show(iss.input)} is not a retention CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
+      },
+    )
+    .default(365)
+    .describe("Log retention in days; only the values CloudWatch Logs accepts."),
+  streaming: z
+    .boolean()
+    .default(true)
+    .describe("Stream session data continually (logs survive an instance that stops mid-session)."),
 }).prefault({});
 
 const kmsSchema = strict({
-  alias: matching(KMS_ALIAS, "is not a valid KMS alias; must start with alias/, not alias/aws/, and use only letters, digits, /, _ and -").optional()
+  alias: matching(
+    KMS_ALIAS,
+    "is not a valid KMS alias; must start with alias/, not alias/aws/, and use only letters, digits, /, _ and -",
+  )
+    .optional()
     .describe("Alias of the session key. @default alias/<project>-<environment>-sessions"),
-  deletionWindowDays: z.number().int().min(KMS_WINDOW.min).max(KMS_WINDOW.max).default(30).describe("Waiting period before the key is deleted (7-30 days)."),
+  deletionWindowDays: z
+    .number()
+    .int()
+    .min(KMS_WINDOW.min)
+    .max(KMS_WINDOW.max)
+    .default(30)
+    .describe("Waiting period before the key is deleted (7-30 days)."),
 }).prefault({});
 
 const loggingSchema = strict({
   s3: s3LoggingSchema,
   cloudWatch: cloudWatchLoggingSchema,
   kms: kmsSchema,
-  waiveLogging: z.string().min(10).optional().describe(
-    "A written reason, required to turn both S3 and CloudWatch logging off. Sessions are then not recorded.",
-  ),
-  alertEmails: z.array(z.email({ error: (iss) => `${show(iss.input)} is not an email address` })).default([])
+  waiveLogging: z
+    .string()
+    .min(10)
+    .optional()
+    .describe("A written reason, required to turn both S3 and CloudWatch logging off. Sessions are then not recorded."),
+  alertEmails: z
+    .array(z.email({ error: (iss) => `${show(iss.input)} is not an email address` }))
+    .default([])
     .describe("Addresses subscribed to the session audit topic (each must confirm the subscription)."),
-}).prefault({}).superRefine((l, ctx) => {
-  if (!l.s3.enabled && !l.cloudWatch.enabled && !l.waiveLogging) {
-    ctx.addIssue({ code: "custom", path: ["waiveLogging"], message: "is required when both s3.enabled and cloudWatch.enabled are false; give the reason sessions need not be recorded" });
-  }
-});
+})
+  .prefault({})
+  .superRefine((l, ctx) => {
+    if (!l.s3.enabled && !l.cloudWatch.enabled && !l.waiveLogging) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["waiveLogging"],
+        message:
+          "is required when both s3.enabled and cloudWatch.enabled are false; give the reason sessions need not be recorded",
+      });
+    }
+  });
 
 const preferencesSchema = strict({
-  document: z.enum(["create", "adopt", "none"]).default("create").describe(
-    "create: this environment owns SSM-SessionManagerRunShell in its account+region. adopt: it already exists (the console created it); import it, then own it. none: another environment owns it.",
-  ),
-  idleTimeoutMinutes: z.number().int().min(IDLE.min).max(IDLE.max).default(20).describe("Idle session timeout in minutes (1-60)."),
-  maxDurationMinutes: z.number().int().min(MAX_DURATION.min).max(MAX_DURATION.max).default(60).describe("Maximum session duration in minutes (1-1440)."),
+  document: z
+    .enum(["create", "adopt", "none"])
+    .default("create")
+    .describe(
+      "create: this environment owns SSM-SessionManagerRunShell in its account+region. adopt: it already exists (the console created it); import it, then own it. none: another environment owns it.",
+    ),
+  idleTimeoutMinutes: z
+    .number()
+    .int()
+    .min(IDLE.min)
+    .max(IDLE.max)
+    .default(20)
+    .describe("Idle session timeout in minutes (1-60)."),
+  maxDurationMinutes: z
+    .number()
+    .int()
+    .min(MAX_DURATION.min)
+    .max(MAX_DURATION.max)
+    .default(60)
+    .describe("Maximum session duration in minutes (1-1440)."),
   runAs: strict({
     enabled: z.boolean().default(false),
-    defaultUser: matching(LINUX_USER, "is not a Linux user name").optional().describe("OS user sessions run as; required when enabled."),
-  }).prefault({}).superRefine((r, ctx) => {
-    if (r.enabled && !r.defaultUser) ctx.addIssue({ code: "custom", path: ["defaultUser"], message: "is required when runAs.enabled is true (otherwise every session fails)" });
-    if (r.defaultUser === "root") ctx.addIssue({ code: "custom", path: ["defaultUser"], message: `"root" is not supported by Session Manager run-as` });
-  }),
+    defaultUser: matching(LINUX_USER, "is not a Linux user name")
+      .optional()
+      .describe("OS user sessions run as; required when enabled."),
+  })
+    .prefault({})
+    .superRefine((r, ctx) => {
+      if (r.enabled && !r.defaultUser)
+        ctx.addIssue({
+          code: "custom",
+          path: ["defaultUser"],
+          message: "is required when runAs.enabled is true (otherwise every session fails)",
+        });
+      if (r.defaultUser === "root")
+        ctx.addIssue({
+          code: "custom",
+          path: ["defaultUser"],
+          message: `"root" is not supported by Session Manager run-as`,
+        });
+    }),
   shellProfile: strict({ linux: z.string().default(""), windows: z.string().default("") }).prefault({}),
-  waiveKmsEncryption: z.string().min(10).optional().describe("A written reason to leave session data without a customer KMS key (not recommended)."),
+  waiveKmsEncryption: z
+    .string()
+    .min(10)
+    .optional()
+    .describe("A written reason to leave session data without a customer KMS key (not recommended)."),
 }).prefault({});
 
 const instanceAccessSchema = strict({
-  managedInstanceCore: z.boolean().default(false).describe(
-    "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *). Off: least privilege.",
-  ),
-  permissionsBoundaryArn: matching(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/, "is not an IAM policy ARN").optional()
+  managedInstanceCore: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *). Off: least privilege.",
+    ),
+  permissionsBoundaryArn: matching(
+    /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/,
+    "is not an IAM policy ARN",
+  )
+    .optional()
     .describe("Permissions boundary for the roles this environment creates."),
-  defaultHostManagement: z.boolean().default(false).describe(
-    "Turn on Default Host Management Configuration for the account+region (one owner per account+region).",
-  ),
-  exampleInstance: z.boolean().default(false).describe("Launch one t4g.nano Amazon Linux 2023 instance from the hardened template, to open a session on."),
+  defaultHostManagement: z
+    .boolean()
+    .default(false)
+    .describe("Turn on Default Host Management Configuration for the account+region (one owner per account+region)."),
+  exampleInstance: z
+    .boolean()
+    .default(false)
+    .describe("Launch one t4g.nano Amazon Linux 2023 instance from the hardened template, to open a session on."),
   instanceType: matching(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "is not an EC2 instance type").default("t4g.nano"),
-  instanceTags: tags.default({}).describe("Tags the launch template puts on instances, e.g. the ones access groups match."),
+  instanceTags: tags
+    .default({})
+    .describe("Tags the launch template puts on instances, e.g. the ones access groups match."),
 }).prefault({});
 
 const portForward = strict({
@@ -231,45 +409,93 @@ const portForward = strict({
 const accessGroupSchema = strict({
   name: name.describe("Group name; used for the IAM group and document names."),
   description: z.string().min(1).max(200),
-  instanceTags: z.record(tagKey, z.array(tagValue).min(1)).refine((t) => Object.keys(t).length > 0, {
-    error: "must name at least one tag key; an access group without a tag condition would reach every instance",
-  }).describe("Instance tags the group may reach: tag key → allowed values (all keys must match)."),
+  instanceTags: z
+    .record(tagKey, z.array(tagValue).min(1))
+    .refine((t) => Object.keys(t).length > 0, {
+      error: "must name at least one tag key; an access group without a tag condition would reach every instance",
+    })
+    .describe("Instance tags the group may reach: tag key → allowed values (all keys must match)."),
   capabilities: strict({
-    shell: z.boolean().default(true).describe("Interactive shell through the environment's logged preferences document."),
-    portForwarding: z.array(portForward).default([]).describe("Remote host:port pairs the group may forward to (not logged)."),
+    shell: z
+      .boolean()
+      .default(true)
+      .describe("Interactive shell through the environment's logged preferences document."),
+    portForwarding: z
+      .array(portForward)
+      .default([])
+      .describe("Remote host:port pairs the group may forward to (not logged)."),
     ssh: z.boolean().default(false).describe("SSH through AWS-StartSSHSession (not logged)."),
   }).prefault({}),
   principals: strict({
-    iamGroup: z.boolean().default(false).describe("Create an IAM group <project>-<environment>-<name> with the policy."),
-    roleNames: z.array(matching(/^[\w+=,.@-]{1,64}$/, "is not an IAM role name")).default([]).describe("Existing IAM roles that get the policy."),
+    iamGroup: z
+      .boolean()
+      .default(false)
+      .describe("Create an IAM group <project>-<environment>-<name> with the policy."),
+    roleNames: z
+      .array(matching(/^[\w+=,.@-]{1,64}$/, "is not an IAM role name"))
+      .default([])
+      .describe("Existing IAM roles that get the policy."),
     identityCenter: strict({
-      instanceArn: matching(/^arn:aws:sso:::instance\/ssoins-[0-9a-f]{16}$/, "is not an IAM Identity Center instance ARN"),
+      instanceArn: matching(
+        /^arn:aws:sso:::instance\/ssoins-[0-9a-f]{16}$/,
+        "is not an IAM Identity Center instance ARN",
+      ),
       permissionSetName: matching(/^[\w+=,.@-]{1,32}$/, "is not a permission set name (1-32 chars)"),
-      sessionDuration: matching(/^PT([1-9]|1[0-2])H$/, "is not an ISO-8601 duration between PT1H and PT12H").default("PT1H"),
+      sessionDuration: matching(/^PT([1-9]|1[0-2])H$/, "is not an ISO-8601 duration between PT1H and PT12H").default(
+        "PT1H",
+      ),
     }).optional(),
   }).prefault({}),
-  requireMfa: z.boolean().optional().describe("Deny StartSession/ResumeSession without MFA. @default true when iamGroup is set"),
-  sourceCidrs: z.array(cidr).default([]).describe("Only allow sessions from these source addresses. @default no restriction"),
+  requireMfa: z
+    .boolean()
+    .optional()
+    .describe("Deny StartSession/ResumeSession without MFA. @default true when iamGroup is set"),
+  sourceCidrs: z
+    .array(cidr)
+    .default([])
+    .describe("Only allow sessions from these source addresses. @default no restriction"),
 }).superRefine((g, ctx) => {
   const p = g.principals;
   if (!p.iamGroup && p.roleNames.length === 0 && !p.identityCenter) {
-    ctx.addIssue({ code: "custom", path: ["principals"], message: "names no principal; set iamGroup, roleNames or identityCenter" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["principals"],
+      message: "names no principal; set iamGroup, roleNames or identityCenter",
+    });
   }
   if (!g.capabilities.shell && g.capabilities.portForwarding.length === 0 && !g.capabilities.ssh) {
-    ctx.addIssue({ code: "custom", path: ["capabilities"], message: "grants nothing; enable shell, portForwarding or ssh" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["capabilities"],
+      message: "grants nothing; enable shell, portForwarding or ssh",
+    });
   }
   for (const c of g.sourceCidrs) {
-    if (parseCidr(c)?.prefix === 0) ctx.addIssue({ code: "custom", path: ["sourceCidrs"], message: `${show(c)} allows every address; omit sourceCidrs instead` });
+    if (parseCidr(c)?.prefix === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["sourceCidrs"],
+        message: `${show(c)} allows every address; omit sourceCidrs instead`,
+      });
   }
 });
 
 const guardrailsSchema = strict({
   minLogRetentionDays: z.number().int().min(1).default(365).describe("Log groups must keep logs at least this long."),
-  suppressions: z.array(strict({
-    rule: z.enum(RULE_IDS as [string, ...string[]]).describe("Guardrail rule id (docs/guardrails.md)."),
-    path: z.string().min(1).describe("Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it."),
-    reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
-  })).default([]),
+  suppressions: z
+    .array(
+      strict({
+        rule: z.enum(RULE_IDS as [string, ...string[]]).describe("Guardrail rule id (docs/guardrails.md)."),
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            "Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it.",
+          ),
+        reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
+      }),
+    )
+    .default([]),
 }).prefault({});
 
 export const environmentSchema = strict({
@@ -291,53 +517,90 @@ export const environmentSchema = strict({
   const vpcNames = new Set<string>();
   env.vpcs.forEach((vpc, i) => {
     const at = (...p: (string | number)[]) => ["vpcs", i, ...p];
-    if (vpcNames.has(vpc.name)) ctx.addIssue({ code: "custom", path: at("name"), message: `${show(vpc.name)} is used by another VPC of this environment` });
+    if (vpcNames.has(vpc.name))
+      ctx.addIssue({
+        code: "custom",
+        path: at("name"),
+        message: `${show(vpc.name)} is used by another VPC of this environment`,
+      });
     vpcNames.add(vpc.name);
     const vpcCidr = parseCidr(vpc.cidr);
     const seenIds = new Set<string>();
     const subnetCidrs: { cidr: ReturnType<typeof parseCidr>; index: number }[] = [];
     vpc.privateSubnets.forEach((s, j) => {
       if (!regionAzs.includes(s.availabilityZone)) {
-        ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "availabilityZone"), message: `${show(s.availabilityZone)} is not an availability zone of ${env.region}; allowed: ${regionAzs.join(", ")}` });
+        ctx.addIssue({
+          code: "custom",
+          path: at("privateSubnets", j, "availabilityZone"),
+          message: `${show(s.availabilityZone)} is not an availability zone of ${env.region}; allowed: ${regionAzs.join(", ")}`,
+        });
       }
       const c = parseCidr(s.cidr);
       if (vpcCidr && c && isCanonical(vpcCidr) && !contains(vpcCidr, c)) {
-        ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "cidr"), message: `${show(s.cidr)} is outside the VPC CIDR ${vpc.cidr}` });
+        ctx.addIssue({
+          code: "custom",
+          path: at("privateSubnets", j, "cidr"),
+          message: `${show(s.cidr)} is outside the VPC CIDR ${vpc.cidr}`,
+        });
       }
       for (const other of subnetCidrs) {
         if (c && other.cidr && overlaps(c, other.cidr)) {
-          ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "cidr"), message: `${show(s.cidr)} overlaps privateSubnets[${other.index}].cidr ${other.cidr.text}` });
+          ctx.addIssue({
+            code: "custom",
+            path: at("privateSubnets", j, "cidr"),
+            message: `${show(s.cidr)} overlaps privateSubnets[${other.index}].cidr ${other.cidr.text}`,
+          });
         }
       }
       subnetCidrs.push({ cidr: c, index: j });
       const id = "id" in s ? (s.id as string) : undefined;
       if (id !== undefined) {
-        if (seenIds.has(id)) ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "id"), message: `${show(id)} is listed twice` });
+        if (seenIds.has(id))
+          ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "id"), message: `${show(id)} is listed twice` });
         seenIds.add(id);
       }
     });
     const azs = new Set(vpc.privateSubnets.map((s) => s.availabilityZone));
     if (vpc.endpointAzs !== undefined) {
       if (vpc.endpointAzs > regionAzs.length) {
-        ctx.addIssue({ code: "custom", path: at("endpointAzs"), message: `${vpc.endpointAzs} is more availability zones than ${env.region} offers (${regionAzs.length})` });
+        ctx.addIssue({
+          code: "custom",
+          path: at("endpointAzs"),
+          message: `${vpc.endpointAzs} is more availability zones than ${env.region} offers (${regionAzs.length})`,
+        });
       } else if (vpc.endpointAzs > azs.size) {
-        ctx.addIssue({ code: "custom", path: at("endpointAzs"), message: `${vpc.endpointAzs} asks for more AZs than the private subnets cover (${azs.size}: ${[...azs].join(", ")}); add subnets or lower endpointAzs` });
+        ctx.addIssue({
+          code: "custom",
+          path: at("endpointAzs"),
+          message: `${vpc.endpointAzs} asks for more AZs than the private subnets cover (${azs.size}: ${[...azs].join(", ")}); add subnets or lower endpointAzs`,
+        });
       }
     }
     if (vpc.mode === "adopt") {
       if (vpc.routeTableIds.length === 0 && env.logging.s3.enabled) {
-        ctx.addIssue({ code: "custom", path: at("routeTableIds"), message: "is empty, but S3 session logging needs the S3 gateway endpoint on the private route tables; list them, or set logging.s3.enabled to false" });
+        ctx.addIssue({
+          code: "custom",
+          path: at("routeTableIds"),
+          message:
+            "is empty, but S3 session logging needs the S3 gateway endpoint on the private route tables; list them, or set logging.s3.enabled to false",
+        });
       }
       const rt = new Set<string>();
       vpc.routeTableIds.forEach((id, j) => {
-        if (rt.has(id)) ctx.addIssue({ code: "custom", path: at("routeTableIds", j), message: `${show(id)} is listed twice` });
+        if (rt.has(id))
+          ctx.addIssue({ code: "custom", path: at("routeTableIds", j), message: `${show(id)} is listed twice` });
         rt.add(id);
       });
     }
   });
   const groupNames = new Set<string>();
   env.accessGroups.forEach((g, i) => {
-    if (groupNames.has(g.name)) ctx.addIssue({ code: "custom", path: ["accessGroups", i, "name"], message: `${show(g.name)} is used by another access group` });
+    if (groupNames.has(g.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["accessGroups", i, "name"],
+        message: `${show(g.name)} is used by another access group`,
+      });
     groupNames.add(g.name);
   });
 });

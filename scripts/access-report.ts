@@ -33,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const unknown = wanted.filter((w) => !environments.some((e) => e.config.name === w));
   if (unknown.length > 0) {
-    console.error(`unknown environment ${unknown.map((u) => JSON.stringify(u)).join(", ")}; allowed: ${environments.map((e) => e.config.name).join(", ")}`);
+    console.error(
+      `unknown environment ${unknown.map((u) => JSON.stringify(u)).join(", ")}; allowed: ${environments.map((e) => e.config.name).join(", ")}`,
+    );
     return 1;
   }
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "bl-access-")) });
@@ -52,7 +54,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  console.error(e instanceof Error ? e.stack : String(e));
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exitCode = 1;
+  },
+);

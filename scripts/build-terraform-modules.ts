@@ -15,11 +15,16 @@ import { writeModule } from "./terraform-modules/framework";
  * also put in canonical style with `terraform fmt` (alignment, spacing), which `formatted` reports.
  */
 export function buildTerraformModules(outdir: string): { dirs: string[]; formatted: boolean } {
-  const version = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }
+  ).version;
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const dirs = MODULES.map((m) => writeModule(m, outdir, version));
-  const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", outdir], { env: TERRAFORM_ENV, encoding: "utf8" });
+  const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", outdir], {
+    env: TERRAFORM_ENV,
+    encoding: "utf8",
+  });
   if (!fmt.error && fmt.status !== 0) throw new Error(`terraform fmt rejected the generated modules:\n${fmt.stderr}`);
   return { dirs, formatted: !fmt.error };
 }
@@ -28,5 +33,6 @@ if (require.main === module) {
   const outdir = path.resolve(process.argv[2] ?? path.join(__dirname, "..", "dist", "terraform-modules"));
   const { dirs, formatted } = buildTerraformModules(outdir);
   for (const dir of dirs) console.log(`wrote ${path.relative(process.cwd(), dir)}`);
-  if (!formatted) console.warn("terraform is not installed: the modules are valid HCL but not run through `terraform fmt`");
+  if (!formatted)
+    console.warn("terraform is not installed: the modules are valid HCL but not run through `terraform fmt`");
 }

@@ -32,7 +32,7 @@ export function renderGuardrailsDoc(rules: readonly RuleInfo[] = allRules()): st
     "A suppression needs a rule id and a written reason (at least 10 characters); it covers the construct and",
     "everything below it, is listed in the synth summary, and a suppression that matches nothing is a warning.",
     "",
-    "- In code: `suppress(construct, \"BL-NET-001\", \"why this is acceptable\")` (`bastionless/modules/guardrails`).",
+    '- In code: `suppress(construct, "BL-NET-001", "why this is acceptable")` (`bastionless/modules/guardrails`).',
     "- In an environment file, by construct path relative to the stack:",
     "",
     "  ```yaml",

@@ -26,7 +26,14 @@ function transpile(source, filename) {
 }
 
 function cached(source, filename) {
-  const key = crypto.createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
+  const key = crypto
+    .createHash("sha256")
+    .update(salt)
+    .update("\0")
+    .update(filename)
+    .update("\0")
+    .update(source)
+    .digest("hex");
   const file = path.join(cacheDir, `${key}.js`);
   try {
     return fs.readFileSync(file, "utf8");

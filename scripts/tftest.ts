@@ -26,7 +26,6 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_ssoadmin_permission_set_inline_policy: ["inline_policy"],
 };
 
-
 /** The assertions for one stack, as HCL `assert` blocks. */
 export function stackAssertions(stack: StackJson): string[] {
   const out: string[] = [];
@@ -37,17 +36,32 @@ export function stackAssertions(stack: StackJson): string[] {
       for (const attr of POLICY_ATTRIBUTES[type] ?? []) {
         const raw = body[attr];
         if (typeof raw !== "string") continue;
-        out.push(assertion(`can(jsondecode(${addr}.${attr}))`, `${addr}.${attr} is not valid JSON after Terraform interpolation`));
+        out.push(
+          assertion(
+            `can(jsondecode(${addr}.${attr}))`,
+            `${addr}.${attr} is not valid JSON after Terraform interpolation`,
+          ),
+        );
         for (const variable of ["aws:userid", "aws:username"]) {
           if (raw.includes(`$\${${variable}}`)) {
             // In HCL "$${x}" is the literal text ${x}: the IAM policy variable must reach AWS un-interpolated.
-            out.push(assertion(`strcontains(${addr}.${attr}, "$\${${variable}}")`, `${addr}.${attr} lost the IAM policy variable \${${variable}}`));
+            out.push(
+              assertion(
+                `strcontains(${addr}.${attr}, "$\${${variable}}")`,
+                `${addr}.${attr} lost the IAM policy variable \${${variable}}`,
+              ),
+            );
           }
         }
       }
       if (type === "aws_vpc_endpoint" && body.vpc_endpoint_type === "Interface") {
         out.push(assertion(`${addr}.private_dns_enabled == true`, `${addr} must have private DNS`));
-        out.push(assertion(`can(regex("^com\\\\.amazonaws\\\\.[a-z0-9-]+\\\\.(ssm|ssmmessages|ec2messages|kms|logs)$", ${addr}.service_name))`, `${addr} has an unexpected service name`));
+        out.push(
+          assertion(
+            `can(regex("^com\\\\.amazonaws\\\\.[a-z0-9-]+\\\\.(ssm|ssmmessages|ec2messages|kms|logs)$", ${addr}.service_name))`,
+            `${addr} has an unexpected service name`,
+          ),
+        );
       }
       if (type === "aws_ssm_document" && typeof body.content === "string") {
         const doc = JSON.parse(body.content) as { inputs?: Record<string, unknown> };
@@ -55,7 +69,12 @@ export function stackAssertions(stack: StackJson): string[] {
         for (const key of ["idleSessionTimeout", "maxSessionDuration"]) {
           const v = doc.inputs?.[key];
           if (typeof v === "string") {
-            out.push(assertion(`jsondecode(${addr}.content).inputs.${key} == ${hclString(v)}`, `${addr} ${key} must stay the string ${v}`));
+            out.push(
+              assertion(
+                `jsondecode(${addr}.content).inputs.${key} == ${hclString(v)}`,
+                `${addr} ${key} must stay the string ${v}`,
+              ),
+            );
           }
         }
       }
@@ -63,7 +82,12 @@ export function stackAssertions(stack: StackJson): string[] {
         out.push(assertion(`${addr}.metadata_options[0].http_tokens == "required"`, `${addr} must require IMDSv2`));
       }
       if (type === "aws_vpc_security_group_ingress_rule") {
-        out.push(assertion(`${addr}.cidr_ipv4 != "0.0.0.0/0" && ${addr}.cidr_ipv6 != "::/0"`, `${addr} must not be open to the internet`));
+        out.push(
+          assertion(
+            `${addr}.cidr_ipv4 != "0.0.0.0/0" && ${addr}.cidr_ipv6 != "::/0"`,
+            `${addr} must not be open to the internet`,
+          ),
+        );
       }
     }
   }
@@ -72,8 +96,17 @@ export function stackAssertions(stack: StackJson): string[] {
 
 /** Resource types whose `arn` other resources consume; the provider validates ARNs even with mocked values. */
 const ARN_TYPES = [
-  "aws_cloudwatch_event_rule", "aws_cloudwatch_log_group", "aws_dynamodb_table", "aws_iam_group", "aws_iam_instance_profile",
-  "aws_iam_role", "aws_kms_key", "aws_s3_bucket", "aws_sns_topic", "aws_ssoadmin_permission_set", "aws_ssm_document",
+  "aws_cloudwatch_event_rule",
+  "aws_cloudwatch_log_group",
+  "aws_dynamodb_table",
+  "aws_iam_group",
+  "aws_iam_instance_profile",
+  "aws_iam_role",
+  "aws_kms_key",
+  "aws_s3_bucket",
+  "aws_sns_topic",
+  "aws_ssoadmin_permission_set",
+  "aws_ssm_document",
 ];
 
 type Defaults = Record<string, string>;
@@ -81,7 +114,9 @@ type Defaults = Record<string, string>;
 /** Mocked attributes of resources, where the provider validates the format (ids, ARNs) of what others consume. */
 export const MOCK_RESOURCES: Record<string, Defaults> = {
   aws_launch_template: { id: "lt-0123456789abcdef0" },
-  ...Object.fromEntries(ARN_TYPES.map((t) => [t, { arn: `arn:aws:mock:eu-west-1:123456789012:${t.replace(/_/g, "-")}/mock` }])),
+  ...Object.fromEntries(
+    ARN_TYPES.map((t) => [t, { arn: `arn:aws:mock:eu-west-1:123456789012:${t.replace(/_/g, "-")}/mock` }]),
+  ),
 };
 
 /** Mocked results of data sources that feed other resources (kept realistic so plans stay meaningful). */
@@ -94,13 +129,17 @@ export const MOCK_DATA: Record<string, Defaults> = {
 };
 
 export function mockBlock(kind: "mock_resource" | "mock_data", type: string, defaults: Defaults): string {
-  const values = Object.entries(defaults).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ");
+  const values = Object.entries(defaults)
+    .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+    .join(", ");
   return `  ${kind} "${type}" {\n    defaults = { ${values} }\n  }\n`;
 }
 
 /** One `mock_provider "aws"` block (optionally for an aliased provider) with the mocks this stack needs. */
 function mockProvider(stack: StackJson, alias?: string): string {
-  const resources = Object.entries(MOCK_RESOURCES).filter(([type]) => stack.resource?.[type]).map(([type, d]) => mockBlock("mock_resource", type, d));
+  const resources = Object.entries(MOCK_RESOURCES)
+    .filter(([type]) => stack.resource?.[type])
+    .map(([type, d]) => mockBlock("mock_resource", type, d));
   const data = Object.entries(MOCK_DATA).map(([type, d]) => mockBlock("mock_data", type, d));
   return `mock_provider "aws" {\n${alias ? `  alias = "${alias}"\n` : ""}${[...resources, ...data].join("")}}\n`;
 }

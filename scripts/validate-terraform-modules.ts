@@ -47,26 +47,49 @@ async function checkModule(d: ModuleDefinition, dir: string): Promise<{ name: st
   for (const cwd of [dir, path.join(dir, "examples", "complete")]) {
     for (const args of [["init", "-backend=false", "-input=false"], ["validate"]]) {
       const r = await terraform(args, cwd);
-      if (r.code !== 0) return { name, ok: false, log: `terraform ${args[0]} in ${path.relative(dir, cwd) || "."} failed:\n${r.output}` };
-      if (args[0] === "validate" && /Warning:/.test(r.output)) return { name, ok: false, log: `terraform ${args[0]} in ${path.relative(dir, cwd) || "."} warned:\n${r.output}` };
+      if (r.code !== 0)
+        return {
+          name,
+          ok: false,
+          log: `terraform ${args[0]} in ${path.relative(dir, cwd) || "."} failed:\n${r.output}`,
+        };
+      if (args[0] === "validate" && /Warning:/.test(r.output))
+        return {
+          name,
+          ok: false,
+          log: `terraform ${args[0]} in ${path.relative(dir, cwd) || "."} warned:\n${r.output}`,
+        };
     }
   }
   const main = path.join(dir, "main.tf");
   fs.writeFileSync(main, fs.readFileSync(main, "utf8").replace(/prevent_destroy = true/g, "prevent_destroy = false"));
   const t = await terraform(["test"], dir);
   const passed = /(\d+) passed, (\d+) failed/.exec(t.output);
-  return { name, ok: t.code === 0, log: t.code === 0 ? `validate ok (module and example); test: ${passed ? passed[0] : "ok"}` : `terraform test failed:\n${t.output}` };
+  return {
+    name,
+    ok: t.code === 0,
+    log:
+      t.code === 0
+        ? `validate ok (module and example); test: ${passed ? passed[0] : "ok"}`
+        : `terraform test failed:\n${t.output}`,
+  };
 }
 
 /** Builds the modules into `workRoot/terraform-modules` and checks each; prints one line per module. */
 export async function validateTerraformModules(workRoot: string): Promise<boolean> {
   const { dirs } = buildTerraformModules(path.join(workRoot, "terraform-modules"));
-  const results = await pool(MODULES.map((d, i) => [d, dirs[i]] as const), 2, ([d, dir]) => checkModule(d, dir));
+  const results = await pool(
+    MODULES.map((d, i) => [d, dirs[i]] as const),
+    2,
+    ([d, dir]) => checkModule(d, dir),
+  );
   let failed = 0;
   for (const r of results.sort((a, b) => a.name.localeCompare(b.name))) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.log}`);
     if (!r.ok) failed++;
   }
-  console.log(`terraform: ${results.length - failed} of ${results.length} registry modules valid, example planned + applied with a mock provider`);
+  console.log(
+    `terraform: ${results.length - failed} of ${results.length} registry modules valid, example planned + applied with a mock provider`,
+  );
   return failed === 0;
 }

@@ -28,13 +28,20 @@ function withoutPreventDestroy(stack: StackJson): StackJson {
   return copy;
 }
 
-async function checkStack(name: string, stackDir: string, workRoot: string): Promise<{ name: string; ok: boolean; log: string }> {
+async function checkStack(
+  name: string,
+  stackDir: string,
+  workRoot: string,
+): Promise<{ name: string; ok: boolean; log: string }> {
   const work = path.join(workRoot, name);
   fs.mkdirSync(path.join(work, "tests"), { recursive: true });
   const stack = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as StackJson;
   fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(stack, null, 2));
   let log = "";
-  for (const [step, args] of [["init", ["init", "-backend=false", "-input=false"]], ["validate", ["validate"]]] as const) {
+  for (const [step, args] of [
+    ["init", ["init", "-backend=false", "-input=false"]],
+    ["validate", ["validate"]],
+  ] as const) {
     const r = await terraform([...args], work);
     if (r.code !== 0) return { name, ok: false, log: `terraform ${step} failed:\n${r.output}` };
   }
@@ -43,12 +50,18 @@ async function checkStack(name: string, stackDir: string, workRoot: string): Pro
   const t = await terraform(["test"], work);
   log = t.output;
   const passed = /(\d+) passed, (\d+) failed/.exec(log);
-  return { name, ok: t.code === 0, log: t.code === 0 ? `validate ok; test: ${passed ? passed[0] : "ok"}` : `terraform test failed:\n${log}` };
+  return {
+    name,
+    ok: t.code === 0,
+    log: t.code === 0 ? `validate ok; test: ${passed ? passed[0] : "ok"}` : `terraform test failed:\n${log}`,
+  };
 }
 
 async function main(): Promise<void> {
   if (!terraformInstalled()) {
-    console.error("terraform is not installed: `npm run validate` cannot run (install terraform 1.11+ and the AWS provider mirror)");
+    console.error(
+      "terraform is not installed: `npm run validate` cannot run (install terraform 1.11+ and the AWS provider mirror)",
+    );
     process.exit(2);
   }
   const manifestPath = path.join(outdir, "manifest.json");
@@ -56,15 +69,21 @@ async function main(): Promise<void> {
     console.error(`${manifestPath} not found: run \`npm run synth\` first`);
     process.exit(1);
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "bastionless-validate-"));
-  const results = await pool(Object.keys(manifest.stacks), 2, (name) => checkStack(name, path.join(outdir, manifest.stacks[name].workingDirectory), workRoot));
+  const results = await pool(Object.keys(manifest.stacks), 2, (name) =>
+    checkStack(name, path.join(outdir, manifest.stacks[name].workingDirectory), workRoot),
+  );
   let failed = 0;
   for (const r of results.sort((a, b) => a.name.localeCompare(b.name))) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.log}`);
     if (!r.ok) failed++;
   }
-  console.log(`terraform: ${results.length - failed} of ${results.length} stacks valid and planned + applied with a mock provider`);
+  console.log(
+    `terraform: ${results.length - failed} of ${results.length} stacks valid and planned + applied with a mock provider`,
+  );
   const modules = await validateTerraformModules(workRoot);
   fs.rmSync(workRoot, { recursive: true, force: true });
   if (failed > 0 || !modules) process.exit(1);

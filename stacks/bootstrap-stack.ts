@@ -28,7 +28,9 @@ export class BootstrapStack extends TerraformStack {
       const existing = buckets.get(env.state.bucket);
       const lockTable = env.state.locking === "lockfile" ? undefined : env.state.dynamodbTable;
       if (existing && existing.env.account !== env.account) {
-        throw new Error(`state bucket ${env.state.bucket} is named by environments ${existing.env.name} and ${env.name} in different accounts`);
+        throw new Error(
+          `state bucket ${env.state.bucket} is named by environments ${existing.env.name} and ${env.name} in different accounts`,
+        );
       }
       buckets.set(env.state.bucket, { env, lockTable: existing?.lockTable ?? lockTable });
     }
@@ -41,7 +43,9 @@ export class BootstrapStack extends TerraformStack {
           alias: `a${key.replace(/-/g, "_")}`,
           region,
           allowedAccountIds: [env.account],
-          assumeRole: env.state.bootstrapRoleArn ? [{ roleArn: env.state.bootstrapRoleArn, sessionName: "bastionless-bootstrap" }] : undefined,
+          assumeRole: env.state.bootstrapRoleArn
+            ? [{ roleArn: env.state.bootstrapRoleArn, sessionName: "bastionless-bootstrap" }]
+            : undefined,
           defaultTags: [{ tags: { Project: env.project, ManagedBy: "bastionless", Purpose: "terraform-state" } }],
         });
         providers.set(key, provider);

@@ -95,7 +95,9 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     if (prefs.document !== "none") {
       this.preferences = new SessionPreferences(this, "SessionPreferences", {
         s3: this.logBucket ? { bucketName: this.logBucket.bucketName, keyPrefix: s3Prefix } : undefined,
-        cloudWatch: this.logGroup ? { logGroupName: this.logGroup.logGroupName, streaming: logging.cloudWatch.streaming } : undefined,
+        cloudWatch: this.logGroup
+          ? { logGroupName: this.logGroup.logGroupName, streaming: logging.cloudWatch.streaming }
+          : undefined,
         kmsKeyId: kmsEncryption ? this.sessionKey.keyArn : undefined,
         waiveKmsEncryption: prefs.waiveKmsEncryption,
         waiveLogging: logging.waiveLogging,
@@ -147,18 +149,19 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     for (const vpc of config.vpcs) {
       const vpcScope = new Construct(networks, vpc.name);
       const prefix = physicalName(naming, vpc.name);
-      const network: IPrivateNetwork = vpc.mode === "create"
-        ? new PrivateVpc(vpcScope, "Vpc", {
-            ...account,
-            name: prefix,
-            cidr: vpc.cidr,
-            subnets: vpc.privateSubnets,
-            flowLogKmsKeyArn: this.sessionKey.keyArn,
-            flowLogRetentionDays: vpc.flowLogRetentionDays,
-            flowLogGroupName: logGroupName(naming, `flow-logs/${vpc.name}`),
-            flowLogDependsOn: [this.sessionKey.keyPolicy],
-          })
-        : adoptedNetwork(vpc);
+      const network: IPrivateNetwork =
+        vpc.mode === "create"
+          ? new PrivateVpc(vpcScope, "Vpc", {
+              ...account,
+              name: prefix,
+              cidr: vpc.cidr,
+              subnets: vpc.privateSubnets,
+              flowLogKmsKeyArn: this.sessionKey.keyArn,
+              flowLogRetentionDays: vpc.flowLogRetentionDays,
+              flowLogGroupName: logGroupName(naming, `flow-logs/${vpc.name}`),
+              flowLogDependsOn: [this.sessionKey.keyPolicy],
+            })
+          : adoptedNetwork(vpc);
       const endpoints = new SessionManagerEndpoints(vpcScope, "Endpoints", {
         network,
         region: config.region,
@@ -199,28 +202,31 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     // Operators.
     const groups = new Construct(this, "AccessGroups");
     for (const g of config.accessGroups) {
-      this.accessGroups.push(new AccessGroup(groups, g.name, {
-        ...account,
-        name: physicalName(naming, g.name),
-        description: g.description,
-        instanceTags: g.instanceTags,
-        shellDocumentName: g.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
-        portForwarding: g.capabilities.portForwarding,
-        ssh: g.capabilities.ssh,
-        iamGroup: g.principals.iamGroup,
-        roleNames: g.principals.roleNames,
-        identityCenter: g.principals.identityCenter,
-        requireMfa: g.requireMfa,
-        sourceCidrs: g.sourceCidrs,
-        sessionKeyArn: kmsEncryption ? this.sessionKey.keyArn : undefined,
-        preferencesDocumentName: PREFERENCES_DOCUMENT,
-      }));
+      this.accessGroups.push(
+        new AccessGroup(groups, g.name, {
+          ...account,
+          name: physicalName(naming, g.name),
+          description: g.description,
+          instanceTags: g.instanceTags,
+          shellDocumentName: g.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
+          portForwarding: g.capabilities.portForwarding,
+          ssh: g.capabilities.ssh,
+          iamGroup: g.principals.iamGroup,
+          roleNames: g.principals.roleNames,
+          identityCenter: g.principals.identityCenter,
+          requireMfa: g.requireMfa,
+          sourceCidrs: g.sourceCidrs,
+          sessionKeyArn: kmsEncryption ? this.sessionKey.keyArn : undefined,
+          preferencesDocumentName: PREFERENCES_DOCUMENT,
+        }),
+      );
     }
 
     new TerraformOutput(this, "InterfaceEndpointMonthlyUsd", {
       staticId: true,
       value: this.endpointCost().monthlyUsd,
-      description: "Estimated monthly cost of the interface endpoints (endpoints x AZs x hourly price x 730 h; data processing excluded)",
+      description:
+        "Estimated monthly cost of the interface endpoints (endpoints x AZs x hourly price x 730 h; data processing excluded)",
     }).overrideLogicalId("interface_endpoint_monthly_usd");
 
     enableGuardrails(this, {

@@ -26,7 +26,9 @@ interface ManifestAnnotation {
 
 export class SynthError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`synth failed (${problems.length} error${problems.length === 1 ? "" : "s"}); nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      `synth failed (${problems.length} error${problems.length === 1 ? "" : "s"}); nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
     this.name = "SynthError";
   }
 }
@@ -65,12 +67,15 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
         if (a.level === "@cdktf/error") errors.push(text);
         else if (a.level === "@cdktf/warn") warnings.push(text);
       }
-      const tf = JSON.parse(fs.readFileSync(path.join(staging, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, object> };
+      const tf = JSON.parse(fs.readFileSync(path.join(staging, stack.synthesizedStackPath), "utf8")) as {
+        resource?: Record<string, object>;
+      };
       const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
       const construct = app.node.tryFindChild(name);
       const extra = isSummarized(construct) ? construct.summary() : [];
       const suppressed = construct instanceof TerraformStack ? suppressedFindings(construct) : [];
-      if (suppressed.length > 0) extra.push(`${suppressed.length} guardrail finding${suppressed.length === 1 ? "" : "s"} suppressed`);
+      if (suppressed.length > 0)
+        extra.push(`${suppressed.length} guardrail finding${suppressed.length === 1 ? "" : "s"} suppressed`);
       const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
       lines.push(`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`);
       for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
@@ -87,7 +92,10 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
 }
 
 /** Entry point used by `main.ts`: prints the summary, or the errors, and sets the exit code. */
-export function runSynth(load: () => LoadedEnvironment[], build: (app: Construct, environments: LoadedEnvironment[]) => void): void {
+export function runSynth(
+  load: () => LoadedEnvironment[],
+  build: (app: Construct, environments: LoadedEnvironment[]) => void,
+): void {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
     const environments = load();
@@ -98,7 +106,7 @@ export function runSynth(load: () => LoadedEnvironment[], build: (app: Construct
     if (e instanceof ConfigError || e instanceof SynthError) {
       console.error(e.message);
     } else {
-      console.error(`synth failed; nothing was written: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      console.error(`synth failed; nothing was written: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     process.exitCode = 1;
   }

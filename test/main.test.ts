@@ -36,7 +36,10 @@ describe("main (npm run synth)", () => {
     const before = treeDigest(outdir);
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bad-"));
     for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(bad, f));
-    fs.writeFileSync(path.join(bad, "prod.yaml"), fs.readFileSync(path.join(bad, "prod.yaml"), "utf8").replace("cidr: 10.30.0.0/16", "cidr: 10.30.0.0/33"));
+    fs.writeFileSync(
+      path.join(bad, "prod.yaml"),
+      fs.readFileSync(path.join(bad, "prod.yaml"), "utf8").replace("cidr: 10.30.0.0/16", "cidr: 10.30.0.0/33"),
+    );
     // WHEN
     const r = runMain({ CDKTF_OUTDIR: outdir, BASTIONLESS_CONFIG_DIR: bad });
     // THEN
@@ -53,7 +56,11 @@ describe("main (npm run synth)", () => {
     for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(dir, f));
     const dev = parse(fs.readFileSync(path.join(dir, "dev.yaml"), "utf8")) as Record<string, any>;
     dev.vpcs[0].flowLogRetentionDays = 90;
-    dev.guardrails = { suppressions: [{ rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" }] };
+    dev.guardrails = {
+      suppressions: [
+        { rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" },
+      ],
+    };
     fs.writeFileSync(path.join(dir, "dev.yaml"), stringify(dev));
     // WHEN
     const r = runMain({ CDKTF_OUTDIR: path.join(dir, "out"), BASTIONLESS_CONFIG_DIR: dir });
@@ -61,6 +68,8 @@ describe("main (npm run synth)", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^dev: \d+ resources, .*, 1 guardrail finding suppressed → /m);
-    expect(r.stdout).toMatch(/^  suppressed BL-LOG-002 on aws_cloudwatch_log_group\.\S+ \(Network\/main\/Vpc\/FlowLogGroup\): Flow logs are archived centrally for 7 years$/m);
+    expect(r.stdout).toMatch(
+      /^  suppressed BL-LOG-002 on aws_cloudwatch_log_group\.\S+ \(Network\/main\/Vpc\/FlowLogGroup\): Flow logs are archived centrally for 7 years$/m,
+    );
   });
 });

@@ -20,7 +20,9 @@ if (regionOf >= 0) {
   const name = process.argv[regionOf + 1];
   const env = all.find((e) => e.environment === name);
   if (!env) {
-    console.error(`no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.environment).join(", ")}`);
+    console.error(
+      `no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.environment).join(", ")}`,
+    );
     process.exit(1);
   }
   process.stdout.write(env.region);
@@ -31,8 +33,12 @@ let selected = all;
 const at = process.argv.indexOf("--changed");
 if (at >= 0) {
   const [base, head] = process.argv.slice(at + 1, at + 3);
-  const changed = execFileSync("git", ["diff", "--name-only", base, head], { encoding: "utf8" }).split("\n").filter(Boolean);
-  const shared = changed.some((f) => /^(modules|stacks|config\/schema\.ts|config\/load\.ts|main\.ts|package(-lock)?\.json|cdktf\.json)/.test(f));
+  const changed = execFileSync("git", ["diff", "--name-only", base, head], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  const shared = changed.some((f) =>
+    /^(modules|stacks|config\/schema\.ts|config\/load\.ts|main\.ts|package(-lock)?\.json|cdktf\.json)/.test(f),
+  );
   selected = shared ? all : all.filter((e) => changed.includes(`${dir}/${e.environment}.yaml`));
 }
 process.stdout.write(JSON.stringify(selected));

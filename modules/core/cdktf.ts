@@ -22,7 +22,14 @@ export {
   Token,
 } from "cdktf";
 export { conditional, ref } from "cdktf";
-export type { IAspect, IResolvable, ITerraformDependable, S3BackendConfig, TerraformProvider, TerraformResourceLifecycle } from "cdktf";
+export type {
+  IAspect,
+  IResolvable,
+  ITerraformDependable,
+  S3BackendConfig,
+  TerraformProvider,
+  TerraformResourceLifecycle,
+} from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";

@@ -58,16 +58,19 @@ export const PolicyVariable = {
 } as const;
 
 /** A list token (a Terraform list variable or expression) is one encoded element: `["#{TfToken[...]}"]`. */
-const isListToken = (values: readonly string[]) => values.length === 1 && typeof values[0] === "string" && values[0].startsWith("#{TfToken[");
+const isListToken = (values: readonly string[]) =>
+  values.length === 1 && typeof values[0] === "string" && values[0].startsWith("#{TfToken[");
 /** A single value as a string, several (or a list token) as a list. */
 const one = (values: readonly string[]) => (values.length === 1 && !isListToken(values) ? values[0] : [...values]);
 
 function toJson(s: Statement): Record<string, unknown> {
-  if (!s.actions === !s.notActions) throw new Error(`statement ${s.sid ?? ""}: give exactly one of actions or notActions`);
+  if (!s.actions === !s.notActions)
+    throw new Error(`statement ${s.sid ?? ""}: give exactly one of actions or notActions`);
   const out: Record<string, unknown> = {};
   if (s.sid) out.Sid = s.sid;
   out.Effect = s.effect;
-  if (s.principals) out.Principal = Object.fromEntries(Object.entries(s.principals).map(([k, v]) => [k, one(v as string[])]));
+  if (s.principals)
+    out.Principal = Object.fromEntries(Object.entries(s.principals).map(([k, v]) => [k, one(v as string[])]));
   if (s.actions) out.Action = one(s.actions);
   if (s.notActions) out.NotAction = one(s.notActions);
   if (s.resources) out.Resource = one(s.resources);
@@ -77,7 +80,9 @@ function toJson(s: Statement): Record<string, unknown> {
       Object.entries(s.conditions).map(([op, kv]) => [
         op,
         // A whole key→values map can come from Terraform (e.g. a for expression over a map variable).
-        Token.isUnresolved(kv) ? kv : Object.fromEntries(Object.entries(kv!).map(([k, v]) => [k, Array.isArray(v) ? one(v) : v])),
+        Token.isUnresolved(kv)
+          ? kv
+          : Object.fromEntries(Object.entries(kv!).map(([k, v]) => [k, Array.isArray(v) ? one(v) : v])),
       ]),
     );
   }
@@ -85,7 +90,10 @@ function toJson(s: Statement): Record<string, unknown> {
 }
 
 /** The policy document as an object (for tests and guardrails that read it without Terraform). */
-export function policyDocument(statements: readonly Statement[]): { Version: string; Statement: Record<string, unknown>[] } {
+export function policyDocument(statements: readonly Statement[]): {
+  Version: string;
+  Statement: Record<string, unknown>[];
+} {
   return { Version: "2012-10-17", Statement: statements.map(toJson) };
 }
 
@@ -102,7 +110,13 @@ export function renderPolicy(statements: readonly Statement[]): string {
 /** A statement that only Terraform can render: a conditional statement, or a list/map value from a variable. */
 function needsExpression(s: Statement): boolean {
   if (s.when !== undefined && s.when !== true) return true;
-  const values: unknown[] = [s.actions, s.notActions, s.resources, s.notResources, ...Object.values(s.conditions ?? {})];
+  const values: unknown[] = [
+    s.actions,
+    s.notActions,
+    s.resources,
+    s.notResources,
+    ...Object.values(s.conditions ?? {}),
+  ];
   for (const kv of Object.values(s.conditions ?? {})) values.push(...Object.values(kv ?? {}));
   return values.some((v) => v !== undefined && typeof v !== "string" && Token.isUnresolved(v));
 }
@@ -125,7 +139,12 @@ function renderPolicyExpression(statements: readonly Statement[]): string {
     groups.push(conditional(s.when, [json], []));
   }
   if (plain.length > 0) groups.push(plain);
-  return Token.asString(Fn.jsonencode({ Version: "2012-10-17", Statement: groups.length === 1 && Array.isArray(groups[0]) ? groups[0] : Fn.concat(groups) }));
+  return Token.asString(
+    Fn.jsonencode({
+      Version: "2012-10-17",
+      Statement: groups.length === 1 && Array.isArray(groups[0]) ? groups[0] : Fn.concat(groups),
+    }),
+  );
 }
 
 const TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
@@ -138,10 +157,17 @@ function asExpression(v: unknown): unknown {
   if (typeof v === "string") {
     const tokens = v.match(TOKEN) ?? [];
     if (tokens.length === 0 || (tokens.length === 1 && tokens[0] === v)) return v;
-    return Fn.format(v.split(TOKEN).map((literal) => literal.replace(/%/g, "%%")).join("%s"), tokens);
+    return Fn.format(
+      v
+        .split(TOKEN)
+        .map((literal) => literal.replace(/%/g, "%%"))
+        .join("%s"),
+      tokens,
+    );
   }
   if (Array.isArray(v)) return Token.isUnresolved(v) ? v : v.map(asExpression);
-  if (v !== null && typeof v === "object" && !Token.isUnresolved(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asExpression(x)]));
+  if (v !== null && typeof v === "object" && !Token.isUnresolved(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asExpression(x)]));
   return v;
 }
 
@@ -188,14 +214,25 @@ export interface AccountScope {
   readonly partition?: string;
 }
 
-export function arn(scope: AccountScope, service: string, resource: string, opts: { region?: string; account?: string } = {}): string {
+export function arn(
+  scope: AccountScope,
+  service: string,
+  resource: string,
+  opts: { region?: string; account?: string } = {},
+): string {
   const region = opts.region ?? scope.region;
   const account = opts.account ?? scope.account;
   return `arn:${scope.partition ?? "aws"}:${service}:${region}:${account}:${resource}`;
 }
 
 /** Adds one Allow statement to a principal: the single primitive behind every intent-named grant method. */
-export function grant(grantee: IGrantable, sid: string, actions: readonly string[], resources: readonly string[], conditions?: Conditions): Statement {
+export function grant(
+  grantee: IGrantable,
+  sid: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  conditions?: Conditions,
+): Statement {
   const statement: Statement = { sid, effect: "Allow", actions, resources, conditions };
   grantee.addToPrincipalPolicy(statement);
   return statement;

@@ -20,10 +20,18 @@ export interface PrivateBucketBaselineProps {
 }
 
 /** Adds ownership, public-access-block, encryption and versioning resources for `bucket` under `scope`. */
-export function applyPrivateBucketBaseline(scope: Construct, bucket: S3Bucket, props: PrivateBucketBaselineProps = {}): void {
+export function applyPrivateBucketBaseline(
+  scope: Construct,
+  bucket: S3Bucket,
+  props: PrivateBucketBaselineProps = {},
+): void {
   const { provider } = props;
   const id = bucket.id;
-  new S3BucketOwnershipControls(scope, "Ownership", { provider, bucket: id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  new S3BucketOwnershipControls(scope, "Ownership", {
+    provider,
+    bucket: id,
+    rule: { objectOwnership: "BucketOwnerEnforced" },
+  });
   new S3BucketPublicAccessBlock(scope, "PublicAccessBlock", {
     provider,
     bucket: id,
@@ -35,9 +43,18 @@ export function applyPrivateBucketBaseline(scope: Construct, bucket: S3Bucket, p
   new S3BucketServerSideEncryptionConfigurationA(scope, "Encryption", {
     provider,
     bucket: id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    rule: [
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+        bucketKeyEnabled: true,
+      },
+    ],
   });
-  new S3BucketVersioningA(scope, "Versioning", { provider, bucket: id, versioningConfiguration: { status: "Enabled" } });
+  new S3BucketVersioningA(scope, "Versioning", {
+    provider,
+    bucket: id,
+    versioningConfiguration: { status: "Enabled" },
+  });
 }
 
 /** Denies every request to the bucket and its objects that does not use TLS. */

@@ -29,10 +29,16 @@ export class ServiceRole extends Construct implements IGrantable {
       name: props.roleName,
       path: props.path,
       description: props.description,
-      assumeRolePolicy: renderPolicy([{ effect: "Allow", principals: { Service: [props.trustedService] }, actions: ["sts:AssumeRole"] }]),
+      assumeRolePolicy: renderPolicy([
+        { effect: "Allow", principals: { Service: [props.trustedService] }, actions: ["sts:AssumeRole"] },
+      ]),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
-    new IamRolePolicy(this, "Policy", { name: props.policyName, role: this.role.id, policy: this.policy.lazyDocument() });
+    new IamRolePolicy(this, "Policy", {
+      name: props.policyName,
+      role: this.role.id,
+      policy: this.policy.lazyDocument(),
+    });
   }
 
   public addToPrincipalPolicy(statement: Statement): void {

@@ -4,7 +4,14 @@
  */
 import { Annotations, Aspects, type IAspect, type IConstruct, type TerraformStack } from "../core/cdktf";
 import { allRules } from "./catalog";
-import { guardrailsOf, suppress, suppressionsIn, type GuardrailOptions, type GuardrailRule, type SuppressedFinding } from "./rule";
+import {
+  guardrailsOf,
+  suppress,
+  suppressionsIn,
+  type GuardrailOptions,
+  type GuardrailRule,
+  type SuppressedFinding,
+} from "./rule";
 
 /** A suppression addressed by construct path relative to the stack (`Network/main/Endpoints`), or a prefix of it. */
 export interface PathSuppression {
@@ -28,14 +35,20 @@ function findByPath(stack: TerraformStack, relative: string): IConstruct | undef
 
 /** Registers path suppressions when the stack is synthesized (so constructs added after enableGuardrails count). */
 class PathSuppressions implements IAspect {
-  constructor(private readonly stack: TerraformStack, private readonly suppressions: readonly PathSuppression[]) {}
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly suppressions: readonly PathSuppression[],
+  ) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
     for (const s of this.suppressions) {
       const target = findByPath(this.stack, s.path);
       if (target) suppress(target, s.rule, s.reason);
-      else Annotations.of(this.stack).addWarning(`guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`);
+      else
+        Annotations.of(this.stack).addWarning(
+          `guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`,
+        );
     }
   }
 }
@@ -47,7 +60,10 @@ class UnusedSuppressions implements IAspect {
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
     for (const s of suppressionsIn(this.stack)) {
-      if (s.used === 0) Annotations.of(s.scope).addWarning(`guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`);
+      if (s.used === 0)
+        Annotations.of(s.scope).addWarning(
+          `guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`,
+        );
     }
   }
 }

@@ -1,4 +1,12 @@
 export { allRules, RULE_IDS } from "./catalog";
 export { enableGuardrails, suppressedFindings, type GuardrailsProps, type PathSuppression } from "./guardrails";
 export { StackModel, type TfBlock } from "./model";
-export { GuardrailRule, suppress, type Finding, type GuardrailOptions, type RuleCategory, type RuleInfo, type Severity } from "./rule";
+export {
+  GuardrailRule,
+  suppress,
+  type Finding,
+  type GuardrailOptions,
+  type RuleCategory,
+  type RuleInfo,
+  type Severity,
+} from "./rule";

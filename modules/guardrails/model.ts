@@ -4,7 +4,13 @@
  * address and its construct path. Rules never look at construct properties, so a resource added by any code,
  * an escape hatch or an override is checked the same way as ours.
  */
-import { resolveTokens, TerraformDataSource, TerraformResource, type IConstruct, type TerraformStack } from "../core/cdktf";
+import {
+  resolveTokens,
+  TerraformDataSource,
+  TerraformResource,
+  type IConstruct,
+  type TerraformStack,
+} from "../core/cdktf";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Attributes = { readonly [key: string]: Json };
@@ -78,7 +84,10 @@ class LazyBlock implements TfBlock {
 
   public get config(): Attributes {
     if (!this.resolved) {
-      const rendered = resolveTokens(this.stack, this.element.toTerraform()) as Record<string, Record<string, Record<string, Record<string, Json>>> | undefined>;
+      const rendered = resolveTokens(this.stack, this.element.toTerraform()) as Record<
+        string,
+        Record<string, Record<string, Record<string, Json>>> | undefined
+      >;
       // A moved resource renders no block of its own.
       const attrs = rendered[this.kind]?.[this.type]?.[this.element.friendlyUniqueId] ?? {};
       this.resolved = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "//"));
@@ -133,7 +142,9 @@ export class StackModel {
 
   /** The blocks a value references (ignores references to things outside this stack). */
   public referenced(value: Json | undefined): TfBlock[] {
-    return references(value).map((a) => this.byAddress.get(a)).filter((b): b is TfBlock => b !== undefined);
+    return references(value)
+      .map((a) => this.byAddress.get(a))
+      .filter((b): b is TfBlock => b !== undefined);
   }
 
   /**

@@ -31,7 +31,10 @@ function fromJson(text: string): ParsedPolicy {
   try {
     doc = JSON.parse(text) as { Statement?: unknown };
   } catch {
-    return { ok: false, reason: `the policy is not JSON text (${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)})` };
+    return {
+      ok: false,
+      reason: `the policy is not JSON text (${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)})`,
+    };
   }
   const raw = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
   const statements = (raw as Record<string, unknown>[]).map((s, i): PolicyStatement => {
@@ -60,7 +63,11 @@ function fromDocumentDataSource(config: Record<string, Json>): PolicyStatement[]
     notActions: s.not_actions === undefined ? undefined : strings(s.not_actions),
     resources: s.resources === undefined ? undefined : strings(s.resources),
     notResources: s.not_resources === undefined ? undefined : strings(s.not_resources),
-    conditions: blocks(s.condition).map((c) => ({ operator: String(c.test), key: String(c.variable), values: strings(c.values) })),
+    conditions: blocks(s.condition).map((c) => ({
+      operator: String(c.test),
+      key: String(c.variable),
+      values: strings(c.values),
+    })),
   }));
 }
 
@@ -78,14 +85,20 @@ export function parsePolicy(value: Json | undefined, model: StackModel): ParsedP
     return { ok: true, statements: fromDocumentDataSource(doc.config) };
   }
   if (!trimmed.startsWith("{") && references(trimmed).length > 0) {
-    return { ok: false, reason: `the policy is computed by Terraform (${trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed})` };
+    return {
+      ok: false,
+      reason: `the policy is computed by Terraform (${trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed})`,
+    };
   }
   return fromJson(trimmed);
 }
 
 /** IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM compares action names. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = true): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${re}$`, caseInsensitive ? "i" : "").test(value);
 }
 
@@ -134,12 +147,20 @@ export interface IdentityPolicy {
 }
 
 /** Every identity policy in a block, including `inline_policy` blocks of `aws_iam_role`. */
-export function identityPolicies(b: { type: string; config: Record<string, Json> }, model: StackModel): IdentityPolicy[] {
+export function identityPolicies(
+  b: { type: string; config: Record<string, Json> },
+  model: StackModel,
+): IdentityPolicy[] {
   const out: IdentityPolicy[] = [];
-  for (const p of IDENTITY_POLICIES) if (p.type === b.type) out.push({ where: p.attribute, parsed: parsePolicy(b.config[p.attribute], model) });
+  for (const p of IDENTITY_POLICIES)
+    if (p.type === b.type) out.push({ where: p.attribute, parsed: parsePolicy(b.config[p.attribute], model) });
   if (b.type === "aws_iam_role") {
     blocks(b.config.inline_policy).forEach((ip, i) => {
-      if (ip.policy !== undefined) out.push({ where: typeof ip.name === "string" ? `inline_policy[${i}] (${ip.name})` : `inline_policy[${i}]`, parsed: parsePolicy(ip.policy, model) });
+      if (ip.policy !== undefined)
+        out.push({
+          where: typeof ip.name === "string" ? `inline_policy[${i}] (${ip.name})` : `inline_policy[${i}]`,
+          parsed: parsePolicy(ip.policy, model),
+        });
     });
   }
   return out;

@@ -60,7 +60,10 @@ class StackGuardrails {
   private modelCache?: StackModel;
   public readonly suppressed: SuppressedFinding[] = [];
 
-  constructor(public readonly stack: TerraformStack, public readonly options: Required<GuardrailOptions>) {}
+  constructor(
+    public readonly stack: TerraformStack,
+    public readonly options: Required<GuardrailOptions>,
+  ) {}
 
   public get model(): StackModel {
     return (this.modelCache ??= new StackModel(this.stack));
@@ -70,7 +73,12 @@ class StackGuardrails {
     const suppression = findSuppression(finding.block.construct, rule.id);
     if (suppression) {
       suppression.used++;
-      this.suppressed.push({ rule: rule.id, address: finding.block.address, path: finding.block.path, reason: suppression.reason });
+      this.suppressed.push({
+        rule: rule.id,
+        address: finding.block.address,
+        path: finding.block.path,
+        reason: suppression.reason,
+      });
       return;
     }
     const text = `${rule.id} ${rule.title}: ${finding.detail} [${finding.block.address}]. Fix: ${rule.fix}`;
@@ -98,8 +106,10 @@ export function guardrailsOf(stack: TerraformStack, options: GuardrailOptions = 
  * the synth summary, and a suppression that matches nothing is reported as a warning.
  */
 export function suppress(scope: IConstruct, rule: string, reason: string): void {
-  if (!/^BL-[A-Z0-9]+-\d{3}$/.test(rule)) throw new Error(`suppress: ${JSON.stringify(rule)} is not a rule id like BL-NET-001`);
-  if (reason.trim().length < 10) throw new Error(`suppress ${rule} at ${scope.node.path}: give a reason of at least 10 characters`);
+  if (!/^BL-[A-Z0-9]+-\d{3}$/.test(rule))
+    throw new Error(`suppress: ${JSON.stringify(rule)} is not a rule id like BL-NET-001`);
+  if (reason.trim().length < 10)
+    throw new Error(`suppress ${rule} at ${scope.node.path}: give a reason of at least 10 characters`);
   const list = SUPPRESSIONS.get(scope) ?? [];
   list.push({ rule, reason: reason.trim(), scope, used: 0 });
   SUPPRESSIONS.set(scope, list);

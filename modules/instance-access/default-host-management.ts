@@ -25,12 +25,16 @@ export class DefaultHostManagement extends ServiceRole {
     super(scope, id, {
       roleName: props.roleName,
       path: "/service-role/",
-      description: "Default Host Management Configuration: SSM agent identity for instances without an instance profile",
+      description:
+        "Default Host Management Configuration: SSM agent identity for instances without an instance profile",
       trustedService: "ssm.amazonaws.com",
       policyName: "session-logging",
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
-    new IamRolePolicyAttachment(this, "DefaultInstancePolicy", { role: this.role.name, policyArn: DHMC_MANAGED_POLICY_ARN });
+    new IamRolePolicyAttachment(this, "DefaultInstancePolicy", {
+      role: this.role.name,
+      policyArn: DHMC_MANAGED_POLICY_ARN,
+    });
     this.setting = new SsmServiceSetting(this, "Setting", {
       settingId: arn(props, "ssm", `servicesetting${DHMC_SETTING}`),
       settingValue: `service-role/${props.roleName}`,

@@ -38,12 +38,16 @@ export class HardenedLaunchTemplate extends Construct {
     if (props.imageId === undefined && props.architecture === undefined && Token.isUnresolved(props.instanceType)) {
       throw new Error("HardenedLaunchTemplate: give architecture (or imageId) when instanceType is a Terraform value");
     }
-    const imageId = props.imageId ?? new DataAwsSsmParameter(this, "AmazonLinux2023", {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.architecture ?? architectureOf(props.instanceType)}`,
-    }).insecureValue;
+    const imageId =
+      props.imageId ??
+      new DataAwsSsmParameter(this, "AmazonLinux2023", {
+        name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${props.architecture ?? architectureOf(props.instanceType)}`,
+      }).insecureValue;
     const tags = props.instanceTags ?? {};
     // A tag map from Terraform (registry module variable) is merged by Terraform.
-    const named: Record<string, string> = Token.isUnresolved(tags) ? Token.asStringMap(Fn.merge([{ Name: props.name }, tags])) : { Name: props.name, ...tags };
+    const named: Record<string, string> = Token.isUnresolved(tags)
+      ? Token.asStringMap(Fn.merge([{ Name: props.name }, tags]))
+      : { Name: props.name, ...tags };
     this.template = new LaunchTemplate(this, "Resource", {
       name: props.name,
       description: "Session Manager instance: no public IP, IMDSv2 only, encrypted root volume",
@@ -51,15 +55,32 @@ export class HardenedLaunchTemplate extends Construct {
       instanceType: props.instanceType,
       updateDefaultVersion: true,
       iamInstanceProfile: { arn: props.instanceProfileArn },
-      networkInterfaces: [{
-        deviceIndex: 0,
-        associatePublicIpAddress: "false",
-        deleteOnTermination: "true",
-        securityGroups: [...props.securityGroupIds],
-        subnetId: props.subnetId,
-      }],
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", volumeSize: props.rootVolumeGiB ?? 8, deleteOnTermination: "true" } }],
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: "false",
+          deleteOnTermination: "true",
+          securityGroups: [...props.securityGroupIds],
+          subnetId: props.subnetId,
+        },
+      ],
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            encrypted: "true",
+            volumeType: "gp3",
+            volumeSize: props.rootVolumeGiB ?? 8,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
       tagSpecifications: [
         { resourceType: "instance", tags: named },
         { resourceType: "volume", tags: named },

@@ -51,10 +51,14 @@ export class InstanceRole extends ServiceRole {
       policyName: "session-manager",
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
-    this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", { name: props.roleName, role: this.role.name });
+    this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", {
+      name: props.roleName,
+      role: this.role.name,
+    });
     this.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
     const legacy = props.legacyAgentSupport ?? true;
-    if (legacy !== false) this.addToPrincipalPolicy(legacy === true ? LEGACY_AGENT_STATEMENT : { ...LEGACY_AGENT_STATEMENT, when: legacy });
+    if (legacy !== false)
+      this.addToPrincipalPolicy(legacy === true ? LEGACY_AGENT_STATEMENT : { ...LEGACY_AGENT_STATEMENT, when: legacy });
     const core = props.managedInstanceCore ?? false;
     if (core !== false) {
       new IamRolePolicyAttachment(this, "ManagedInstanceCore", {

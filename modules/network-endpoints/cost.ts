@@ -37,6 +37,12 @@ export interface EndpointCost {
 
 export function interfaceEndpointCost(region: string, endpoints: number, azs: number): EndpointCost {
   const hourlyUsd = INTERFACE_ENDPOINT_HOURLY_USD[region];
-  if (hourlyUsd === undefined) throw new Error(`no interface-endpoint price for region ${region}; add it to INTERFACE_ENDPOINT_HOURLY_USD`);
-  return { endpoints, azs, hourlyUsd, monthlyUsd: Math.round(endpoints * azs * hourlyUsd * HOURS_PER_MONTH * 100) / 100 };
+  if (hourlyUsd === undefined)
+    throw new Error(`no interface-endpoint price for region ${region}; add it to INTERFACE_ENDPOINT_HOURLY_USD`);
+  return {
+    endpoints,
+    azs,
+    hourlyUsd,
+    monthlyUsd: Math.round(endpoints * azs * hourlyUsd * HOURS_PER_MONTH * 100) / 100,
+  };
 }

@@ -54,7 +54,13 @@ export function agentBucketArns(region: string): string[] {
 /** The S3 gateway endpoint policy: the agent's buckets, and writes to the session-log bucket. */
 export function s3EndpointStatements(region: string, logBucketArn?: string): Statement[] {
   const statements: Statement[] = [
-    { sid: "SsmAgentBuckets", effect: "Allow", principals: { AWS: ["*"] }, actions: ["s3:GetObject"], resources: agentBucketArns(region) },
+    {
+      sid: "SsmAgentBuckets",
+      effect: "Allow",
+      principals: { AWS: ["*"] },
+      actions: ["s3:GetObject"],
+      resources: agentBucketArns(region),
+    },
   ];
   if (logBucketArn) {
     statements.push({
@@ -99,10 +105,13 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       azs = Token.isUnresolved(props.endpointSubnetIds) ? undefined : props.endpointSubnetIds.length;
     } else {
       const firstSubnetPerAz = new Map<string, string>();
-      for (const s of network.subnets) if (!firstSubnetPerAz.has(s.availabilityZone)) firstSubnetPerAz.set(s.availabilityZone, s.id);
+      for (const s of network.subnets)
+        if (!firstSubnetPerAz.has(s.availabilityZone)) firstSubnetPerAz.set(s.availabilityZone, s.id);
       azs = props.endpointAzs ?? firstSubnetPerAz.size;
       if (azs < 1 || azs > firstSubnetPerAz.size) {
-        throw new Error(`SessionManagerEndpoints: endpointAzs ${azs} is not between 1 and the ${firstSubnetPerAz.size} AZs the private subnets cover`);
+        throw new Error(
+          `SessionManagerEndpoints: endpointAzs ${azs} is not between 1 and the ${firstSubnetPerAz.size} AZs the private subnets cover`,
+        );
       }
       this.endpointSubnetIds = [...firstSubnetPerAz.values()].slice(0, azs);
     }
@@ -112,40 +121,52 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     this.instanceSecurityGroup = new SecurityGroup(this, "InstanceSecurityGroup", {
       vpcId: network.vpcId,
       name: `${props.namePrefix}-${layout === "shared" ? "session-manager" : "instances"}`,
-      description: layout === "shared"
-        ? "Session Manager: instances and endpoints; 443 between members, 443 to S3"
-        : "Session Manager instances: no ingress; egress 443 to the SSM endpoints and S3 only",
+      description:
+        layout === "shared"
+          ? "Session Manager: instances and endpoints; 443 between members, 443 to S3"
+          : "Session Manager instances: no ingress; egress 443 to the SSM endpoints and S3 only",
       defaultPort: Port.HTTPS,
     });
-    const endpointGroup = layout === "shared"
-      ? this.instanceSecurityGroup
-      : new SecurityGroup(this, "EndpointSecurityGroup", {
-          vpcId: network.vpcId,
-          name: `${props.namePrefix}-ssm-endpoints`,
-          description: "Session Manager interface endpoints: ingress 443 from the instance security group only",
-          defaultPort: Port.HTTPS,
-        });
+    const endpointGroup =
+      layout === "shared"
+        ? this.instanceSecurityGroup
+        : new SecurityGroup(this, "EndpointSecurityGroup", {
+            vpcId: network.vpcId,
+            name: `${props.namePrefix}-ssm-endpoints`,
+            description: "Session Manager interface endpoints: ingress 443 from the instance security group only",
+            defaultPort: Port.HTTPS,
+          });
     this.connections = endpointGroup.connections;
-    this.connections.allowDefaultPortFrom(this.instanceSecurityGroup, "HTTPS from Session Manager instances to the SSM endpoints");
-    this.instanceSecurityGroup.connections.allowToPrefixList("EgressHttpsToS3", this.s3PrefixList.id, Port.HTTPS, "HTTPS to S3 through the gateway endpoint (session logs, agent updates)");
+    this.connections.allowDefaultPortFrom(
+      this.instanceSecurityGroup,
+      "HTTPS from Session Manager instances to the SSM endpoints",
+    );
+    this.instanceSecurityGroup.connections.allowToPrefixList(
+      "EgressHttpsToS3",
+      this.s3PrefixList.id,
+      Port.HTTPS,
+      "HTTPS to S3 through the gateway endpoint (session logs, agent updates)",
+    );
 
     const endpoints = new Construct(this, "Interface");
-    const endpoint = (id: string, shortName: string, forEach?: TerraformIterator) => new VpcEndpoint(endpoints, id, {
-      forEach,
-      vpcId: network.vpcId,
-      serviceName: `com.amazonaws.${region}.${shortName}`,
-      vpcEndpointType: "Interface",
-      privateDnsEnabled: true,
-      subnetIds: this.endpointSubnetIds,
-      securityGroupIds: [endpointGroup.securityGroupId],
-      tags: { Name: `${props.namePrefix}-${shortName}` },
-    });
+    const endpoint = (id: string, shortName: string, forEach?: TerraformIterator) =>
+      new VpcEndpoint(endpoints, id, {
+        forEach,
+        vpcId: network.vpcId,
+        serviceName: `com.amazonaws.${region}.${shortName}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: this.endpointSubnetIds,
+        securityGroupIds: [endpointGroup.securityGroupId],
+        tags: { Name: `${props.namePrefix}-${shortName}` },
+      });
     let endpointCount: number | undefined;
     if ("terraformList" in props.services) {
       const each = TerraformIterator.fromList(props.services.terraformList);
       this.interfaceEndpoints.push(endpoint("Endpoint", each.value as string, each));
     } else {
-      for (const service of props.services) this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
+      for (const service of props.services)
+        this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
       endpointCount = props.services.length;
     }
 
@@ -159,6 +180,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         tags: { Name: `${props.namePrefix}-s3` },
       });
     }
-    if (!Token.isUnresolved(region) && azs !== undefined && endpointCount !== undefined) this.cost = interfaceEndpointCost(region, endpointCount, azs);
+    if (!Token.isUnresolved(region) && azs !== undefined && endpointCount !== undefined)
+      this.cost = interfaceEndpointCost(region, endpointCount, azs);
   }
 }

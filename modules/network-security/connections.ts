@@ -10,7 +10,10 @@ export class Port {
     return new Port(from, to);
   }
   public static readonly HTTPS = Port.tcp(443);
-  private constructor(public readonly from: number, public readonly to: number) {
+  private constructor(
+    public readonly from: number,
+    public readonly to: number,
+  ) {
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > 65535 || from > to) {
       throw new Error(`Port: ${from}-${to} is not a TCP port range; allowed: 1-65535, from ≤ to`);
     }
@@ -71,7 +74,8 @@ export class Connections implements IConnectable {
   }
 
   public allowDefaultPortFrom(other: IConnectable, description: string): void {
-    if (!this.defaultPort) throw new Error("allowDefaultPortFrom: this connection has no default port; use allowFrom with a port");
+    if (!this.defaultPort)
+      throw new Error("allowDefaultPortFrom: this connection has no default port; use allowFrom with a port");
     this.allowFrom(other, this.defaultPort, description);
   }
 
@@ -90,7 +94,11 @@ export class Connections implements IConnectable {
 
   private ruleId(direction: string, peer: Connections, port: Port): string | undefined {
     const peerName = peer === this ? "Self" : peer.scope.node.path.split("/").slice(1).join("");
-    const id = `${direction}${port.from === port.to ? port.from : `${port.from}to${port.to}`}${peer === this ? "Self" : `From${peerName}`}`.replace(/[^A-Za-z0-9]/g, "");
+    const id =
+      `${direction}${port.from === port.to ? port.from : `${port.from}to${port.to}`}${peer === this ? "Self" : `From${peerName}`}`.replace(
+        /[^A-Za-z0-9]/g,
+        "",
+      );
     if (this.written.has(id)) return undefined; // the same rule asked for twice (e.g. allowFrom on a shared group)
     this.written.add(id);
     return id;

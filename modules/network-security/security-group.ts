@@ -35,6 +35,10 @@ export class SecurityGroup extends Construct implements IConnectable {
       tags: { Name: props.name },
     });
     this.securityGroupId = this.resource.id;
-    this.connections = new Connections({ scope: this, securityGroupId: this.securityGroupId, defaultPort: props.defaultPort });
+    this.connections = new Connections({
+      scope: this,
+      securityGroupId: this.securityGroupId,
+      defaultPort: props.defaultPort,
+    });
   }
 }

@@ -1,5 +1,15 @@
 import type { VpcConfig } from "../../config/schema";
-import { CloudwatchLogGroup, DefaultSecurityGroup, FlowLog, IamRole, IamRolePolicy, RouteTable, RouteTableAssociation, Subnet, Vpc } from "../core/aws";
+import {
+  CloudwatchLogGroup,
+  DefaultSecurityGroup,
+  FlowLog,
+  IamRole,
+  IamRolePolicy,
+  RouteTable,
+  RouteTableAssociation,
+  Subnet,
+  Vpc,
+} from "../core/aws";
 import { Construct, type ITerraformDependable } from "../core/cdktf";
 import { arn, renderPolicy, type AccountScope } from "../core/iam";
 
@@ -57,7 +67,10 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
     });
     this.vpcId = this.vpc.id;
     // No ingress or egress blocks: Terraform removes every rule of the default security group.
-    new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: this.vpcId, tags: { Name: `${props.name}-default-unused` } });
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpcId,
+      tags: { Name: `${props.name}-default-unused` },
+    });
 
     const subnets = new Construct(this, "PrivateSubnets");
     props.subnets.forEach((s, i) => {
@@ -84,17 +97,26 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
     });
     const role = new IamRole(this, "FlowLogRole", {
       namePrefix: "flow-logs-",
-      assumeRolePolicy: renderPolicy([{
-        effect: "Allow",
-        principals: { Service: ["vpc-flow-logs.amazonaws.com"] },
-        actions: ["sts:AssumeRole"],
-        conditions: { StringEquals: { "aws:SourceAccount": props.account }, ArnLike: { "aws:SourceArn": arn(props, "ec2", "vpc-flow-log/*") } },
-      }]),
+      assumeRolePolicy: renderPolicy([
+        {
+          effect: "Allow",
+          principals: { Service: ["vpc-flow-logs.amazonaws.com"] },
+          actions: ["sts:AssumeRole"],
+          conditions: {
+            StringEquals: { "aws:SourceAccount": props.account },
+            ArnLike: { "aws:SourceArn": arn(props, "ec2", "vpc-flow-log/*") },
+          },
+        },
+      ]),
     });
     new IamRolePolicy(this, "FlowLogPolicy", {
       role: role.id,
       policy: renderPolicy([
-        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], resources: [`${logGroup.arn}:*`] },
+        {
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [`${logGroup.arn}:*`],
+        },
       ]),
     });
     new FlowLog(this, "FlowLog", {

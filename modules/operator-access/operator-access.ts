@@ -1,4 +1,11 @@
-import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument, SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../core/aws";
+import {
+  IamGroup,
+  IamGroupPolicy,
+  IamRolePolicy,
+  SsmDocument,
+  SsoadminPermissionSet,
+  SsoadminPermissionSetInlinePolicy,
+} from "../core/aws";
 import { Construct, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type Statement } from "../core/iam";
 import { operatorStatements } from "./operator-policy";
@@ -25,7 +32,11 @@ export interface AccessGroupProps extends AccountScope {
   /** Existing IAM roles that get the policy inline; may be a Terraform list. @default - none */
   readonly roleNames?: readonly string[];
   /** An IAM Identity Center permission set with the policy inline. @default - none */
-  readonly identityCenter?: { readonly instanceArn: string; readonly permissionSetName: string; readonly sessionDuration?: string };
+  readonly identityCenter?: {
+    readonly instanceArn: string;
+    readonly permissionSetName: string;
+    readonly sessionDuration?: string;
+  };
   /** Deny sessions without MFA for IAM principals. Identity Center enforces MFA at sign-in. @default true when iamGroup */
   readonly requireMfa?: boolean | IResolvable;
   /** @default - no restriction */
@@ -44,9 +55,20 @@ export function portForwardDocument(target: PortForwardTarget, description: stri
     parameters: {
       host: { type: "String", description: "Remote host", allowedValues: [target.host] },
       portNumber: { type: "String", description: "Remote port", allowedValues: [String(target.port)] },
-      localPortNumber: { type: "String", description: "Local port (0: any free port)", allowedPattern: "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$", default: "0" },
+      localPortNumber: {
+        type: "String",
+        description: "Local port (0: any free port)",
+        allowedPattern:
+          "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
+        default: "0",
+      },
     },
-    properties: { type: "LocalPortForwarding", host: "{{ host }}", portNumber: "{{ portNumber }}", localPortNumber: "{{ localPortNumber }}" },
+    properties: {
+      type: "LocalPortForwarding",
+      host: "{{ host }}",
+      portNumber: "{{ portNumber }}",
+      localPortNumber: "{{ localPortNumber }}",
+    },
   };
 }
 
@@ -70,12 +92,19 @@ export class AccessGroup extends Construct {
         name,
         documentType: "Session",
         documentFormat: "JSON",
-        content: JSON.stringify(portForwardDocument(target, `Port forwarding to ${target.host}:${target.port} for ${props.name}`), null, 2),
+        content: JSON.stringify(
+          portForwardDocument(target, `Port forwarding to ${target.host}:${target.port} for ${props.name}`),
+          null,
+          2,
+        ),
       });
       this.documentNames.push(name);
     });
     const documents = [...(props.shellDocumentName ? [props.shellDocumentName] : []), ...this.documentNames];
-    if (documents.length === 0 && !props.ssh) throw new Error(`AccessGroup ${props.name}: grants no session type; give shellDocumentName, portForwarding or ssh`);
+    if (documents.length === 0 && !props.ssh)
+      throw new Error(
+        `AccessGroup ${props.name}: grants no session type; give shellDocumentName, portForwarding or ssh`,
+      );
     const base = {
       account: props.account,
       region: props.region,
@@ -93,15 +122,26 @@ export class AccessGroup extends Construct {
 
     if (props.iamGroup) {
       this.iamGroup = new IamGroup(this, "Group", { name: props.name });
-      new IamGroupPolicy(this, "GroupPolicy", { name: "session-manager", group: this.iamGroup.name, policy: iamPolicy });
+      new IamGroupPolicy(this, "GroupPolicy", {
+        name: "session-manager",
+        group: this.iamGroup.name,
+        policy: iamPolicy,
+      });
     }
     const roles = new Construct(this, "Roles");
     const roleNames = props.roleNames ?? [];
     if (Token.isUnresolved(roleNames)) {
       const each = TerraformIterator.fromList(roleNames as string[]);
-      new IamRolePolicy(roles, "Policy", { forEach: each, name: props.name, role: each.value as string, policy: iamPolicy });
+      new IamRolePolicy(roles, "Policy", {
+        forEach: each,
+        name: props.name,
+        role: each.value as string,
+        policy: iamPolicy,
+      });
     } else {
-      roleNames.forEach((role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }));
+      roleNames.forEach(
+        (role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }),
+      );
     }
     if (props.identityCenter) {
       this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {

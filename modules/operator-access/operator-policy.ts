@@ -35,7 +35,10 @@ export interface OperatorPolicyProps extends AccountScope {
 /** `ssm:resourceTag/<key>` → allowed values, from a literal map or a Terraform map(list(string)). */
 function tagCondition(tags: Record<string, readonly string[]> | IResolvable): Record<string, string[]> {
   if (Token.isUnresolved(tags)) {
-    return TerraformIterator.fromMap(tags as IResolvable).forExpressionForMap('"ssm:resourceTag/${key}"', "val") as unknown as Record<string, string[]>;
+    return TerraformIterator.fromMap(tags as IResolvable).forExpressionForMap(
+      '"ssm:resourceTag/${key}"',
+      "val",
+    ) as unknown as Record<string, string[]>;
   }
   const literal = tags as Record<string, readonly string[]>;
   return Object.fromEntries(Object.keys(literal).map((k) => [`ssm:resourceTag/${k}`, [...literal[k]]]));
@@ -55,7 +58,9 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   const partition = p.partition ?? "aws";
   const ssm = (resource: string) => `arn:${partition}:ssm:${p.region}:${p.account}:${resource}`;
   if (!Token.isUnresolved(p.instanceTags) && Object.keys(p.instanceTags).length === 0) {
-    throw new Error("operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance");
+    throw new Error(
+      "operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance",
+    );
   }
   const statements: Statement[] = [
     {
@@ -75,7 +80,13 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
     ...(p.ssh ? [`arn:${partition}:ssm:${p.region}:*:document/${SSH_DOCUMENT}`] : []),
   ];
   if (documents.length > 0) {
-    statements.push({ sid: "StartSessionWithAllowedDocuments", effect: "Allow", actions: ["ssm:StartSession"], resources: documents, conditions: DOCUMENT_CHECK });
+    statements.push({
+      sid: "StartSessionWithAllowedDocuments",
+      effect: "Allow",
+      actions: ["ssm:StartSession"],
+      resources: documents,
+      conditions: DOCUMENT_CHECK,
+    });
   }
   const ownSession = { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": [PolicyVariable.USER_ID] } };
   statements.push(
@@ -86,16 +97,32 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       actions: ["ssmmessages:OpenDataChannel"],
       resources: [ssm("session/*")],
     },
-    { sid: "TerminateResumeOwnSessions", effect: "Allow", actions: ["ssm:TerminateSession", "ssm:ResumeSession"], resources: [ssm("session/*")], conditions: ownSession },
+    {
+      sid: "TerminateResumeOwnSessions",
+      effect: "Allow",
+      actions: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      resources: [ssm("session/*")],
+      conditions: ownSession,
+    },
     {
       sid: "ReadSessionState",
       effect: "Allow",
-      actions: ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"],
+      actions: [
+        "ssm:DescribeSessions",
+        "ssm:GetConnectionStatus",
+        "ssm:DescribeInstanceProperties",
+        "ec2:DescribeInstances",
+      ],
       resources: ["*"],
     },
   );
   if (p.sessionKeyArn) {
-    statements.push({ sid: "SessionKeyDataKey", effect: "Allow", actions: ["kms:GenerateDataKey"], resources: [p.sessionKeyArn] });
+    statements.push({
+      sid: "SessionKeyDataKey",
+      effect: "Allow",
+      actions: ["kms:GenerateDataKey"],
+      resources: [p.sessionKeyArn],
+    });
   }
   const denied = UNLOGGED_DOCUMENTS.filter((d) => !(p.ssh && d === SSH_DOCUMENT));
   statements.push({
@@ -129,7 +156,12 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   statements.push({
     sid: "DenySessionDocumentChanges",
     effect: "Deny",
-    actions: ["ssm:UpdateDocument", "ssm:DeleteDocument", "ssm:UpdateDocumentDefaultVersion", "ssm:UpdateDocumentMetadata"],
+    actions: [
+      "ssm:UpdateDocument",
+      "ssm:DeleteDocument",
+      "ssm:UpdateDocumentDefaultVersion",
+      "ssm:UpdateDocumentMetadata",
+    ],
     resources: p.protectedDocuments.map((d) => ssm(`document/${d}`)),
   });
   return statements;

@@ -1,4 +1,10 @@
-import { CloudwatchEventRule, CloudwatchEventTarget, SnsTopic, SnsTopicPolicy, SnsTopicSubscription } from "../core/aws";
+import {
+  CloudwatchEventRule,
+  CloudwatchEventTarget,
+  SnsTopic,
+  SnsTopicPolicy,
+  SnsTopicSubscription,
+} from "../core/aws";
 import { Construct } from "../core/cdktf";
 import { renderPolicy } from "../core/iam";
 
@@ -57,16 +63,20 @@ export class AuditAlerts extends Construct {
     rules.forEach((rule, i) => new CloudwatchEventTarget(this, `Target${i}`, { rule: rule.name, arn: this.topic.arn }));
     new SnsTopicPolicy(this, "TopicPolicy", {
       arn: this.topic.arn,
-      policy: renderPolicy([{
-        sid: "EventBridgeRulesPublish",
-        effect: "Allow",
-        principals: { Service: ["events.amazonaws.com"] },
-        actions: ["sns:Publish"],
-        resources: [this.topic.arn],
-        conditions: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
-      }]),
+      policy: renderPolicy([
+        {
+          sid: "EventBridgeRulesPublish",
+          effect: "Allow",
+          principals: { Service: ["events.amazonaws.com"] },
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          conditions: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+        },
+      ]),
     });
-    (props.emails ?? []).forEach((email, i) =>
-      new SnsTopicSubscription(this, `Email${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }));
+    (props.emails ?? []).forEach(
+      (email, i) =>
+        new SnsTopicSubscription(this, `Email${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }),
+    );
   }
 }

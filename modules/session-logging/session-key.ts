@@ -31,11 +31,18 @@ export class SessionKey extends Construct {
     super(scope, id);
     const window = props.deletionWindowDays ?? 30;
     // Values from Terraform variables are checked by the variables' validation blocks instead.
-    if (!Token.isUnresolved(window) && (window < KMS_DELETION_WINDOW_DAYS.min || window > KMS_DELETION_WINDOW_DAYS.max)) {
-      throw new Error(`SessionKey: deletionWindowDays ${window} is out of range; allowed: ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}`);
+    if (
+      !Token.isUnresolved(window) &&
+      (window < KMS_DELETION_WINDOW_DAYS.min || window > KMS_DELETION_WINDOW_DAYS.max)
+    ) {
+      throw new Error(
+        `SessionKey: deletionWindowDays ${window} is out of range; allowed: ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}`,
+      );
     }
     if (!Token.isUnresolved(props.alias) && !KMS_ALIAS.test(props.alias)) {
-      throw new Error(`SessionKey: alias ${JSON.stringify(props.alias)} must start with alias/ (not alias/aws/) and use letters, digits, /, _ and -`);
+      throw new Error(
+        `SessionKey: alias ${JSON.stringify(props.alias)} must start with alias/ (not alias/aws/) and use letters, digits, /, _ and -`,
+      );
     }
     this.key = new KmsKey(this, "Resource", {
       description: `Session Manager session data and logs (${props.alias})`,
@@ -71,7 +78,11 @@ export class SessionKey extends Construct {
         principals: { Service: [`logs.${props.region}.amazonaws.com`] },
         actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         resources: ["*"],
-        conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn(props, "logs", `log-group:${props.logGroupNamePattern}`) } },
+        conditions: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": arn(props, "logs", `log-group:${props.logGroupNamePattern}`),
+          },
+        },
       },
     ];
     if (props.allowEventBridge) {

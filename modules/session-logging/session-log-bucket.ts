@@ -43,7 +43,12 @@ function denyUploadsWithHeaderOtherThan(sid: string, bucketArn: string, header: 
 export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string): Statement[] {
   return [
     denyInsecureTransport(bucketArn),
-    denyUploadsWithHeaderOtherThan("DenyOtherKmsKey", bucketArn, "s3:x-amz-server-side-encryption-aws-kms-key-id", kmsKeyArn),
+    denyUploadsWithHeaderOtherThan(
+      "DenyOtherKmsKey",
+      bucketArn,
+      "s3:x-amz-server-side-encryption-aws-kms-key-id",
+      kmsKeyArn,
+    ),
     denyUploadsWithHeaderOtherThan("DenyNonKmsEncryption", bucketArn, "s3:x-amz-server-side-encryption", "aws:kms"),
   ];
 }
@@ -60,7 +65,8 @@ export class SessionLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionLogBucketProps) {
     super(scope, id);
-    if (props.objectLock && props.objectLock.days <= 0) throw new Error(`SessionLogBucket: objectLock.days ${props.objectLock.days} must be > 0`);
+    if (props.objectLock && props.objectLock.days <= 0)
+      throw new Error(`SessionLogBucket: objectLock.days ${props.objectLock.days} must be > 0`);
     this.bucket = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
       forceDestroy: false,
@@ -71,18 +77,25 @@ export class SessionLogBucket extends Construct {
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
     applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.kmsKeyArn });
-    new S3BucketPolicy(this, "Policy", { bucket, policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.kmsKeyArn)) });
+    new S3BucketPolicy(this, "Policy", {
+      bucket,
+      policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.kmsKeyArn)),
+    });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,
-      rule: [{
-        id: "session-logs",
-        status: "Enabled",
-        filter: [{ prefix: "" }],
-        transition: props.transitionToInfrequentAccessDays ? [{ days: props.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" }] : undefined,
-        expiration: [{ days: props.expireDays }],
-        noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentExpireDays }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: "session-logs",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          transition: props.transitionToInfrequentAccessDays
+            ? [{ days: props.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" }]
+            : undefined,
+          expiration: [{ days: props.expireDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentExpireDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     if (props.objectLock) {
       new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
@@ -91,7 +104,11 @@ export class SessionLogBucket extends Construct {
       });
     }
     if (props.accessLogBucket) {
-      new S3BucketLoggingA(this, "AccessLogging", { bucket, targetBucket: props.accessLogBucket, targetPrefix: `${props.bucketName}/` });
+      new S3BucketLoggingA(this, "AccessLogging", {
+        bucket,
+        targetBucket: props.accessLogBucket,
+        targetPrefix: `${props.bucketName}/`,
+      });
     }
   }
 
@@ -109,7 +126,9 @@ export class SessionLogBucket extends Construct {
 export function grantLogBucketSessionWrite(grantee: IGrantable, bucketArn: string, prefix: string): Statement[] {
   // A prefix from a Terraform variable is checked by the variable's validation block instead.
   if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix)) {
-    throw new Error(`grantSessionWrite: prefix ${JSON.stringify(prefix)} must be a key prefix without leading or trailing /`);
+    throw new Error(
+      `grantSessionWrite: prefix ${JSON.stringify(prefix)} must be a key prefix without leading or trailing /`,
+    );
   }
   return [
     grant(grantee, "SessionLogObjects", ["s3:PutObject"], [`${bucketArn}/${prefix}/*`]),

@@ -22,7 +22,9 @@ export class SessionLogGroup extends Construct {
     super(scope, id);
     const retention = props.retentionDays ?? 365;
     if (!Token.isUnresolved(retention) && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-      throw new Error(`SessionLogGroup: retentionDays ${retention} is not accepted by CloudWatch Logs; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+      throw new Error(
+        `SessionLogGroup: retentionDays ${retention} is not accepted by CloudWatch Logs; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
+      );
     }
     this.resource = new CloudwatchLogGroup(this, "Resource", {
       name: props.name,
@@ -47,7 +49,12 @@ export class SessionLogGroup extends Construct {
  */
 export function grantLogGroupSessionWrite(grantee: IGrantable, logGroupArn: string): Statement[] {
   return [
-    grant(grantee, "SessionLogStreams", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [`${logGroupArn}:*`]),
+    grant(
+      grantee,
+      "SessionLogStreams",
+      ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      [`${logGroupArn}:*`],
+    ),
     grant(grantee, "SessionLogGroupLookup", ["logs:DescribeLogGroups"], ["*"]),
   ];
 }

@@ -62,16 +62,25 @@ function inRange(name: string, value: number, { min, max }: { readonly min: numb
 /** Builds and validates the document content from typed props. */
 export function sessionDocumentContent(props: SessionPreferencesProps): SessionDocumentContent {
   if (!props.kmsKeyId && !props.waiveKmsEncryption) {
-    throw new Error("SessionPreferences: kmsKeyId is required (session data must be KMS-encrypted); give waiveKmsEncryption with a reason to go without");
+    throw new Error(
+      "SessionPreferences: kmsKeyId is required (session data must be KMS-encrypted); give waiveKmsEncryption with a reason to go without",
+    );
   }
   if (!props.s3 && !props.cloudWatch && !props.waiveLogging) {
     throw new Error("SessionPreferences: no log destination; give s3 and/or cloudWatch, or waiveLogging with a reason");
   }
   if (props.runAsDefaultUser !== undefined && !LINUX_USER.test(props.runAsDefaultUser)) {
-    throw new Error(`SessionPreferences: runAsDefaultUser ${JSON.stringify(props.runAsDefaultUser)} is not a Linux user name`);
+    throw new Error(
+      `SessionPreferences: runAsDefaultUser ${JSON.stringify(props.runAsDefaultUser)} is not a Linux user name`,
+    );
   }
-  if (props.runAsDefaultUser === "root") throw new Error('SessionPreferences: runAsDefaultUser "root" is not supported by Session Manager');
-  const idle = inRange("idleSessionTimeoutMinutes", props.idleSessionTimeoutMinutes ?? 20, IDLE_SESSION_TIMEOUT_MINUTES);
+  if (props.runAsDefaultUser === "root")
+    throw new Error('SessionPreferences: runAsDefaultUser "root" is not supported by Session Manager');
+  const idle = inRange(
+    "idleSessionTimeoutMinutes",
+    props.idleSessionTimeoutMinutes ?? 20,
+    IDLE_SESSION_TIMEOUT_MINUTES,
+  );
   const max = inRange("maxSessionDurationMinutes", props.maxSessionDurationMinutes ?? 60, MAX_SESSION_DURATION_MINUTES);
   return {
     schemaVersion: "1.0",
@@ -83,7 +92,7 @@ export function sessionDocumentContent(props: SessionPreferencesProps): SessionD
       s3EncryptionEnabled: props.s3 !== undefined,
       cloudWatchLogGroupName: props.cloudWatch?.logGroupName ?? "",
       cloudWatchEncryptionEnabled: props.cloudWatch !== undefined,
-      cloudWatchStreamingEnabled: props.cloudWatch ? props.cloudWatch.streaming ?? true : false,
+      cloudWatchStreamingEnabled: props.cloudWatch ? (props.cloudWatch.streaming ?? true) : false,
       kmsKeyId: props.kmsKeyId ?? "",
       runAsEnabled: props.runAsDefaultUser !== undefined,
       runAsDefaultUser: props.runAsDefaultUser ?? "",

@@ -31,7 +31,11 @@ export class StateBucket extends Construct {
     });
     const bucket = this.bucket.id;
     applyPrivateBucketBaseline(this, this.bucket, { provider });
-    new S3BucketPolicy(this, "Policy", { provider, bucket, policy: renderPolicy([denyInsecureTransport(this.bucket.arn)]) });
+    new S3BucketPolicy(this, "Policy", {
+      provider,
+      bucket,
+      policy: renderPolicy([denyInsecureTransport(this.bucket.arn)]),
+    });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       provider,
       bucket,

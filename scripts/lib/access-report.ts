@@ -61,10 +61,24 @@ function principalsOf(model: StackModel, prefix: string, account: string): Princ
   for (const b of model.blocks.filter((x) => x.path.startsWith(prefix))) {
     if (b.type === "aws_iam_group_policy") {
       const group = model.referenced(b.config.group)[0]?.config.name ?? b.config.group;
-      out.push({ label: `IAM group ${String(group)}`, arn: `arn:aws:iam::${account}:user/report-user`, userid: "AIDAREPORTUSER", identityCenter: false, policy: b, attribute: "policy" });
+      out.push({
+        label: `IAM group ${String(group)}`,
+        arn: `arn:aws:iam::${account}:user/report-user`,
+        userid: "AIDAREPORTUSER",
+        identityCenter: false,
+        policy: b,
+        attribute: "policy",
+      });
     } else if (b.type === "aws_iam_role_policy") {
       const role = String(b.config.role);
-      out.push({ label: `role ${role}`, arn: `arn:aws:sts::${account}:assumed-role/${role}/report`, userid: "AROAREPORTROLE:report", identityCenter: false, policy: b, attribute: "policy" });
+      out.push({
+        label: `role ${role}`,
+        arn: `arn:aws:sts::${account}:assumed-role/${role}/report`,
+        userid: "AROAREPORTROLE:report",
+        identityCenter: false,
+        policy: b,
+        attribute: "policy",
+      });
     } else if (b.type === "aws_ssoadmin_permission_set_inline_policy") {
       const ps = String(model.referenced(b.config.permission_set_arn)[0]?.config.name ?? "permission set");
       out.push({
@@ -81,13 +95,20 @@ function principalsOf(model: StackModel, prefix: string, account: string): Princ
 }
 
 type PolicyJson = { Statement?: unknown };
-type StatementJson = { Effect?: string; Action?: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+type StatementJson = {
+  Effect?: string;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
-const statementsOf = (policy: PolicyJson) => (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]) as StatementJson[];
+const statementsOf = (policy: PolicyJson) =>
+  (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]) as StatementJson[];
 
 /** Allow statements whose actions name ssm:StartSession (exactly or by wildcard). */
 function startSessionAllows(policy: PolicyJson): StatementJson[] {
-  return statementsOf(policy).filter((s) => s?.Effect === "Allow" && [s.Action ?? []].flat().some((a) => wildcardMatch(a, "ssm:StartSession")));
+  return statementsOf(policy).filter(
+    (s) => s?.Effect === "Allow" && [s.Action ?? []].flat().some((a) => wildcardMatch(a, "ssm:StartSession")),
+  );
 }
 
 /**
@@ -114,7 +135,8 @@ function tagCandidates(policy: PolicyJson): Map<string, Set<string>> {
 export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess[]> {
   const { account, region } = stack.config;
   const model = new StackModel(stack);
-  const lookup = (type: string, name: string) => model.find(`${type}.${name}`)?.config as Record<string, unknown> | undefined;
+  const lookup = (type: string, name: string) =>
+    model.find(`${type}.${name}`)?.config as Record<string, unknown> | undefined;
   const instance = `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`;
   const document = (name: string) => `arn:aws:ssm:${region}:${account}:document/${name}`;
   const groups: GroupAccess[] = [];
@@ -124,17 +146,32 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
     const portDocuments = model.blocks
       .filter((b) => b.type === "aws_ssm_document" && b.path.startsWith(prefix))
       .map((b) => {
-        const params = (JSON.parse(String(b.config.content)) as { parameters: Record<string, { allowedValues?: string[] }> }).parameters;
-        return { name: String(b.config.name), target: `${params.host?.allowedValues?.join("|")}:${params.portNumber?.allowedValues?.join("|")}` };
+        const params = (
+          JSON.parse(String(b.config.content)) as { parameters: Record<string, { allowedValues?: string[] }> }
+        ).parameters;
+        return {
+          name: String(b.config.name),
+          target: `${params.host?.allowedValues?.join("|")}:${params.portNumber?.allowedValues?.join("|")}`,
+        };
       });
     const principals: PrincipalAccess[] = [];
     for (const p of principalsOf(model, prefix, account)) {
       const policy = concretePolicy(lookup, String(p.policy.config[p.attribute]), account, region);
       // Requests come from inside the allowed network when the policy names one (else from a private address).
       const sourceCidrs = sourceCidrsOf(policy as PolicyJson);
-      const base = { "aws:userid": p.userid, "aws:MultiFactorAuthPresent": "true", "aws:SourceIp": addressIn(sourceCidrs[0]) };
-      const run = (action: string, resource: string, context: Record<string, string | undefined> = {}): Promise<Outcome> => {
-        const merged = Object.fromEntries(Object.entries({ ...base, ...context }).filter((e): e is [string, string] => e[1] !== undefined));
+      const base = {
+        "aws:userid": p.userid,
+        "aws:MultiFactorAuthPresent": "true",
+        "aws:SourceIp": addressIn(sourceCidrs[0]),
+      };
+      const run = (
+        action: string,
+        resource: string,
+        context: Record<string, string | undefined> = {},
+      ): Promise<Outcome> => {
+        const merged = Object.fromEntries(
+          Object.entries({ ...base, ...context }).filter((e): e is [string, string] => e[1] !== undefined),
+        );
         return evaluate({ principal: p.arn, action, resource, context: merged }, [policy]);
       };
 
@@ -145,26 +182,38 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
       for (const [key, values] of candidates) {
         const ok: string[] = [];
         for (const value of values) {
-          if (await run("ssm:StartSession", instance, { ...first, [`ssm:resourceTag/${key}`]: value }) === "Allowed") ok.push(value);
+          if ((await run("ssm:StartSession", instance, { ...first, [`ssm:resourceTag/${key}`]: value })) === "Allowed")
+            ok.push(value);
         }
         if (ok.length > 0) reachableTags.push(`${key}=${ok.join("|")}`);
       }
-      const untaggedDenied = await run("ssm:StartSession", instance) !== "Allowed";
+      const untaggedDenied = (await run("ssm:StartSession", instance)) !== "Allowed";
 
       // Documents: each is tried on its own (the session document access check makes it a separate request).
-      const shell = await run("ssm:StartSession", document("SSM-SessionManagerRunShell")) === "Allowed";
+      const shell = (await run("ssm:StartSession", document("SSM-SessionManagerRunShell"))) === "Allowed";
       const portForwarding: string[] = [];
-      for (const d of portDocuments) if (await run("ssm:StartSession", document(d.name)) === "Allowed") portForwarding.push(d.target);
+      for (const d of portDocuments)
+        if ((await run("ssm:StartSession", document(d.name))) === "Allowed") portForwarding.push(d.target);
       const awsDocuments: string[] = [];
-      for (const d of TUNNEL_DOCUMENTS) if (await run("ssm:StartSession", document(d)) === "Allowed") awsDocuments.push(d);
+      for (const d of TUNNEL_DOCUMENTS)
+        if ((await run("ssm:StartSession", document(d))) === "Allowed") awsDocuments.push(d);
 
       // MFA and network: the tagged instance with the key false, the key missing, and an outside address.
       const tagged = { ...first };
       const withoutMfa = await run("ssm:StartSession", instance, { ...tagged, "aws:MultiFactorAuthPresent": "false" });
-      const missingMfa = await run("ssm:StartSession", instance, { ...tagged, "aws:MultiFactorAuthPresent": undefined });
-      const mfa = withoutMfa !== "Allowed" && missingMfa !== "Allowed" ? "required" : p.identityCenter ? "at sign-in" : "not required";
+      const missingMfa = await run("ssm:StartSession", instance, {
+        ...tagged,
+        "aws:MultiFactorAuthPresent": undefined,
+      });
+      const mfa =
+        withoutMfa !== "Allowed" && missingMfa !== "Allowed"
+          ? "required"
+          : p.identityCenter
+            ? "at sign-in"
+            : "not required";
       const fromOutside = await run("ssm:StartSession", instance, { ...tagged, "aws:SourceIp": OUTSIDE_IP });
-      const sourceIp = fromOutside === "Allowed" ? "any" : sourceCidrs.length > 0 ? sourceCidrs.join(", ") : "restricted";
+      const sourceIp =
+        fromOutside === "Allowed" ? "any" : sourceCidrs.length > 0 ? sourceCidrs.join(", ") : "restricted";
 
       const otherSession = `arn:aws:ssm:${region}:${account}:session/someone-else-0123456789abcdef0`;
       principals.push({
@@ -176,9 +225,12 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
         awsDocuments,
         mfa,
         sourceIp,
-        terminateOthersSessions: await run("ssm:TerminateSession", otherSession, { "ssm:resourceTag/aws:ssmmessages:session-id": "someone-else" }) === "Allowed",
-        sendCommand: await run("ssm:SendCommand", instance, tagged) === "Allowed",
-        changePreferences: await run("ssm:UpdateDocument", document("SSM-SessionManagerRunShell")) === "Allowed",
+        terminateOthersSessions:
+          (await run("ssm:TerminateSession", otherSession, {
+            "ssm:resourceTag/aws:ssmmessages:session-id": "someone-else",
+          })) === "Allowed",
+        sendCommand: (await run("ssm:SendCommand", instance, tagged)) === "Allowed",
+        changePreferences: (await run("ssm:UpdateDocument", document("SSM-SessionManagerRunShell"))) === "Allowed",
       });
     }
     groups.push({ group: group.node.id, principals });
@@ -196,27 +248,35 @@ function addressIn(cidr: string | undefined): string {
 
 /** The CIDRs a Deny on NotIpAddress aws:SourceIp leaves open (shown when the engine confirms the restriction). */
 function sourceCidrsOf(policy: PolicyJson): string[] {
-  return statementsOf(policy).filter((s) => s?.Effect === "Deny").flatMap((s) => {
-    const v = s?.Condition?.NotIpAddress?.["aws:SourceIp"];
-    return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
-  });
+  return statementsOf(policy)
+    .filter((s) => s?.Effect === "Deny")
+    .flatMap((s) => {
+      const v = s?.Condition?.NotIpAddress?.["aws:SourceIp"];
+      return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+    });
 }
 
 function rows(groups: GroupAccess[]): string[][] {
-  return groups.flatMap((g) => g.principals.map((p) => [
-    g.group,
-    p.principal,
-    p.reachableTags.length > 0 ? p.reachableTags.join(" and ") : "none",
-    [p.shell ? "shell" : "", ...p.portForwarding.map((t) => `port-forward ${t}`), ...p.awsDocuments].filter(Boolean).join(", ") || "none",
-    p.mfa,
-    p.sourceIp,
-    [
-      p.untaggedDenied ? "" : "UNTAGGED INSTANCES REACHABLE",
-      p.terminateOthersSessions ? "can end others' sessions" : "",
-      p.sendCommand ? "can SendCommand" : "",
-      p.changePreferences ? "can change preferences" : "",
-    ].filter(Boolean).join("; ") || "none",
-  ]));
+  return groups.flatMap((g) =>
+    g.principals.map((p) => [
+      g.group,
+      p.principal,
+      p.reachableTags.length > 0 ? p.reachableTags.join(" and ") : "none",
+      [p.shell ? "shell" : "", ...p.portForwarding.map((t) => `port-forward ${t}`), ...p.awsDocuments]
+        .filter(Boolean)
+        .join(", ") || "none",
+      p.mfa,
+      p.sourceIp,
+      [
+        p.untaggedDenied ? "" : "UNTAGGED INSTANCES REACHABLE",
+        p.terminateOthersSessions ? "can end others' sessions" : "",
+        p.sendCommand ? "can SendCommand" : "",
+        p.changePreferences ? "can change preferences" : "",
+      ]
+        .filter(Boolean)
+        .join("; ") || "none",
+    ]),
+  );
 }
 
 const HEADER = ["group", "principal", "reachable instance tags", "session types", "MFA", "source IP", "warnings"];
@@ -224,7 +284,11 @@ const HEADER = ["group", "principal", "reachable instance tags", "session types"
 export function renderText(env: string, groups: GroupAccess[]): string {
   const table = [HEADER, ...rows(groups)];
   const widths = HEADER.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [`${env}:`, line(HEADER), line(widths.map((w) => "-".repeat(w))), ...table.slice(1).map(line)].join("\n");
 }
 
@@ -236,7 +300,9 @@ export function renderMarkdown(env: string, groups: GroupAccess[]): string {
     "",
     `| ${HEADER.join(" | ")} |`,
     `| ${HEADER.map(() => "---").join(" | ")} |`,
-    ...(r.length > 0 ? r : [["(no access groups)", ...HEADER.slice(1).map(() => "")]]).map((row) => `| ${row.map(esc).join(" | ")} |`),
+    ...(r.length > 0 ? r : [["(no access groups)", ...HEADER.slice(1).map(() => "")]]).map(
+      (row) => `| ${row.map(esc).join(" | ")} |`,
+    ),
     "",
     "Evaluated with an IAM engine against the synthesized policies (untagged instances, other people's sessions, SendCommand and changes to the preferences document are checked for every principal).",
   ].join("\n");

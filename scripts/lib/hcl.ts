@@ -1,7 +1,10 @@
 /** HCL text helpers shared by the generated test files and the registry module generator. */
 
 /** A string literal in HCL: JSON quoting, with template sequences (`${`, `%{`) escaped so they stay literal. */
-export const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+export const hclString = (s: string) =>
+  JSON.stringify(s)
+    .replace(/\$\{/g, () => "$${")
+    .replace(/%\{/g, () => "%%{");
 
 /** A `terraform test` assert block. */
 export function assertion(condition: string, message: string): string {

@@ -13,7 +13,10 @@ type Body = Record<string, unknown>;
 export type ResourceLookup = (type: string, name: string) => Body | undefined;
 
 /** A lookup over a parsed cdk.tf.json. */
-export const lookupIn = (tf: { resource?: Record<string, Record<string, Body>> }): ResourceLookup => (type, name) => tf.resource?.[type]?.[name];
+export const lookupIn =
+  (tf: { resource?: Record<string, Record<string, Body>> }): ResourceLookup =>
+  (type, name) =>
+    tf.resource?.[type]?.[name];
 
 export const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -21,18 +24,26 @@ export const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 function concreteArn(lookup: ResourceLookup, account: string, region: string, type: string, name: string): string {
   const body: Body = lookup(type, name) ?? {};
   switch (type) {
-    case "aws_kms_key": return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
-    case "aws_s3_bucket": return `arn:aws:s3:::${String(body.bucket)}`;
-    case "aws_cloudwatch_log_group": return `arn:aws:logs:${region}:${account}:log-group:${String(body.name)}`;
-    case "aws_sns_topic": return `arn:aws:sns:${region}:${account}:${String(body.name)}`;
-    case "aws_cloudwatch_event_rule": return `arn:aws:events:${region}:${account}:rule/${String(body.name)}`;
-    default: throw new Error(`no example ARN for ${type}.${name}`);
+    case "aws_kms_key":
+      return `arn:aws:kms:${region}:${account}:key/${KEY_ID}`;
+    case "aws_s3_bucket":
+      return `arn:aws:s3:::${String(body.bucket)}`;
+    case "aws_cloudwatch_log_group":
+      return `arn:aws:logs:${region}:${account}:log-group:${String(body.name)}`;
+    case "aws_sns_topic":
+      return `arn:aws:sns:${region}:${account}:${String(body.name)}`;
+    case "aws_cloudwatch_event_rule":
+      return `arn:aws:events:${region}:${account}:rule/${String(body.name)}`;
+    default:
+      throw new Error(`no example ARN for ${type}.${name}`);
   }
 }
 
 export function concretePolicy(resources: ResourceLookup, policy: string, account: string, region: string): object {
   const text = policy
-    .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) => concreteArn(resources, account, region, type, name))
+    .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) =>
+      concreteArn(resources, account, region, type, name),
+    )
     .replace(/\$\$\{/g, () => "${");
   if (/\$\{(?!aws:)/.test(text)) throw new Error(`unresolved Terraform reference left in policy: ${text}`);
   return JSON.parse(text) as object;
@@ -51,18 +62,21 @@ export type Outcome = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
 export async function evaluate(req: Request, identityPolicies: object[], resourcePolicy?: object): Promise<Outcome> {
   const account = req.resourceAccount ?? /::(\d{12}):/.exec(req.principal)?.[1] ?? "";
-  const response = await runSimulation({
-    identityPolicies: identityPolicies.map((policy, i) => ({ name: `policy${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy,
-    request: {
-      principal: req.principal,
-      action: req.action,
-      resource: { accountId: account, resource: req.resource },
-      contextVariables: { "aws:SecureTransport": "true", ...req.context },
-    },
-  } as Parameters<typeof runSimulation>[0], {});
+  const response = await runSimulation(
+    {
+      identityPolicies: identityPolicies.map((policy, i) => ({ name: `policy${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy,
+      request: {
+        principal: req.principal,
+        action: req.action,
+        resource: { accountId: account, resource: req.resource },
+        contextVariables: { "aws:SecureTransport": "true", ...req.context },
+      },
+    } as Parameters<typeof runSimulation>[0],
+    {},
+  );
   if (response.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(response.errors)}`);
   return response.overallResult as Outcome;
 }

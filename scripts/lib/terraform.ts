@@ -27,8 +27,10 @@ export function terraform(args: string[], cwd: string): Promise<{ code: number; 
 export async function pool<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
   const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) results.push(await work(item));
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) results.push(await work(item));
+    }),
+  );
   return results;
 }

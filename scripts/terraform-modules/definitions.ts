@@ -3,12 +3,25 @@
  * constructs and the environment schema check (Terraform's regex is RE2: no look-around, so bucket-name rules are
  * spelled out).
  */
-import { DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion, type IamGroupPolicy, type IamRolePolicy } from "../../modules/core/aws";
+import {
+  DataAwsCallerIdentity,
+  DataAwsPartition,
+  DataAwsRegion,
+  type IamGroupPolicy,
+  type IamRolePolicy,
+} from "../../modules/core/aws";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { HardenedLaunchTemplate, InstanceRole } from "../../modules/instance-access";
 import { SessionManagerEndpoints } from "../../modules/network-endpoints";
 import { AccessGroup } from "../../modules/operator-access";
-import { grantLogBucketSessionWrite, grantLogGroupSessionWrite, grantSessionKeyEncryptDecrypt, SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
+import {
+  grantLogBucketSessionWrite,
+  grantLogGroupSessionWrite,
+  grantSessionKeyEncryptDecrypt,
+  SessionKey,
+  SessionLogBucket,
+  SessionLogGroup,
+} from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
 import type { ModuleDefinition, VariableSpec } from "./framework";
@@ -28,7 +41,12 @@ const namePrefix: VariableSpec = {
   name: "name_prefix",
   type: "string",
   description: "Prefix of every resource name, e.g. bastionless-dev-main.",
-  validations: [{ condition: 'can(regex("^[a-z][a-z0-9-]{0,38}[a-z0-9]$", var.name_prefix))', errorMessage: "name_prefix must be 2-40 lowercase letters, digits and hyphens, starting with a letter." }],
+  validations: [
+    {
+      condition: 'can(regex("^[a-z][a-z0-9-]{0,38}[a-z0-9]$", var.name_prefix))',
+      errorMessage: "name_prefix must be 2-40 lowercase letters, digits and hyphens, starting with a letter.",
+    },
+  ],
   example: "bastionless-dev-main",
 };
 
@@ -39,10 +57,15 @@ const listOf = (name: string, prefix: string, what: string): VariableValidation 
 type VariableValidation = NonNullable<VariableSpec["validations"]>[number];
 
 const bucketNameRules = (v: string): VariableValidation[] => [
-  { condition: `can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", ${v}))`, errorMessage: "The bucket name must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit." },
+  {
+    condition: `can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", ${v}))`,
+    errorMessage:
+      "The bucket name must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
+  },
   {
     condition: `!anytrue([for p in ["xn--", "sthree-", "amzn-s3-demo-"] : startswith(${v}, p)]) && !anytrue([for s in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] : endswith(${v}, s)])`,
-    errorMessage: "The bucket name uses a prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3) S3 reserves.",
+    errorMessage:
+      "The bucket name uses a prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3) S3 reserves.",
   },
 ];
 
@@ -51,40 +74,78 @@ const INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"];
 export const network: ModuleDefinition = {
   name: "network",
   constructs: ["SessionManagerEndpoints"],
-  summary: "Session Manager networking for one existing VPC: interface endpoints with private DNS (one ENI per subnet given), the S3 gateway endpoint on the private route tables with a policy that admits the SSM Agent's own buckets and the session-log bucket, and SG-to-SG security groups (instances: no ingress, egress 443 to the endpoints and the S3 prefix list; endpoints: ingress 443 from the instance security group only).",
+  summary:
+    "Session Manager networking for one existing VPC: interface endpoints with private DNS (one ENI per subnet given), the S3 gateway endpoint on the private route tables with a policy that admits the SSM Agent's own buckets and the session-log bucket, and SG-to-SG security groups (instances: no ingress, egress 443 to the endpoints and the S3 prefix list; endpoints: ingress 443 from the instance security group only).",
   notes: [
     "Attach `instance_security_group_id` to the instances you want to reach. Nothing else is needed on the instances: no public IP, no inbound port.",
     "Construct-only options: the shared security-group layout, the NACL and creating a private-only VPC (`PrivateVpc`), and the cost estimate.",
   ],
   variables: [
     namePrefix,
-    { name: "vpc_id", type: "string", description: "The VPC whose private instances are reached.", validations: [{ condition: 'can(regex("^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", var.vpc_id))', errorMessage: "vpc_id must be a VPC id (vpc- followed by 8 or 17 hex digits)." }], example: "vpc-0a1b2c3d4e5f60718" },
+    {
+      name: "vpc_id",
+      type: "string",
+      description: "The VPC whose private instances are reached.",
+      validations: [
+        {
+          condition: 'can(regex("^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", var.vpc_id))',
+          errorMessage: "vpc_id must be a VPC id (vpc- followed by 8 or 17 hex digits).",
+        },
+      ],
+      example: "vpc-0a1b2c3d4e5f60718",
+    },
     {
       name: "endpoint_subnet_ids",
       type: "list(string)",
-      description: "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost mode).",
-      validations: [{ condition: "length(var.endpoint_subnet_ids) > 0", errorMessage: "Give at least one subnet." }, listOf("endpoint_subnet_ids", "subnet", "a subnet")],
+      description:
+        "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost mode).",
+      validations: [
+        { condition: "length(var.endpoint_subnet_ids) > 0", errorMessage: "Give at least one subnet." },
+        listOf("endpoint_subnet_ids", "subnet", "a subnet"),
+      ],
       example: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
     },
     {
       name: "route_table_ids",
       type: "list(string)",
-      description: "Route tables of the private subnets; the S3 gateway endpoint is added to each (session logs and agent updates reach S3 through it).",
-      validations: [{ condition: "length(var.route_table_ids) > 0", errorMessage: "Give the route tables of the private subnets." }, listOf("route_table_ids", "rtb", "a route table")],
+      description:
+        "Route tables of the private subnets; the S3 gateway endpoint is added to each (session logs and agent updates reach S3 through it).",
+      validations: [
+        { condition: "length(var.route_table_ids) > 0", errorMessage: "Give the route tables of the private subnets." },
+        listOf("route_table_ids", "rtb", "a route table"),
+      ],
       example: ["rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"],
     },
     {
       name: "services",
       type: "list(string)",
-      description: "Interface endpoints to create: ssm and ssmmessages always; ec2messages for SSM Agent < 3.3.40.0; logs when sessions go to CloudWatch Logs; kms when they are KMS-encrypted.",
+      description:
+        "Interface endpoints to create: ssm and ssmmessages always; ec2messages for SSM Agent < 3.3.40.0; logs when sessions go to CloudWatch Logs; kms when they are KMS-encrypted.",
       default: INTERFACE_SERVICES,
       validations: [
-        { condition: 'contains(var.services, "ssm") && contains(var.services, "ssmmessages")', errorMessage: "services must include ssm and ssmmessages." },
-        { condition: `alltrue([for s in var.services : contains([${INTERFACE_SERVICES.map((x) => `"${x}"`).join(", ")}], s)])`, errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.` },
+        {
+          condition: 'contains(var.services, "ssm") && contains(var.services, "ssmmessages")',
+          errorMessage: "services must include ssm and ssmmessages.",
+        },
+        {
+          condition: `alltrue([for s in var.services : contains([${INTERFACE_SERVICES.map((x) => `"${x}"`).join(", ")}], s)])`,
+          errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.`,
+        },
       ],
       example: ["ssm", "ssmmessages", "logs", "kms"],
     },
-    { name: "log_bucket_arn", type: "string", description: "ARN of the session-log bucket the S3 gateway endpoint policy lets instances write to.", validations: [{ condition: 'can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.log_bucket_arn))', errorMessage: "log_bucket_arn must be an S3 bucket ARN." }], example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111" },
+    {
+      name: "log_bucket_arn",
+      type: "string",
+      description: "ARN of the session-log bucket the S3 gateway endpoint policy lets instances write to.",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.log_bucket_arn))',
+          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
+        },
+      ],
+      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
+    },
   ],
   build(stack, v) {
     const region = currentRegion(stack);
@@ -97,39 +158,163 @@ export const network: ModuleDefinition = {
       logBucketArn: v.string("log_bucket_arn"),
     });
     return [
-      { name: "instance_security_group_id", description: "Security group to attach to the instances reached through Session Manager (no ingress).", value: e.instanceSecurityGroup.securityGroupId },
-      { name: "endpoint_security_group_id", description: "Security group of the interface endpoints (ingress 443 from the instance security group only).", value: e.connections.securityGroupId },
-      { name: "interface_endpoint_ids", description: "Interface endpoint id by service short name.", value: "${{ for k, e in " + `${e.interfaceEndpoints[0].terraformResourceType}.${e.interfaceEndpoints[0].friendlyUniqueId}` + " : k => e.id }}" },
+      {
+        name: "instance_security_group_id",
+        description: "Security group to attach to the instances reached through Session Manager (no ingress).",
+        value: e.instanceSecurityGroup.securityGroupId,
+      },
+      {
+        name: "endpoint_security_group_id",
+        description: "Security group of the interface endpoints (ingress 443 from the instance security group only).",
+        value: e.connections.securityGroupId,
+      },
+      {
+        name: "interface_endpoint_ids",
+        description: "Interface endpoint id by service short name.",
+        value:
+          "${{ for k, e in " +
+          `${e.interfaceEndpoints[0].terraformResourceType}.${e.interfaceEndpoints[0].friendlyUniqueId}` +
+          " : k => e.id }}",
+      },
       { name: "s3_gateway_endpoint_id", description: "Id of the S3 gateway endpoint.", value: e.s3Gateway!.id },
     ];
   },
   checks: [
-    { condition: 'toset(keys(output.interface_endpoint_ids)) == toset(["ssm", "ssmmessages", "logs", "kms"])', message: "one interface endpoint per service of the example" },
-    { condition: "output.instance_security_group_id != output.endpoint_security_group_id", message: "instances and endpoints have separate security groups" },
+    {
+      condition: 'toset(keys(output.interface_endpoint_ids)) == toset(["ssm", "ssmmessages", "logs", "kms"])',
+      message: "one interface endpoint per service of the example",
+    },
+    {
+      condition: "output.instance_security_group_id != output.endpoint_security_group_id",
+      message: "instances and endpoints have separate security groups",
+    },
   ],
 };
 
 export const instanceAccess: ModuleDefinition = {
   name: "instance-access",
   constructs: ["InstanceRole", "HardenedLaunchTemplate"],
-  summary: "The identity and launch template of instances reached through Session Manager: an instance role and profile trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given log group, bucket prefix and key, and a launch template with no public IP, IMDSv2 required and an encrypted root volume.",
+  summary:
+    "The identity and launch template of instances reached through Session Manager: an instance role and profile trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given log group, bucket prefix and key, and a launch template with no public IP, IMDSv2 required and an encrypted root volume.",
   notes: [
     "AmazonSSMManagedInstanceCore is an explicit opt-in (`managed_instance_core`): it adds Run Command and Patch Manager, and `ssm:GetParameter(s)` on every parameter of the account.",
     "Construct-only: Default Host Management Configuration (`DefaultHostManagement`).",
   ],
   variables: [
-    { name: "role_name", type: "string", description: "Name of the instance role and instance profile.", validations: [{ condition: 'can(regex("^[\\\\w+=,.@-]{1,64}$", var.role_name))', errorMessage: "role_name must be 1-64 characters of letters, digits and +=,.@_-." }], example: "bastionless-dev-session-instance" },
-    { name: "legacy_agent_support", type: "bool", description: "Keep the ec2messages actions for SSM Agent older than 3.3.40.0.", default: true, example: false },
-    { name: "managed_instance_core", type: "bool", description: "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *).", default: false },
-    { name: "permissions_boundary_arn", type: "string", description: "Permissions boundary for the role (null: none).", default: null },
-    { name: "log_group_arn", type: "string", description: "ARN of the session log group the agent writes to.", validations: [{ condition: 'can(regex("^arn:aws[a-z-]*:logs:", var.log_group_arn))', errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN." }], example: "arn:aws:logs:eu-west-1:111111111111:log-group:/bastionless/dev/sessions" },
-    { name: "log_bucket_arn", type: "string", description: "ARN of the session-log bucket.", validations: [{ condition: 'can(regex("^arn:aws[a-z-]*:s3:::", var.log_bucket_arn))', errorMessage: "log_bucket_arn must be an S3 bucket ARN." }], example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111" },
-    { name: "log_prefix", type: "string", description: "Key prefix the instances may write session logs under (their environment's prefix).", validations: [{ condition: 'can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.log_prefix))', errorMessage: "log_prefix must be a key prefix without leading or trailing /." }], example: "dev" },
-    { name: "kms_key_arn", type: "string", description: "ARN of the session KMS key (kms:Decrypt and kms:GenerateDataKey).", validations: [{ condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))', errorMessage: "kms_key_arn must be a KMS key ARN." }], example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
-    { name: "instance_type", type: "string", description: "Instance type of the launch template.", default: "t4g.nano" },
-    { name: "architecture", type: "string", description: "Architecture of the Amazon Linux 2023 AMI (match the instance type).", default: "arm64", validations: [{ condition: 'contains(["arm64", "x86_64"], var.architecture)', errorMessage: "architecture must be arm64 or x86_64." }] },
-    { name: "security_group_ids", type: "list(string)", description: "Security groups of the instances (the network module's instance_security_group_id).", validations: [{ condition: "length(var.security_group_ids) > 0", errorMessage: "Give at least one security group." }], example: ["sg-0a1b2c3d4e5f60001"] },
-    { name: "instance_tags", type: "map(string)", description: "Tags for instances and volumes launched from the template (the tags operator access groups match).", default: {}, example: { Team: "platform" } },
+    {
+      name: "role_name",
+      type: "string",
+      description: "Name of the instance role and instance profile.",
+      validations: [
+        {
+          condition: 'can(regex("^[\\\\w+=,.@-]{1,64}$", var.role_name))',
+          errorMessage: "role_name must be 1-64 characters of letters, digits and +=,.@_-.",
+        },
+      ],
+      example: "bastionless-dev-session-instance",
+    },
+    {
+      name: "legacy_agent_support",
+      type: "bool",
+      description: "Keep the ec2messages actions for SSM Agent older than 3.3.40.0.",
+      default: true,
+      example: false,
+    },
+    {
+      name: "managed_instance_core",
+      type: "bool",
+      description:
+        "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *).",
+      default: false,
+    },
+    {
+      name: "permissions_boundary_arn",
+      type: "string",
+      description: "Permissions boundary for the role (null: none).",
+      default: null,
+    },
+    {
+      name: "log_group_arn",
+      type: "string",
+      description: "ARN of the session log group the agent writes to.",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:logs:", var.log_group_arn))',
+          errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
+        },
+      ],
+      example: "arn:aws:logs:eu-west-1:111111111111:log-group:/bastionless/dev/sessions",
+    },
+    {
+      name: "log_bucket_arn",
+      type: "string",
+      description: "ARN of the session-log bucket.",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:s3:::", var.log_bucket_arn))',
+          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
+        },
+      ],
+      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
+    },
+    {
+      name: "log_prefix",
+      type: "string",
+      description: "Key prefix the instances may write session logs under (their environment's prefix).",
+      validations: [
+        {
+          condition: 'can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.log_prefix))',
+          errorMessage: "log_prefix must be a key prefix without leading or trailing /.",
+        },
+      ],
+      example: "dev",
+    },
+    {
+      name: "kms_key_arn",
+      type: "string",
+      description: "ARN of the session KMS key (kms:Decrypt and kms:GenerateDataKey).",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
+          errorMessage: "kms_key_arn must be a KMS key ARN.",
+        },
+      ],
+      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    },
+    {
+      name: "instance_type",
+      type: "string",
+      description: "Instance type of the launch template.",
+      default: "t4g.nano",
+    },
+    {
+      name: "architecture",
+      type: "string",
+      description: "Architecture of the Amazon Linux 2023 AMI (match the instance type).",
+      default: "arm64",
+      validations: [
+        {
+          condition: 'contains(["arm64", "x86_64"], var.architecture)',
+          errorMessage: "architecture must be arm64 or x86_64.",
+        },
+      ],
+    },
+    {
+      name: "security_group_ids",
+      type: "list(string)",
+      description: "Security groups of the instances (the network module's instance_security_group_id).",
+      validations: [
+        { condition: "length(var.security_group_ids) > 0", errorMessage: "Give at least one security group." },
+      ],
+      example: ["sg-0a1b2c3d4e5f60001"],
+    },
+    {
+      name: "instance_tags",
+      type: "map(string)",
+      description: "Tags for instances and volumes launched from the template (the tags operator access groups match).",
+      default: {},
+      example: { Team: "platform" },
+    },
   ],
   build(stack, v) {
     const role = new InstanceRole(stack, "InstanceRole", {
@@ -156,48 +341,109 @@ export const instanceAccess: ModuleDefinition = {
       { name: "instance_profile_name", description: "Name of the instance profile.", value: role.instanceProfile.name },
       { name: "instance_profile_arn", description: "ARN of the instance profile.", value: role.instanceProfile.arn },
       { name: "launch_template_id", description: "Id of the hardened launch template.", value: lt.template.id },
-      { name: "instance_policy_json", description: "The instance role's inline policy (for review).", value: (role.node.findChild("Policy") as IamRolePolicy).policy },
+      {
+        name: "instance_policy_json",
+        description: "The instance role's inline policy (for review).",
+        value: (role.node.findChild("Policy") as IamRolePolicy).policy,
+      },
     ];
   },
   checks: [
     { condition: 'output.role_name == "bastionless-dev-session-instance"', message: "the role takes role_name" },
     { condition: 'output.launch_template_id == "lt-0123456789abcdef0"', message: "the launch template is created" },
-    { condition: '!strcontains(output.instance_policy_json, "ec2messages:")', message: "legacy_agent_support = false leaves out the ec2messages actions" },
-    { condition: 'strcontains(output.instance_policy_json, "arn:aws:s3:::bastionless-dev-session-logs-111111111111/dev/*")', message: "log writes are limited to the environment's prefix" },
+    {
+      condition: '!strcontains(output.instance_policy_json, "ec2messages:")',
+      message: "legacy_agent_support = false leaves out the ec2messages actions",
+    },
+    {
+      condition:
+        'strcontains(output.instance_policy_json, "arn:aws:s3:::bastionless-dev-session-logs-111111111111/dev/*")',
+      message: "log writes are limited to the environment's prefix",
+    },
   ],
 };
 
 export const operatorAccess: ModuleDefinition = {
   name: "operator-access",
   constructs: ["AccessGroup"],
-  summary: "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager shell sessions on instances with the given tags only, through the logged preferences document, with the document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the preferences document, MFA required and an optional source-network restriction.",
+  summary:
+    "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager shell sessions on instances with the given tags only, through the logged preferences document, with the document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the preferences document, MFA required and an optional source-network restriction.",
   notes: [
     "Tags are matched with StringEquals (never ...IfExists): an untagged instance is never reachable.",
     "Construct-only: port forwarding (a Port document per host:port), SSH, and Identity Center permission sets.",
   ],
   variables: [
-    { name: "name", type: "string", description: "Name of the IAM group and of the role policies.", validations: [{ condition: 'can(regex("^[\\\\w+=,.@-]{1,128}$", var.name))', errorMessage: "name must be 1-128 characters of letters, digits and +=,.@_-." }], example: "bastionless-dev-platform-shell" },
+    {
+      name: "name",
+      type: "string",
+      description: "Name of the IAM group and of the role policies.",
+      validations: [
+        {
+          condition: 'can(regex("^[\\\\w+=,.@-]{1,128}$", var.name))',
+          errorMessage: "name must be 1-128 characters of letters, digits and +=,.@_-.",
+        },
+      ],
+      example: "bastionless-dev-platform-shell",
+    },
     {
       name: "instance_tags",
       type: "map(list(string))",
       description: "Instance tags the group may reach: every key must match one of its values.",
       validations: [
-        { condition: "length(var.instance_tags) > 0", errorMessage: "Name at least one tag; without one the group would reach every instance." },
-        { condition: "alltrue([for k, v in var.instance_tags : length(v) > 0 && !startswith(k, \"aws:\")])", errorMessage: "Every tag needs at least one value, and aws: keys are reserved." },
+        {
+          condition: "length(var.instance_tags) > 0",
+          errorMessage: "Name at least one tag; without one the group would reach every instance.",
+        },
+        {
+          condition: 'alltrue([for k, v in var.instance_tags : length(v) > 0 && !startswith(k, "aws:")])',
+          errorMessage: "Every tag needs at least one value, and aws: keys are reserved.",
+        },
       ],
       example: { Team: ["platform"] },
     },
-    { name: "shell_document_name", type: "string", description: "The session preferences document operators start shells with (logged).", default: PREFERENCES_DOCUMENT },
-    { name: "role_names", type: "list(string)", description: "Existing IAM roles that also get the policy inline.", default: [], example: ["developer"] },
-    { name: "require_mfa", type: "bool", description: "Deny StartSession/ResumeSession without MFA (long-term access keys included).", default: true },
+    {
+      name: "shell_document_name",
+      type: "string",
+      description: "The session preferences document operators start shells with (logged).",
+      default: PREFERENCES_DOCUMENT,
+    },
+    {
+      name: "role_names",
+      type: "list(string)",
+      description: "Existing IAM roles that also get the policy inline.",
+      default: [],
+      example: ["developer"],
+    },
+    {
+      name: "require_mfa",
+      type: "bool",
+      description: "Deny StartSession/ResumeSession without MFA (long-term access keys included).",
+      default: true,
+    },
     {
       name: "source_cidrs",
       type: "list(string)",
       description: "Only allow sessions from these source addresses (empty: no restriction).",
       default: [],
-      validations: [{ condition: "alltrue([for c in var.source_cidrs : can(cidrhost(c, 0)) && !endswith(c, \"/0\")])", errorMessage: "source_cidrs must be CIDRs and not /0 (omit the restriction instead)." }],
+      validations: [
+        {
+          condition: 'alltrue([for c in var.source_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])',
+          errorMessage: "source_cidrs must be CIDRs and not /0 (omit the restriction instead).",
+        },
+      ],
     },
-    { name: "session_key_arn", type: "string", description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions).", validations: [{ condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.session_key_arn))', errorMessage: "session_key_arn must be a KMS key ARN." }], example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    {
+      name: "session_key_arn",
+      type: "string",
+      description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions).",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.session_key_arn))',
+          errorMessage: "session_key_arn must be a KMS key ARN.",
+        },
+      ],
+      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    },
   ],
   build(stack, v) {
     const group = new AccessGroup(stack, "AccessGroup", {
@@ -216,43 +462,151 @@ export const operatorAccess: ModuleDefinition = {
     return [
       { name: "group_name", description: "Name of the IAM group; add operators to it.", value: group.iamGroup!.name },
       { name: "group_arn", description: "ARN of the IAM group.", value: group.iamGroup!.arn },
-      { name: "policy_json", description: "The group's identity policy (for review).", value: (group.node.findChild("GroupPolicy") as IamGroupPolicy).policy },
+      {
+        name: "policy_json",
+        description: "The group's identity policy (for review).",
+        value: (group.node.findChild("GroupPolicy") as IamGroupPolicy).policy,
+      },
     ];
   },
   checks: [
     { condition: 'output.group_name == "bastionless-dev-platform-shell"', message: "the group takes name" },
-    { condition: 'jsondecode(output.policy_json).Statement[0].Condition.StringEquals["ssm:resourceTag/Team"] == ["platform"]', message: "StartSession is limited to the instance tags, with StringEquals" },
-    { condition: 'jsondecode(output.policy_json).Statement[0].Condition.BoolIfExists["ssm:SessionDocumentAccessCheck"] == "true"', message: "StartSession carries the document access check" },
-    { condition: 'strcontains(output.policy_json, "$${aws:userid}")', message: "the IAM policy variable reaches IAM literally" },
-    { condition: 'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsWithoutMfa"]) == 1', message: "MFA is required by default" },
-    { condition: 'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsFromOtherAddresses"]) == 0', message: "no source restriction when source_cidrs is empty" },
+    {
+      condition:
+        'jsondecode(output.policy_json).Statement[0].Condition.StringEquals["ssm:resourceTag/Team"] == ["platform"]',
+      message: "StartSession is limited to the instance tags, with StringEquals",
+    },
+    {
+      condition:
+        'jsondecode(output.policy_json).Statement[0].Condition.BoolIfExists["ssm:SessionDocumentAccessCheck"] == "true"',
+      message: "StartSession carries the document access check",
+    },
+    {
+      condition: 'strcontains(output.policy_json, "$${aws:userid}")',
+      message: "the IAM policy variable reaches IAM literally",
+    },
+    {
+      condition:
+        'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsWithoutMfa"]) == 1',
+      message: "MFA is required by default",
+    },
+    {
+      condition:
+        'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsFromOtherAddresses"]) == 0',
+      message: "no source restriction when source_cidrs is empty",
+    },
   ],
 };
 
 export const sessionLogging: ModuleDefinition = {
   name: "session-logging",
   constructs: ["SessionKey", "SessionLogGroup", "SessionLogBucket"],
-  summary: "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, SSE-KMS, versioned, TLS-only, refuses uploads naming another key, expires old logs and is protected from destroy.",
+  summary:
+    "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, SSE-KMS, versioned, TLS-only, refuses uploads naming another key, expires old logs and is protected from destroy.",
   notes: [
     "The key and the bucket have `prevent_destroy`; the log group has `skip_destroy`: removing the module never deletes logs or the key that decrypts them.",
     "Construct-only: S3 Object Lock, access logging and the audit alerts (`AuditAlerts`).",
   ],
   variables: [
-    { name: "kms_key_alias", type: "string", description: "Alias of the session key.", validations: [{ condition: 'can(regex("^alias/[A-Za-z0-9/_-]{1,250}$", var.kms_key_alias)) && !startswith(var.kms_key_alias, "alias/aws/")', errorMessage: "kms_key_alias must start with alias/, not alias/aws/, and use letters, digits, /, _ and -." }], example: "alias/bastionless-dev-sessions" },
-    { name: "kms_deletion_window_days", type: "number", description: "Days before a scheduled key deletion happens.", default: 30, validations: [{ condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30", errorMessage: "kms_deletion_window_days must be 7-30." }] },
-    { name: "log_group_name", type: "string", description: "Name of the session log group.", validations: [{ condition: 'can(regex("^[.\\\\-_/#A-Za-z0-9]{1,512}$", var.log_group_name))', errorMessage: "log_group_name must be 1-512 characters of letters, digits and ._-/#." }], example: "/bastionless/dev/sessions" },
-    { name: "log_retention_days", type: "number", description: "Days CloudWatch Logs keeps session logs.", default: 365, validations: [{ condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`, errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(", ")}.` }] },
-    { name: "bucket_name", type: "string", description: "Name of the session-log bucket.", validations: bucketNameRules("var.bucket_name"), example: "bastionless-dev-session-logs-111111111111" },
-    { name: "expire_days", type: "number", description: "Days before session logs in S3 expire.", default: 365, validations: [{ condition: "var.expire_days > 0", errorMessage: "expire_days must be positive." }] },
-    { name: "noncurrent_expire_days", type: "number", description: "Days before overwritten or deleted log versions expire.", default: 90, validations: [{ condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." }] },
+    {
+      name: "kms_key_alias",
+      type: "string",
+      description: "Alias of the session key.",
+      validations: [
+        {
+          condition:
+            'can(regex("^alias/[A-Za-z0-9/_-]{1,250}$", var.kms_key_alias)) && !startswith(var.kms_key_alias, "alias/aws/")',
+          errorMessage: "kms_key_alias must start with alias/, not alias/aws/, and use letters, digits, /, _ and -.",
+        },
+      ],
+      example: "alias/bastionless-dev-sessions",
+    },
+    {
+      name: "kms_deletion_window_days",
+      type: "number",
+      description: "Days before a scheduled key deletion happens.",
+      default: 30,
+      validations: [
+        {
+          condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30",
+          errorMessage: "kms_deletion_window_days must be 7-30.",
+        },
+      ],
+    },
+    {
+      name: "log_group_name",
+      type: "string",
+      description: "Name of the session log group.",
+      validations: [
+        {
+          condition: 'can(regex("^[.\\\\-_/#A-Za-z0-9]{1,512}$", var.log_group_name))',
+          errorMessage: "log_group_name must be 1-512 characters of letters, digits and ._-/#.",
+        },
+      ],
+      example: "/bastionless/dev/sessions",
+    },
+    {
+      name: "log_retention_days",
+      type: "number",
+      description: "Days CloudWatch Logs keeps session logs.",
+      default: 365,
+      validations: [
+        {
+          condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
+          errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+        },
+      ],
+    },
+    {
+      name: "bucket_name",
+      type: "string",
+      description: "Name of the session-log bucket.",
+      validations: bucketNameRules("var.bucket_name"),
+      example: "bastionless-dev-session-logs-111111111111",
+    },
+    {
+      name: "expire_days",
+      type: "number",
+      description: "Days before session logs in S3 expire.",
+      default: 365,
+      validations: [{ condition: "var.expire_days > 0", errorMessage: "expire_days must be positive." }],
+    },
+    {
+      name: "noncurrent_expire_days",
+      type: "number",
+      description: "Days before overwritten or deleted log versions expire.",
+      default: 90,
+      validations: [
+        { condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." },
+      ],
+    },
   ],
   build(stack, v) {
     const scope = accountScope(stack);
-    const key = new SessionKey(stack, "SessionKey", { ...scope, alias: v.string("kms_key_alias"), deletionWindowDays: v.number("kms_deletion_window_days"), logGroupNamePattern: v.string("log_group_name") });
-    const group = new SessionLogGroup(stack, "SessionLogGroup", { name: v.string("log_group_name"), retentionDays: v.number("log_retention_days"), kmsKeyArn: key.keyArn, dependsOn: [key.keyPolicy] });
-    const bucket = new SessionLogBucket(stack, "SessionLogBucket", { bucketName: v.string("bucket_name"), kmsKeyArn: key.keyArn, expireDays: v.number("expire_days"), noncurrentExpireDays: v.number("noncurrent_expire_days") });
+    const key = new SessionKey(stack, "SessionKey", {
+      ...scope,
+      alias: v.string("kms_key_alias"),
+      deletionWindowDays: v.number("kms_deletion_window_days"),
+      logGroupNamePattern: v.string("log_group_name"),
+    });
+    const group = new SessionLogGroup(stack, "SessionLogGroup", {
+      name: v.string("log_group_name"),
+      retentionDays: v.number("log_retention_days"),
+      kmsKeyArn: key.keyArn,
+      dependsOn: [key.keyPolicy],
+    });
+    const bucket = new SessionLogBucket(stack, "SessionLogBucket", {
+      bucketName: v.string("bucket_name"),
+      kmsKeyArn: key.keyArn,
+      expireDays: v.number("expire_days"),
+      noncurrentExpireDays: v.number("noncurrent_expire_days"),
+    });
     return [
-      { name: "kms_key_arn", description: "ARN of the session key (for the preferences document, the instance role and operators).", value: key.keyArn },
+      {
+        name: "kms_key_arn",
+        description: "ARN of the session key (for the preferences document, the instance role and operators).",
+        value: key.keyArn,
+      },
       { name: "kms_key_alias", description: "Alias of the session key.", value: key.aliasName },
       { name: "log_group_name", description: "Name of the session log group.", value: group.logGroupName },
       { name: "log_group_arn", description: "ARN of the session log group.", value: group.logGroupArn },
@@ -261,9 +615,18 @@ export const sessionLogging: ModuleDefinition = {
     ];
   },
   checks: [
-    { condition: 'output.log_group_name == "/bastionless/dev/sessions"', message: "the log group takes log_group_name" },
-    { condition: 'output.bucket_name == "bastionless-dev-session-logs-111111111111"', message: "the bucket takes bucket_name" },
-    { condition: 'output.kms_key_alias == "alias/bastionless-dev-sessions"', message: "the key alias takes kms_key_alias" },
+    {
+      condition: 'output.log_group_name == "/bastionless/dev/sessions"',
+      message: "the log group takes log_group_name",
+    },
+    {
+      condition: 'output.bucket_name == "bastionless-dev-session-logs-111111111111"',
+      message: "the bucket takes bucket_name",
+    },
+    {
+      condition: 'output.kms_key_alias == "alias/bastionless-dev-sessions"',
+      message: "the key alias takes kms_key_alias",
+    },
   ],
 };
 

@@ -84,7 +84,8 @@ export function hclLiteral(v: unknown, indent = ""): string {
   if (typeof v === "string") return hclString(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   const inner = `${indent}  `;
-  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[\n${v.map((x) => `${inner}${hclLiteral(x, inner)},`).join("\n")}\n${indent}]`;
+  if (Array.isArray(v))
+    return v.length === 0 ? "[]" : `[\n${v.map((x) => `${inner}${hclLiteral(x, inner)},`).join("\n")}\n${indent}]`;
   const entries = Object.entries(v as Record<string, unknown>);
   if (entries.length === 0) return "{}";
   const width = Math.max(...entries.map(([k]) => identifier(k).length));
@@ -119,7 +120,9 @@ function hclExpression(v: unknown, indent = ""): string {
   if (Array.isArray(v)) return `[${v.map((x) => hclExpression(x, indent)).join(", ")}]`;
   if (v !== null && typeof v === "object") {
     const inner = `${indent}  `;
-    return `{\n${Object.entries(v).map(([k, x]) => `${inner}${identifier(k)} = ${hclExpression(x, inner)}`).join("\n")}\n${indent}}`;
+    return `{\n${Object.entries(v)
+      .map(([k, x]) => `${inner}${identifier(k)} = ${hclExpression(x, inner)}`)
+      .join("\n")}\n${indent}}`;
   }
   return hclLiteral(v);
 }
@@ -222,11 +225,21 @@ terraform {
 
 function variablesTf(specs: readonly VariableSpec[]): string {
   const blocks = specs.map((v) => {
-    const lines = [`variable "${v.name}" {`, `  description = ${hclString(v.description)}`, `  type        = ${v.type}`];
+    const lines = [
+      `variable "${v.name}" {`,
+      `  description = ${hclString(v.description)}`,
+      `  type        = ${v.type}`,
+    ];
     if ("default" in v) lines.push(`  default     = ${hclLiteral(v.default, "  ")}`);
     if (v.default !== null) lines.push("  nullable    = false");
     for (const val of v.validations ?? []) {
-      lines.push("", "  validation {", `    condition     = ${val.condition}`, `    error_message = ${hclString(val.errorMessage)}`, "  }");
+      lines.push(
+        "",
+        "  validation {",
+        `    condition     = ${val.condition}`,
+        `    error_message = ${hclString(val.errorMessage)}`,
+        "  }",
+      );
     }
     lines.push("}");
     return lines.join("\n");
@@ -235,7 +248,10 @@ function variablesTf(specs: readonly VariableSpec[]): string {
 }
 
 function outputsTf(stack: TerraformStack, outputs: readonly OutputSpec[]): string {
-  const blocks = outputs.map((o) => `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = ${hclExpression(resolveTokens(stack, o.value), "  ")}\n}`);
+  const blocks = outputs.map(
+    (o) =>
+      `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = ${hclExpression(resolveTokens(stack, o.value), "  ")}\n}`,
+  );
   return `${GENERATED}\n\n${blocks.join("\n\n")}\n`;
 }
 
@@ -252,7 +268,10 @@ function usageBlock(d: ModuleDefinition, source: string, extraIndent = ""): stri
 }
 
 function exampleMainTf(d: ModuleDefinition, outputs: readonly OutputSpec[]): string {
-  const forwarded = outputs.map((o) => `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = module.${moduleLabel(d)}.${o.name}\n}`);
+  const forwarded = outputs.map(
+    (o) =>
+      `output "${o.name}" {\n  description = ${hclString(o.description)}\n  value       = module.${moduleLabel(d)}.${o.name}\n}`,
+  );
   return `${GENERATED}
 # A complete example: every input that has no default, and the optional ones worth showing.
 
@@ -269,7 +288,10 @@ ${forwarded.join("\n\n")}
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function readme(d: ModuleDefinition, outputs: readonly OutputSpec[], version: string): string {
-  const inputs = d.variables.map((v) => `| ${v.name} | ${cell(v.description)} | \`${cell(v.type)}\` | ${"default" in v ? `\`${cell(JSON.stringify(v.default))}\`` : "n/a"} | ${"default" in v ? "no" : "yes"} |`);
+  const inputs = d.variables.map(
+    (v) =>
+      `| ${v.name} | ${cell(v.description)} | \`${cell(v.type)}\` | ${"default" in v ? `\`${cell(JSON.stringify(v.default))}\`` : "n/a"} | ${"default" in v ? "no" : "yes"} |`,
+  );
   return `# ${moduleDir(d)}
 
 ${d.summary}

@@ -7,7 +7,11 @@ describe("config/environment.schema.json", () => {
   });
 
   test("rejects unknown keys and lists the regions, so editors flag typos", () => {
-    const schema = JSON.parse(renderJsonSchema()) as { additionalProperties: boolean; properties: { region: { enum: string[] } }; required: string[] };
+    const schema = JSON.parse(renderJsonSchema()) as {
+      additionalProperties: boolean;
+      properties: { region: { enum: string[] } };
+      required: string[];
+    };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.region.enum).toContain("eu-west-1");
     expect(schema.required).toEqual(expect.arrayContaining(["name", "account", "region", "state", "vpcs"]));

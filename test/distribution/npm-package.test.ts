@@ -5,44 +5,73 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const npm = (args: string[]) => execFileSync("npm", args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_loglevel: "error" } });
+const npm = (args: string[]) =>
+  execFileSync("npm", args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_loglevel: "error" } });
 
 describe("npm package", () => {
   let files: string[];
   beforeAll(() => {
     npm(["run", "--silent", "build"]);
-    const [packed] = JSON.parse(npm(["pack", "--dry-run", "--json", "--ignore-scripts"])) as { files: { path: string }[] }[];
+    const [packed] = JSON.parse(npm(["pack", "--dry-run", "--json", "--ignore-scripts"])) as {
+      files: { path: string }[];
+    }[];
     files = packed.files.map((f) => f.path).sort();
   }, 60_000);
 
   test("ships the compiled library with declarations, the docs, the changelog and the licence", () => {
-    for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "docs/guardrails.md", "dist/index.js", "dist/index.d.ts",
-      "dist/modules/network-endpoints/index.js", "dist/modules/network-endpoints/index.d.ts", "dist/modules/guardrails/rules/bl-net-001-open-ingress.js",
-      "dist/stacks/index.d.ts", "dist/config/index.d.ts"]) {
+    for (const f of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "docs/guardrails.md",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/modules/network-endpoints/index.js",
+      "dist/modules/network-endpoints/index.d.ts",
+      "dist/modules/guardrails/rules/bl-net-001-open-ingress.js",
+      "dist/stacks/index.d.ts",
+      "dist/config/index.d.ts",
+    ]) {
       expect(files).toContain(f);
     }
   });
 
   test("ships no tests, fixtures, scripts, sources, synth output, state or generated Terraform modules", () => {
-    const unwanted = files.filter((f) =>
-      /^(test|scripts|bench|cdktf\.out|state|terraform|\.github|\.ci|node_modules|config)\//.test(f)
-      || f.startsWith("dist/terraform-modules/")
-      || (f.endsWith(".ts") && !f.endsWith(".d.ts"))
-      || /(^|\/)(jest\.config|eslint\.config|cdktf\.json|tsconfig)/.test(f));
+    const unwanted = files.filter(
+      (f) =>
+        /^(test|scripts|bench|cdktf\.out|state|terraform|\.github|\.ci|node_modules|config)\//.test(f) ||
+        f.startsWith("dist/terraform-modules/") ||
+        (f.endsWith(".ts") && !f.endsWith(".d.ts")) ||
+        /(^|\/)(jest\.config|eslint\.config|cdktf\.json|tsconfig)/.test(f),
+    );
     expect(unwanted).toEqual([]);
   });
 
   test("the published code never depends on the AGPL IAM engine, which stays a devDependency", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string>>;
-    for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) expect(Object.keys(pkg[field] ?? {})).not.toContain("@cloud-copilot/iam-simulate");
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
+    for (const field of ["dependencies", "peerDependencies", "optionalDependencies"])
+      expect(Object.keys(pkg[field] ?? {})).not.toContain("@cloud-copilot/iam-simulate");
     expect(pkg.devDependencies["@cloud-copilot/iam-simulate"]).toBeDefined();
-    const offenders = files.filter((f) => f.endsWith(".js") && fs.readFileSync(path.join(ROOT, f), "utf8").includes("@cloud-copilot"));
+    const offenders = files.filter(
+      (f) => f.endsWith(".js") && fs.readFileSync(path.join(ROOT, f), "utf8").includes("@cloud-copilot"),
+    );
     expect(offenders).toEqual([]);
   });
 
   test("the CDK core (cdktn under the cdktf name), constructs and the provider bindings are peer dependencies pinned to the tested versions", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string>>;
-    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "20.1.0", cdktf: "npm:cdktn@0.24.0", constructs: ">=10.6.0 <10.8.0" });
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(pkg.peerDependencies).toEqual({
+      "@cdktf/provider-aws": "20.1.0",
+      cdktf: "npm:cdktn@0.24.0",
+      constructs: ">=10.6.0 <10.8.0",
+    });
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
     expect(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8")).toContain(`## [${pkg.version}]`);
   });
@@ -52,7 +81,9 @@ describe("npm package", () => {
     const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "bl-consumer-"));
     fs.mkdirSync(path.join(consumer, "node_modules"));
     fs.symlinkSync(ROOT, path.join(consumer, "node_modules", "bastionless"));
-    fs.writeFileSync(path.join(consumer, "app.js"), `
+    fs.writeFileSync(
+      path.join(consumer, "app.js"),
+      `
       const { App, TerraformStack } = require("cdktf");
       const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
       const { SessionManagerEndpoints, requiredServices } = require("bastionless/modules/network-endpoints");
@@ -68,16 +99,25 @@ describe("npm package", () => {
       const [dev] = loadEnvironments(${JSON.stringify(path.join(ROOT, "config", "environments"))}).filter((e) => e.config.name === "dev");
       new EnvironmentStack(app, "dev", { config: dev.config });
       app.synth();
-    `);
+    `,
+    );
     const out = path.join(consumer, "out");
     // WHEN
-    const r = spawnSync(process.execPath, ["app.js", out], { cwd: consumer, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
+    const r = spawnSync(process.execPath, ["app.js", out], {
+      cwd: consumer,
+      encoding: "utf8",
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
+    });
     // THEN
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const mine = JSON.parse(fs.readFileSync(path.join(out, "stacks", "mine", "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
+    const mine = JSON.parse(fs.readFileSync(path.join(out, "stacks", "mine", "cdk.tf.json"), "utf8")) as {
+      resource: Record<string, object>;
+    };
     expect(Object.keys(mine.resource.aws_vpc_endpoint)).toHaveLength(5);
     expect(fs.existsSync(path.join(out, "stacks", "dev", "cdk.tf.json"))).toBe(true);
-    expect(fs.readFileSync(path.join(ROOT, "dist", "modules", "network-endpoints", "session-endpoints.d.ts"), "utf8")).toContain("export declare class SessionManagerEndpoints");
+    expect(
+      fs.readFileSync(path.join(ROOT, "dist", "modules", "network-endpoints", "session-endpoints.d.ts"), "utf8"),
+    ).toContain("export declare class SessionManagerEndpoints");
   });
 });

@@ -18,16 +18,20 @@ const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-"));
 let dirs: string[];
 const parsed = new Map<string, Hcl>();
 
-const tfFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-  .filter((e) => e.isFile() && e.name.endsWith(".tf"))
-  .map((e) => path.join(e.parentPath, e.name));
+const tfFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".tf"))
+    .map((e) => path.join(e.parentPath, e.name));
 
 beforeAll(async () => {
   dirs = buildTerraformModules(outdir).dirs;
-  for (const dir of dirs) for (const f of tfFiles(dir)) parsed.set(f, await parse(path.basename(f), fs.readFileSync(f, "utf8")) as Hcl);
+  for (const dir of dirs)
+    for (const f of tfFiles(dir)) parsed.set(f, (await parse(path.basename(f), fs.readFileSync(f, "utf8"))) as Hcl);
 }, 60_000);
 
-const blocks = (file: string, kind: string) => (parsed.get(file)?.[kind] ?? {}) as Record<string, Record<string, unknown>[]>;
+const blocks = (file: string, kind: string) =>
+  (parsed.get(file)?.[kind] ?? {}) as Record<string, Record<string, unknown>[]>;
 
 describe("npm run build:terraform-modules", () => {
   test("writes one terraform-aws-bastionless-<module> per public module", () => {
@@ -47,36 +51,60 @@ describe("npm run build:terraform-modules", () => {
 
   test.each(MODULES.map((m) => [m.name, m] as const))("%s: the standard module structure", (name) => {
     const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
-    for (const f of ["main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md", "examples/complete/main.tf", "examples/complete/versions.tf"]) {
+    for (const f of [
+      "main.tf",
+      "variables.tf",
+      "outputs.tf",
+      "versions.tf",
+      "README.md",
+      "examples/complete/main.tf",
+      "examples/complete/versions.tf",
+    ]) {
       expect(fs.existsSync(path.join(dir, f))).toBe(true);
     }
-    const [terraform] = (parsed.get(path.join(dir, "versions.tf"))!.terraform as Record<string, unknown>[]);
+    const [terraform] = parsed.get(path.join(dir, "versions.tf"))!.terraform as Record<string, unknown>[];
     expect(terraform.required_version).toBe(">= 1.5.0");
-    expect((terraform.required_providers as Record<string, { source: string; version: string }>[])[0].aws).toEqual({ source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" });
+    expect((terraform.required_providers as Record<string, { source: string; version: string }>[])[0].aws).toEqual({
+      source: "hashicorp/aws",
+      version: ">= 5.100.0, < 6.0.0",
+    });
   });
 
-  test.each(MODULES.map((m) => [m.name, m] as const))("%s: no backend and no provider configuration inside the module", (name) => {
-    const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
-    for (const f of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"].map((x) => path.join(dir, x))) {
-      const hcl = parsed.get(f)!;
-      expect(hcl.provider).toBeUndefined();
-      for (const t of (hcl.terraform ?? []) as Record<string, unknown>[]) expect(t.backend).toBeUndefined();
-    }
-    expect(fs.readFileSync(path.join(dir, "main.tf"), "utf8")).not.toMatch(/^\s*(provider|backend)\s+"/m);
-  });
+  test.each(MODULES.map((m) => [m.name, m] as const))(
+    "%s: no backend and no provider configuration inside the module",
+    (name) => {
+      const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
+      for (const f of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"].map((x) => path.join(dir, x))) {
+        const hcl = parsed.get(f)!;
+        expect(hcl.provider).toBeUndefined();
+        for (const t of (hcl.terraform ?? []) as Record<string, unknown>[]) expect(t.backend).toBeUndefined();
+      }
+      expect(fs.readFileSync(path.join(dir, "main.tf"), "utf8")).not.toMatch(/^\s*(provider|backend)\s+"/m);
+    },
+  );
 
-  test.each(MODULES.map((m) => [m.name, m] as const))("%s: every variable is typed and described, every output described", (name, def) => {
-    const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
-    const variables = blocks(path.join(dir, "variables.tf"), "variable");
-    expect(Object.keys(variables).sort()).toEqual(def.variables.map((v) => v.name).sort());
-    for (const [v, [body]] of Object.entries(variables)) {
-      expect({ v, description: typeof body.description === "string" && body.description.length > 10 }).toEqual({ v, description: true });
-      expect(body.type).toMatch(/^\$\{(string|number|bool|list\(string\)|map\(string\)|map\(list\(string\)\))\}$/);
-    }
-    const outputs = blocks(path.join(dir, "outputs.tf"), "output");
-    expect(Object.keys(outputs).length).toBeGreaterThan(0);
-    for (const [o, [body]] of Object.entries(outputs)) expect({ o, described: typeof body.description === "string" && body.description.length > 10 }).toEqual({ o, described: true });
-  });
+  test.each(MODULES.map((m) => [m.name, m] as const))(
+    "%s: every variable is typed and described, every output described",
+    (name, def) => {
+      const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
+      const variables = blocks(path.join(dir, "variables.tf"), "variable");
+      expect(Object.keys(variables).sort()).toEqual(def.variables.map((v) => v.name).sort());
+      for (const [v, [body]] of Object.entries(variables)) {
+        expect({ v, description: typeof body.description === "string" && body.description.length > 10 }).toEqual({
+          v,
+          description: true,
+        });
+        expect(body.type).toMatch(/^\$\{(string|number|bool|list\(string\)|map\(string\)|map\(list\(string\)\))\}$/);
+      }
+      const outputs = blocks(path.join(dir, "outputs.tf"), "output");
+      expect(Object.keys(outputs).length).toBeGreaterThan(0);
+      for (const [o, [body]] of Object.entries(outputs))
+        expect({ o, described: typeof body.description === "string" && body.description.length > 10 }).toEqual({
+          o,
+          described: true,
+        });
+    },
+  );
 
   test.each(MODULES.map((m) => [m.name, m] as const))("%s: the module reads only declared variables", (name) => {
     const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
@@ -86,41 +114,62 @@ describe("npm run build:terraform-modules", () => {
     expect([...referenced].filter((r) => !declared.has(r))).toEqual([]);
   });
 
-  test.each(MODULES.map((m) => [m.name, m] as const))("%s: the example sets only declared inputs and every required one", (name) => {
-    const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
-    const variables = blocks(path.join(dir, "variables.tf"), "variable");
-    const required = Object.entries(variables).filter(([, [b]]) => !("default" in b)).map(([n]) => n);
-    const modules = blocks(path.join(dir, "examples", "complete", "main.tf"), "module");
-    const [call] = Object.values(modules)[0];
-    const inputs = Object.keys(call).filter((k) => k !== "source");
-    expect(call.source).toBe("../../");
-    expect(inputs.filter((i) => !(i in variables))).toEqual([]);
-    expect(required.filter((r) => !inputs.includes(r))).toEqual([]);
-    expect(parsed.get(path.join(dir, "examples", "complete", "main.tf"))!.provider).toBeDefined();
-  });
+  test.each(MODULES.map((m) => [m.name, m] as const))(
+    "%s: the example sets only declared inputs and every required one",
+    (name) => {
+      const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
+      const variables = blocks(path.join(dir, "variables.tf"), "variable");
+      const required = Object.entries(variables)
+        .filter(([, [b]]) => !("default" in b))
+        .map(([n]) => n);
+      const modules = blocks(path.join(dir, "examples", "complete", "main.tf"), "module");
+      const [call] = Object.values(modules)[0];
+      const inputs = Object.keys(call).filter((k) => k !== "source");
+      expect(call.source).toBe("../../");
+      expect(inputs.filter((i) => !(i in variables))).toEqual([]);
+      expect(required.filter((r) => !inputs.includes(r))).toEqual([]);
+      expect(parsed.get(path.join(dir, "examples", "complete", "main.tf"))!.provider).toBeDefined();
+    },
+  );
 
-  test.each(MODULES.map((m) => [m.name, m] as const))("%s: the README documents every input and output from the same metadata", (name) => {
-    const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
-    const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
-    for (const v of Object.keys(blocks(path.join(dir, "variables.tf"), "variable"))) expect(readme).toMatch(new RegExp(`^\\| ${v} \\| .+ \\| (yes|no) \\|$`, "m"));
-    for (const o of Object.keys(blocks(path.join(dir, "outputs.tf"), "output"))) expect(readme).toMatch(new RegExp(`^\\| ${o} \\| `, "m"));
-    expect(readme).toContain(`module "${name.replace(/-/g, "_")}" {`);
-  });
+  test.each(MODULES.map((m) => [m.name, m] as const))(
+    "%s: the README documents every input and output from the same metadata",
+    (name) => {
+      const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
+      const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+      for (const v of Object.keys(blocks(path.join(dir, "variables.tf"), "variable")))
+        expect(readme).toMatch(new RegExp(`^\\| ${v} \\| .+ \\| (yes|no) \\|$`, "m"));
+      for (const o of Object.keys(blocks(path.join(dir, "outputs.tf"), "output")))
+        expect(readme).toMatch(new RegExp(`^\\| ${o} \\| `, "m"));
+      expect(readme).toContain(`module "${name.replace(/-/g, "_")}" {`);
+    },
+  );
 
   test("validations mirror the constructs' checks (bad values are refused before any API call)", () => {
     const validation = (module: string, variable: string) =>
-      (blocks(path.join(outdir, `terraform-aws-bastionless-${module}`, "variables.tf"), "variable")[variable][0].validation as { condition: string }[]).map((v) => v.condition).join(" ");
-    expect(validation("session-logging", "log_retention_days")).toContain(`contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`);
+      (
+        blocks(path.join(outdir, `terraform-aws-bastionless-${module}`, "variables.tf"), "variable")[variable][0]
+          .validation as { condition: string }[]
+      )
+        .map((v) => v.condition)
+        .join(" ");
+    expect(validation("session-logging", "log_retention_days")).toContain(
+      `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
+    );
     expect(validation("session-logging", "kms_key_alias")).toContain('!startswith(var.kms_key_alias, "alias/aws/")');
     expect(validation("session-logging", "bucket_name")).toContain('"-s3alias"');
     expect(validation("operator-access", "instance_tags")).toContain("length(var.instance_tags) > 0");
-    expect(validation("network", "services")).toContain('contains(var.services, "ssm") && contains(var.services, "ssmmessages")');
+    expect(validation("network", "services")).toContain(
+      'contains(var.services, "ssm") && contains(var.services, "ssmmessages")',
+    );
   });
 
   test("operator-access: tags are matched with StringEquals from the map variable, never IfExists; MFA and source deny are conditional", () => {
     const main = fs.readFileSync(path.join(outdir, "terraform-aws-bastionless-operator-access", "main.tf"), "utf8");
     // (whitespace-tolerant: the build runs terraform fmt only where terraform is installed)
-    expect(main).toMatch(/"StringEquals"\s*=\s*\{\s*for key, val in var\.instance_tags\s*:\s*"ssm:resourceTag\/\$\{key\}" => val\s*\}/);
+    expect(main).toMatch(
+      /"StringEquals"\s*=\s*\{\s*for key, val in var\.instance_tags\s*:\s*"ssm:resourceTag\/\$\{key\}" => val\s*\}/,
+    );
     expect(main).not.toMatch(/IfExists" = \{ for/);
     expect(main).toMatch(/var\.require_mfa \? \[\{\s*"Sid"\s*=\s*"DenySessionsWithoutMfa"/);
     expect(main).toMatch(/\(length\(var\.source_cidrs\) >= 1\) \? \[\{\s*"Sid"\s*=\s*"DenySessionsFromOtherAddresses"/);
@@ -128,7 +177,10 @@ describe("npm run build:terraform-modules", () => {
   });
 
   test("session-logging: key and bucket keep prevent_destroy, the log group skip_destroy", () => {
-    const main = blocks(path.join(outdir, "terraform-aws-bastionless-session-logging", "main.tf"), "resource") as unknown as Record<string, Record<string, Record<string, unknown>[]>>;
+    const main = blocks(
+      path.join(outdir, "terraform-aws-bastionless-session-logging", "main.tf"),
+      "resource",
+    ) as unknown as Record<string, Record<string, Record<string, unknown>[]>>;
     const only = (type: string) => Object.values(main[type])[0][0];
     expect(only("aws_kms_key").lifecycle).toEqual([{ prevent_destroy: true }]);
     expect(only("aws_s3_bucket").lifecycle).toEqual([{ prevent_destroy: true }]);
@@ -145,12 +197,18 @@ describe("HCL rendering helpers", () => {
   });
 
   test("indentHcl nests by brackets, keeps heredocs verbatim and unquotes depends_on references", () => {
-    const out = indentHcl('resource "a" "b" {\nx = "${var.x}"\ndepends_on = [\n"aws_kms_key.k"\n]\np = <<EOF\n{\n  "k": "}"\n}\nEOF\nblock {\ny = 1\n}\n}');
-    expect(out).toBe('resource "a" "b" {\n  x = var.x\n  depends_on = [\n    aws_kms_key.k\n  ]\n  p = <<EOF\n{\n  "k": "}"\n}\nEOF\n  block {\n    y = 1\n  }\n}\n');
+    const out = indentHcl(
+      'resource "a" "b" {\nx = "${var.x}"\ndepends_on = [\n"aws_kms_key.k"\n]\np = <<EOF\n{\n  "k": "}"\n}\nEOF\nblock {\ny = 1\n}\n}',
+    );
+    expect(out).toBe(
+      'resource "a" "b" {\n  x = var.x\n  depends_on = [\n    aws_kms_key.k\n  ]\n  p = <<EOF\n{\n  "k": "}"\n}\nEOF\n  block {\n    y = 1\n  }\n}\n',
+    );
   });
 
   test("hclLiteral writes HCL values", () => {
-    expect(hclLiteral({ Team: ["platform"], "a:b": null, n: 3, on: true })).toBe('{\n  Team  = [\n    "platform",\n  ]\n  "a:b" = null\n  n     = 3\n  on    = true\n}');
+    expect(hclLiteral({ Team: ["platform"], "a:b": null, n: 3, on: true })).toBe(
+      '{\n  Team  = [\n    "platform",\n  ]\n  "a:b" = null\n  n     = 3\n  on    = true\n}',
+    );
     expect(hclLiteral("${x}")).toBe('"$${x}"');
   });
 });

@@ -40,18 +40,28 @@ describe("guardrails in the environment stacks", () => {
     };
     const failing = new EnvironmentStack(Testing.app(), "dev", { config: exampleConfig("dev", shortFlowLogs) });
     Testing.synth(failing);
-    expect(annotations(failing).map((a) => `${a.level} ${a.rule} ${a.path}`)).toEqual(["error BL-LOG-002 dev/Network/main/Vpc/FlowLogGroup"]);
+    expect(annotations(failing).map((a) => `${a.level} ${a.rule} ${a.path}`)).toEqual([
+      "error BL-LOG-002 dev/Network/main/Vpc/FlowLogGroup",
+    ]);
 
     const suppressed = new EnvironmentStack(Testing.app(), "dev", {
       config: exampleConfig("dev", (input) => {
         shortFlowLogs(input);
-        input.guardrails = { suppressions: [{ rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" }] };
+        input.guardrails = {
+          suppressions: [
+            { rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" },
+          ],
+        };
       }),
     });
     Testing.synth(suppressed);
     expect(annotations(suppressed)).toEqual([]);
     expect(suppressedFindings(suppressed)).toEqual([
-      expect.objectContaining({ rule: "BL-LOG-002", path: "Network/main/Vpc/FlowLogGroup", reason: "Flow logs are archived centrally for 7 years" }),
+      expect.objectContaining({
+        rule: "BL-LOG-002",
+        path: "Network/main/Vpc/FlowLogGroup",
+        reason: "Flow logs are archived centrally for 7 years",
+      }),
     ]);
   });
 });

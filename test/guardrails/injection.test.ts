@@ -29,34 +29,87 @@ function build(inject?: Injection) {
 
 /** Rewrites the policy JSON of the first access group's IAM group policy (an escape-hatch override). */
 function editOperatorPolicy(stack: EnvironmentStack, edit: (statements: Record<string, unknown>[]) => void): void {
-  const policy = stack.node.findAll().find((c) => c instanceof TerraformResource && c.terraformResourceType === "aws_iam_group_policy") as TerraformResource & { policyInput?: string };
+  const policy = stack.node
+    .findAll()
+    .find(
+      (c) => c instanceof TerraformResource && c.terraformResourceType === "aws_iam_group_policy",
+    ) as TerraformResource & { policyInput?: string };
   const doc = JSON.parse(resolveTokens(stack, policy.policyInput!)) as { Statement: Record<string, unknown>[] };
   edit(doc.Statement);
   policy.addOverride("policy", JSON.stringify(doc));
 }
 
-const startOnInstances = (statements: Record<string, unknown>[]) => statements.find((s) => s.Sid === "StartSessionOnTaggedInstances")!;
+const startOnInstances = (statements: Record<string, unknown>[]) =>
+  statements.find((s) => s.Sid === "StartSessionOnTaggedInstances")!;
 const instanceSg = (stack: EnvironmentStack) => stack.networks[0].endpoints.instanceSecurityGroup.securityGroupId;
 
 const INJECTIONS: [string, string, Injection][] = [
-  ["open ingress", "BL-NET-001", (s) => new VpcSecurityGroupIngressRule(s, "Injected", { securityGroupId: instanceSg(s), cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "injected" })],
-  ["port 22", "BL-NET-002", (s) => new VpcSecurityGroupIngressRule(s, "Injected", { securityGroupId: instanceSg(s), cidrIpv4: "10.10.0.0/16", ipProtocol: "tcp", fromPort: 22, toPort: 22, description: "injected" })],
-  ["public IP", "BL-NET-004", (s) => new Instance(s, "Injected", {
-    launchTemplate: { id: s.launchTemplate!.template.id, version: "$Latest" },
-    associatePublicIpAddress: true,
-  })],
-  ["unencrypted log group", "BL-LOG-001", (s) => new CloudwatchLogGroup(s, "Injected", { name: "/injected", retentionInDays: 365, skipDestroy: true })],
-  ["IfExists tag condition", "BL-IAM-004", (s) => editOperatorPolicy(s, (st) => {
-    const c = startOnInstances(st).Condition as Record<string, unknown>;
-    c.StringEqualsIfExists = c.StringEquals;
-    delete c.StringEquals;
-  })],
-  ["missing document check", "BL-IAM-005", (s) => editOperatorPolicy(s, (st) => {
-    delete (startOnInstances(st).Condition as Record<string, unknown>).BoolIfExists;
-  })],
-  ["wildcard write", "BL-IAM-002", (s) => editOperatorPolicy(s, (st) => {
-    st.push({ Sid: "Injected", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: "*" });
-  })],
+  [
+    "open ingress",
+    "BL-NET-001",
+    (s) =>
+      new VpcSecurityGroupIngressRule(s, "Injected", {
+        securityGroupId: instanceSg(s),
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "injected",
+      }),
+  ],
+  [
+    "port 22",
+    "BL-NET-002",
+    (s) =>
+      new VpcSecurityGroupIngressRule(s, "Injected", {
+        securityGroupId: instanceSg(s),
+        cidrIpv4: "10.10.0.0/16",
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        description: "injected",
+      }),
+  ],
+  [
+    "public IP",
+    "BL-NET-004",
+    (s) =>
+      new Instance(s, "Injected", {
+        launchTemplate: { id: s.launchTemplate!.template.id, version: "$Latest" },
+        associatePublicIpAddress: true,
+      }),
+  ],
+  [
+    "unencrypted log group",
+    "BL-LOG-001",
+    (s) => new CloudwatchLogGroup(s, "Injected", { name: "/injected", retentionInDays: 365, skipDestroy: true }),
+  ],
+  [
+    "IfExists tag condition",
+    "BL-IAM-004",
+    (s) =>
+      editOperatorPolicy(s, (st) => {
+        const c = startOnInstances(st).Condition as Record<string, unknown>;
+        c.StringEqualsIfExists = c.StringEquals;
+        delete c.StringEquals;
+      }),
+  ],
+  [
+    "missing document check",
+    "BL-IAM-005",
+    (s) =>
+      editOperatorPolicy(s, (st) => {
+        delete (startOnInstances(st).Condition as Record<string, unknown>).BoolIfExists;
+      }),
+  ],
+  [
+    "wildcard write",
+    "BL-IAM-002",
+    (s) =>
+      editOperatorPolicy(s, (st) => {
+        st.push({ Sid: "Injected", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: "*" });
+      }),
+  ],
 ];
 
 describe("injected violations fail `npm run synth` and leave cdktf.out untouched", () => {
@@ -101,7 +154,9 @@ describe("injected violations fail `npm run synth` and leave cdktf.out untouched
     const r = synth(inject);
     // THEN the synth fails with the rule id, the Terraform address and the construct path, and writes nothing
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`dev: \\[dev/[^\\]]+\\] ${rule} .*\\[aws_[a-z_]+\\.[A-Za-z0-9_-]+\\]\\. Fix: `));
+    expect(r.stderr).toMatch(
+      new RegExp(`dev: \\[dev/[^\\]]+\\] ${rule} .*\\[aws_[a-z_]+\\.[A-Za-z0-9_-]+\\]\\. Fix: `),
+    );
     expect(r.stderr).toMatch(/nothing was written/);
     expect(r.stdout).toBe("");
     expect(treeDigest(outdir)).toEqual(before);

@@ -4,7 +4,14 @@ import { SessionPreferences } from "../../modules/session-preferences";
 import { check, raw } from "../helpers/guardrails";
 
 const openIngress = (scope: Construct) =>
-  raw(scope as never, "aws_vpc_security_group_ingress_rule", "in", { security_group_id: "sg-1", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443, to_port: 443, description: "public HTTPS" });
+  raw(scope as never, "aws_vpc_security_group_ingress_rule", "in", {
+    security_group_id: "sg-1",
+    cidr_ipv4: "0.0.0.0/0",
+    ip_protocol: "tcp",
+    from_port: 443,
+    to_port: 443,
+    description: "public HTTPS",
+  });
 
 describe("guardrail suppressions", () => {
   test("a suppression on the resource (or any ancestor) silences that rule only, and is listed with its reason", () => {
@@ -17,7 +24,12 @@ describe("guardrail suppressions", () => {
     // THEN no error, and the summary lists it with address, path and reason
     expect(reported.filter((r) => r.level === "error")).toEqual([]);
     expect(reported.suppressed).toEqual([
-      { rule: "BL-NET-001", address: expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.PublicListener_in_[0-9A-F]{8}$/), path: "PublicListener/in", reason: "Public HTTPS listener by design, reviewed in SEC-123" },
+      {
+        rule: "BL-NET-001",
+        address: expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.PublicListener_in_[0-9A-F]{8}$/),
+        path: "PublicListener/in",
+        reason: "Public HTTPS listener by design, reviewed in SEC-123",
+      },
     ]);
   });
 
@@ -28,47 +40,70 @@ describe("guardrail suppressions", () => {
     });
     expect(reported.filter((r) => r.level === "error").map((r) => r.rule)).toEqual(["BL-NET-001"]);
     expect(reported.filter((r) => r.level === "warning").map((r) => r.message)).toEqual([
-      expect.stringMatching(/guardrail suppression BL-NET-002 is unused: no BL-NET-002 finding at or below this construct/),
+      expect.stringMatching(
+        /guardrail suppression BL-NET-002 is unused: no BL-NET-002 finding at or below this construct/,
+      ),
     ]);
   });
 
   test("a reason is required: missing or too short throws at the call site", () => {
-    expect(() => check((stack) => suppress(openIngress(stack), "BL-NET-001", "ok"))).toThrow(/give a reason of at least 10 characters/);
-    expect(() => check((stack) => suppress(openIngress(stack), "NET-1", "a perfectly fine reason"))).toThrow(/"NET-1" is not a rule id/);
+    expect(() => check((stack) => suppress(openIngress(stack), "BL-NET-001", "ok"))).toThrow(
+      /give a reason of at least 10 characters/,
+    );
+    expect(() => check((stack) => suppress(openIngress(stack), "NET-1", "a perfectly fine reason"))).toThrow(
+      /"NET-1" is not a rule id/,
+    );
   });
 
   test("path suppressions (from an environment file) resolve relative to the stack; a path that matches nothing warns", () => {
-    const reported = check((stack) => {
-      const scope = new Construct(stack, "Listener");
-      openIngress(scope);
-    }, {
-      suppressions: [
-        { rule: "BL-NET-001", path: "Listener", reason: "Public listener, approved in SEC-9" },
-        { rule: "BL-NET-001", path: "Nowhere/At/All", reason: "Typo in the path should be noticed" },
-      ],
-    });
+    const reported = check(
+      (stack) => {
+        const scope = new Construct(stack, "Listener");
+        openIngress(scope);
+      },
+      {
+        suppressions: [
+          { rule: "BL-NET-001", path: "Listener", reason: "Public listener, approved in SEC-9" },
+          { rule: "BL-NET-001", path: "Nowhere/At/All", reason: "Typo in the path should be noticed" },
+        ],
+      },
+    );
     expect(reported.filter((r) => r.level === "error")).toEqual([]);
     expect(reported.suppressed.map((s) => s.path)).toEqual(["Listener/in"]);
     expect(reported.filter((r) => r.level === "warning").map((r) => r.message)).toEqual([
-      expect.stringMatching(/guardrail suppression BL-NET-001 at "Nowhere\/At\/All" matches no construct of this stack/),
+      expect.stringMatching(
+        /guardrail suppression BL-NET-001 at "Nowhere\/At\/All" matches no construct of this stack/,
+      ),
     ]);
   });
 
   test("the preferences waivers are the named opt-ins: each becomes a suppression with the written reason", () => {
     const reason = "Sandbox account, no customer data; KMS adds cost here";
     const reported = check((stack) => {
-      new SessionPreferences(stack, "Prefs", { s3: { bucketName: "logs", keyPrefix: "x" }, waiveKmsEncryption: reason });
+      new SessionPreferences(stack, "Prefs", {
+        s3: { bucketName: "logs", keyPrefix: "x" },
+        waiveKmsEncryption: reason,
+      });
     });
     expect(reported.filter((r) => r.level === "error")).toEqual([]);
-    expect(reported.suppressed).toEqual([expect.objectContaining({ rule: "BL-SES-002", path: "Prefs/Resource", reason })]);
+    expect(reported.suppressed).toEqual([
+      expect.objectContaining({ rule: "BL-SES-002", path: "Prefs/Resource", reason }),
+    ]);
   });
 
   test("without the waiver the same document fails", () => {
     // (SessionPreferences refuses a missing key itself; a raw document shows what the guardrail would say)
-    const reported = check((stack) => raw(stack, "aws_ssm_document", "d", {
-      name: "SSM-SessionManagerRunShell", document_type: "Session",
-      content: JSON.stringify({ schemaVersion: "1.0", sessionType: "Standard_Stream", inputs: { s3BucketName: "logs", s3EncryptionEnabled: true, kmsKeyId: "" } }),
-    }));
+    const reported = check((stack) =>
+      raw(stack, "aws_ssm_document", "d", {
+        name: "SSM-SessionManagerRunShell",
+        document_type: "Session",
+        content: JSON.stringify({
+          schemaVersion: "1.0",
+          sessionType: "Standard_Stream",
+          inputs: { s3BucketName: "logs", s3EncryptionEnabled: true, kmsKeyId: "" },
+        }),
+      }),
+    );
     expect(reported.filter((r) => r.level === "error").map((r) => r.rule)).toEqual(["BL-SES-002"]);
   });
 });

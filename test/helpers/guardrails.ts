@@ -14,13 +14,23 @@ export interface Reported {
  * A resource given as the Terraform configuration it synthesizes to (snake_case, exactly as in cdk.tf.json), so a
  * fixture reads like the HCL a reviewer would see. `lifecycle` is an attribute like any other.
  */
-export function raw(stack: TerraformStack, type: string, name: string, config: Record<string, unknown>): TerraformResource {
+export function raw(
+  stack: TerraformStack,
+  type: string,
+  name: string,
+  config: Record<string, unknown>,
+): TerraformResource {
   const r = new TerraformResource(stack, name, { terraformResourceType: type });
   for (const [k, v] of Object.entries(config)) r.addOverride(k, v);
   return r;
 }
 
-export function rawData(stack: TerraformStack, type: string, name: string, config: Record<string, unknown>): TerraformDataSource {
+export function rawData(
+  stack: TerraformStack,
+  type: string,
+  name: string,
+  config: Record<string, unknown>,
+): TerraformDataSource {
   const d = new TerraformDataSource(stack, name, { terraformResourceType: type });
   for (const [k, v] of Object.entries(config)) d.addOverride(k, v);
   return d;
@@ -34,14 +44,25 @@ export function annotations(stack: TerraformStack): Reported[] {
       const level = m.type === "@cdktf/error" ? "error" : m.type === "@cdktf/warn" ? "warning" : undefined;
       if (!level) continue;
       const message = String(m.data);
-      out.push({ rule: /^(BL-[A-Z]+-\d{3})\b/.exec(message)?.[1] ?? /guardrail suppression (BL-[A-Z]+-\d{3})/.exec(message)?.[1] ?? "", level, path: c.node.path, message });
+      out.push({
+        rule:
+          /^(BL-[A-Z]+-\d{3})\b/.exec(message)?.[1] ??
+          /guardrail suppression (BL-[A-Z]+-\d{3})/.exec(message)?.[1] ??
+          "",
+        level,
+        path: c.node.path,
+        message,
+      });
     }
   }
   return out;
 }
 
 /** Builds a fixture in a fresh stack with every guardrail on, synthesizes it and returns what was reported. */
-export function check(build: (stack: TerraformStack) => void, props: GuardrailsProps = {}): Reported[] & { suppressed: ReturnType<typeof suppressedFindings> } {
+export function check(
+  build: (stack: TerraformStack) => void,
+  props: GuardrailsProps = {},
+): Reported[] & { suppressed: ReturnType<typeof suppressedFindings> } {
   const stack = testStack();
   build(stack);
   enableGuardrails(stack, props);
@@ -52,33 +73,57 @@ export function check(build: (stack: TerraformStack) => void, props: GuardrailsP
 export const ruleIds = (reported: Reported[]) => [...new Set(reported.map((r) => r.rule))].sort();
 
 /** A bucket with the complete private baseline; `omit` leaves out one companion resource. */
-export function bucketFixture(stack: TerraformStack, omit: string[] = [], bucketOverrides: Record<string, unknown> = {}): void {
-  raw(stack, "aws_s3_bucket", "b", { bucket: "example-logs", force_destroy: false, lifecycle: { prevent_destroy: true }, ...bucketOverrides });
+export function bucketFixture(
+  stack: TerraformStack,
+  omit: string[] = [],
+  bucketOverrides: Record<string, unknown> = {},
+): void {
+  raw(stack, "aws_s3_bucket", "b", {
+    bucket: "example-logs",
+    force_destroy: false,
+    lifecycle: { prevent_destroy: true },
+    ...bucketOverrides,
+  });
   const bucket = "${aws_s3_bucket.b.id}";
   const companions: Record<string, Record<string, unknown>> = {
-    aws_s3_bucket_public_access_block: { bucket, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    aws_s3_bucket_public_access_block: {
+      bucket,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    },
     aws_s3_bucket_policy: {
       bucket,
       policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: ["${aws_s3_bucket.b.arn}", "${aws_s3_bucket.b.arn}/*"],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["${aws_s3_bucket.b.arn}", "${aws_s3_bucket.b.arn}/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
       }),
     },
-    aws_s3_bucket_server_side_encryption_configuration: { bucket, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true }] },
+    aws_s3_bucket_server_side_encryption_configuration: {
+      bucket,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" }, bucket_key_enabled: true }],
+    },
     aws_s3_bucket_versioning: { bucket, versioning_configuration: { status: "Enabled" } },
     aws_s3_bucket_ownership_controls: { bucket, rule: { object_ownership: "BucketOwnerEnforced" } },
   };
-  for (const [type, config] of Object.entries(companions)) if (!omit.includes(type)) raw(stack, type, `b_${type}`, config);
+  for (const [type, config] of Object.entries(companions))
+    if (!omit.includes(type)) raw(stack, type, `b_${type}`, config);
 }
 
 /** An identity policy (group inline policy) with the given statements. */
 export function groupPolicy(stack: TerraformStack, statements: Record<string, unknown>[], name = "p"): void {
-  raw(stack, "aws_iam_group_policy", name, { group: "operators", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+  raw(stack, "aws_iam_group_policy", name, {
+    group: "operators",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+  });
 }

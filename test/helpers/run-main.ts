@@ -8,7 +8,9 @@ const ROOT = path.join(__dirname, "..", "..");
 
 /** The node arguments of `npm run synth`, read from package.json so tests and the bench run exactly what users run. */
 export function synthArgs(): string[] {
-  const script = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.synth;
+  const script = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts.synth;
   const [cmd, ...args] = script.split(/\s+/);
   if (cmd !== "node") throw new Error(`the synth script no longer starts with node: ${script}`);
   return args;

@@ -24,7 +24,10 @@ export function exampleInput(name: string): EnvironmentInput {
 }
 
 /** A validated config from an example environment, with top-level fields replaced. */
-export function exampleConfig(name: string, patch: (input: EnvironmentInput) => void = () => undefined): EnvironmentConfig {
+export function exampleConfig(
+  name: string,
+  patch: (input: EnvironmentInput) => void = () => undefined,
+): EnvironmentConfig {
   const input = structuredClone(exampleInput(name));
   patch(input);
   return environmentSchema.parse(input);

@@ -1,5 +1,12 @@
 /** Instance access modules: role and profile, Default Host Management, hardened launch template. */
-import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole, MANAGED_INSTANCE_CORE_ARN, DHMC_MANAGED_POLICY_ARN, architectureOf } from "../../modules/instance-access";
+import {
+  DefaultHostManagement,
+  HardenedLaunchTemplate,
+  InstanceRole,
+  MANAGED_INSTANCE_CORE_ARN,
+  DHMC_MANAGED_POLICY_ARN,
+  architectureOf,
+} from "../../modules/instance-access";
 import { SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
 import { dataSources, onlyResource, policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
 
@@ -10,7 +17,8 @@ function role(props: Partial<ConstructorParameters<typeof InstanceRole>[2]> = {}
   const r = new InstanceRole(stack, "InstanceRole", { roleName: "bl-dev-session-instance", ...props });
   return { stack, role: r, tf: () => synthJson(stack) };
 }
-const actionsOf = (tf: ReturnType<typeof synthJson>) => policyOf(onlyResource(tf, "aws_iam_role_policy")).Statement.flatMap((s) => [s.Action].flat() as string[]);
+const actionsOf = (tf: ReturnType<typeof synthJson>) =>
+  policyOf(onlyResource(tf, "aws_iam_role_policy")).Statement.flatMap((s) => [s.Action].flat() as string[]);
 
 describe("InstanceRole", () => {
   test("trusts ec2.amazonaws.com with no SourceAccount/SourceArn condition (EC2 does not pass them for instance profiles)", () => {
@@ -22,8 +30,17 @@ describe("InstanceRole", () => {
 
   test("least privilege by default: registration and the four channel actions, plus ec2messages for legacy agents", () => {
     expect(actionsOf(role().tf()).sort()).toEqual([
-      "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
-      "ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+      "ec2messages:AcknowledgeMessage",
+      "ec2messages:DeleteMessage",
+      "ec2messages:FailMessage",
+      "ec2messages:GetEndpoint",
+      "ec2messages:GetMessages",
+      "ec2messages:SendReply",
+      "ssm:UpdateInstanceInformation",
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
     ]);
   });
 
@@ -33,33 +50,57 @@ describe("InstanceRole", () => {
 
   test("AmazonSSMManagedInstanceCore only on explicit opt-in", () => {
     expect(resources(role().tf(), "aws_iam_role_policy_attachment")).toEqual([]);
-    expect(resources(role({ managedInstanceCore: true }).tf(), "aws_iam_role_policy_attachment")).toEqual([expect.objectContaining({ policy_arn: MANAGED_INSTANCE_CORE_ARN })]);
+    expect(resources(role({ managedInstanceCore: true }).tf(), "aws_iam_role_policy_attachment")).toEqual([
+      expect.objectContaining({ policy_arn: MANAGED_INSTANCE_CORE_ARN }),
+    ]);
   });
 
   test("an optional permissions boundary", () => {
     expect(onlyResource(role().tf(), "aws_iam_role").permissions_boundary).toBeUndefined();
     const boundary = "arn:aws:iam::111111111111:policy/platform-boundary";
-    expect(onlyResource(role({ permissionsBoundaryArn: boundary }).tf(), "aws_iam_role").permissions_boundary).toBe(boundary);
+    expect(onlyResource(role({ permissionsBoundaryArn: boundary }).tf(), "aws_iam_role").permissions_boundary).toBe(
+      boundary,
+    );
   });
 
   test("logging grants come from the logging resources (grantSessionWrite / grantEncryptDecrypt), scoped to them", () => {
     // GIVEN a role and the logging resources
     const { stack, role: r, tf } = role({ legacyAgentSupport: false });
     const key = new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev", logGroupNamePattern: "/bl/dev/*" });
-    const group = new SessionLogGroup(stack, "Group", { name: "/bl/dev/sessions", kmsKeyArn: key.keyArn, dependsOn: [key.keyPolicy] });
-    const bucket = new SessionLogBucket(stack, "Bucket", { bucketName: "bl-dev-logs", kmsKeyArn: key.keyArn, expireDays: 365, noncurrentExpireDays: 30 });
+    const group = new SessionLogGroup(stack, "Group", {
+      name: "/bl/dev/sessions",
+      kmsKeyArn: key.keyArn,
+      dependsOn: [key.keyPolicy],
+    });
+    const bucket = new SessionLogBucket(stack, "Bucket", {
+      bucketName: "bl-dev-logs",
+      kmsKeyArn: key.keyArn,
+      expireDays: 365,
+      noncurrentExpireDays: 30,
+    });
     // WHEN
     group.grantSessionWrite(r);
     bucket.grantSessionWrite(r, "dev");
     key.grantEncryptDecrypt(r);
     // THEN
-    const statements = policyOf(resources(tf(), "aws_iam_role_policy").find((p) => String(p.name) === "session-manager")!).Statement;
+    const statements = policyOf(
+      resources(tf(), "aws_iam_role_policy").find((p) => String(p.name) === "session-manager")!,
+    ).Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s])) as Record<string, Body>;
-    expect(bySid.SessionLogObjects).toMatchObject({ Action: "s3:PutObject", Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.Bucket_[0-9A-F]+\.arn\}\/dev\/\*$/) });
+    expect(bySid.SessionLogObjects).toMatchObject({
+      Action: "s3:PutObject",
+      Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.Bucket_[0-9A-F]+\.arn\}\/dev\/\*$/),
+    });
     expect(bySid.SessionLogBucketEncryption).toMatchObject({ Action: "s3:GetEncryptionConfiguration" });
-    expect(bySid.SessionLogStreams).toMatchObject({ Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.Group_[0-9A-F]+\.arn\}:\*$/) });
+    expect(bySid.SessionLogStreams).toMatchObject({
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.Group_[0-9A-F]+\.arn\}:\*$/),
+    });
     expect(bySid.SessionLogGroupLookup).toMatchObject({ Action: "logs:DescribeLogGroups", Resource: "*" });
-    expect(bySid.SessionKeyEncryptDecrypt).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: expect.stringMatching(/^\$\{aws_kms_key\.Key_[0-9A-F]+\.arn\}$/) });
+    expect(bySid.SessionKeyEncryptDecrypt).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: expect.stringMatching(/^\$\{aws_kms_key\.Key_[0-9A-F]+\.arn\}$/),
+    });
   });
 });
 
@@ -70,10 +111,13 @@ describe("DefaultHostManagement", () => {
     const tf = synthJson(stack);
     const r = onlyResource(tf, "aws_iam_role");
     expect(r).toMatchObject({ name: "bl-dev-dhmc", path: "/service-role/" });
-    expect(policyOf(r, "assume_role_policy").Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    expect(policyOf(r, "assume_role_policy").Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
     expect(onlyResource(tf, "aws_iam_role_policy_attachment").policy_arn).toBe(DHMC_MANAGED_POLICY_ARN);
     expect(onlyResource(tf, "aws_ssm_service_setting")).toEqual({
-      setting_id: "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
+      setting_id:
+        "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
       setting_value: "service-role/bl-dev-dhmc",
     });
   });
@@ -97,20 +141,38 @@ describe("HardenedLaunchTemplate", () => {
 
   test("no public IP, in the instance SG and the given subnet", () => {
     const lt = onlyResource(template(), "aws_launch_template");
-    expect(lt.network_interfaces).toEqual([expect.objectContaining({ associate_public_ip_address: "false", security_groups: ["sg-instances"], subnet_id: "subnet-a", device_index: 0 })]);
+    expect(lt.network_interfaces).toEqual([
+      expect.objectContaining({
+        associate_public_ip_address: "false",
+        security_groups: ["sg-instances"],
+        subnet_id: "subnet-a",
+        device_index: 0,
+      }),
+    ]);
   });
 
   test("IMDSv2 required, hop limit 1", () => {
-    expect(onlyResource(template(), "aws_launch_template").metadata_options).toMatchObject({ http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 });
+    expect(onlyResource(template(), "aws_launch_template").metadata_options).toMatchObject({
+      http_tokens: "required",
+      http_endpoint: "enabled",
+      http_put_response_hop_limit: 1,
+    });
   });
 
   test("encrypted gp3 root volume", () => {
-    expect(onlyResource(template(), "aws_launch_template").block_device_mappings).toEqual([{ device_name: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", volume_size: 8 }) }]);
+    expect(onlyResource(template(), "aws_launch_template").block_device_mappings).toEqual([
+      {
+        device_name: "/dev/xvda",
+        ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", volume_size: 8 }),
+      },
+    ]);
   });
 
   test("the instance profile, and the tags the operator policies match on instances and volumes", () => {
     const lt = onlyResource(template(), "aws_launch_template");
-    expect(lt.iam_instance_profile).toEqual({ arn: "arn:aws:iam::111111111111:instance-profile/bl-dev-session-instance" });
+    expect(lt.iam_instance_profile).toEqual({
+      arn: "arn:aws:iam::111111111111:instance-profile/bl-dev-session-instance",
+    });
     expect(lt.tag_specifications).toEqual([
       { resource_type: "instance", tags: { Name: "bl-dev-session-instance", Team: "platform" } },
       { resource_type: "volume", tags: { Name: "bl-dev-session-instance", Team: "platform" } },
@@ -118,15 +180,23 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("the latest Amazon Linux 2023 for the instance architecture, through the public SSM parameter", () => {
-    expect(dataSources(template(), "aws_ssm_parameter")).toEqual([expect.objectContaining({ name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" })]);
-    expect(dataSources(template({ instanceType: "t3.micro" }), "aws_ssm_parameter")[0].name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+    expect(dataSources(template(), "aws_ssm_parameter")).toEqual([
+      expect.objectContaining({ name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }),
+    ]);
+    expect(dataSources(template({ instanceType: "t3.micro" }), "aws_ssm_parameter")[0].name).toBe(
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    );
     expect(architectureOf("m7g.large")).toBe("arm64");
     expect(architectureOf("c5.xlarge")).toBe("x86_64");
   });
 
   test("launch() starts one instance from the template and nothing that overrides it", () => {
     const [i] = resources(template({}, true), "aws_instance");
-    expect(i.launch_template).toEqual({ id: expect.stringMatching(/^\$\{aws_launch_template\.Lt_[0-9A-F]+\.id\}$/), version: "$Latest" });
-    for (const k of ["associate_public_ip_address", "metadata_options", "root_block_device", "subnet_id"]) expect(i[k]).toBeUndefined();
+    expect(i.launch_template).toEqual({
+      id: expect.stringMatching(/^\$\{aws_launch_template\.Lt_[0-9A-F]+\.id\}$/),
+      version: "$Latest",
+    });
+    for (const k of ["associate_public_ip_address", "metadata_options", "root_block_device", "subnet_id"])
+      expect(i[k]).toBeUndefined();
   });
 });

@@ -13,10 +13,24 @@ describe("SessionKey", () => {
     const stack = testStack();
     new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev-sessions", logGroupNamePattern: "/bl/dev/*" });
     const tf = synthJson(stack);
-    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({
+      enable_key_rotation: true,
+      deletion_window_in_days: 30,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(onlyResource(tf, "aws_kms_alias")).toMatchObject({ name: "alias/bl-dev-sessions" });
-    expect(() => new SessionKey(testStack(), "K", { ...account, alias: "alias/x", logGroupNamePattern: "/x/*", deletionWindowDays: 3 })).toThrow(/deletionWindowDays 3 is out of range; allowed: 7-30/);
-    expect(() => new SessionKey(testStack(), "K", { ...account, alias: "alias/aws/ssm", logGroupNamePattern: "/x/*" })).toThrow(/must start with alias\/ \(not alias\/aws\/\)/);
+    expect(
+      () =>
+        new SessionKey(testStack(), "K", {
+          ...account,
+          alias: "alias/x",
+          logGroupNamePattern: "/x/*",
+          deletionWindowDays: 3,
+        }),
+    ).toThrow(/deletionWindowDays 3 is out of range; allowed: 7-30/);
+    expect(
+      () => new SessionKey(testStack(), "K", { ...account, alias: "alias/aws/ssm", logGroupNamePattern: "/x/*" }),
+    ).toThrow(/must start with alias\/ \(not alias\/aws\/\)/);
   });
 
   test("key policy: account administration, CloudWatch Logs only for this environment's log groups, nothing broader", () => {
@@ -24,7 +38,9 @@ describe("SessionKey", () => {
     expect(statements.map((s) => s.sid)).toEqual(["AccountAdministration", "CloudWatchLogsForThisEnvironment"]);
     expect(statements[1]).toMatchObject({
       principals: { Service: ["logs.eu-west-1.amazonaws.com"] },
-      conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/bl/dev/*" } },
+      conditions: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/bl/dev/*" },
+      },
     });
     expect(statements.some((s) => s.principals?.AWS?.includes("*"))).toBe(false);
   });
@@ -34,40 +50,80 @@ describe("SessionLogGroup", () => {
   test("KMS-encrypted, retention from props (default 365), skip_destroy, after the key policy", () => {
     const stack = testStack();
     const key = new SessionKey(stack, "Key", { ...account, alias: "alias/x", logGroupNamePattern: "/bl/dev/*" });
-    new SessionLogGroup(stack, "Group", { name: "/bl/dev/sessions", kmsKeyArn: key.keyArn, dependsOn: [key.keyPolicy] });
+    new SessionLogGroup(stack, "Group", {
+      name: "/bl/dev/sessions",
+      kmsKeyArn: key.keyArn,
+      dependsOn: [key.keyPolicy],
+    });
     const lg = onlyResource(synthJson(stack), "aws_cloudwatch_log_group");
-    expect(lg).toMatchObject({ name: "/bl/dev/sessions", retention_in_days: 365, skip_destroy: true, depends_on: [expect.stringMatching(/^aws_kms_key_policy\./)] });
+    expect(lg).toMatchObject({
+      name: "/bl/dev/sessions",
+      retention_in_days: 365,
+      skip_destroy: true,
+      depends_on: [expect.stringMatching(/^aws_kms_key_policy\./)],
+    });
   });
 
   test("a retention CloudWatch does not accept is refused", () => {
-    expect(() => new SessionLogGroup(testStack(), "G", { name: "/x", kmsKeyArn: keyArn, retentionDays: 45, dependsOn: [] })).toThrow(/45/);
+    expect(
+      () => new SessionLogGroup(testStack(), "G", { name: "/x", kmsKeyArn: keyArn, retentionDays: 45, dependsOn: [] }),
+    ).toThrow(/45/);
   });
 });
 
 describe("SessionLogBucket", () => {
   function bucket(props: Partial<ConstructorParameters<typeof SessionLogBucket>[2]> = {}) {
     const stack = testStack();
-    new SessionLogBucket(stack, "Bucket", { bucketName: "bl-dev-logs", kmsKeyArn: keyArn, expireDays: 365, noncurrentExpireDays: 30, ...props });
+    new SessionLogBucket(stack, "Bucket", {
+      bucketName: "bl-dev-logs",
+      kmsKeyArn: keyArn,
+      expireDays: 365,
+      noncurrentExpireDays: 30,
+      ...props,
+    });
     return synthJson(stack);
   }
 
   test("SSE-KMS with the session key and a bucket key, no force_destroy, prevent_destroy", () => {
     const tf = bucket();
-    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({ bucket: "bl-dev-logs", force_destroy: false, lifecycle: { prevent_destroy: true } });
-    expect((onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration").rule as Body[])[0]).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn }, bucket_key_enabled: true });
-    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({
+      bucket: "bl-dev-logs",
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect((onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration").rule as Body[])[0]).toEqual({
+      apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn },
+      bucket_key_enabled: true,
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls").rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
   });
 
   test("policy: TLS only; uploads naming another key or non-KMS encryption denied only when the header is sent", () => {
     const statements = policyOf(onlyResource(bucket(), "aws_s3_bucket_policy")).Statement;
     expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOtherKmsKey", "DenyNonKmsEncryption"]);
-    expect(statements[1].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } });
-    expect(statements[2].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(statements[1].Condition).toEqual({
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+    });
+    expect(statements[2].Condition).toEqual({
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    });
   });
 
   test("lifecycle: expiry, noncurrent expiry and the optional transition from props", () => {
-    const [rule] = onlyResource(bucket({ transitionToInfrequentAccessDays: 30 }), "aws_s3_bucket_lifecycle_configuration").rule as Body[];
-    expect(rule).toMatchObject({ status: "Enabled", expiration: [{ days: 365 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }], transition: [{ days: 30, storage_class: "STANDARD_IA" }] });
+    const [rule] = onlyResource(
+      bucket({ transitionToInfrequentAccessDays: 30 }),
+      "aws_s3_bucket_lifecycle_configuration",
+    ).rule as Body[];
+    expect(rule).toMatchObject({
+      status: "Enabled",
+      expiration: [{ days: 365 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      transition: [{ days: 30, storage_class: "STANDARD_IA" }],
+    });
     const [noTransition] = onlyResource(bucket(), "aws_s3_bucket_lifecycle_configuration").rule as Body[];
     expect(noTransition.transition).toBeUndefined();
   });
@@ -76,8 +132,13 @@ describe("SessionLogBucket", () => {
     expect(resources(bucket(), "aws_s3_bucket_object_lock_configuration")).toEqual([]);
     const locked = bucket({ objectLock: { mode: "COMPLIANCE", days: 400 }, accessLogBucket: "central-access-logs" });
     expect(onlyResource(locked, "aws_s3_bucket")).toMatchObject({ object_lock_enabled: true });
-    expect(onlyResource(locked, "aws_s3_bucket_object_lock_configuration").rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 400 } });
-    expect(onlyResource(locked, "aws_s3_bucket_logging")).toMatchObject({ target_bucket: "central-access-logs", target_prefix: "bl-dev-logs/" });
+    expect(onlyResource(locked, "aws_s3_bucket_object_lock_configuration").rule).toEqual({
+      default_retention: { mode: "COMPLIANCE", days: 400 },
+    });
+    expect(onlyResource(locked, "aws_s3_bucket_logging")).toMatchObject({
+      target_bucket: "central-access-logs",
+      target_prefix: "bl-dev-logs/",
+    });
     expect(() => bucket({ objectLock: { mode: "GOVERNANCE", days: 0 } })).toThrow(/objectLock\.days 0 must be > 0/);
   });
 });
@@ -85,27 +146,71 @@ describe("SessionLogBucket", () => {
 describe("AuditAlerts", () => {
   test("EventBridge rules for session calls and preference changes, to a KMS-encrypted topic only they may publish to", () => {
     const stack = testStack();
-    new AuditAlerts(stack, "Alerts", { topicName: "bl-dev-audit", ruleNamePrefix: "bl-dev", kmsKeyArn: keyArn, preferencesDocumentName: PREFERENCES_DOCUMENT, emails: ["oncall@example.com"] });
+    new AuditAlerts(stack, "Alerts", {
+      topicName: "bl-dev-audit",
+      ruleNamePrefix: "bl-dev",
+      kmsKeyArn: keyArn,
+      preferencesDocumentName: PREFERENCES_DOCUMENT,
+      emails: ["oncall@example.com"],
+    });
     const tf = synthJson(stack);
     expect(onlyResource(tf, "aws_sns_topic")).toMatchObject({ name: "bl-dev-audit", kms_master_key_id: keyArn });
-    const pattern = (name: string) => JSON.parse(resources(tf, "aws_cloudwatch_event_rule").find((r) => r.name === name)!.event_pattern as string) as { detail: { eventName: string[]; requestParameters?: unknown } };
-    expect(pattern("bl-dev-session-events").detail.eventName).toEqual(["StartSession", "ResumeSession", "TerminateSession"]);
-    expect(pattern("bl-dev-preferences-changes").detail).toMatchObject({ eventName: expect.arrayContaining(["UpdateDocument", "DeleteDocument"]), requestParameters: { name: [PREFERENCES_DOCUMENT] } });
+    const pattern = (name: string) =>
+      JSON.parse(resources(tf, "aws_cloudwatch_event_rule").find((r) => r.name === name)!.event_pattern as string) as {
+        detail: { eventName: string[]; requestParameters?: unknown };
+      };
+    expect(pattern("bl-dev-session-events").detail.eventName).toEqual([
+      "StartSession",
+      "ResumeSession",
+      "TerminateSession",
+    ]);
+    expect(pattern("bl-dev-preferences-changes").detail).toMatchObject({
+      eventName: expect.arrayContaining(["UpdateDocument", "DeleteDocument"]),
+      requestParameters: { name: [PREFERENCES_DOCUMENT] },
+    });
     expect(resources(tf, "aws_cloudwatch_event_target")).toHaveLength(2);
     const [publish] = policyOf(onlyResource(tf, "aws_sns_topic_policy")).Statement;
-    expect(publish).toMatchObject({ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Condition: { ArnEquals: { "aws:SourceArn": [expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./), expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./)] } } });
-    expect(onlyResource(tf, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(publish).toMatchObject({
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Condition: {
+        ArnEquals: {
+          "aws:SourceArn": [
+            expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./),
+            expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./),
+          ],
+        },
+      },
+    });
+    expect(onlyResource(tf, "aws_sns_topic_subscription")).toMatchObject({
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
   });
 });
 
 describe("session preferences document", () => {
-  const full = { s3: { bucketName: "bl-dev-logs", keyPrefix: "dev" }, cloudWatch: { logGroupName: "/bl/dev/sessions" }, kmsKeyId: keyArn };
+  const full = {
+    s3: { bucketName: "bl-dev-logs", keyPrefix: "dev" },
+    cloudWatch: { logGroupName: "/bl/dev/sessions" },
+    kmsKeyId: keyArn,
+  };
 
   test("exactly the AWS Session schema with the right JSON types (timeouts are strings, flags are booleans)", () => {
     const stack = testStack();
-    new SessionPreferences(stack, "Prefs", { ...full, idleSessionTimeoutMinutes: 15, maxSessionDurationMinutes: 120, runAsDefaultUser: "ops", shellProfile: { linux: "exec bash -l" } });
+    new SessionPreferences(stack, "Prefs", {
+      ...full,
+      idleSessionTimeoutMinutes: 15,
+      maxSessionDurationMinutes: 120,
+      runAsDefaultUser: "ops",
+      shellProfile: { linux: "exec bash -l" },
+    });
     const doc = onlyResource(synthJson(stack), "aws_ssm_document");
-    expect(doc).toMatchObject({ name: "SSM-SessionManagerRunShell", document_type: "Session", document_format: "JSON" });
+    expect(doc).toMatchObject({
+      name: "SSM-SessionManagerRunShell",
+      document_type: "Session",
+      document_format: "JSON",
+    });
     expect(JSON.parse(doc.content as string)).toEqual({
       schemaVersion: "1.0",
       description: "Session Manager preferences (managed by bastionless)",
@@ -128,8 +233,10 @@ describe("session preferences document", () => {
   });
 
   // checkov CKV_AWS_112: inputs.kmsKeyId is set. CKV_AWS_113: s3EncryptionEnabled or cloudWatchEncryptionEnabled is true.
-  const ckv112 = (c: ReturnType<typeof sessionDocumentContent>) => typeof c.inputs.kmsKeyId === "string" && c.inputs.kmsKeyId !== "";
-  const ckv113 = (c: ReturnType<typeof sessionDocumentContent>) => c.inputs.s3EncryptionEnabled === true || c.inputs.cloudWatchEncryptionEnabled === true;
+  const ckv112 = (c: ReturnType<typeof sessionDocumentContent>) =>
+    typeof c.inputs.kmsKeyId === "string" && c.inputs.kmsKeyId !== "";
+  const ckv113 = (c: ReturnType<typeof sessionDocumentContent>) =>
+    c.inputs.s3EncryptionEnabled === true || c.inputs.cloudWatchEncryptionEnabled === true;
 
   test("passes checkov's CKV_AWS_112 and CKV_AWS_113 logic with either destination", () => {
     for (const props of [full, { s3: full.s3, kmsKeyId: keyArn }, { cloudWatch: full.cloudWatch, kmsKeyId: keyArn }]) {
@@ -142,14 +249,19 @@ describe("session preferences document", () => {
   test("only the named waivers fail them, and without a waiver the construct refuses", () => {
     expect(() => sessionDocumentContent({ s3: full.s3 })).toThrow(/kmsKeyId is required/);
     expect(() => sessionDocumentContent({ kmsKeyId: keyArn })).toThrow(/no log destination/);
-    expect(ckv112(sessionDocumentContent({ s3: full.s3, waiveKmsEncryption: "sandbox, no customer data" }))).toBe(false);
+    expect(ckv112(sessionDocumentContent({ s3: full.s3, waiveKmsEncryption: "sandbox, no customer data" }))).toBe(
+      false,
+    );
     expect(ckv113(sessionDocumentContent({ kmsKeyId: keyArn, waiveLogging: "throwaway lab account" }))).toBe(false);
   });
 
   test.each([
     [{ idleSessionTimeoutMinutes: 0 }, /idleSessionTimeoutMinutes 0 is out of range; allowed: whole minutes 1-60/],
     [{ idleSessionTimeoutMinutes: 61 }, /idleSessionTimeoutMinutes 61 is out of range/],
-    [{ maxSessionDurationMinutes: 1441 }, /maxSessionDurationMinutes 1441 is out of range; allowed: whole minutes 1-1440/],
+    [
+      { maxSessionDurationMinutes: 1441 },
+      /maxSessionDurationMinutes 1441 is out of range; allowed: whole minutes 1-1440/,
+    ],
     [{ runAsDefaultUser: "root" }, /"root" is not supported/],
     [{ runAsDefaultUser: "Bad User" }, /is not a Linux user name/],
   ])("refuses %j", (bad, message) => {
@@ -160,7 +272,9 @@ describe("session preferences document", () => {
     const stack = testStack();
     new SessionPreferences(stack, "Prefs", { ...full, adoptExisting: true });
     const tf = synthJson(stack);
-    expect(tf.import).toEqual([{ id: "SSM-SessionManagerRunShell", to: expect.stringMatching(/^aws_ssm_document\.Prefs_[0-9A-F]+$/) }]);
+    expect(tf.import).toEqual([
+      { id: "SSM-SessionManagerRunShell", to: expect.stringMatching(/^aws_ssm_document\.Prefs_[0-9A-F]+$/) },
+    ]);
     const plain = testStack();
     new SessionPreferences(plain, "Prefs", full);
     expect(synthJson(plain).import).toBeUndefined();
@@ -169,9 +283,14 @@ describe("session preferences document", () => {
   test("environments: dev and staging own the document, prod adopts it; document: none owns nothing", () => {
     const docs = (name: string, patch?: Parameters<typeof exampleConfig>[1]) => {
       const tf = synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
-      return { documents: resources(tf, "aws_ssm_document").filter((d) => d.name === PREFERENCES_DOCUMENT), imports: tf.import ?? [] };
+      return {
+        documents: resources(tf, "aws_ssm_document").filter((d) => d.name === PREFERENCES_DOCUMENT),
+        imports: tf.import ?? [],
+      };
     };
-    const none = docs("staging", (e) => { e.sessionPreferences = { document: "none" }; });
+    const none = docs("staging", (e) => {
+      e.sessionPreferences = { document: "none" };
+    });
     expect(none.documents).toEqual([]);
     for (const name of ["dev", "staging", "prod"]) {
       const { documents, imports } = docs(name);
@@ -183,6 +302,8 @@ describe("session preferences document", () => {
 });
 
 test("the dev example launches one instance from the hardened template; staging and prod launch none", () => {
-  const count = (name: string) => resources(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) })), "aws_instance").length;
+  const count = (name: string) =>
+    resources(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) })), "aws_instance")
+      .length;
   expect([count("dev"), count("staging"), count("prod")]).toEqual([1, 0, 0]);
 });

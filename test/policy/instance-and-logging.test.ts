@@ -24,7 +24,12 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
     bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
     keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, "aws_kms_key_policy").policy as string, account, region);
   });
-  const asInstance = (action: string, resource: string, context: Record<string, string> = {}): Request => ({ principal: role, action, resource, context });
+  const asInstance = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
+    principal: role,
+    action,
+    resource,
+    context,
+  });
 
   test.each([
     ["ssm:UpdateInstanceInformation", "*"],
@@ -41,10 +46,17 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("allows log objects under its own prefix, with the bucket policy in force", async () => {
-    expect(await evaluate(asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/session-1.log`), [instancePolicy], bucketPolicy)).toBe("Allowed");
+    expect(
+      await evaluate(
+        asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/session-1.log`),
+        [instancePolicy],
+        bucketPolicy,
+      ),
+    ).toBe("Allowed");
   });
   test("allows KMS on its own key", async () => {
-    for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) expect(await evaluate(asInstance(action, keyArn), [instancePolicy], keyPolicy)).toBe("Allowed");
+    for (const action of ["kms:Decrypt", "kms:GenerateDataKey"])
+      expect(await evaluate(asInstance(action, keyArn), [instancePolicy], keyPolicy)).toBe("Allowed");
   });
 
   test.each([
@@ -73,22 +85,43 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
     expect(await evaluate(req, [instancePolicy], bucketPolicy)).toBe("ExplicitlyDenied");
   });
   test("the bucket policy denies uploads asking for non-KMS encryption", async () => {
-    const req = asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`, { "s3:x-amz-server-side-encryption": "AES256" });
+    const req = asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`, {
+      "s3:x-amz-server-side-encryption": "AES256",
+    });
     expect(await evaluate(req, [instancePolicy], bucketPolicy)).toBe("ExplicitlyDenied");
   });
   test("the bucket policy lets the agent upload with no encryption header (bucket default applies) or with the session key", async () => {
-    expect(await evaluate(asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`), [instancePolicy], bucketPolicy)).toBe("Allowed");
-    const withKey = { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn };
-    expect(await evaluate(asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`, withKey), [instancePolicy], bucketPolicy)).toBe("Allowed");
+    expect(
+      await evaluate(asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`), [instancePolicy], bucketPolicy),
+    ).toBe("Allowed");
+    const withKey = {
+      "s3:x-amz-server-side-encryption": "aws:kms",
+      "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn,
+    };
+    expect(
+      await evaluate(
+        asInstance("s3:PutObject", `arn:aws:s3:::${bucket}/dev/s.log`, withKey),
+        [instancePolicy],
+        bucketPolicy,
+      ),
+    ).toBe("Allowed");
   });
 
   test("the key policy admits CloudWatch Logs only through this environment's log-group encryption context", () => {
     // (The IAM engine does not match kms:EncryptionContext keys with ArnLike, so this is checked on the document.)
     const statements = (keyPolicy as { Statement: Record<string, any>[] }).Statement;
-    expect(statements.map((st) => st.Sid)).toEqual(["AccountAdministration", "CloudWatchLogsForThisEnvironment", "EventBridgeToAuditTopic"]);
+    expect(statements.map((st) => st.Sid)).toEqual([
+      "AccountAdministration",
+      "CloudWatchLogsForThisEnvironment",
+      "EventBridgeToAuditTopic",
+    ]);
     const logs = statements[1];
     expect(logs.Principal).toEqual({ Service: `logs.${region}.amazonaws.com` });
-    expect(logs.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${account}:log-group:/bastionless/dev/*` } });
+    expect(logs.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${account}:log-group:/bastionless/dev/*`,
+      },
+    });
     expect(statements[2].Condition).toEqual({ StringEquals: { "aws:SourceAccount": account } });
   });
 
@@ -100,15 +133,27 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("the key rotates, waits 30 days before deletion and cannot be destroyed by accident", () => {
-    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({
+      enable_key_rotation: true,
+      deletion_window_in_days: 30,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test("the log bucket is owner-enforced, private, KMS-encrypted, versioned and protected", () => {
     const [, b] = resourceEntries(tf, "aws_s3_bucket").find(([n]) => n.startsWith("SessionLogBucket"))!;
     expect(b).toMatchObject({ bucket, force_destroy: false, lifecycle: { prevent_destroy: true } });
     const sse = resources(tf, "aws_s3_bucket_server_side_encryption_configuration")[0].rule as Record<string, any>[];
-    expect(sse[0]).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" } });
-    expect(resources(tf, "aws_s3_bucket_public_access_block")[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(sse[0]).toMatchObject({
+      bucket_key_enabled: true,
+      apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" },
+    });
+    expect(resources(tf, "aws_s3_bucket_public_access_block")[0]).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(resources(tf, "aws_s3_bucket_versioning")[0].versioning_configuration).toEqual({ status: "Enabled" });
   });
 });

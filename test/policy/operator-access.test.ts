@@ -23,7 +23,8 @@ const session = (env: typeof DEV, id: string) => `arn:aws:ssm:${env.region}:${en
 const alice = { principal: "arn:aws:iam::111111111111:user/alice", userid: "AIDAALICEEXAMPLE" };
 const sreUser = { principal: "arn:aws:iam::333333333333:user/sam", userid: "AIDASAMEXAMPLE" };
 const ssoRole = {
-  principal: "arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_SessionManagerSRE_0123456789abcdef/carol@example.com",
+  principal:
+    "arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_SessionManagerSRE_0123456789abcdef/carol@example.com",
   userid: "AROASSOEXAMPLE:carol@example.com",
 };
 
@@ -45,36 +46,70 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     devKeyPolicy = policyOf(dev, "aws_kms_key_policy", "SessionKey");
   });
 
-  const asAlice = (action: string, resource: string, context: Record<string, string> = {}): Request =>
-    ({ principal: alice.principal, action, resource, context: { "aws:userid": alice.userid, "aws:MultiFactorAuthPresent": "true", ...context } });
+  const asAlice = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
+    principal: alice.principal,
+    action,
+    resource,
+    context: { "aws:userid": alice.userid, "aws:MultiFactorAuthPresent": "true", ...context },
+  });
 
   // --- StartSession on instances: tags ---
   test("allows a shell session on an instance with the group's tag", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell])).toBe("Allowed");
+    expect(
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell]),
+    ).toBe("Allowed");
   });
   test("denies an instance whose tag has another value", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "payments" }), [devShell])).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "payments" }), [devShell]),
+    ).toBe("ImplicitlyDenied");
   });
   test("denies an untagged instance (no IfExists on the tag condition)", async () => {
     expect(await evaluate(asAlice("ssm:StartSession", instance(DEV)), [devShell])).toBe("ImplicitlyDenied");
   });
   test("denies a tag value that differs only in case", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "Platform" }), [devShell])).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "Platform" }), [devShell]),
+    ).toBe("ImplicitlyDenied");
   });
   test("requires every tag key of the group (prod needs Environment and Team)", async () => {
-    const both = { "ssm:resourceTag/Environment": "prod", "ssm:resourceTag/Team": "sre", "aws:MultiFactorAuthPresent": "true", "aws:userid": sreUser.userid };
-    expect(await evaluate({ principal: sreUser.principal, action: "ssm:StartSession", resource: instance(PROD), context: both }, [prodGroup])).toBe("Allowed");
+    const both = {
+      "ssm:resourceTag/Environment": "prod",
+      "ssm:resourceTag/Team": "sre",
+      "aws:MultiFactorAuthPresent": "true",
+      "aws:userid": sreUser.userid,
+    };
+    expect(
+      await evaluate(
+        { principal: sreUser.principal, action: "ssm:StartSession", resource: instance(PROD), context: both },
+        [prodGroup],
+      ),
+    ).toBe("Allowed");
     const onlyTeam = { ...both, "ssm:resourceTag/Environment": "staging" };
-    expect(await evaluate({ principal: sreUser.principal, action: "ssm:StartSession", resource: instance(PROD), context: onlyTeam }, [prodGroup])).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(
+        { principal: sreUser.principal, action: "ssm:StartSession", resource: instance(PROD), context: onlyTeam },
+        [prodGroup],
+      ),
+    ).toBe("ImplicitlyDenied");
   });
   test("denies an instance in another account or region", async () => {
     const other = instance(DEV).replace("eu-west-1", "us-east-1");
-    expect(await evaluate(asAlice("ssm:StartSession", other, { "ssm:resourceTag/Team": "platform" }), [devShell])).toBe("ImplicitlyDenied");
+    expect(await evaluate(asAlice("ssm:StartSession", other, { "ssm:resourceTag/Team": "platform" }), [devShell])).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   // --- StartSession on documents ---
   test("allows the logged preferences document", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "SSM-SessionManagerRunShell"), { "ssm:SessionDocumentAccessCheck": "true" }), [devShell])).toBe("Allowed");
+    expect(
+      await evaluate(
+        asAlice("ssm:StartSession", doc(DEV, "SSM-SessionManagerRunShell"), {
+          "ssm:SessionDocumentAccessCheck": "true",
+        }),
+        [devShell],
+      ),
+    ).toBe("Allowed");
   });
   test.each([
     "AWS-StartSSHSession",
@@ -86,30 +121,77 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     expect(await evaluate(asAlice("ssm:StartSession", awsDoc(DEV, name)), [devShell])).toBe("ExplicitlyDenied");
   });
   test("denies a document the group was not given", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devShell])).toBe("ImplicitlyDenied");
+    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devShell])).toBe(
+      "ImplicitlyDenied",
+    );
   });
   test("the port-forwarding group may use its own Port document but not the shell", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devTunnel])).toBe("Allowed");
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "SSM-SessionManagerRunShell")), [devTunnel])).toBe("ImplicitlyDenied");
-    expect(await evaluate(asAlice("ssm:StartSession", awsDoc(DEV, "AWS-StartPortForwardingSessionToRemoteHost")), [devTunnel])).toBe("ExplicitlyDenied");
+    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devTunnel])).toBe(
+      "Allowed",
+    );
+    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "SSM-SessionManagerRunShell")), [devTunnel])).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(
+      await evaluate(asAlice("ssm:StartSession", awsDoc(DEV, "AWS-StartPortForwardingSessionToRemoteHost")), [
+        devTunnel,
+      ]),
+    ).toBe("ExplicitlyDenied");
   });
 
   // --- own sessions only ---
   test("an IAM user may terminate and resume their own session", async () => {
     for (const action of ["ssm:TerminateSession", "ssm:ResumeSession"]) {
-      expect(await evaluate(asAlice(action, session(DEV, "alice-0a1b2c3d"), { "ssm:resourceTag/aws:ssmmessages:session-id": alice.userid }), [devShell])).toBe("Allowed");
+      expect(
+        await evaluate(
+          asAlice(action, session(DEV, "alice-0a1b2c3d"), {
+            "ssm:resourceTag/aws:ssmmessages:session-id": alice.userid,
+          }),
+          [devShell],
+        ),
+      ).toBe("Allowed");
     }
   });
   test("an IAM user may not terminate someone else's session", async () => {
-    expect(await evaluate(asAlice("ssm:TerminateSession", session(DEV, "bob-0a1b2c3d"), { "ssm:resourceTag/aws:ssmmessages:session-id": "AIDABOBEXAMPLE" }), [devShell])).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(
+        asAlice("ssm:TerminateSession", session(DEV, "bob-0a1b2c3d"), {
+          "ssm:resourceTag/aws:ssmmessages:session-id": "AIDABOBEXAMPLE",
+        }),
+        [devShell],
+      ),
+    ).toBe("ImplicitlyDenied");
   });
   test("an Identity Center user may terminate their own session, keyed by role-id:session-name", async () => {
     const ctx = { "aws:userid": ssoRole.userid, "ssm:resourceTag/aws:ssmmessages:session-id": ssoRole.userid };
-    expect(await evaluate({ principal: ssoRole.principal, action: "ssm:TerminateSession", resource: session(PROD, "carol@example.com-0a1b"), context: ctx }, [prodSso])).toBe("Allowed");
+    expect(
+      await evaluate(
+        {
+          principal: ssoRole.principal,
+          action: "ssm:TerminateSession",
+          resource: session(PROD, "carol@example.com-0a1b"),
+          context: ctx,
+        },
+        [prodSso],
+      ),
+    ).toBe("Allowed");
   });
   test("an Identity Center user may not terminate another user's session of the same permission set", async () => {
-    const ctx = { "aws:userid": ssoRole.userid, "ssm:resourceTag/aws:ssmmessages:session-id": "AROASSOEXAMPLE:dave@example.com" };
-    expect(await evaluate({ principal: ssoRole.principal, action: "ssm:TerminateSession", resource: session(PROD, "dave@example.com-0a1b"), context: ctx }, [prodSso])).toBe("ImplicitlyDenied");
+    const ctx = {
+      "aws:userid": ssoRole.userid,
+      "ssm:resourceTag/aws:ssmmessages:session-id": "AROASSOEXAMPLE:dave@example.com",
+    };
+    expect(
+      await evaluate(
+        {
+          principal: ssoRole.principal,
+          action: "ssm:TerminateSession",
+          resource: session(PROD, "dave@example.com-0a1b"),
+          context: ctx,
+        },
+        [prodSso],
+      ),
+    ).toBe("ImplicitlyDenied");
   });
 
   // --- MFA ---
@@ -117,7 +199,12 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     principal: sreUser.principal,
     action: "ssm:StartSession",
     resource: instance(PROD),
-    context: { "ssm:resourceTag/Environment": "prod", "ssm:resourceTag/Team": "sre", "aws:userid": sreUser.userid, ...(mfa ? { "aws:MultiFactorAuthPresent": mfa } : {}) },
+    context: {
+      "ssm:resourceTag/Environment": "prod",
+      "ssm:resourceTag/Team": "sre",
+      "aws:userid": sreUser.userid,
+      ...(mfa ? { "aws:MultiFactorAuthPresent": mfa } : {}),
+    },
   });
   test("prod IAM group: allowed with MFA", async () => {
     expect(await evaluate(sreStart("true"), [prodGroup])).toBe("Allowed");
@@ -129,11 +216,25 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     expect(await evaluate(sreStart(undefined), [prodGroup])).toBe("ExplicitlyDenied");
   });
   test("prod IAM group: resuming a session also needs MFA", async () => {
-    const req = { principal: sreUser.principal, action: "ssm:ResumeSession", resource: session(PROD, "sam-01"), context: { "aws:userid": sreUser.userid, "ssm:resourceTag/aws:ssmmessages:session-id": sreUser.userid } };
+    const req = {
+      principal: sreUser.principal,
+      action: "ssm:ResumeSession",
+      resource: session(PROD, "sam-01"),
+      context: { "aws:userid": sreUser.userid, "ssm:resourceTag/aws:ssmmessages:session-id": sreUser.userid },
+    };
     expect(await evaluate(req, [prodGroup])).toBe("ExplicitlyDenied");
   });
   test("prod Identity Center permission set: MFA is enforced at sign-in, so a missing key does not deny", async () => {
-    expect(await evaluate({ ...sreStart(undefined), principal: ssoRole.principal, context: { ...sreStart(undefined).context, "aws:userid": ssoRole.userid } }, [prodSso])).toBe("Allowed");
+    expect(
+      await evaluate(
+        {
+          ...sreStart(undefined),
+          principal: ssoRole.principal,
+          context: { ...sreStart(undefined).context, "aws:userid": ssoRole.userid },
+        },
+        [prodSso],
+      ),
+    ).toBe("Allowed");
   });
   test("dev group without requireMfa does not need MFA", async () => {
     const req = asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/AccessTier": "db-proxy" });
@@ -143,34 +244,66 @@ describe("operator access policies, evaluated with an IAM engine", () => {
 
   // --- KMS ---
   test("allows GenerateDataKey on the session key", async () => {
-    expect(await evaluate(asAlice("kms:GenerateDataKey", `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`), [devShell], devKeyPolicy)).toBe("Allowed");
+    expect(
+      await evaluate(
+        asAlice("kms:GenerateDataKey", `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`),
+        [devShell],
+        devKeyPolicy,
+      ),
+    ).toBe("Allowed");
   });
   test("denies GenerateDataKey on another key, and Decrypt on the session key", async () => {
-    expect(await evaluate(asAlice("kms:GenerateDataKey", "arn:aws:kms:eu-west-1:111111111111:key/ffffffff-0000-0000-0000-000000000000"), [devShell], devKeyPolicy)).toBe("ImplicitlyDenied");
-    expect(await evaluate(asAlice("kms:Decrypt", `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`), [devShell], devKeyPolicy)).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(
+        asAlice("kms:GenerateDataKey", "arn:aws:kms:eu-west-1:111111111111:key/ffffffff-0000-0000-0000-000000000000"),
+        [devShell],
+        devKeyPolicy,
+      ),
+    ).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(
+        asAlice("kms:Decrypt", `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`),
+        [devShell],
+        devKeyPolicy,
+      ),
+    ).toBe("ImplicitlyDenied");
   });
 
   // --- everything else ---
   test("denies ssm:SendCommand", async () => {
-    expect(await evaluate(asAlice("ssm:SendCommand", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell])).toBe("ImplicitlyDenied");
+    expect(
+      await evaluate(asAlice("ssm:SendCommand", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell]),
+    ).toBe("ImplicitlyDenied");
   });
   test.each(["ssm:UpdateDocument", "ssm:DeleteDocument", "ssm:UpdateDocumentDefaultVersion"])(
-    "explicitly denies %s on the preferences document, even next to an admin policy", async (action) => {
+    "explicitly denies %s on the preferences document, even next to an admin policy",
+    async (action) => {
       const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:*", Resource: "*" }] };
-      expect(await evaluate(asAlice(action, doc(DEV, "SSM-SessionManagerRunShell")), [devShell, admin])).toBe("ExplicitlyDenied");
-    });
+      expect(await evaluate(asAlice(action, doc(DEV, "SSM-SessionManagerRunShell")), [devShell, admin])).toBe(
+        "ExplicitlyDenied",
+      );
+    },
+  );
   test("allows the read-only calls the CLI and console make", async () => {
-    for (const action of ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"]) {
+    for (const action of [
+      "ssm:DescribeSessions",
+      "ssm:GetConnectionStatus",
+      "ssm:DescribeInstanceProperties",
+      "ec2:DescribeInstances",
+    ]) {
       expect(await evaluate(asAlice(action, "*"), [devShell])).toBe("Allowed");
     }
   });
 
   test("source CIDRs deny sessions from other addresses", async () => {
     // GIVEN a group restricted to 203.0.113.0/24
-    const config = exampleConfig("dev", (i) => { i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"]; });
+    const config = exampleConfig("dev", (i) => {
+      i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
+    });
     const tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
     const policy = policyOf(tf, "aws_iam_group_policy", "AccessGroups_platform-shell");
-    const from = (ip: string) => asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform", "aws:SourceIp": ip });
+    const from = (ip: string) =>
+      asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform", "aws:SourceIp": ip });
     // THEN
     expect(await evaluate(from("203.0.113.7"), [policy])).toBe("Allowed");
     expect(await evaluate(from("198.51.100.7"), [policy])).toBe("ExplicitlyDenied");

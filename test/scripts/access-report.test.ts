@@ -9,7 +9,11 @@ import { exampleConfig } from "../helpers/synth";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-async function reportFor(name: string, patch?: Parameters<typeof exampleConfig>[1], edit?: (stack: EnvironmentStack) => void): Promise<GroupAccess[]> {
+async function reportFor(
+  name: string,
+  patch?: Parameters<typeof exampleConfig>[1],
+  edit?: (stack: EnvironmentStack) => void,
+): Promise<GroupAccess[]> {
   const stack = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) });
   edit?.(stack);
   return accessReport(stack);
@@ -37,19 +41,25 @@ describe("access report (IAM engine over the synthesized policies)", () => {
       sendCommand: false,
       changePreferences: false,
     });
-    expect(row(dev, "db-tunnel", /^role developer$/)).toEqual(expect.objectContaining({
-      reachableTags: ["AccessTier=shell|db-proxy"],
-      shell: false,
-      portForwarding: ["dev-db.internal.example.com:5432"],
-      awsDocuments: [],
-      mfa: "not required",
-    }));
+    expect(row(dev, "db-tunnel", /^role developer$/)).toEqual(
+      expect.objectContaining({
+        reachableTags: ["AccessTier=shell|db-proxy"],
+        shell: false,
+        portForwarding: ["dev-db.internal.example.com:5432"],
+        awsDocuments: [],
+        mfa: "not required",
+      }),
+    );
   });
 
   test("prod: IAM group needs MFA in the policy; the Identity Center permission set relies on sign-in MFA", async () => {
     const prod = await reportFor("prod");
-    expect(row(prod, "sre-shell", /^IAM group/)).toEqual(expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "required" }));
-    expect(row(prod, "sre-shell", /^Identity Center permission set SessionManagerSRE$/)).toEqual(expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "at sign-in", shell: true }));
+    expect(row(prod, "sre-shell", /^IAM group/)).toEqual(
+      expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "required" }),
+    );
+    expect(row(prod, "sre-shell", /^Identity Center permission set SessionManagerSRE$/)).toEqual(
+      expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "at sign-in", shell: true }),
+    );
   });
 
   test("source CIDRs and ssh show up because the engine denies an outside address and allows AWS-StartSSHSession", async () => {
@@ -57,15 +67,31 @@ describe("access report (IAM engine over the synthesized policies)", () => {
       e.accessGroups![0].sourceCidrs = ["198.51.100.0/24"];
       e.accessGroups![0].capabilities = { shell: true, ssh: true };
     });
-    expect(row(dev, "platform-shell", /IAM group/)).toEqual(expect.objectContaining({ sourceIp: "198.51.100.0/24", awsDocuments: ["AWS-StartSSHSession"], shell: true }));
+    expect(row(dev, "platform-shell", /IAM group/)).toEqual(
+      expect.objectContaining({ sourceIp: "198.51.100.0/24", awsDocuments: ["AWS-StartSSHSession"], shell: true }),
+    );
   });
 
   test("the report is computed, not echoed: an IfExists tag condition slipped into the policy is reported as reaching untagged instances", async () => {
     const dev = await reportFor("dev", undefined, (stack) => {
-      const policy = stack.node.findAll().find((c) => c instanceof TerraformResource && c.terraformResourceType === "aws_iam_group_policy") as TerraformResource;
+      const policy = stack.node
+        .findAll()
+        .find(
+          (c) => c instanceof TerraformResource && c.terraformResourceType === "aws_iam_group_policy",
+        ) as TerraformResource;
       const doc = {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*", Condition: { StringEqualsIfExists: { "ssm:resourceTag/Team": "platform" }, BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ssm:StartSession",
+            Resource: "*",
+            Condition: {
+              StringEqualsIfExists: { "ssm:resourceTag/Team": "platform" },
+              BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+            },
+          },
+        ],
       };
       policy.addOverride("policy", JSON.stringify(doc));
     });
@@ -78,17 +104,26 @@ describe("access report (IAM engine over the synthesized policies)", () => {
   test("Markdown: one table per environment with escaped cells, ready for a pull-request comment", async () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
-    expect(md).toContain("| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 | not required | any | none |");
+    expect(md).toContain(
+      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 | not required | any | none |",
+    );
   });
 
   test("CLI: `npm run access-report -- dev --markdown <file>` prints the table and writes the file; an unknown environment fails", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-ar-")), "access.md");
-    const ok = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev", "--markdown", file], { cwd: ROOT, encoding: "utf8" });
+    const ok = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev", "--markdown", file],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^dev:\ngroup +principal/);
     expect(ok.stdout).not.toMatch(/^prod:/m);
     expect(fs.readFileSync(file, "utf8")).toMatch(/### Session access: dev/);
-    const bad = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "qa"], { cwd: ROOT, encoding: "utf8" });
+    const bad = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "qa"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/unknown environment "qa"; allowed: dev, prod, staging/);
   });

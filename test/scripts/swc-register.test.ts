@@ -30,7 +30,10 @@ describe("the .ts require hook (cdktf synth, npm run synth)", () => {
   test("type annotations are stripped and errors point at TypeScript lines", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-hook-"));
     const file = path.join(dir, "boom.ts");
-    fs.writeFileSync(file, "interface Shape {\n  readonly sides: number;\n}\nconst s: Shape = { sides: 3 };\nthrow new Error(`sides ${s.sides}`);\n");
+    fs.writeFileSync(
+      file,
+      "interface Shape {\n  readonly sides: number;\n}\nconst s: Shape = { sides: 3 };\nthrow new Error(`sides ${s.sides}`);\n",
+    );
     const r = spawnSync(process.execPath, ["-r", HOOK, file], { encoding: "utf8" });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("sides 3");

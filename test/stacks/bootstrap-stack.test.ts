@@ -22,7 +22,11 @@ describe("BootstrapStack", () => {
 
   test("pins one provider per account, each to its own account", () => {
     const providers = tf.provider!.aws as { alias: string; allowed_account_ids: string[]; region: string }[];
-    expect(providers.map((p) => p.allowed_account_ids[0]).sort()).toEqual(["111111111111", "222222222222", "333333333333"]);
+    expect(providers.map((p) => p.allowed_account_ids[0]).sort()).toEqual([
+      "111111111111",
+      "222222222222",
+      "333333333333",
+    ]);
     for (const b of resources(tf, "aws_s3_bucket")) {
       const account = (b.bucket as string).split("-").pop();
       const provider = providers.find((p) => p.allowed_account_ids[0] === account)!;
@@ -32,28 +36,52 @@ describe("BootstrapStack", () => {
 
   test("every state bucket is versioned, KMS-encrypted, private, owner-enforced and has a lifecycle for old versions", () => {
     const n = configs.length;
-    expect(resources(tf, "aws_s3_bucket_versioning").filter((v) => (v.versioning_configuration as { status: string }).status === "Enabled")).toHaveLength(n);
+    expect(
+      resources(tf, "aws_s3_bucket_versioning").filter(
+        (v) => (v.versioning_configuration as { status: string }).status === "Enabled",
+      ),
+    ).toHaveLength(n);
     expect(resources(tf, "aws_s3_bucket_server_side_encryption_configuration")).toHaveLength(n);
     for (const pab of resources(tf, "aws_s3_bucket_public_access_block")) {
-      expect(pab).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(pab).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
     }
-    expect(resources(tf, "aws_s3_bucket_ownership_controls").every((o) => (o.rule as { object_ownership: string }).object_ownership === "BucketOwnerEnforced")).toBe(true);
+    expect(
+      resources(tf, "aws_s3_bucket_ownership_controls").every(
+        (o) => (o.rule as { object_ownership: string }).object_ownership === "BucketOwnerEnforced",
+      ),
+    ).toBe(true);
     for (const lc of resources(tf, "aws_s3_bucket_lifecycle_configuration")) {
-      expect((lc.rule as Record<string, unknown>[])[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+      expect((lc.rule as Record<string, unknown>[])[0].noncurrent_version_expiration).toEqual([
+        { noncurrent_days: 90 },
+      ]);
     }
   });
 
   test("every state bucket policy denies requests without TLS", () => {
     for (const p of resources(tf, "aws_s3_bucket_policy")) {
-      expect(policyOf(p).Statement).toContainEqual(expect.objectContaining({
-        Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } },
-      }));
+      expect(policyOf(p).Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: "Deny",
+          Action: "s3:*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      );
     }
   });
 
   test("creates a protected DynamoDB lock table only for environments that lock with DynamoDB", () => {
     const tables = resources(tf, "aws_dynamodb_table");
     expect(tables).toHaveLength(1);
-    expect(tables[0]).toMatchObject({ name: "bastionless-tfstate-lock", hash_key: "LockID", deletion_protection_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(tables[0]).toMatchObject({
+      name: "bastionless-tfstate-lock",
+      hash_key: "LockID",
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 });

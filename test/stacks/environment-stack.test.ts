@@ -20,7 +20,12 @@ describe.each(environments.map((e) => [e.config.name, e.config] as const))("Envi
 
   test("tags every resource with Project, Environment and ManagedBy plus the config tags", () => {
     const [aws] = tf.provider!.aws as { default_tags: { tags: Record<string, string> }[] }[];
-    expect(aws.default_tags[0].tags).toEqual({ ...config.tags, Project: "bastionless", Environment: name, ManagedBy: "bastionless" });
+    expect(aws.default_tags[0].tags).toEqual({
+      ...config.tags,
+      Project: "bastionless",
+      Environment: name,
+      ManagedBy: "bastionless",
+    });
   });
 
   test("keeps its state in S3 under <prefix>/<env>.tfstate, encrypted, with the configured locking", () => {
@@ -34,7 +39,9 @@ describe.each(environments.map((e) => [e.config.name, e.config] as const))("Envi
 describe("EnvironmentStack state locking options", () => {
   test("dynamodb locking sets the lock table and no lock file", () => {
     // GIVEN
-    const config = exampleConfig("dev", (i) => { i.state = { ...i.state, bucket: i.state.bucket, locking: "dynamodb", dynamodbTable: "locks" }; });
+    const config = exampleConfig("dev", (i) => {
+      i.state = { ...i.state, bucket: i.state.bucket, locking: "dynamodb", dynamodbTable: "locks" };
+    });
     // WHEN
     const s3 = synthJson(new EnvironmentStack(Testing.app(), "dev", { config })).terraform!.backend!.s3;
     // THEN
@@ -43,7 +50,9 @@ describe("EnvironmentStack state locking options", () => {
   });
 
   test("the state region defaults to the environment region and can differ from it", () => {
-    const config = exampleConfig("dev", (i) => { i.state = { ...i.state, bucket: i.state.bucket, region: "us-east-1" }; });
+    const config = exampleConfig("dev", (i) => {
+      i.state = { ...i.state, bucket: i.state.bucket, region: "us-east-1" };
+    });
     const s3 = synthJson(new EnvironmentStack(Testing.app(), "dev", { config })).terraform!.backend!.s3;
     expect(s3.region).toBe("us-east-1");
   });

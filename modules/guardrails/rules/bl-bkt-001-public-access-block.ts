@@ -9,7 +9,8 @@ export class BucketPublicAccessBlocked extends GuardrailRule {
   public readonly category = "logging";
   public readonly severity = "error";
   public readonly title = "Bucket without a full public access block";
-  public readonly why = "State and session logs must never be public; the bucket-level public access block stops a later policy or ACL from exposing them, whatever the account setting.";
+  public readonly why =
+    "State and session logs must never be public; the bucket-level public access block stops a later policy or ACL from exposing them, whatever the account setting.";
   public readonly fix = "Add an aws_s3_bucket_public_access_block for the bucket with all four settings true.";
   public readonly resourceTypes = ["aws_s3_bucket", "aws_s3_bucket_public_access_block"];
 
@@ -21,7 +22,8 @@ export class BucketPublicAccessBlocked extends GuardrailRule {
         continue;
       }
       const off = SETTINGS.filter((s) => !companions.some((c) => isTrue(c.config[s])));
-      if (off.length > 0) findings.push({ block: bucket, detail: `bucket ${bucketName(bucket)}: ${off.join(", ")} not true` });
+      if (off.length > 0)
+        findings.push({ block: bucket, detail: `bucket ${bucketName(bucket)}: ${off.join(", ")} not true` });
     }
     return findings;
   }

@@ -7,13 +7,24 @@ export class NoActionWildcard extends GuardrailRule {
   public readonly category = "iam";
   public readonly severity = "error";
   public readonly title = "Policy allows every action";
-  public readonly why = "Action \"*\" (or an Allow with NotAction) grants every current and future AWS action, administrator access in all but name.";
+  public readonly why =
+    'Action "*" (or an Allow with NotAction) grants every current and future AWS action, administrator access in all but name.';
   public readonly fix = "List the actions the principal needs.";
-  public readonly resourceTypes = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_group_policy", "aws_iam_user_policy", "aws_ssoadmin_permission_set_inline_policy", "aws_iam_role"];
+  public readonly resourceTypes = [
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_group_policy",
+    "aws_iam_user_policy",
+    "aws_ssoadmin_permission_set_inline_policy",
+    "aws_iam_role",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     return allowStatements(model)
       .filter(({ statement: s }) => s.notActions !== undefined || (s.actions ?? []).some((a) => a === "*"))
-      .map(({ block, where, statement: s }) => ({ block, detail: `${where} allows ${s.notActions ? "NotAction (everything else)" : "Action \"*\""}` }));
+      .map(({ block, where, statement: s }) => ({
+        block,
+        detail: `${where} allows ${s.notActions ? "NotAction (everything else)" : 'Action "*"'}`,
+      }));
   }
 }

@@ -8,9 +8,18 @@ export class NoPassRoleOnAll extends GuardrailRule {
   public readonly category = "iam";
   public readonly severity = "error";
   public readonly title = "iam:PassRole allowed on every role";
-  public readonly why = "Passing any role to a service (an instance profile, a Lambda function) is privilege escalation to the most powerful role in the account.";
-  public readonly fix = "Scope iam:PassRole to the role ARNs the principal must pass, and add a Condition on iam:PassedToService.";
-  public readonly resourceTypes = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_group_policy", "aws_iam_user_policy", "aws_ssoadmin_permission_set_inline_policy", "aws_iam_role"];
+  public readonly why =
+    "Passing any role to a service (an instance profile, a Lambda function) is privilege escalation to the most powerful role in the account.";
+  public readonly fix =
+    "Scope iam:PassRole to the role ARNs the principal must pass, and add a Condition on iam:PassedToService.";
+  public readonly resourceTypes = [
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_group_policy",
+    "aws_iam_user_policy",
+    "aws_ssoadmin_permission_set_inline_policy",
+    "aws_iam_role",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     return allowStatements(model)

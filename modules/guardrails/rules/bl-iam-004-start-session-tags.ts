@@ -12,9 +12,18 @@ export class StartSessionTagCondition extends GuardrailRule {
   public readonly category = "iam";
   public readonly severity = "error";
   public readonly title = "StartSession on instances without a strict tag condition";
-  public readonly why = "Tags decide which instances an operator may reach. Without a tag condition a session is allowed on every instance; with ...IfExists an instance that lacks the tag passes the check.";
-  public readonly fix = "Add Condition StringEquals (or StringLike) on ssm:resourceTag/<key> to every Allow of ssm:StartSession on instances, never the IfExists form.";
-  public readonly resourceTypes = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_group_policy", "aws_iam_user_policy", "aws_ssoadmin_permission_set_inline_policy", "aws_iam_role"];
+  public readonly why =
+    "Tags decide which instances an operator may reach. Without a tag condition a session is allowed on every instance; with ...IfExists an instance that lacks the tag passes the check.";
+  public readonly fix =
+    "Add Condition StringEquals (or StringLike) on ssm:resourceTag/<key> to every Allow of ssm:StartSession on instances, never the IfExists form.";
+  public readonly resourceTypes = [
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_group_policy",
+    "aws_iam_user_policy",
+    "aws_ssoadmin_permission_set_inline_policy",
+    "aws_iam_role",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];
@@ -23,9 +32,15 @@ export class StartSessionTagCondition extends GuardrailRule {
       const tags = conditionsOn(s, TAG_KEY);
       const ifExists = tags.filter((c) => /IfExists$/.test(c.operator));
       if (ifExists.length > 0) {
-        findings.push({ block, detail: `${where} uses ${ifExists.map((c) => `${c.operator} ${c.key}`).join(", ")}: an untagged instance passes` });
+        findings.push({
+          block,
+          detail: `${where} uses ${ifExists.map((c) => `${c.operator} ${c.key}`).join(", ")}: an untagged instance passes`,
+        });
       } else if (!tags.some((c) => POSITIVE.test(c.operator) && c.values.length > 0)) {
-        findings.push({ block, detail: `${where} allows ssm:StartSession on ${JSON.stringify(s.resources ?? "NotResource")} without a tag condition` });
+        findings.push({
+          block,
+          detail: `${where} allows ssm:StartSession on ${JSON.stringify(s.resources ?? "NotResource")} without a tag condition`,
+        });
       }
     }
     return findings;

@@ -7,14 +7,24 @@ export class PolicyAnalysable extends GuardrailRule {
   public readonly category = "iam";
   public readonly severity = "error";
   public readonly title = "Identity policy cannot be checked at synth time";
-  public readonly why = "The IAM guardrails can only vouch for policies they can read; a policy computed by Terraform (jsonencode of a variable, a file, a merged document) would pass unchecked.";
-  public readonly fix = "Render the policy as JSON text at synth time (bastionless renderPolicy) or use an aws_iam_policy_document data source in the same stack; otherwise suppress with the reason it is safe.";
-  public readonly resourceTypes = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_group_policy", "aws_iam_user_policy", "aws_ssoadmin_permission_set_inline_policy", "aws_iam_role"];
+  public readonly why =
+    "The IAM guardrails can only vouch for policies they can read; a policy computed by Terraform (jsonencode of a variable, a file, a merged document) would pass unchecked.";
+  public readonly fix =
+    "Render the policy as JSON text at synth time (bastionless renderPolicy) or use an aws_iam_policy_document data source in the same stack; otherwise suppress with the reason it is safe.";
+  public readonly resourceTypes = [
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_group_policy",
+    "aws_iam_user_policy",
+    "aws_ssoadmin_permission_set_inline_policy",
+    "aws_iam_role",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];
     for (const b of model.resources(...IDENTITY_POLICY_TYPES)) {
-      for (const p of identityPolicies(b, model)) if (!p.parsed.ok) findings.push({ block: b, detail: `${p.where}: ${p.parsed.reason}` });
+      for (const p of identityPolicies(b, model))
+        if (!p.parsed.ok) findings.push({ block: b, detail: `${p.where}: ${p.parsed.reason}` });
     }
     return findings;
   }

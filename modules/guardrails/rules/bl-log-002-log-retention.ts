@@ -6,8 +6,10 @@ export class LogRetentionMinimum extends GuardrailRule {
   public readonly category = "logging";
   public readonly severity = "error";
   public readonly title = "Log group keeps logs for less than the environment's minimum";
-  public readonly why = "Audit and incident questions arrive months later; the environment sets how long session and flow logs must be kept (guardrails.minLogRetentionDays, default 365).";
-  public readonly fix = "Raise retention_in_days to at least the minimum (or 0, never expire), or lower guardrails.minLogRetentionDays for the environment.";
+  public readonly why =
+    "Audit and incident questions arrive months later; the environment sets how long session and flow logs must be kept (guardrails.minLogRetentionDays, default 365).";
+  public readonly fix =
+    "Raise retention_in_days to at least the minimum (or 0, never expire), or lower guardrails.minLogRetentionDays for the environment.";
   public readonly resourceTypes = ["aws_cloudwatch_log_group"];
 
   public evaluate(model: StackModel, options: Required<GuardrailOptions>): Finding[] {
@@ -16,7 +18,10 @@ export class LogRetentionMinimum extends GuardrailRule {
       const days = g.config.retention_in_days;
       if (days === undefined || days === 0) continue; // never expire
       if (typeof days !== "number" || days < options.minLogRetentionDays) {
-        findings.push({ block: g, detail: `retention_in_days = ${JSON.stringify(days)}, minimum ${options.minLogRetentionDays}` });
+        findings.push({
+          block: g,
+          detail: `retention_in_days = ${JSON.stringify(days)}, minimum ${options.minLogRetentionDays}`,
+        });
       }
     }
     return findings;

@@ -13,17 +13,30 @@ export class NoAdminPortIngress extends GuardrailRule {
   public readonly category = "network";
   public readonly severity = "error";
   public readonly title = "Security group ingress on SSH (22) or RDP (3389)";
-  public readonly why = "Sessions, SSH and RDP all travel inside the agent's outbound HTTPS channel; an inbound admin port is the bastion pattern this project replaces, whatever its source.";
-  public readonly fix = "Remove the rule and connect with `aws ssm start-session` (SSH and RDP can be tunnelled through a session).";
-  public readonly resourceTypes = ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"];
+  public readonly why =
+    "Sessions, SSH and RDP all travel inside the agent's outbound HTTPS channel; an inbound admin port is the bastion pattern this project replaces, whatever its source.";
+  public readonly fix =
+    "Remove the rule and connect with `aws ssm start-session` (SSH and RDP can be tunnelled through a session).";
+  public readonly resourceTypes = [
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];
     for (const r of securityGroupRules(model).filter((x) => x.direction === "ingress")) {
       const hit = ADMIN_PORTS.filter((p) => coversPort(r, p.port, p.protocols));
       if (hit.length > 0) {
-        const ports = r.protocol === "-1" || r.protocol.toLowerCase() === "all" ? "all traffic" : `ports ${r.fromPort}-${r.toPort}/${r.protocol}`;
-        findings.push({ block: r.block, detail: `ingress on ${ports} admits ${hit.map((p) => `${p.name} (${p.port})`).join(" and ")}${at(r)}` });
+        const ports =
+          r.protocol === "-1" || r.protocol.toLowerCase() === "all"
+            ? "all traffic"
+            : `ports ${r.fromPort}-${r.toPort}/${r.protocol}`;
+        findings.push({
+          block: r.block,
+          detail: `ingress on ${ports} admits ${hit.map((p) => `${p.name} (${p.port})`).join(" and ")}${at(r)}`,
+        });
       }
     }
     return findings;

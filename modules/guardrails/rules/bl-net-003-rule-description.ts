@@ -7,9 +7,16 @@ export class SecurityGroupRuleDescribed extends GuardrailRule {
   public readonly category = "network";
   public readonly severity = "warning";
   public readonly title = "Security group rule without a description";
-  public readonly why = "Reviewers and incident responders read the description to know why a path is open; an undescribed rule is one nobody can safely remove.";
+  public readonly why =
+    "Reviewers and incident responders read the description to know why a path is open; an undescribed rule is one nobody can safely remove.";
   public readonly fix = "Give the rule a `description` that says which traffic it is for.";
-  public readonly resourceTypes = ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"];
+  public readonly resourceTypes = [
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+  ];
 
   public evaluate(model: StackModel): Finding[] {
     return securityGroupRules(model)

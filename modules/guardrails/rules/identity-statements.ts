@@ -17,10 +17,13 @@ function collect(model: StackModel): LocatedStatement[] {
   const out: LocatedStatement[] = [];
   for (const b of model.resources(...IDENTITY_POLICY_TYPES)) {
     for (const p of identityPolicies(b, model)) {
-      if (p.parsed.ok) for (const statement of p.parsed.statements) out.push({ block: b, where: `${p.where} ${statement.label}`, statement });
+      if (p.parsed.ok)
+        for (const statement of p.parsed.statements)
+          out.push({ block: b, where: `${p.where} ${statement.label}`, statement });
     }
   }
   return out;
 }
 
-export const allowStatements = (model: StackModel) => identityStatements(model).filter((s) => s.statement.effect === "Allow");
+export const allowStatements = (model: StackModel) =>
+  identityStatements(model).filter((s) => s.statement.effect === "Allow");

@@ -13,7 +13,8 @@ export interface SgRule {
   readonly description?: Json;
 }
 
-const num = (v: Json | undefined): number | undefined => (v === undefined || v === null || v === "" ? undefined : Number(v));
+const num = (v: Json | undefined): number | undefined =>
+  v === undefined || v === null || v === "" ? undefined : Number(v);
 
 export function securityGroupRules(model: StackModel): SgRule[] {
   return model.memo("securityGroupRules", () => collect(model));
@@ -23,16 +24,18 @@ function collect(model: StackModel): SgRule[] {
   const out: SgRule[] = [];
   for (const sg of model.resources("aws_security_group", "aws_default_security_group")) {
     for (const direction of ["ingress", "egress"] as const) {
-      blocks(sg.config[direction]).forEach((r, i) => out.push({
-        block: sg,
-        where: `${direction}[${i}]`,
-        direction,
-        cidrs: [...strings(r.cidr_blocks), ...strings(r.ipv6_cidr_blocks)],
-        protocol: String(r.protocol ?? ""),
-        fromPort: num(r.from_port),
-        toPort: num(r.to_port),
-        description: r.description,
-      }));
+      blocks(sg.config[direction]).forEach((r, i) =>
+        out.push({
+          block: sg,
+          where: `${direction}[${i}]`,
+          direction,
+          cidrs: [...strings(r.cidr_blocks), ...strings(r.ipv6_cidr_blocks)],
+          protocol: String(r.protocol ?? ""),
+          fromPort: num(r.from_port),
+          toPort: num(r.to_port),
+          description: r.description,
+        }),
+      );
     }
   }
   for (const r of model.resources("aws_security_group_rule")) {
@@ -47,7 +50,10 @@ function collect(model: StackModel): SgRule[] {
       description: r.config.description,
     });
   }
-  for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
+  for (const [type, direction] of [
+    ["aws_vpc_security_group_ingress_rule", "ingress"],
+    ["aws_vpc_security_group_egress_rule", "egress"],
+  ] as const) {
     for (const r of model.resources(type)) {
       out.push({
         block: r,
@@ -72,7 +78,8 @@ export function coversPort(r: SgRule, port: number, protocols: readonly ("tcp" |
   if (lower === "-1" || lower === "all") return true;
   const protocol = PROTOCOL_NUMBERS[lower] ?? lower;
   if (!(protocols as readonly string[]).includes(protocol)) return false;
-  if (r.fromPort === undefined || r.toPort === undefined || Number.isNaN(r.fromPort) || Number.isNaN(r.toPort)) return true;
+  if (r.fromPort === undefined || r.toPort === undefined || Number.isNaN(r.fromPort) || Number.isNaN(r.toPort))
+    return true;
   return r.fromPort <= port && port <= r.toPort;
 }
 

@@ -15,7 +15,12 @@ export function preferencesDocuments(model: StackModel): PreferencesDocument[] {
     const content = d.config.content;
     let doc: { sessionType?: unknown; inputs?: Attributes } | undefined;
     try {
-      doc = typeof content === "string" ? (d.config.document_format === "YAML" ? parse(content) : JSON.parse(content)) : undefined;
+      doc =
+        typeof content === "string"
+          ? d.config.document_format === "YAML"
+            ? parse(content)
+            : JSON.parse(content)
+          : undefined;
     } catch {
       doc = undefined;
     }

@@ -3,7 +3,8 @@ import type { StackModel } from "../model";
 import { coversAction, wildcardMatch, type PolicyStatement } from "../policy";
 import { allowStatements, type LocatedStatement } from "./identity-statements";
 
-const sample = (segment: string | undefined, fallback: string) => (segment === undefined || segment === "" ? fallback : segment.replace(/[*?]/g, "x"));
+const sample = (segment: string | undefined, fallback: string) =>
+  segment === undefined || segment === "" ? fallback : segment.replace(/[*?]/g, "x");
 
 /**
  * A Resource entry can name a session target (an EC2 instance or a hybrid managed node) in the partition, region
@@ -15,8 +16,10 @@ function canBeTarget(resource: string): boolean {
   const p = sample(partition, "aws");
   const r = sample(region, "us-east-1");
   const a = sample(account, "111122223333");
-  return [`arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`, `arn:${p}:ssm:${r}:${a}:managed-instance/mi-0123456789abcdef0`]
-    .some((target) => wildcardMatch(pattern, target, false));
+  return [
+    `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`,
+    `arn:${p}:ssm:${r}:${a}:managed-instance/mi-0123456789abcdef0`,
+  ].some((target) => wildcardMatch(pattern, target, false));
 }
 
 /** The statement allows StartSession on instances or managed nodes (not only on documents or sessions). */
