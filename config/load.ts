@@ -9,6 +9,7 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
+import { sharedVpcProblems } from "./shared-vpcs";
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -155,6 +156,7 @@ function crossFileProblems(loaded: LoadedEnvironment[]): string[] {
       } else owners.set(key, env);
     }
   }
+  problems.push(...sharedVpcProblems(loaded));
   return problems;
 }
 

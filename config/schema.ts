@@ -108,6 +108,14 @@ const routeTableId = matching(
   "is not a route table id (rtb- followed by 8 or 17 hex digits)",
 );
 const vpcId = matching(/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a VPC id (vpc- followed by 8 or 17 hex digits)");
+const vpcEndpointId = matching(
+  /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/,
+  "is not a VPC endpoint id (vpce- followed by 8 or 17 hex digits)",
+);
+const securityGroupId = matching(
+  /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/,
+  "is not a security group id (sg- followed by 8 or 17 hex digits)",
+);
 const azName = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability-zone name like eu-west-1a");
 
 const stateSchema = strict({
@@ -189,20 +197,118 @@ const createdVpc = strict({
     .describe("Retention of the VPC flow-log group."),
 });
 
+/** The interface endpoint services an environment may need (see modules/network-endpoints/service.ts). */
+export const INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"] as const;
+
+/** The named opt-in for a restrictive S3 gateway on adopted route tables; the name says what it breaks. */
+export const S3_RESTRICTIVE_OPT_IN = "create-restrictive-breaks-other-s3-traffic";
+/** The named opt-in for a managed NACL on adopted subnets; the name says what it breaks. */
+export const NACL_OPT_IN = "replace-subnet-acls-blocking-undeclared-traffic";
+
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const endpointChoice = z
+  .string()
+  .refine((v) => v === "create" || v === "reuse" || VPC_ENDPOINT_ID.test(v), {
+    error: (iss) =>
+      `${show(iss.input)} is not allowed; allowed: "create", "reuse" (the VPC's endpoint for the service, found by service name) or a vpce-… id (vpce- followed by 8 or 17 hex digits)`,
+  })
+  .describe(
+    "create: a new endpoint with private DNS (it then answers the whole VPC, so it admits 443 from the VPC CIDR). reuse: the VPC's existing endpoint for the service, found by service name. vpce-…: that existing endpoint.",
+  );
+
 const adoptedVpc = strict({
   ...vpcCommon,
-  mode: z.literal("adopt").describe("Adopt an existing VPC by ids."),
+  mode: z.literal("adopt").describe("Adopt an existing VPC by ids: add what is missing, change nothing that exists."),
   vpcId,
-  privateSubnets: z.array(adoptedSubnet).min(1).describe("The private subnets that get endpoint ENIs and the NACL."),
+  privateSubnets: z
+    .array(adoptedSubnet)
+    .min(1)
+    .describe("The private subnets that get endpoint ENIs (checked at plan time: in the VPC, in this AZ)."),
   routeTableIds: z
     .array(routeTableId)
-    .describe("Route tables of the private subnets; the S3 gateway endpoint is added to each."),
+    .default([])
+    .describe(
+      "Route tables of the private subnets (checked at plan time: in the VPC). Only an S3 gateway this stack creates is attached to them.",
+    ),
+  interfaceEndpoints: z
+    .partialRecord(z.enum(INTERFACE_SERVICES), endpointChoice)
+    .default({})
+    .describe(
+      "Per service (ssm, ssmmessages, ec2messages, logs, kms): create, reuse or a vpce-… id. @default create for every service the environment needs",
+    ),
+  endpointAccess: strict({
+    extraCidrs: z
+      .array(cidr)
+      .default([])
+      .describe("CIDRs besides the VPC CIDR that reach the created endpoints on 443 (e.g. secondary VPC CIDRs)."),
+    extraSecurityGroupIds: z
+      .array(securityGroupId)
+      .default([])
+      .describe("Security groups besides the VPC CIDR that reach the created endpoints on 443."),
+  })
+    .prefault({})
+    .describe(
+      "Who else reaches endpoints this stack creates. The VPC CIDR always does: private DNS sends every workload in the VPC to them.",
+    ),
+  s3Gateway: strict({
+    mode: z
+      .enum(["none", "reuse", "create-full-access", S3_RESTRICTIVE_OPT_IN])
+      .default("none")
+      .describe(
+        `none: no gateway is created (S3 traffic keeps its current path). reuse: the existing gateway endpoint endpointId (its policy must allow the statements in the stack output s3_gateway_required_statements_<vpc>). create-full-access: a gateway on routeTableIds with a full-access policy. ${S3_RESTRICTIVE_OPT_IN}: a gateway whose policy only allows the agent and log buckets, which denies every other workload's S3 traffic from those route tables.`,
+      ),
+    endpointId: vpcEndpointId.optional().describe("The existing S3 gateway endpoint, required when mode is reuse."),
+  })
+    .prefault({})
+    .superRefine((g, ctx) => {
+      if (g.mode === "reuse" && !g.endpointId)
+        ctx.addIssue({ code: "custom", path: ["endpointId"], message: 'is required when mode is "reuse"' });
+      if (g.mode !== "reuse" && g.endpointId)
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpointId"],
+          message: `${show(g.endpointId)} is set but mode is ${show(g.mode)}; set mode to "reuse" or remove it`,
+        });
+    })
+    .describe("The S3 gateway endpoint of an adopted VPC. @default none: existing route tables are not touched"),
+  sharedEndpointsFrom: name
+    .optional()
+    .describe(
+      "Another environment that adopts the same VPC in the same account and region and owns its endpoints: this one creates no endpoints and reuses that one's.",
+    ),
   networkAcl: z
-    .boolean()
+    .union([z.literal(false), z.literal(NACL_OPT_IN)], {
+      error: (iss) =>
+        `${show(iss.input)} is not allowed; a managed NACL replaces the adopted subnets' NACL and blocks every flow the config does not declare (NAT, other ports, other workloads). Allowed: false, or the opt-in ${show(NACL_OPT_IN)}`,
+    })
     .default(false)
     .describe(
-      "Replace the private subnets' NACL association with a managed NACL. Off by default for an adopted VPC: replacing a live NACL is disruptive.",
+      `false: the subnets keep their NACL. ${NACL_OPT_IN}: replace it with a managed NACL that allows only the flows the config declares (endpoints, S3, port-forward targets, endpointAccess CIDRs) and blocks everything else.`,
     ),
+}).superRefine((v, ctx) => {
+  const gw = v.s3Gateway.mode;
+  if ((gw === "create-full-access" || gw === S3_RESTRICTIVE_OPT_IN) && v.routeTableIds.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["routeTableIds"],
+      message: `is empty, but s3Gateway.mode ${show(gw)} attaches a gateway to route tables; list them`,
+    });
+  if (v.sharedEndpointsFrom) {
+    for (const [service, choice] of Object.entries(v.interfaceEndpoints)) {
+      if (choice === "create")
+        ctx.addIssue({
+          code: "custom",
+          path: ["interfaceEndpoints", service],
+          message: `"create" contradicts sharedEndpointsFrom ${show(v.sharedEndpointsFrom)}: an environment that shares another's endpoints creates none; use "reuse" or a vpce-… id`,
+        });
+    }
+    if (gw === "create-full-access" || gw === S3_RESTRICTIVE_OPT_IN)
+      ctx.addIssue({
+        code: "custom",
+        path: ["s3Gateway", "mode"],
+        message: `${show(gw)} contradicts sharedEndpointsFrom ${show(v.sharedEndpointsFrom)}; use "none" or "reuse"`,
+      });
+  }
 });
 
 const vpcSchema = z.discriminatedUnion("mode", [createdVpc, adoptedVpc], {
@@ -404,6 +510,28 @@ const instanceAccessSchema = strict({
 const portForward = strict({
   host: matching(/^[A-Za-z0-9.-]{1,253}$/, "is not a host name or IPv4 address"),
   port: z.number().int().min(1).max(65535),
+  cidr: cidr
+    .optional()
+    .describe("Where the target is: a CIDR that holds its address. The instance SG gets egress to it on port."),
+  securityGroupId: securityGroupId
+    .optional()
+    .describe("Where the target is: its security group (in the VPC). The instance SG gets egress to it on port."),
+  vpc: name
+    .optional()
+    .describe("The VPC (vpcs[].name) whose instances forward to the target. @default every VPC of the environment"),
+}).superRefine((t, ctx) => {
+  if ((t.cidr === undefined) === (t.securityGroupId === undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      message: `${t.host}:${t.port} must say where it is with exactly one of cidr or securityGroupId (the instance security group needs an egress rule to it)`,
+    });
+  if (t.cidr !== undefined && parseCidr(t.cidr)?.prefix === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["cidr"],
+      message: `${show(t.cidr)} is every address; name the network the target is in`,
+    });
 });
 
 const accessGroupSchema = strict({
@@ -577,21 +705,54 @@ export const environmentSchema = strict({
       }
     }
     if (vpc.mode === "adopt") {
-      if (vpc.routeTableIds.length === 0 && env.logging.s3.enabled) {
-        ctx.addIssue({
-          code: "custom",
-          path: at("routeTableIds"),
-          message:
-            "is empty, but S3 session logging needs the S3 gateway endpoint on the private route tables; list them, or set logging.s3.enabled to false",
-        });
-      }
       const rt = new Set<string>();
       vpc.routeTableIds.forEach((id, j) => {
         if (rt.has(id))
           ctx.addIssue({ code: "custom", path: at("routeTableIds", j), message: `${show(id)} is listed twice` });
         rt.add(id);
       });
+      const needed = neededServices(env);
+      for (const service of Object.keys(vpc.interfaceEndpoints)) {
+        if (!(needed as string[]).includes(service))
+          ctx.addIssue({
+            code: "custom",
+            path: at("interfaceEndpoints", service),
+            message: `this environment needs no ${service} endpoint (it needs ${needed.join(", ")}); remove the entry`,
+          });
+      }
+      const creates =
+        !vpc.sharedEndpointsFrom &&
+        needed.some((svc) => (vpc.interfaceEndpoints[svc as InterfaceService] ?? "create") === "create");
+      if (creates && env.network.securityGroupLayout === "shared")
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "securityGroupLayout"],
+          message: `"shared" cannot be used with adopted VPC ${show(vpc.name)}: its endpoints must admit the whole VPC CIDR (private DNS), and a shared group would then admit it to the instances too; use "separate"`,
+        });
+      if (vpc.sharedEndpointsFrom === env.name)
+        ctx.addIssue({
+          code: "custom",
+          path: at("sharedEndpointsFrom"),
+          message: `${show(vpc.sharedEndpointsFrom)} is this environment; name the environment that owns the endpoints`,
+        });
     }
+  });
+  env.accessGroups.forEach((g, i) => {
+    g.capabilities.portForwarding.forEach((t, j) => {
+      const at = ["accessGroups", i, "capabilities", "portForwarding", j];
+      if (t.vpc !== undefined && !vpcNames.has(t.vpc))
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "vpc"],
+          message: `${show(t.vpc)} is not a VPC of this environment; allowed: ${[...vpcNames].join(", ")}`,
+        });
+      if (t.vpc === undefined && t.securityGroupId !== undefined && env.vpcs.length > 1)
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "vpc"],
+          message: `is required for a securityGroupId target when the environment has several VPCs (a security group belongs to one VPC)`,
+        });
+    });
   });
   const groupNames = new Set<string>();
   env.accessGroups.forEach((g, i) => {
@@ -604,6 +765,23 @@ export const environmentSchema = strict({
     groupNames.add(g.name);
   });
 });
+
+export type InterfaceService = (typeof INTERFACE_SERVICES)[number];
+
+/** The interface endpoint services an environment needs, in the order the stack creates them. */
+export function neededServices(env: {
+  network: { legacyAgentSupport: boolean };
+  logging: { cloudWatch: { enabled: boolean } };
+  sessionPreferences: { waiveKmsEncryption?: string };
+}): InterfaceService[] {
+  return [
+    "ssm",
+    "ssmmessages",
+    ...(env.network.legacyAgentSupport ? (["ec2messages"] as const) : []),
+    ...(env.logging.cloudWatch.enabled ? (["logs"] as const) : []),
+    ...(env.sessionPreferences.waiveKmsEncryption === undefined ? (["kms"] as const) : []),
+  ];
+}
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

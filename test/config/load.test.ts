@@ -236,13 +236,14 @@ describe("loadEnvironments", () => {
       /staging\.yaml: vpcs\[0\]\.privateSubnets\[1\]\.id: "subnet-0a1b2c3d4e5f60001" is listed twice/,
     ],
     [
-      "no route tables while S3 logging is on",
+      "no route tables while an S3 gateway is to be created on them",
       {
         "staging.yaml": variant("staging", (e) => {
           e.vpcs[0].routeTableIds = [];
+          e.vpcs[0].s3Gateway = { mode: "create-full-access" };
         }),
       },
-      /staging\.yaml: vpcs\[0\]\.routeTableIds: is empty, but S3 session logging needs the S3 gateway endpoint/,
+      /staging\.yaml: vpcs\[0\]\.routeTableIds: is empty, but s3Gateway\.mode "create-full-access" attaches a gateway to route tables/,
     ],
     // logging and preferences
     [
