@@ -1,15 +1,16 @@
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig, VpcConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
 import { Construct, S3Backend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
-import type { IGrantable } from "../modules/core/iam";
+import type { AccountScope, IGrantable } from "../modules/core/iam";
 import { logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
 import { enableGuardrails } from "../modules/guardrails";
 import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole } from "../modules/instance-access";
 import { requiredServices, SessionManagerEndpoints, type EndpointCost } from "../modules/network-endpoints";
-import { adoptedNetwork, NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
+import { NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
 import { AccessGroup } from "../modules/operator-access";
 import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
+import { adoptedNetwork } from "./adopted-network";
 import type { ISummarized } from "./synth";
 
 export interface EnvironmentStackProps {
@@ -19,6 +20,13 @@ export interface EnvironmentStackProps {
 /** The tags every resource of an environment carries (provider default tags). */
 export function defaultTags(config: EnvironmentConfig): Record<string, string> {
   return { ...config.tags, Project: config.project, Environment: config.name, ManagedBy: "bastionless" };
+}
+
+/** One VPC of the environment: the network (created or adopted) and its Session Manager endpoints. */
+export interface EnvironmentNetwork {
+  readonly name: string;
+  readonly network: IPrivateNetwork;
+  readonly endpoints: SessionManagerEndpoints;
 }
 
 /**
@@ -32,21 +40,65 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public readonly logBucket?: SessionLogBucket;
   public readonly preferences?: SessionPreferences;
   public readonly instanceRole: InstanceRole;
-  public readonly networks: { name: string; network: IPrivateNetwork; endpoints: SessionManagerEndpoints }[] = [];
+  public readonly networks: EnvironmentNetwork[] = [];
   public readonly accessGroups: AccessGroup[] = [];
   public readonly defaultHostManagement?: DefaultHostManagement;
   public readonly launchTemplate?: HardenedLaunchTemplate;
 
+  private readonly naming: NamingContext;
+  private readonly account: AccountScope;
+
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
     const config = (this.config = props.config);
+    this.naming = { project: config.project, environment: config.name };
+    this.account = { account: config.account, region: config.region };
 
+    this.providerAndState();
+    this.sessionKey = this.sessionKeyFor();
+    this.logGroup = this.cloudWatchLogging();
+    this.logBucket = this.s3Logging();
+    this.preferences = this.sessionPreferences();
+    this.auditAlerts();
+    this.instanceRole = this.instanceAccess();
+    this.defaultHostManagement = this.hostManagement();
+    this.grantLogging([this.instanceRole, ...(this.defaultHostManagement ? [this.defaultHostManagement] : [])]);
+    this.network();
+    this.launchTemplate = this.hardenedLaunchTemplate();
+    this.operators();
+    this.costOutput();
+    this.guardrails();
+  }
+
+  /** Interface-endpoint cost of each VPC and the environment's monthly total, rounded to cents. */
+  public endpointCost(): { monthlyUsd: number; perVpc: EndpointCost[] } {
+    const perVpc = this.networks.map((n) => {
+      // Always known here: the region and the endpoint subnets come from the environment file.
+      if (!n.endpoints.cost) throw new Error(`no endpoint cost for VPC ${n.name}`);
+      return n.endpoints.cost;
+    });
+    return { monthlyUsd: Math.round(perVpc.reduce((sum, c) => sum + c.monthlyUsd, 0) * 100) / 100, perVpc };
+  }
+
+  public summary(): string[] {
+    const c = this.endpointCost();
+    const shape = c.perVpc.map((v) => `${v.endpoints} endpoints × ${v.azs} AZ`).join(" + ");
+    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`];
+  }
+
+  /** Sessions are KMS-encrypted unless the environment waives it (then no key ARN goes into the preferences). */
+  private get kmsEncryption(): boolean {
+    return this.config.sessionPreferences.waiveKmsEncryption === undefined;
+  }
+
+  /** The AWS provider pinned to the environment's account, and its S3 remote state. */
+  private providerAndState(): void {
+    const { config } = this;
     new AwsProvider(this, "aws", {
       region: config.region,
       allowedAccountIds: [config.account],
       defaultTags: [{ tags: defaultTags(config) }],
     });
-
     const state = config.state;
     const backend = new S3Backend(this, {
       bucket: state.bucket,
@@ -57,118 +109,130 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     });
     // cdktf 0.21's S3BackendConfig has no useLockfile; the override adds S3-native locking (Terraform >= 1.10).
     if (state.locking !== "dynamodb") backend.addOverride("use_lockfile", true);
+  }
 
-    const naming: NamingContext = { project: config.project, environment: config.name };
-    const account = { account: config.account, region: config.region };
-    const logging = config.logging;
-    const prefs = config.sessionPreferences;
-    const kmsEncryption = prefs.waiveKmsEncryption === undefined;
-
-    // Session logging: one key for session data, logs and alerts; log group and bucket depend on its policy.
-    this.sessionKey = new SessionKey(this, "SessionKey", {
-      ...account,
-      alias: logging.kms.alias ?? `alias/${physicalName(naming, "sessions")}`,
-      deletionWindowDays: logging.kms.deletionWindowDays,
+  /** One key for session data, logs and alerts; the log group and bucket depend on its policy. */
+  private sessionKeyFor(): SessionKey {
+    const { config } = this;
+    return new SessionKey(this, "SessionKey", {
+      ...this.account,
+      alias: config.logging.kms.alias ?? `alias/${physicalName(this.naming, "sessions")}`,
+      deletionWindowDays: config.logging.kms.deletionWindowDays,
       logGroupNamePattern: `/${config.project}/${config.name}/*`,
       allowEventBridge: true,
     });
-    if (logging.cloudWatch.enabled) {
-      this.logGroup = new SessionLogGroup(this, "SessionLogGroup", {
-        name: logGroupName(naming, "sessions"),
-        retentionDays: logging.cloudWatch.retentionDays,
-        kmsKeyArn: this.sessionKey.keyArn,
-        dependsOn: [this.sessionKey.keyPolicy],
-      });
-    }
-    if (logging.s3.enabled) {
-      this.logBucket = new SessionLogBucket(this, "SessionLogBucket", {
-        bucketName: logging.s3.bucketName ?? `${physicalName(naming, "session-logs")}-${config.account}`,
-        kmsKeyArn: this.sessionKey.keyArn,
-        expireDays: logging.s3.expireDays,
-        noncurrentExpireDays: logging.s3.noncurrentExpireDays,
-        transitionToInfrequentAccessDays: logging.s3.transitionToInfrequentAccessDays,
-        objectLock: logging.s3.objectLock,
-        accessLogBucket: logging.s3.accessLogBucket,
-      });
-    }
-    const s3Prefix = config.name;
-    if (prefs.document !== "none") {
-      this.preferences = new SessionPreferences(this, "SessionPreferences", {
-        s3: this.logBucket ? { bucketName: this.logBucket.bucketName, keyPrefix: s3Prefix } : undefined,
-        cloudWatch: this.logGroup
-          ? { logGroupName: this.logGroup.logGroupName, streaming: logging.cloudWatch.streaming }
-          : undefined,
-        kmsKeyId: kmsEncryption ? this.sessionKey.keyArn : undefined,
-        waiveKmsEncryption: prefs.waiveKmsEncryption,
-        waiveLogging: logging.waiveLogging,
-        idleSessionTimeoutMinutes: prefs.idleTimeoutMinutes,
-        maxSessionDurationMinutes: prefs.maxDurationMinutes,
-        runAsDefaultUser: prefs.runAs.enabled ? prefs.runAs.defaultUser : undefined,
-        shellProfile: prefs.shellProfile,
-        adoptExisting: prefs.document === "adopt",
-      });
-    }
+  }
+
+  private cloudWatchLogging(): SessionLogGroup | undefined {
+    const cloudWatch = this.config.logging.cloudWatch;
+    if (!cloudWatch.enabled) return undefined;
+    return new SessionLogGroup(this, "SessionLogGroup", {
+      name: logGroupName(this.naming, "sessions"),
+      retentionDays: cloudWatch.retentionDays,
+      kmsKeyArn: this.sessionKey.keyArn,
+      dependsOn: [this.sessionKey.keyPolicy],
+    });
+  }
+
+  private s3Logging(): SessionLogBucket | undefined {
+    const s3 = this.config.logging.s3;
+    if (!s3.enabled) return undefined;
+    return new SessionLogBucket(this, "SessionLogBucket", {
+      bucketName: s3.bucketName ?? `${physicalName(this.naming, "session-logs")}-${this.config.account}`,
+      kmsKeyArn: this.sessionKey.keyArn,
+      expireDays: s3.expireDays,
+      noncurrentExpireDays: s3.noncurrentExpireDays,
+      transitionToInfrequentAccessDays: s3.transitionToInfrequentAccessDays,
+      objectLock: s3.objectLock,
+      accessLogBucket: s3.accessLogBucket,
+    });
+  }
+
+  /** The S3 key prefix of this environment's session logs. */
+  private get s3Prefix(): string {
+    return this.config.name;
+  }
+
+  /** The Session Manager preferences document (unless another environment owns it in this account+region). */
+  private sessionPreferences(): SessionPreferences | undefined {
+    const { logging, sessionPreferences: prefs } = this.config;
+    if (prefs.document === "none") return undefined;
+    return new SessionPreferences(this, "SessionPreferences", {
+      s3: this.logBucket ? { bucketName: this.logBucket.bucketName, keyPrefix: this.s3Prefix } : undefined,
+      cloudWatch: this.logGroup
+        ? { logGroupName: this.logGroup.logGroupName, streaming: logging.cloudWatch.streaming }
+        : undefined,
+      kmsKeyId: this.kmsEncryption ? this.sessionKey.keyArn : undefined,
+      waiveKmsEncryption: prefs.waiveKmsEncryption,
+      waiveLogging: logging.waiveLogging,
+      idleSessionTimeoutMinutes: prefs.idleTimeoutMinutes,
+      maxSessionDurationMinutes: prefs.maxDurationMinutes,
+      runAsDefaultUser: prefs.runAs.enabled ? prefs.runAs.defaultUser : undefined,
+      shellProfile: prefs.shellProfile,
+      adoptExisting: prefs.document === "adopt",
+    });
+  }
+
+  private auditAlerts(): void {
     new AuditAlerts(this, "AuditAlerts", {
-      topicName: physicalName(naming, "session-audit"),
-      ruleNamePrefix: physicalName(naming, "session"),
+      topicName: physicalName(this.naming, "session-audit"),
+      ruleNamePrefix: physicalName(this.naming, "session"),
       kmsKeyArn: this.sessionKey.keyArn,
       preferencesDocumentName: PREFERENCES_DOCUMENT,
-      emails: logging.alertEmails,
+      emails: this.config.logging.alertEmails,
     });
+  }
 
-    // Instance side: least-privilege role, logging grants from the logging resources themselves.
-    const ia = config.instanceAccess;
-    this.instanceRole = new InstanceRole(this, "InstanceRole", {
-      roleName: physicalName(naming, "session-instance"),
-      legacyAgentSupport: config.network.legacyAgentSupport,
+  /** The least-privilege role instances run as. */
+  private instanceAccess(): InstanceRole {
+    const ia = this.config.instanceAccess;
+    return new InstanceRole(this, "InstanceRole", {
+      roleName: physicalName(this.naming, "session-instance"),
+      legacyAgentSupport: this.config.network.legacyAgentSupport,
       managedInstanceCore: ia.managedInstanceCore,
       permissionsBoundaryArn: ia.permissionsBoundaryArn,
     });
-    const grantees: IGrantable[] = [this.instanceRole];
-    if (ia.defaultHostManagement) {
-      this.defaultHostManagement = new DefaultHostManagement(this, "DefaultHostManagement", {
-        ...account,
-        roleName: physicalName(naming, "dhmc"),
-        permissionsBoundaryArn: ia.permissionsBoundaryArn,
-      });
-      grantees.push(this.defaultHostManagement);
-    }
+  }
+
+  /** Default Host Management Configuration (opt-in): the account-wide role the agent uses without a profile. */
+  private hostManagement(): DefaultHostManagement | undefined {
+    const ia = this.config.instanceAccess;
+    if (!ia.defaultHostManagement) return undefined;
+    return new DefaultHostManagement(this, "DefaultHostManagement", {
+      ...this.account,
+      roleName: physicalName(this.naming, "dhmc"),
+      permissionsBoundaryArn: ia.permissionsBoundaryArn,
+    });
+  }
+
+  /** The instance-side grants come from the logging resources themselves. */
+  private grantLogging(grantees: IGrantable[]): void {
     for (const grantee of grantees) {
       this.logGroup?.grantSessionWrite(grantee);
-      this.logBucket?.grantSessionWrite(grantee, s3Prefix);
+      this.logBucket?.grantSessionWrite(grantee, this.s3Prefix);
       this.sessionKey.grantEncryptDecrypt(grantee);
     }
+  }
 
-    // Network: per VPC, private-only (or adopted) with endpoints, SGs and NACL.
+  /** Per VPC: private-only (or adopted) with endpoints, security groups and the optional NACL. */
+  private network(): void {
     const services = requiredServices({
-      legacyAgentSupport: config.network.legacyAgentSupport,
-      cloudWatchLogging: logging.cloudWatch.enabled,
-      kmsEncryption,
+      legacyAgentSupport: this.config.network.legacyAgentSupport,
+      cloudWatchLogging: this.config.logging.cloudWatch.enabled,
+      kmsEncryption: this.kmsEncryption,
     });
     const networks = new Construct(this, "Network");
-    for (const vpc of config.vpcs) {
+    for (const vpc of this.config.vpcs) {
       const vpcScope = new Construct(networks, vpc.name);
-      const prefix = physicalName(naming, vpc.name);
-      const network: IPrivateNetwork =
-        vpc.mode === "create"
-          ? new PrivateVpc(vpcScope, "Vpc", {
-              ...account,
-              name: prefix,
-              cidr: vpc.cidr,
-              subnets: vpc.privateSubnets,
-              flowLogKmsKeyArn: this.sessionKey.keyArn,
-              flowLogRetentionDays: vpc.flowLogRetentionDays,
-              flowLogGroupName: logGroupName(naming, `flow-logs/${vpc.name}`),
-              flowLogDependsOn: [this.sessionKey.keyPolicy],
-            })
-          : adoptedNetwork(vpc);
+      const prefix = physicalName(this.naming, vpc.name);
+      const network = this.vpc(vpcScope, vpc, prefix);
       const endpoints = new SessionManagerEndpoints(vpcScope, "Endpoints", {
         network,
-        region: config.region,
+        region: this.config.region,
         namePrefix: prefix,
         services,
         endpointAzs: vpc.endpointAzs,
-        layout: config.network.securityGroupLayout,
+        layout: this.config.network.securityGroupLayout,
         logBucketArn: this.logBucket?.bucketArn,
       });
       if (vpc.networkAcl) {
@@ -187,25 +251,47 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
         description: `Security group to attach to instances in VPC ${vpc.name}`,
       }).overrideLogicalId(`instance_security_group_id_${vpc.name.replace(/-/g, "_")}`);
     }
+  }
 
+  /** A private-only VPC this environment creates, or the existing one it adopts by ids. */
+  private vpc(scope: Construct, vpc: VpcConfig, prefix: string): IPrivateNetwork {
+    if (vpc.mode !== "create") return adoptedNetwork(vpc);
+    return new PrivateVpc(scope, "Vpc", {
+      ...this.account,
+      name: prefix,
+      cidr: vpc.cidr,
+      subnets: vpc.privateSubnets,
+      flowLogKmsKeyArn: this.sessionKey.keyArn,
+      flowLogRetentionDays: vpc.flowLogRetentionDays,
+      flowLogGroupName: logGroupName(this.naming, `flow-logs/${vpc.name}`),
+      flowLogDependsOn: [this.sessionKey.keyPolicy],
+    });
+  }
+
+  /** A launch template for session instances in the first VPC (and the example instance, opt-in). */
+  private hardenedLaunchTemplate(): HardenedLaunchTemplate {
+    const ia = this.config.instanceAccess;
     const first = this.networks[0];
-    this.launchTemplate = new HardenedLaunchTemplate(this, "LaunchTemplate", {
-      name: physicalName(naming, "session-instance"),
+    const template = new HardenedLaunchTemplate(this, "LaunchTemplate", {
+      name: physicalName(this.naming, "session-instance"),
       instanceType: ia.instanceType,
       instanceProfileArn: this.instanceRole.instanceProfile.arn,
       securityGroupIds: [first.endpoints.instanceSecurityGroup.securityGroupId],
       subnetId: first.network.subnets[0].id,
       instanceTags: ia.instanceTags,
     });
-    if (ia.exampleInstance) this.launchTemplate.launch(this, "ExampleInstance");
+    if (ia.exampleInstance) template.launch(this, "ExampleInstance");
+    return template;
+  }
 
-    // Operators.
+  /** One access group per configured group of operators. */
+  private operators(): void {
     const groups = new Construct(this, "AccessGroups");
-    for (const g of config.accessGroups) {
+    for (const g of this.config.accessGroups) {
       this.accessGroups.push(
         new AccessGroup(groups, g.name, {
-          ...account,
-          name: physicalName(naming, g.name),
+          ...this.account,
+          name: physicalName(this.naming, g.name),
           description: g.description,
           instanceTags: g.instanceTags,
           shellDocumentName: g.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
@@ -216,38 +302,26 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
           identityCenter: g.principals.identityCenter,
           requireMfa: g.requireMfa,
           sourceCidrs: g.sourceCidrs,
-          sessionKeyArn: kmsEncryption ? this.sessionKey.keyArn : undefined,
+          sessionKeyArn: this.kmsEncryption ? this.sessionKey.keyArn : undefined,
           preferencesDocumentName: PREFERENCES_DOCUMENT,
         }),
       );
     }
+  }
 
+  private costOutput(): void {
     new TerraformOutput(this, "InterfaceEndpointMonthlyUsd", {
       staticId: true,
       value: this.endpointCost().monthlyUsd,
       description:
         "Estimated monthly cost of the interface endpoints (endpoints x AZs x hourly price x 730 h; data processing excluded)",
     }).overrideLogicalId("interface_endpoint_monthly_usd");
+  }
 
+  private guardrails(): void {
     enableGuardrails(this, {
-      minLogRetentionDays: config.guardrails.minLogRetentionDays,
-      suppressions: config.guardrails.suppressions,
+      minLogRetentionDays: this.config.guardrails.minLogRetentionDays,
+      suppressions: this.config.guardrails.suppressions,
     });
-  }
-
-  /** Interface-endpoint cost of each VPC and the environment's monthly total, rounded to cents. */
-  public endpointCost(): { monthlyUsd: number; perVpc: EndpointCost[] } {
-    const perVpc = this.networks.map((n) => {
-      // Always known here: the region and the endpoint subnets come from the environment file.
-      if (!n.endpoints.cost) throw new Error(`no endpoint cost for VPC ${n.name}`);
-      return n.endpoints.cost;
-    });
-    return { monthlyUsd: Math.round(perVpc.reduce((sum, c) => sum + c.monthlyUsd, 0) * 100) / 100, perVpc };
-  }
-
-  public summary(): string[] {
-    const c = this.endpointCost();
-    const shape = c.perVpc.map((v) => `${v.endpoints} endpoints × ${v.azs} AZ`).join(" + ");
-    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`];
   }
 }

@@ -1,4 +1,3 @@
-import type { VpcConfig } from "../../config/schema";
 import {
   CloudwatchLogGroup,
   DefaultSecurityGroup,
@@ -20,16 +19,6 @@ export interface IPrivateNetwork {
   /** Private subnets, in config order. */
   readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
   readonly routeTableIds: readonly string[];
-}
-
-/** An existing VPC adopted by ids from config; nothing is created. */
-export function adoptedNetwork(config: Extract<VpcConfig, { mode: "adopt" }>): IPrivateNetwork {
-  return {
-    vpcId: config.vpcId,
-    cidr: config.cidr,
-    subnets: config.privateSubnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })),
-    routeTableIds: [...config.routeTableIds],
-  };
 }
 
 export interface PrivateVpcProps extends AccountScope {
