@@ -9,8 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { synthArgs } from "../test/helpers/run-main";
-import { exampleInput } from "../test/helpers/synth";
+import { exampleInput, synthArgs } from "../scripts/lib/examples";
 
 const ROOT = path.join(__dirname, "..");
 const RUNS = 5;

@@ -16,7 +16,7 @@ import {
   LOG_RETENTION_DAYS,
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
 } from "../modules/core/limits";
-import { RULE_IDS } from "../modules/guardrails/catalog";
+import { RULE_IDS } from "../modules/guardrails/rule-ids";
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -613,7 +613,7 @@ const guardrailsSchema = strict({
   suppressions: z
     .array(
       strict({
-        rule: z.enum(RULE_IDS as [string, ...string[]]).describe("Guardrail rule id (docs/guardrails.md)."),
+        rule: z.enum(RULE_IDS).describe("Guardrail rule id (docs/guardrails.md)."),
         path: z
           .string()
           .min(1)

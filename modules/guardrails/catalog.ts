@@ -54,6 +54,3 @@ export function allRules(): GuardrailRule[] {
     new ProtectedFromDestroy(),
   ];
 }
-
-/** The ids of every rule (for validating suppressions in config). */
-export const RULE_IDS: readonly string[] = allRules().map((r) => r.id);

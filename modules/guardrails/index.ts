@@ -1,4 +1,5 @@
-export { allRules, RULE_IDS } from "./catalog";
+export { allRules } from "./catalog";
+export { RULE_IDS, type RuleId } from "./rule-ids";
 export { enableGuardrails, suppressedFindings, type GuardrailsProps, type PathSuppression } from "./guardrails";
 export { StackModel, type TfBlock } from "./model";
 export {

@@ -3,18 +3,11 @@ import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { synthArgs } from "../../scripts/lib/examples";
+
+export { synthArgs };
 
 const ROOT = path.join(__dirname, "..", "..");
-
-/** The node arguments of `npm run synth`, read from package.json so tests and the bench run exactly what users run. */
-export function synthArgs(): string[] {
-  const script = (
-    JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
-  ).scripts.synth;
-  const [cmd, ...args] = script.split(/\s+/);
-  if (cmd !== "node") throw new Error(`the synth script no longer starts with node: ${script}`);
-  return args;
-}
 
 export function runMain(env: Record<string, string>): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, synthArgs(), {

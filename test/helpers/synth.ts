@@ -1,7 +1,5 @@
 /** Test helpers: synthesize a stack to parsed Terraform JSON and look resources up by type. */
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
+import { ENV_DIR, exampleInput } from "../../scripts/lib/examples";
 import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../config/schema";
 import { Testing, TerraformStack } from "../../modules/core/cdktf";
 import { AwsProvider } from "../../modules/core/aws";
@@ -16,12 +14,7 @@ export interface TfJson {
   import?: Body[];
 }
 
-export const ENV_DIR = path.join(__dirname, "..", "..", "config", "environments");
-
-/** The raw YAML of an example environment (to derive variants from in tests). */
-export function exampleInput(name: string): EnvironmentInput {
-  return parse(fs.readFileSync(path.join(ENV_DIR, `${name}.yaml`), "utf8")) as EnvironmentInput;
-}
+export { ENV_DIR, exampleInput };
 
 /** A validated config from an example environment, with top-level fields replaced. */
 export function exampleConfig(
