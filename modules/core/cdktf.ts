@@ -32,7 +32,7 @@ export type {
 } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import { App as CoreApp, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -40,4 +40,20 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** Resolves tokens in `obj` as the stack synthesizer does (references become `${aws_x.name.attr}`). */
 export function resolveTokens<T>(scope: IConstruct, obj: T): T {
   return Tokenization.resolve(obj, { scope, preparing: false, resolver: RESOLVER }) as T;
+}
+
+/**
+ * Throws when `scope` lives in an App of another copy of the CDK core, e.g. an app that imports `cdktn` while this
+ * library and the provider bindings import the `cdktf` alias. Both copies build one construct tree and share tokens,
+ * but an App runs only the aspects of its own copy: guardrails added from here would silently never run.
+ */
+export function assertSameCore(scope: IConstruct, what: string): void {
+  const root = scope.node.root;
+  if (CoreApp.isApp(root) && !(root instanceof CoreApp)) {
+    throw new Error(
+      `${what}: the App of ${scope.node.path || "this construct"} comes from another copy of the CDK core than ` +
+        `bastionless's, so its synth would never run bastionless's aspects. Import App and TerraformStack from "cdktf" ` +
+        `(the npm alias of cdktn that bastionless and @cdktf/provider-aws use) and keep one copy of the core installed.`,
+    );
+  }
 }

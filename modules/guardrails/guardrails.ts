@@ -2,7 +2,14 @@
  * Turns the guardrails on for a stack: every rule as an aspect, suppressions given by path (from an
  * environment file), and a last aspect that warns about suppressions that matched nothing.
  */
-import { Annotations, Aspects, type IAspect, type IConstruct, type TerraformStack } from "../core/cdktf";
+import {
+  Annotations,
+  Aspects,
+  assertSameCore,
+  type IAspect,
+  type IConstruct,
+  type TerraformStack,
+} from "../core/cdktf";
 import { allRules } from "./catalog";
 import {
   guardrailsOf,
@@ -70,6 +77,7 @@ class UnusedSuppressions implements IAspect {
 
 /** Adds every guardrail rule to `stack`. Findings become errors or warnings when the stack is synthesized. */
 export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
+  assertSameCore(stack, "enableGuardrails");
   guardrailsOf(stack, props);
   const aspects = Aspects.of(stack);
   if (props.suppressions && props.suppressions.length > 0) aspects.add(new PathSuppressions(stack, props.suppressions));

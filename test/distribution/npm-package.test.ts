@@ -32,6 +32,7 @@ describe("npm package", () => {
       "dist/modules/guardrails/rules/bl-net-001-open-ingress.js",
       "dist/stacks/index.d.ts",
       "dist/config/index.d.ts",
+      "config/environment.schema.json",
     ]) {
       expect(files).toContain(f);
     }
@@ -40,7 +41,8 @@ describe("npm package", () => {
   test("ships no tests, fixtures, scripts, sources, synth output, state or generated Terraform modules", () => {
     const unwanted = files.filter(
       (f) =>
-        /^(test|scripts|bench|cdktf\.out|state|terraform|\.github|\.ci|node_modules|config)\//.test(f) ||
+        /^(test|scripts|bench|cdktf\.out|state|terraform|\.github|\.ci|node_modules)\//.test(f) ||
+        (f.startsWith("config/") && f !== "config/environment.schema.json") ||
         f.startsWith("dist/terraform-modules/") ||
         (f.endsWith(".ts") && !f.endsWith(".d.ts")) ||
         /(^|\/)(jest\.config|eslint\.config|cdktf\.json|tsconfig)/.test(f),
@@ -62,18 +64,51 @@ describe("npm package", () => {
     expect(offenders).toEqual([]);
   });
 
-  test("the CDK core (cdktn under the cdktf name), constructs and the provider bindings are peer dependencies pinned to the tested versions", () => {
+  test("peer dependencies are ranges around the pinned development versions (test:consumer installs the pinned and the newest in range)", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<
       string,
       Record<string, string>
     >;
+    // cdktn under the cdktf name (0.24.x), AWS provider 5.x bindings, and cdktn's own constructs bound
     expect(pkg.peerDependencies).toEqual({
-      "@cdktf/provider-aws": "20.1.0",
-      cdktf: "npm:cdktn@0.24.0",
-      constructs: ">=10.6.0 <10.8.0",
+      "@cdktf/provider-aws": "^20.1.0",
+      cdktf: "npm:cdktn@^0.24.0",
+      constructs: ">=10.7.2 <10.8.0",
     });
+    expect(pkg.devDependencies["@cdktf/provider-aws"]).toBe("20.1.0");
+    expect(pkg.devDependencies.cdktf).toBe("npm:cdktn@0.24.0");
+    expect(pkg.devDependencies.constructs).toBe("10.7.2");
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
     expect(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8")).toContain(`## [${pkg.version}]`);
+  });
+
+  test("every subpath export has a typesVersions entry to the same declarations (node10 resolution ignores exports)", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      exports: Record<string, string | { types: string }>;
+      typesVersions: Record<string, Record<string, string[]>>;
+    };
+    const mapped = pkg.typesVersions["*"];
+    const expected = Object.fromEntries(
+      Object.entries(pkg.exports)
+        .filter(([subpath]) => subpath !== "." && subpath !== "./package.json")
+        .map(([subpath, target]) => [
+          subpath.replace(/^\.\//, ""),
+          [(typeof target === "string" ? target : target.types).replace(/^\.\//, "")],
+        ]),
+    );
+    expect(mapped).toEqual(expected);
+    // every declared target ships (a pattern is checked through one module)
+    for (const [, [target]] of Object.entries(mapped))
+      expect(files).toContain(target.replace("modules/*/", "modules/network-endpoints/"));
+  });
+
+  test("the README's install instructions name this version's tarball and tag", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Using the constructs (npm)"));
+    expect(section).toContain(`--branch v${pkg.version} `);
+    expect(section).toContain(`bastionless-${pkg.version}.tgz`);
+    expect(section).not.toMatch(/npm install bastionless\b/);
   });
 
   test("a consumer imports the package root and a module subpath, with types, and synthesizes a stack", () => {
