@@ -1,4 +1,4 @@
-/** Network modules, fine-grained: endpoints, security groups and Connections, NACL, VPC, cost. */
+/** modules/network-endpoints: endpoint toggles, interface and gateway endpoints, their security groups and Connections, cost. */
 import type { TerraformStack } from "../../modules/core/cdktf";
 import {
   EndpointService,
@@ -9,19 +9,9 @@ import {
   HOURS_PER_MONTH,
   INTERFACE_ENDPOINT_HOURLY_USD,
 } from "../../modules/network-endpoints";
-import {
-  EPHEMERAL,
-  NetworkAcl,
-  Port,
-  PrivateVpc,
-  SecurityGroup,
-  type IPrivateNetwork,
-} from "../../modules/network-security";
-import { EnvironmentStack } from "../../stacks/environment-stack";
-import { Testing } from "../../modules/core/cdktf";
+import { Port, SecurityGroup, type IPrivateNetwork } from "../../modules/network-security";
 import {
   dataSources,
-  exampleConfig,
   resourceEntries,
   resources,
   synthJson,
@@ -273,12 +263,6 @@ describe("SessionManagerEndpoints", () => {
     expect(egressRules(tf).filter((r) => r.security_group_id === "sg-0aaaaaaaaaaaaaaaa")).toEqual([]);
   });
 
-  test("Port rejects what is not a TCP port range", () => {
-    expect(Port.tcpRange(1024, 65535).toString()).toBe("1024-65535");
-    expect(() => Port.tcp(0)).toThrow(/0-0 is not a TCP port range; allowed: 1-65535/);
-    expect(() => Port.tcpRange(443, 80)).toThrow(/from ≤ to/);
-  });
-
   test("cost: endpoints × AZs × hourly price × 730 h, rounded to cents", () => {
     const { construct } = endpoints({ endpointAzs: 2 });
     expect(construct.cost).toEqual({
@@ -291,173 +275,5 @@ describe("SessionManagerEndpoints", () => {
     expect(() => interfaceEndpointCost("mars-north-1", 1, 1)).toThrow(
       /no interface-endpoint price for region mars-north-1/,
     );
-  });
-});
-
-describe("NetworkAcl", () => {
-  function acl(s3Cidrs?: string) {
-    const stack = testStack();
-    new NetworkAcl(stack, "Acl", {
-      vpcId: "vpc-1",
-      name: "private",
-      subnetIds: ["subnet-a", "subnet-b"],
-      vpcCidr: "10.20.0.0/16",
-      s3Cidrs,
-    });
-    return synthJson(stack);
-  }
-  const shape = (r: Body) =>
-    `${r.egress ? "out" : "in"} ${r.rule_number} ${r.cidr_block} ${r.from_port}-${r.to_port}/${r.protocol} ${r.rule_action}`;
-
-  test("both directions of both flows inside the VPC, fixed rule numbers, nothing else", () => {
-    const tf = acl();
-    expect(resources(tf, "aws_network_acl_rule").map(shape).sort()).toEqual([
-      "in 100 10.20.0.0/16 443-443/tcp allow",
-      `in 110 10.20.0.0/16 ${EPHEMERAL.from}-${EPHEMERAL.to}/tcp allow`,
-      "out 100 10.20.0.0/16 443-443/tcp allow",
-      `out 110 10.20.0.0/16 ${EPHEMERAL.from}-${EPHEMERAL.to}/tcp allow`,
-    ]);
-    expect(resources(tf, "aws_network_acl")[0]).toMatchObject({
-      vpc_id: "vpc-1",
-      subnet_ids: ["subnet-a", "subnet-b"],
-    });
-  });
-
-  test("S3: out 443 and in ephemeral per S3 CIDR, one rule each, numbered from 200 in sorted order", () => {
-    const tf = acl("data.aws_ec2_managed_prefix_list.s3.entries[*].cidr");
-    const s3 = resources(tf, "aws_network_acl_rule").filter((r) => r.for_each !== undefined);
-    expect(s3.map((r) => `${r.egress ? "out" : "in"} ${r.from_port}-${r.to_port}`).sort()).toEqual([
-      `in ${EPHEMERAL.from}-${EPHEMERAL.to}`,
-      "out 443-443",
-    ]);
-    for (const r of s3) {
-      expect(r.for_each).toBe("${toset(sort(data.aws_ec2_managed_prefix_list.s3.entries[*].cidr))}");
-      expect(r.rule_number).toBe(
-        "${200 + index(sort(data.aws_ec2_managed_prefix_list.s3.entries[*].cidr), each.value)}",
-      );
-      expect(r.cidr_block).toBe("${each.value}");
-    }
-  });
-});
-
-describe("PrivateVpc", () => {
-  function vpc(): TfJson {
-    const stack = testStack();
-    new PrivateVpc(stack, "Vpc", {
-      account: "111111111111",
-      region: "eu-west-1",
-      name: "bl-dev-main",
-      cidr: "10.10.0.0/16",
-      subnets: [
-        { cidr: "10.10.0.0/20", availabilityZone: "eu-west-1a" },
-        { cidr: "10.10.16.0/20", availabilityZone: "eu-west-1b" },
-      ],
-      flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
-      flowLogRetentionDays: 365,
-      flowLogGroupName: "/bl/dev/flow-logs/main",
-    });
-    return synthJson(stack);
-  }
-
-  test("DNS on; private subnets with their own route tables; no internet or NAT gateway; no public IPs", () => {
-    const tf = vpc();
-    expect(resources(tf, "aws_vpc")).toEqual([
-      expect.objectContaining({ cidr_block: "10.10.0.0/16", enable_dns_support: true, enable_dns_hostnames: true }),
-    ]);
-    expect(
-      resources(tf, "aws_subnet").map((s) => [s.cidr_block, s.availability_zone, s.map_public_ip_on_launch]),
-    ).toEqual([
-      ["10.10.0.0/20", "eu-west-1a", false],
-      ["10.10.16.0/20", "eu-west-1b", false],
-    ]);
-    expect(resources(tf, "aws_route_table")).toHaveLength(2);
-    expect(resources(tf, "aws_route_table_association")).toHaveLength(2);
-    for (const type of ["aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route"])
-      expect(resources(tf, type)).toEqual([]);
-    for (const rt of resources(tf, "aws_route_table")) expect(rt.route).toBeUndefined();
-  });
-
-  test("the default security group is adopted with no rules; flow logs go to an encrypted, retained log group", () => {
-    const tf = vpc();
-    const [sg] = resources(tf, "aws_default_security_group");
-    expect(sg.ingress).toBeUndefined();
-    expect(sg.egress).toBeUndefined();
-    expect(resources(tf, "aws_cloudwatch_log_group")).toEqual([
-      expect.objectContaining({
-        name: "/bl/dev/flow-logs/main",
-        kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/k",
-        retention_in_days: 365,
-        skip_destroy: true,
-      }),
-    ]);
-    expect(resources(tf, "aws_flow_log")).toEqual([
-      expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" }),
-    ]);
-    const trust = JSON.parse(resources(tf, "aws_iam_role")[0].assume_role_policy as string) as { Statement: Body[] };
-    expect(trust.Statement[0]).toMatchObject({
-      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
-    });
-  });
-});
-
-describe("the example environments' networks", () => {
-  const envTf = (name: string, patch?: Parameters<typeof exampleConfig>[1]) =>
-    synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
-
-  test.each([
-    ["dev", ["kms", "logs", "ssm", "ssmmessages"]],
-    ["staging", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
-    ["prod", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
-  ])("%s has exactly the expected interface endpoints", (name, services) => {
-    const cfg = exampleConfig(name);
-    const expected = requiredServices({
-      legacyAgentSupport: cfg.network.legacyAgentSupport,
-      cloudWatchLogging: cfg.logging.cloudWatch.enabled,
-      kmsEncryption: cfg.sessionPreferences.waiveKmsEncryption === undefined,
-    })
-      .map((s) => `com.amazonaws.${cfg.region}.${s.shortName}`)
-      .sort();
-    expect(interfaceServices(envTf(name))).toEqual(expected);
-    expect(expected).toEqual(services.map((s) => `com.amazonaws.${cfg.region}.${s}`));
-  });
-
-  test("turning CloudWatch logging off removes the logs endpoint; the KMS waiver removes the kms endpoint", () => {
-    const noLogs = envTf("staging", (e) => {
-      e.logging = { ...e.logging, cloudWatch: { enabled: false } };
-    });
-    expect(interfaceServices(noLogs).map((s) => String(s).split(".").pop())).toEqual([
-      "ec2messages",
-      "kms",
-      "ssm",
-      "ssmmessages",
-    ]);
-    const noKms = envTf("staging", (e) => {
-      e.sessionPreferences = { ...e.sessionPreferences, waiveKmsEncryption: "sandbox without customer data" };
-    });
-    expect(interfaceServices(noKms).map((s) => String(s).split(".").pop())).toEqual([
-      "ec2messages",
-      "logs",
-      "ssm",
-      "ssmmessages",
-    ]);
-  });
-
-  test("adopted VPCs put the S3 gateway on every configured private route table", () => {
-    const cfg = exampleConfig("prod");
-    const vpc = cfg.vpcs[0];
-    const [gw] = resources(envTf("prod"), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
-    expect(vpc.mode).toBe("adopt");
-    expect(gw.route_table_ids).toEqual(vpc.mode === "adopt" ? vpc.routeTableIds : []);
-  });
-
-  test("the cost output and summary match the arithmetic", () => {
-    const stack = new EnvironmentStack(Testing.app(), "prod", { config: exampleConfig("prod") });
-    const tf = synthJson(stack);
-    const cfg = stack.config;
-    const azs = cfg.vpcs[0].endpointAzs ?? new Set(cfg.vpcs[0].privateSubnets.map((s) => s.availabilityZone)).size;
-    const expected = Math.round(5 * azs * INTERFACE_ENDPOINT_HOURLY_USD[cfg.region] * HOURS_PER_MONTH * 100) / 100;
-    expect(tf.output?.interface_endpoint_monthly_usd.value).toBe(expected);
-    expect(stack.summary()).toEqual([`5 endpoints × ${azs} AZ ≈ $${expected.toFixed(2)}/month`]);
   });
 });

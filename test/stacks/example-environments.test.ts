@@ -1,0 +1,102 @@
+/** Wiring of the example environments (config/environments/*.yaml) into their stacks: networks, preferences, instances. */
+import { requiredServices, HOURS_PER_MONTH, INTERFACE_ENDPOINT_HOURLY_USD } from "../../modules/network-endpoints";
+import { EnvironmentStack } from "../../stacks/environment-stack";
+import { Testing } from "../../modules/core/cdktf";
+import { exampleConfig, resources, synthJson, type TfJson } from "../helpers/synth";
+import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
+
+const interfaceServices = (tf: TfJson) =>
+  resources(tf, "aws_vpc_endpoint")
+    .filter((e) => e.vpc_endpoint_type === "Interface")
+    .map((e) => e.service_name)
+    .sort();
+
+describe("the example environments' networks", () => {
+  const envTf = (name: string, patch?: Parameters<typeof exampleConfig>[1]) =>
+    synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
+
+  test.each([
+    ["dev", ["kms", "logs", "ssm", "ssmmessages"]],
+    ["staging", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
+    ["prod", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
+  ])("%s has exactly the expected interface endpoints", (name, services) => {
+    const cfg = exampleConfig(name);
+    const expected = requiredServices({
+      legacyAgentSupport: cfg.network.legacyAgentSupport,
+      cloudWatchLogging: cfg.logging.cloudWatch.enabled,
+      kmsEncryption: cfg.sessionPreferences.waiveKmsEncryption === undefined,
+    })
+      .map((s) => `com.amazonaws.${cfg.region}.${s.shortName}`)
+      .sort();
+    expect(interfaceServices(envTf(name))).toEqual(expected);
+    expect(expected).toEqual(services.map((s) => `com.amazonaws.${cfg.region}.${s}`));
+  });
+
+  test("turning CloudWatch logging off removes the logs endpoint; the KMS waiver removes the kms endpoint", () => {
+    const noLogs = envTf("staging", (e) => {
+      e.logging = { ...e.logging, cloudWatch: { enabled: false } };
+    });
+    expect(interfaceServices(noLogs).map((s) => String(s).split(".").pop())).toEqual([
+      "ec2messages",
+      "kms",
+      "ssm",
+      "ssmmessages",
+    ]);
+    const noKms = envTf("staging", (e) => {
+      e.sessionPreferences = { ...e.sessionPreferences, waiveKmsEncryption: "sandbox without customer data" };
+    });
+    expect(interfaceServices(noKms).map((s) => String(s).split(".").pop())).toEqual([
+      "ec2messages",
+      "logs",
+      "ssm",
+      "ssmmessages",
+    ]);
+  });
+
+  test("adopted VPCs put the S3 gateway on every configured private route table", () => {
+    const cfg = exampleConfig("prod");
+    const vpc = cfg.vpcs[0];
+    const [gw] = resources(envTf("prod"), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    expect(vpc.mode).toBe("adopt");
+    expect(gw.route_table_ids).toEqual(vpc.mode === "adopt" ? vpc.routeTableIds : []);
+  });
+
+  test("the cost output and summary match the arithmetic", () => {
+    const stack = new EnvironmentStack(Testing.app(), "prod", { config: exampleConfig("prod") });
+    const tf = synthJson(stack);
+    const cfg = stack.config;
+    const azs = cfg.vpcs[0].endpointAzs ?? new Set(cfg.vpcs[0].privateSubnets.map((s) => s.availabilityZone)).size;
+    const expected = Math.round(5 * azs * INTERFACE_ENDPOINT_HOURLY_USD[cfg.region] * HOURS_PER_MONTH * 100) / 100;
+    expect(tf.output?.interface_endpoint_monthly_usd.value).toBe(expected);
+    expect(stack.summary()).toEqual([`5 endpoints × ${azs} AZ ≈ $${expected.toFixed(2)}/month`]);
+  });
+});
+
+describe("the example environments' preferences and instances", () => {
+  test("environments: dev and staging own the document, prod adopts it; document: none owns nothing", () => {
+    const docs = (name: string, patch?: Parameters<typeof exampleConfig>[1]) => {
+      const tf = synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
+      return {
+        documents: resources(tf, "aws_ssm_document").filter((d) => d.name === PREFERENCES_DOCUMENT),
+        imports: tf.import ?? [],
+      };
+    };
+    const none = docs("staging", (e) => {
+      e.sessionPreferences = { document: "none" };
+    });
+    expect(none.documents).toEqual([]);
+    for (const name of ["dev", "staging", "prod"]) {
+      const { documents, imports } = docs(name);
+      const mode = exampleConfig(name).sessionPreferences.document;
+      expect(documents).toHaveLength(mode === "none" ? 0 : 1);
+      expect(imports.length > 0).toBe(mode === "adopt");
+    }
+  });
+
+  test("the dev example launches one instance from the hardened template; staging and prod launch none", () => {
+    const count = (name: string) =>
+      resources(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) })), "aws_instance")
+        .length;
+    expect([count("dev"), count("staging"), count("prod")]).toEqual([1, 0, 0]);
+  });
+});
