@@ -577,7 +577,9 @@ const accessGroupSchema = strict({
   requireMfa: z
     .boolean()
     .optional()
-    .describe("Deny StartSession/ResumeSession without MFA. @default true when iamGroup is set"),
+    .describe(
+      "Deny StartSession/ResumeSession without MFA on the IAM group (IAM users). Roles and Identity Center never get this deny: federated sessions carry no aws:MultiFactorAuthPresent; enforce MFA at the identity provider (or in the trust policy of roles assumed by IAM users). @default true when iamGroup is set",
+    ),
   sourceCidrs: z
     .array(cidr)
     .default([])
@@ -589,6 +591,14 @@ const accessGroupSchema = strict({
       code: "custom",
       path: ["principals"],
       message: "names no principal; set iamGroup, roleNames or identityCenter",
+    });
+  }
+  if (g.requireMfa === true && !p.iamGroup) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["requireMfa"],
+      message:
+        "true applies only to an IAM group (IAM users), and this group has none; role and Identity Center sessions carry no aws:MultiFactorAuthPresent, so enforce MFA at the identity provider or in the role's trust policy, and remove requireMfa",
     });
   }
   if (!g.capabilities.shell && g.capabilities.portForwarding.length === 0 && !g.capabilities.ssh) {

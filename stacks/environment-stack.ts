@@ -287,6 +287,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   /** One access group per configured group of operators. */
   private operators(): void {
     const groups = new Construct(this, "AccessGroups");
+    // Every group's policy reserves every access tag key of the environment (tagging is privilege).
+    const accessTagKeys = [...new Set(this.config.accessGroups.flatMap((g) => Object.keys(g.instanceTags)))].sort();
     for (const g of this.config.accessGroups) {
       this.accessGroups.push(
         new AccessGroup(groups, g.name, {
@@ -304,6 +306,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
           sourceCidrs: g.sourceCidrs,
           sessionKeyArn: this.kmsEncryption ? this.sessionKey.keyArn : undefined,
           preferencesDocumentName: PREFERENCES_DOCUMENT,
+          protectedTagKeys: accessTagKeys,
         }),
       );
     }

@@ -25,7 +25,9 @@ export type ConditionOperator =
   | "IpAddress"
   | "NotIpAddress"
   | "Null"
-  | "NumericGreaterThanEquals";
+  | "NumericGreaterThanEquals"
+  | "DateLessThan"
+  | "ForAnyValue:StringEqualsIgnoreCase";
 
 export type Conditions = Partial<Record<ConditionOperator, Record<string, string | string[]>>>;
 

@@ -13,6 +13,8 @@ import { operatorStatements } from "./operator-policy";
 export interface PortForwardTarget {
   readonly host: string;
   readonly port: number;
+  /** ISO-8601 UTC instant after which this target's document can no longer be started. @default - no expiry */
+  readonly expires?: string;
 }
 
 export interface AccessGroupProps extends AccountScope {
@@ -37,8 +39,16 @@ export interface AccessGroupProps extends AccountScope {
     readonly permissionSetName: string;
     readonly sessionDuration?: string;
   };
-  /** Deny sessions without MFA for IAM principals. Identity Center enforces MFA at sign-in. @default true when iamGroup */
+  /**
+   * Deny sessions without MFA on the IAM group's policy (IAM users). Role policies never carry it: federated role
+   * sessions (SAML, OIDC, Identity Center) have no `aws:MultiFactorAuthPresent`, so MFA for them is enforced by the
+   * identity provider, and for roles assumed by IAM users in the role's trust policy. @default true
+   */
   readonly requireMfa?: boolean | IResolvable;
+  /** Instance tag keys no member may create, change or delete. @default - the keys of `instanceTags` */
+  readonly protectedTagKeys?: readonly string[];
+  /** ISO-8601 UTC instant after which the whole group's access ends (`DateLessThan aws:CurrentTime`). @default - no expiry */
+  readonly expires?: string;
   /** @default - no restriction */
   readonly sourceCidrs?: readonly string[];
   readonly sessionKeyArn?: string;
@@ -77,7 +87,11 @@ export function portForwardDocument(target: PortForwardTarget, description: stri
  * session (shell, port forwarding to listed targets, SSH) on instances with which tags.
  */
 export class AccessGroup extends Construct {
+  /** The IAM group's policy (with the MFA deny unless requireMfa is false). */
   public readonly iamPolicyStatements: Statement[];
+  /** The policy of roles and permission sets: no MFA deny (federated sessions carry no MFA key). */
+  public readonly rolePolicyStatements: Statement[];
+  /** @deprecated the same as rolePolicyStatements */
   public readonly identityCenterStatements: Statement[];
   public readonly documentNames: string[] = [];
   public readonly iamGroup?: IamGroup;
@@ -115,10 +129,17 @@ export class AccessGroup extends Construct {
       sourceCidrs: props.sourceCidrs,
       sessionKeyArn: props.sessionKeyArn,
       protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
+      protectedTagKeys: props.protectedTagKeys,
+      expires: props.expires,
+      documentExpiries: Object.fromEntries(
+        (props.portForwarding ?? []).flatMap((t, i) => (t.expires ? [[this.documentNames[i], t.expires]] : [])),
+      ),
     };
-    this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? props.iamGroup ?? false });
-    this.identityCenterStatements = operatorStatements({ ...base, requireMfa: false });
+    this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });
+    this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });
+    this.identityCenterStatements = this.rolePolicyStatements;
     const iamPolicy = renderPolicy(this.iamPolicyStatements);
+    const rolePolicy = renderPolicy(this.rolePolicyStatements);
 
     if (props.iamGroup) {
       this.iamGroup = new IamGroup(this, "Group", { name: props.name });
@@ -136,11 +157,11 @@ export class AccessGroup extends Construct {
         forEach: each,
         name: props.name,
         role: each.value as string,
-        policy: iamPolicy,
+        policy: rolePolicy,
       });
     } else {
       roleNames.forEach(
-        (role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: iamPolicy }),
+        (role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: rolePolicy }),
       );
     }
     if (props.identityCenter) {

@@ -1,5 +1,5 @@
 import { Fn, Op, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
-import { type AccountScope, PolicyVariable, type Statement } from "../core/iam";
+import { type AccountScope, type Conditions, PolicyVariable, type Statement } from "../core/iam";
 
 /** Session documents whose sessions Session Manager cannot log (SSH and port forwarding are end-to-end tunnels). */
 export const UNLOGGED_DOCUMENTS = [
@@ -30,6 +30,72 @@ export interface OperatorPolicyProps extends AccountScope {
   readonly sessionKeyArn?: string;
   /** Documents no operator may change (the preferences document and the group's own documents). */
   readonly protectedDocuments: readonly string[];
+  /**
+   * Instance tag keys no holder of this policy may create, change or delete on any instance (tags decide access, so
+   * tagging is privilege). Denied explicitly, so it holds next to other broad EC2 policies the principal has.
+   * @default - the keys of `instanceTags`
+   */
+  readonly protectedTagKeys?: readonly string[];
+  /**
+   * ISO-8601 UTC instant (`2026-12-31T18:00:00Z`) after which every permission of this policy ends: each Allow
+   * statement gets `DateLessThan aws:CurrentTime`, so access stops on time without a deployment.
+   * @default - no expiry
+   */
+  readonly expires?: string;
+  /** Per-document expiry (document name → ISO-8601 UTC): that document gets its own, expiring, statement. @default - none */
+  readonly documentExpiries?: Readonly<Record<string, string>>;
+}
+
+/** `DateLessThan aws:CurrentTime` for an expiring grant (none without an expiry). */
+export function expiryCondition(expires: string | undefined): Conditions {
+  return expires ? { DateLessThan: { "aws:CurrentTime": expires } } : {};
+}
+
+/**
+ * Explicit denies that keep the access tag keys out of reach of every holder of the policy, whatever else it may
+ * do in EC2: no CreateTags/DeleteTags naming one of the keys (adding it to an untagged instance, changing its
+ * value, removing it; keys compared case-insensitively), no RunInstances that tags a new instance with one, and
+ * no DeleteTags without a key list (which removes every tag) on an instance that carries one. Other tags (e.g.
+ * `Name`) stay untouched.
+ */
+export function tagProtectionStatements(keys: readonly string[] | IResolvable, partition: string = "aws"): Statement[] {
+  const instances = [`arn:${partition}:ec2:*:*:instance/*`];
+  const literal = !Token.isUnresolved(keys);
+  if (literal && (keys as readonly string[]).length === 0) return [];
+  const statements: Statement[] = [
+    {
+      sid: "DenyAccessTagChanges",
+      effect: "Deny",
+      actions: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:RunInstances"],
+      resources: instances,
+      conditions: {
+        "ForAnyValue:StringEqualsIgnoreCase": {
+          "aws:TagKeys": literal ? [...(keys as readonly string[])] : (keys as unknown as string[]),
+        },
+      },
+    },
+  ];
+  if (literal) {
+    (keys as readonly string[]).forEach((key, i) =>
+      statements.push({
+        sid: `DenyRemovingAllTagsOfAccessTaggedInstances${i}`,
+        effect: "Deny",
+        actions: ["ec2:DeleteTags"],
+        resources: instances,
+        conditions: { Null: { "aws:TagKeys": "true", [`ec2:ResourceTag/${key}`]: "false" } },
+      }),
+    );
+  } else {
+    // Keys known only to Terraform: deny removing all tags (no key list) on any instance.
+    statements.push({
+      sid: "DenyRemovingAllTagsOfInstances",
+      effect: "Deny",
+      actions: ["ec2:DeleteTags"],
+      resources: instances,
+      conditions: { Null: { "aws:TagKeys": "true" } },
+    });
+  }
+  return statements;
 }
 
 /** `ssm:resourceTag/<key>` → allowed values, from a literal map or a Terraform map(list(string)). */
@@ -62,6 +128,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       "operatorStatements: instanceTags must name at least one tag; without one the group would reach every instance",
     );
   }
+  const until = expiryCondition(p.expires);
   const statements: Statement[] = [
     {
       sid: "StartSessionOnTaggedInstances",
@@ -71,11 +138,13 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       conditions: {
         StringEquals: tagCondition(p.instanceTags),
         ...DOCUMENT_CHECK,
+        ...until,
       },
     },
   ];
+  const expiring = p.documentExpiries ?? {};
   const documents = [
-    ...p.documents.map((d) => ssm(`document/${d}`)),
+    ...p.documents.filter((d) => !expiring[d]).map((d) => ssm(`document/${d}`)),
     // AWS-owned documents have no account in their ARN; `*` also matches the empty account field.
     ...(p.ssh ? [`arn:${partition}:ssm:${p.region}:*:document/${SSH_DOCUMENT}`] : []),
   ];
@@ -85,24 +154,41 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       effect: "Allow",
       actions: ["ssm:StartSession"],
       resources: documents,
-      conditions: DOCUMENT_CHECK,
+      conditions: { ...DOCUMENT_CHECK, ...until },
     });
   }
+  p.documents
+    .filter((d) => expiring[d])
+    .forEach((d, i) =>
+      statements.push({
+        sid: `StartSessionWithExpiringDocument${i}`,
+        effect: "Allow",
+        actions: ["ssm:StartSession"],
+        resources: [ssm(`document/${d}`)],
+        // The earlier of the group's and the document's expiry (ISO-8601 UTC strings order like instants).
+        conditions: {
+          ...DOCUMENT_CHECK,
+          ...expiryCondition(p.expires && p.expires < expiring[d] ? p.expires : expiring[d]),
+        },
+      }),
+    );
   const ownSession = { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": [PolicyVariable.USER_ID] } };
   statements.push(
     {
-      // The data channel is bound to the session token StartSession returns; scoped to this account and region.
-      sid: "OpenSessionDataChannel",
+      // As the current Session Manager quickstart shows: the caller's own sessions only. Session ids begin with the
+      // caller's name; the quickstart keys them by user id, IAM users' sessions also carry the user name.
+      sid: "OpenOwnSessionDataChannel",
       effect: "Allow",
       actions: ["ssmmessages:OpenDataChannel"],
-      resources: [ssm("session/*")],
+      resources: [ssm(`session/${PolicyVariable.USER_ID}-*`), ssm(`session/${PolicyVariable.USERNAME}-*`)],
+      conditions: until,
     },
     {
       sid: "TerminateResumeOwnSessions",
       effect: "Allow",
       actions: ["ssm:TerminateSession", "ssm:ResumeSession"],
       resources: [ssm("session/*")],
-      conditions: ownSession,
+      conditions: { ...ownSession, ...until },
     },
     {
       sid: "ReadSessionState",
@@ -114,6 +200,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
         "ec2:DescribeInstances",
       ],
       resources: ["*"],
+      conditions: until,
     },
   );
   if (p.sessionKeyArn) {
@@ -122,6 +209,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       effect: "Allow",
       actions: ["kms:GenerateDataKey"],
       resources: [p.sessionKeyArn],
+      conditions: until,
     });
   }
   const denied = UNLOGGED_DOCUMENTS.filter((d) => !(p.ssh && d === SSH_DOCUMENT));
@@ -164,5 +252,11 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
     ],
     resources: p.protectedDocuments.map((d) => ssm(`document/${d}`)),
   });
+  const tagKeys =
+    p.protectedTagKeys ??
+    (Token.isUnresolved(p.instanceTags)
+      ? (Fn.keys(p.instanceTags) as unknown as string[])
+      : Object.keys(p.instanceTags as Record<string, readonly string[]>));
+  statements.push(...tagProtectionStatements(tagKeys, partition));
   return statements;
 }
