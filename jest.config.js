@@ -11,4 +11,7 @@ module.exports = {
   },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  // One temp root per run, removed at the end (test/helpers/temp-root.js).
+  globalSetup: "<rootDir>/test/helpers/temp-root-setup.js",
+  globalTeardown: "<rootDir>/test/helpers/temp-root-teardown.js",
 };

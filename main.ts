@@ -8,10 +8,11 @@ import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 import { runSynth } from "./stacks/synth";
 
-const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "config", "environments");
+const fromEnv = process.env.BASTIONLESS_CONFIG_DIR;
+const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
 
 runSynth(
-  () => loadEnvironments(configDir),
+  () => loadEnvironments(configDir, { variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR" }),
   (app, environments) => {
     for (const { config } of environments) {
       new EnvironmentStack(app, config.name, { config });

@@ -1,38 +1,66 @@
 /**
- * The regions this project knows, with the availability-zone letters an account is normally offered there.
- * Used to validate `region` fields and AZ counts at load time. AZ letters are per-account mappings in AWS;
- * the table lists the letters AWS documents as generally available (source: the EC2 "Regions and Zones" page,
- * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html). Add a region here
- * when an environment needs it.
+ * The regions the config accepts: every AWS commercial region from ./aws-regions.ts (dated, with its source),
+ * plus any a library user registers (another partition, a region launched after the list was updated).
  */
-export const REGION_AZS = {
-  "us-east-1": ["a", "b", "c", "d", "e", "f"],
-  "us-east-2": ["a", "b", "c"],
-  "us-west-1": ["a", "b", "c"],
-  "us-west-2": ["a", "b", "c", "d"],
-  "ca-central-1": ["a", "b", "d"],
-  "eu-west-1": ["a", "b", "c"],
-  "eu-west-2": ["a", "b", "c"],
-  "eu-west-3": ["a", "b", "c"],
-  "eu-central-1": ["a", "b", "c"],
-  "eu-north-1": ["a", "b", "c"],
-  "eu-south-1": ["a", "b", "c"],
-  "ap-south-1": ["a", "b", "c"],
-  "ap-northeast-1": ["a", "c", "d"],
-  "ap-northeast-2": ["a", "b", "c", "d"],
-  "ap-southeast-1": ["a", "b", "c"],
-  "ap-southeast-2": ["a", "b", "c"],
-  "sa-east-1": ["a", "b", "c"],
-} as const satisfies Record<string, readonly string[]>;
+import { AWS_REGIONS, type RegionData } from "./aws-regions";
+import { closestMatch } from "./suggest";
 
-export type Region = keyof typeof REGION_AZS;
-export const REGIONS = Object.keys(REGION_AZS) as Region[];
+export { AWS_REGIONS, REGIONS_RETRIEVED, type RegionData } from "./aws-regions";
 
-export function isRegion(value: string): value is Region {
-  return Object.prototype.hasOwnProperty.call(REGION_AZS, value);
+/** A region code such as `eu-west-1`. */
+export type Region = string;
+
+const known = new Map<string, RegionData>(Object.entries(AWS_REGIONS));
+
+/** Every region code the config accepts, in table order (live: includes registered regions). */
+export const REGIONS: string[] = [...known.keys()];
+
+const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export interface RegisterRegionOptions {
+  /** AZ letters offered in the region, e.g. ["a", "b", "c"]. */
+  readonly zones: readonly string[];
+  /** AZ IDs, when known. @default none */
+  readonly zoneIds?: readonly string[];
+  /** @default the region code */
+  readonly name?: string;
+  /** @default false */
+  readonly optIn?: boolean;
 }
 
-/** The availability-zone names (e.g. `eu-west-1a`) offered in a region, per the table above. */
+/**
+ * Lets the config accept a region the built-in list lacks (a new launch, another partition such as
+ * `cn-north-1` or `us-gov-west-1`). Call it before loading environments. Re-registering a region replaces its zones.
+ */
+export function registerRegion(code: string, options: RegisterRegionOptions): void {
+  if (!REGION_CODE.test(code))
+    throw new Error(`registerRegion: ${JSON.stringify(code)} is not a region code like eu-west-1`);
+  if (options.zones.length === 0 || options.zones.some((z) => !/^[a-z]$/.test(z)))
+    throw new Error(`registerRegion: zones of ${code} must be one or more AZ letters such as "a"`);
+  if (!known.has(code)) REGIONS.push(code);
+  known.set(code, {
+    name: options.name ?? code,
+    optIn: options.optIn ?? false,
+    zones: [...options.zones],
+    zoneIds: [...(options.zoneIds ?? [])],
+  });
+}
+
+export function isRegion(value: string): boolean {
+  return known.has(value);
+}
+
+/** The data of a known region, or undefined. */
+export function regionData(region: string): RegionData | undefined {
+  return known.get(region);
+}
+
+/** The closest known region code to a misspelt one (`eu-centrl-1` → `eu-central-1`). */
+export function closestRegion(value: string): string | undefined {
+  return closestMatch(value, REGIONS);
+}
+
+/** The availability-zone names (e.g. `eu-west-1a`) offered in a region, per the table (none for an unknown one). */
 export function availabilityZones(region: Region): string[] {
-  return REGION_AZS[region].map((letter) => `${region}${letter}`);
+  return (known.get(region)?.zones ?? []).map((letter) => `${region}${letter}`);
 }

@@ -6,7 +6,9 @@
  * and every custom check writes its message as `<value> <what is wrong>; <what is allowed>`.
  */
 import { z } from "zod";
-import { availabilityZones, REGIONS, type Region } from "./regions";
+import { AWS_REGIONS, availabilityZones, closestRegion, isRegion, REGIONS } from "./regions";
+import { didYouMean } from "./suggest";
+import { tagIssues } from "./tags";
 import { canonical, contains, isCanonical, overlaps, parseCidr } from "./cidr";
 import {
   IDLE_SESSION_TIMEOUT_MINUTES as IDLE,
@@ -24,7 +26,7 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (allowed: ${allowed})`
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (allowed: ${allowed})${issue.keys.length === 1 ? didYouMean(String(issue.keys[0]), Object.keys(shape)) : ""}`
         : undefined,
   });
 }
@@ -40,10 +42,15 @@ const accountId = matching(/^\d{12}$/, "is not an AWS account id; expected exact
 );
 
 const region = z
-  .enum(REGIONS as [Region, ...Region[]], {
-    error: (iss) => `${show(iss.input)} is not a known AWS region; allowed: ${REGIONS.join(", ")}`,
+  .string()
+  .refine(isRegion, {
+    error: (iss) => {
+      const near = typeof iss.input === "string" ? closestRegion(iss.input) : undefined;
+      return `${show(iss.input)} is not a known AWS region${near ? `; did you mean ${show(near)}?` : ""} (known: ${REGIONS.join(", ")}; a library user can add one with registerRegion)`;
+    },
   })
-  .describe("AWS region code, e.g. eu-west-1.");
+  .meta({ enum: Object.keys(AWS_REGIONS) })
+  .describe("AWS region code, e.g. eu-west-1 (config/aws-regions.ts lists the known ones).");
 
 const cidr = z
   .string()
@@ -651,6 +658,7 @@ export const environmentSchema = strict({
   accessGroups: z.array(accessGroupSchema).default([]),
   guardrails: guardrailsSchema,
 }).superRefine((env, ctx) => {
+  for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
   const regionAzs = availabilityZones(env.region);
   const vpcNames = new Set<string>();
   env.vpcs.forEach((vpc, i) => {
@@ -666,7 +674,7 @@ export const environmentSchema = strict({
     const seenIds = new Set<string>();
     const subnetCidrs: { cidr: ReturnType<typeof parseCidr>; index: number }[] = [];
     vpc.privateSubnets.forEach((s, j) => {
-      if (!regionAzs.includes(s.availabilityZone)) {
+      if (regionAzs.length > 0 && !regionAzs.includes(s.availabilityZone)) {
         ctx.addIssue({
           code: "custom",
           path: at("privateSubnets", j, "availabilityZone"),
@@ -700,7 +708,7 @@ export const environmentSchema = strict({
     });
     const azs = new Set(vpc.privateSubnets.map((s) => s.availabilityZone));
     if (vpc.endpointAzs !== undefined) {
-      if (vpc.endpointAzs > regionAzs.length) {
+      if (regionAzs.length > 0 && vpc.endpointAzs > regionAzs.length) {
         ctx.addIssue({
           code: "custom",
           path: at("endpointAzs"),

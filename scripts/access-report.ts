@@ -38,13 +38,18 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "bl-access-")) });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-access-"));
+  const app = new App({ outdir });
   const text: string[] = [];
   const markdown: string[] = [];
-  for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
-    const groups = await accessReport(new EnvironmentStack(app, config.name, { config }));
-    text.push(renderText(config.name, groups));
-    markdown.push(renderMarkdown(config.name, groups));
+  try {
+    for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
+      const groups = await accessReport(new EnvironmentStack(app, config.name, { config }));
+      text.push(renderText(config.name, groups));
+      markdown.push(renderMarkdown(config.name, groups));
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
   console.log(text.join("\n\n"));
   if (markdownFile) {

@@ -8,6 +8,7 @@ import * as path from "path";
 import { ConfigError, type LoadedEnvironment } from "../config/load";
 import { App, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
+import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
 
 /** A stack that contributes to the one-line synth summary. */
 export interface ISummarized {
@@ -46,8 +47,8 @@ export interface SynthOutcome {
  */
 export function synthesizeAtomically(outdir: string, build: (app: Construct) => void): SynthOutcome {
   const target = path.resolve(outdir);
-  const staging = `${target}.tmp-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  removeStaleStaging(target);
+  const staging = stagingPath(target);
   try {
     // Let every stack synthesize and record its error annotations in the manifest (as under the cdktf CLI), so
     // one run reports every guardrail finding of every stack; the errors are raised below, before anything moves.
@@ -81,10 +82,7 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
       for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
     }
     if (errors.length > 0) throw new SynthError(errors);
-    const old = `${target}.old-${process.pid}`;
-    if (fs.existsSync(target)) fs.renameSync(target, old);
-    fs.renameSync(staging, target);
-    fs.rmSync(old, { recursive: true, force: true });
+    swapIn(staging, target);
     return { outdir: target, lines, warnings };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -106,7 +104,12 @@ export function runSynth(
     if (e instanceof ConfigError || e instanceof SynthError) {
       console.error(e.message);
     } else {
-      console.error(`synth failed; nothing was written: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // Last line of defence: an unexpected exception is one line, not a stack trace (BASTIONLESS_DEBUG=1 shows it).
+      const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+      const detail = process.env.BASTIONLESS_DEBUG && e instanceof Error ? `\n${e.stack}` : "";
+      console.error(
+        `synth failed; nothing was written: ${text.split("\n")[0]}${detail || " (set BASTIONLESS_DEBUG=1 for details)"}`,
+      );
     }
     process.exitCode = 1;
   }

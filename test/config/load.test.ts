@@ -67,7 +67,7 @@ describe("loadEnvironments", () => {
           e.region = "eu-middle-7";
         }),
       },
-      /dev\.yaml: region: "eu-middle-7" is not allowed; allowed: "us-east-1", .*"eu-west-1"/,
+      /dev\.yaml: region: "eu-middle-7" is not a known AWS region \(known: us-east-1, .*eu-west-1, .*registerRegion\) \(line 3, column 9\)/,
     ],
     [
       "a bad CIDR",
@@ -160,7 +160,7 @@ describe("loadEnvironments", () => {
     [
       "a YAML file that is not a mapping",
       { "list.yaml": "- dev\n- prod\n" },
-      /list\.yaml: expected a YAML mapping of environment settings, got a list/,
+      /list\.yaml: expected a YAML mapping of environment settings \(name: …, account: …\), got a list/,
     ],
     [
       "a subnet outside the VPC CIDR",
@@ -348,7 +348,7 @@ describe("loadEnvironments", () => {
   test("rejects an empty directory", () => {
     const dir = envDir({}, false);
     expect(problemsOf(dir)).toEqual([
-      `${path.relative(process.cwd(), dir)}: no environment files; add one <name>.yaml per environment (see config/environments in the repository)`,
+      `${dir}: no environment files; add one <name>.yaml per environment (see config/environments in the repository)`,
     ]);
   });
 
@@ -379,6 +379,8 @@ describe("loadEnvironments", () => {
       envDir({
         "qa.yaml": variant("dev", (e) => {
           e.name = "qa";
+          e.vpcs[0].cidr = "10.11.0.0/16";
+          e.vpcs[0].privateSubnets = [{ cidr: "10.11.0.0/20", availabilityZone: "eu-west-1a" }];
           e.sessionPreferences = { document: "none" };
         }),
       }),
