@@ -1,0 +1,158 @@
+// The main job's fast path: `npm run synth`, and `cdktn synth` through cdktf.json's `app`, run main.ts as ONE
+// precompiled file instead of ~440 separately resolved, read, transpiled and source-mapped modules.
+//
+// - main.ts and everything it imports (our .ts files and the packages: cdktf, constructs, the provider classes,
+//   zod, yaml) are bundled by esbuild (a pinned devDependency) into node_modules/.cache/bastionless-synth/, and V8's
+//   compile cache keeps the compiled code next to it. Nothing prebuilt is committed: a fresh clone builds the bundle
+//   on its first synth (about a second).
+// - Never stale: every run first checks the bundle against what it was built from (the SHA-256 of every project
+//   source file that went into it, the size and mtime of every package file, the file names in every project folder
+//   it read from, and this launcher's own text); any difference rebuilds it before anything runs. An edit is
+//   therefore always picked up, also one that keeps a file's size and modification time.
+// - Token creation stack traces (CDKTN_DISABLE_CREATION_STACK) are off: cdktn captures one for every token (about
+//   a tenth of a synth) only to decorate an error message about an unresolvable token. Set it to 0 to get them.
+// - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
+//   stack trace back to the .ts lines.
+// BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why) to stderr.
+// Development tools (tests, scripts/*.ts) keep running the .ts files directly (scripts/swc-register.js).
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const Module = require("module");
+
+const ROOT = path.join(__dirname, "..");
+const ENTRY = path.join(ROOT, "main.ts");
+// One cache per checkout (a copy of the project may share node_modules through a symlink).
+const CACHE = path.join(
+  ROOT,
+  "node_modules",
+  ".cache",
+  "bastionless-synth",
+  crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 16),
+);
+const MANIFEST = path.join(CACHE, "manifest.json");
+const debug = process.env.BASTIONLESS_SYNTH_DEBUG === "1" ? (m) => process.stderr.write(`synth.js: ${m}\n`) : () => {};
+
+const sha256 = (text) => crypto.createHash("sha256").update(text).digest("hex");
+const own = (file) => !file.split(path.sep).includes("node_modules");
+const statKey = (file) => {
+  const s = fs.statSync(file);
+  return `${s.size}:${s.mtimeMs}`;
+};
+const listing = (dir) => fs.readdirSync(dir).sort().join("\n");
+const launcherKey = () => sha256(fs.readFileSync(__filename));
+
+/** Why the cached bundle can't be used, or undefined when it was built from exactly the files on disk now. */
+function staleness(manifest) {
+  if (!manifest) return "no bundle yet";
+  if (manifest.launcher !== launcherKey()) return "scripts/synth.js changed";
+  try {
+    for (const [rel, digest] of Object.entries(manifest.own))
+      if (sha256(fs.readFileSync(path.join(ROOT, rel))) !== digest) return `${rel} changed`;
+    for (const [rel, key] of Object.entries(manifest.packages))
+      if (statKey(path.join(ROOT, rel)) !== key) return `${rel} changed`;
+    for (const [rel, names] of Object.entries(manifest.folders))
+      if (listing(path.join(ROOT, rel)) !== names) return `a file was added to or removed from ${rel || "."}/`;
+    if (!fs.existsSync(path.join(CACHE, manifest.bundle))) return "bundle missing";
+  } catch (e) {
+    return `${e.code ?? e.message}`; // a source file was removed or is unreadable
+  }
+  return undefined;
+}
+
+function readManifest() {
+  try {
+    return JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** esbuild keeps `__dirname` as the bundle's folder: give each project file that uses it its own folder back. */
+const projectDirname = {
+  name: "project-dirname",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!own(args.path)) return undefined;
+      const source = fs.readFileSync(args.path, "utf8");
+      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: "ts" };
+      const vars = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)};\n`;
+      return { contents: vars + source, loader: "ts" };
+    });
+  },
+};
+
+async function build() {
+  const esbuild = require("esbuild");
+  fs.mkdirSync(CACHE, { recursive: true });
+  const launcher = launcherKey();
+  const tmp = path.join(CACHE, `build-${process.pid}-${Date.now()}.js`);
+  const result = await esbuild.build({
+    entryPoints: [ENTRY],
+    outfile: tmp,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    logLevel: "silent",
+    plugins: [projectDirname],
+  });
+  const manifest = { launcher, bundle: "", own: {}, packages: {}, folders: {} };
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const file = path.resolve(input); // esbuild reports inputs relative to the working directory
+    const rel = path.relative(ROOT, file);
+    if (own(file)) {
+      manifest.own[rel] = sha256(fs.readFileSync(file));
+      const dir = path.dirname(rel) === "." ? "" : path.dirname(rel);
+      manifest.folders[dir] ??= listing(path.join(ROOT, dir));
+    } else {
+      manifest.packages[rel] = statKey(file);
+    }
+  }
+  // The bundle's name is its content's hash: a concurrent synth that still reads the previous manifest keeps
+  // finding the previous bundle, and the manifest (renamed into place last) never points at a half-written file.
+  const code = fs.readFileSync(tmp);
+  manifest.bundle = `main-${sha256(code).slice(0, 16)}.js`;
+  const bundle = path.join(CACHE, manifest.bundle);
+  fs.writeFileSync(
+    tmp,
+    String(code).replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${manifest.bundle}.map\n`),
+  );
+  fs.renameSync(`${tmp}.map`, `${bundle}.map`);
+  fs.renameSync(tmp, bundle);
+  fs.writeFileSync(`${MANIFEST}.${process.pid}`, JSON.stringify(manifest));
+  fs.renameSync(`${MANIFEST}.${process.pid}`, MANIFEST);
+  for (const old of fs.readdirSync(CACHE))
+    if (/^main-.*\.js(\.map)?$/.test(old) && !old.startsWith(manifest.bundle))
+      fs.rmSync(path.join(CACHE, old), { force: true });
+  return manifest;
+}
+
+async function bundlePath() {
+  let manifest = readManifest();
+  const why = staleness(manifest);
+  if (why === undefined) debug(`reusing ${manifest.bundle}`);
+  else {
+    debug(`rebuilding: ${why}`);
+    manifest = await build();
+  }
+  return path.join(CACHE, manifest.bundle);
+}
+
+bundlePath().then(
+  (bundle) => {
+    process.env.CDKTN_DISABLE_CREATION_STACK ??= "1";
+    Module.enableCompileCache?.(path.join(CACHE, "v8"));
+    require(bundle);
+  },
+  (e) => {
+    console.error(`synth failed; nothing was written: could not build the app: ${e.message}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,126 @@
+/**
+ * scripts/synth.js, the main job's fast path (`npm run synth`, `cdktn synth`): it runs main.ts as one cached
+ * esbuild bundle, and must never run stale code. Exercised on a tiny project (a main.ts and a module) beside a copy
+ * of the launcher, so each run costs milliseconds instead of a full synth.
+ */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+const LAUNCHER = path.join(ROOT, "scripts", "synth.js");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  rebuilt: boolean;
+}
+
+function project(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-launcher-"));
+  fs.mkdirSync(path.join(dir, "scripts"));
+  fs.mkdirSync(path.join(dir, "lib"));
+  fs.copyFileSync(LAUNCHER, path.join(dir, "scripts", "synth.js"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  fs.writeFileSync(
+    path.join(dir, "main.ts"),
+    'import * as fs from "fs";\nimport * as path from "path";\nimport { greeting } from "./lib/greet";\n' +
+      'const name: string = fs.readFileSync(path.join(__dirname, "name.txt"), "utf8").trim();\n' +
+      "console.log(greeting(name));\n",
+  );
+  fs.writeFileSync(path.join(dir, "name.txt"), "world\n");
+  writeKeepingStat(path.join(dir, "lib", "greet.ts"), "export const greeting = (n: string): string => `hello ${n}`;\n");
+  return dir;
+}
+
+const STAMP = new Date("2026-01-01T00:00:00Z");
+/** Writes `text` and gives the file a fixed mtime, so only its content can tell an edit apart. */
+function writeKeepingStat(file: string, text: string): void {
+  fs.writeFileSync(file, text);
+  fs.utimesSync(file, STAMP, STAMP);
+}
+
+function run(dir: string): Run {
+  const r = spawnSync(process.execPath, [path.join(dir, "scripts", "synth.js")], {
+    cwd: dir,
+    env: { ...process.env, BASTIONLESS_SYNTH_DEBUG: "1" },
+    encoding: "utf8",
+  });
+  return { code: r.status ?? 1, stdout: r.stdout.trim(), stderr: r.stderr, rebuilt: r.stderr.includes("rebuilding") };
+}
+
+describe("the synth launcher (scripts/synth.js)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = project();
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // the launcher keeps one cache per checkout, under the (shared, symlinked) node_modules
+    const key = crypto.createHash("sha256").update(dir).digest("hex").slice(0, 16);
+    fs.rmSync(path.join(ROOT, "node_modules", ".cache", "bastionless-synth", key), { recursive: true, force: true });
+  });
+
+  test("GIVEN a fresh checkout WHEN synth runs again, also after a touch THEN the first builds the bundle, the rest reuse it", () => {
+    // (main.ts reads name.txt beside itself through __dirname: the bundle keeps each source file's own folder)
+    expect(run(dir)).toMatchObject({ code: 0, stdout: "hello world", rebuilt: true });
+    const second = run(dir);
+    expect(second).toMatchObject({ code: 0, stdout: "hello world", rebuilt: false });
+    expect(second.stderr).toContain("reusing");
+    const now = new Date();
+    fs.utimesSync(path.join(dir, "lib", "greet.ts"), now, now); // content decides, not the mtime
+    expect(run(dir)).toMatchObject({ code: 0, stdout: "hello world", rebuilt: false });
+  });
+
+  test("GIVEN a cached bundle WHEN an imported file is edited to the same size and mtime THEN the edit runs", () => {
+    expect(run(dir).stdout).toBe("hello world");
+    writeKeepingStat(
+      path.join(dir, "lib", "greet.ts"),
+      "export const greeting = (n: string): string => `howdy ${n}`;\n",
+    );
+    const after = run(dir);
+    expect(after).toMatchObject({ code: 0, stdout: "howdy world", rebuilt: true });
+    expect(after.stderr).toContain(`lib${path.sep}greet.ts changed`);
+  });
+
+  test("GIVEN a cached bundle WHEN a file is added beside an imported one THEN the bundle is rebuilt", () => {
+    // (a new file can change what an import resolves to, e.g. greet.ts → greet/index.ts)
+    expect(run(dir).rebuilt).toBe(true);
+    fs.writeFileSync(path.join(dir, "lib", "other.ts"), "export {};\n");
+    const after = run(dir);
+    expect(after).toMatchObject({ code: 0, stdout: "hello world", rebuilt: true });
+  });
+
+  test("GIVEN a syntax error in an imported file THEN synth fails naming the file and line, without a stack trace", () => {
+    expect(run(dir).code).toBe(0);
+    writeKeepingStat(
+      path.join(dir, "lib", "greet.ts"),
+      "export const greeting = (n: string): string => `hi ${n}`\n}\n",
+    );
+    const r = run(dir);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("synth failed; nothing was written");
+    expect(r.stderr).toMatch(/lib\/greet\.ts:2:0/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // and the next run after the fix works again
+    writeKeepingStat(path.join(dir, "lib", "greet.ts"), "export const greeting = (n: string): string => `hey ${n}`;\n");
+    expect(run(dir)).toMatchObject({ code: 0, stdout: "hey world" });
+  });
+});
+
+describe("the main job's command", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+
+  test("GIVEN cdktf.json THEN `cdktn synth` runs exactly what `npm run synth` runs: the launcher, not the .ts loader", () => {
+    expect(cdktfJson.app).toBe(pkg.scripts.synth);
+    expect(pkg.scripts.synth).toMatch(/^node .*scripts\/synth\.js$/);
+    expect(pkg.scripts.synth).not.toContain("swc-register");
+  });
+});
