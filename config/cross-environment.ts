@@ -92,7 +92,8 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[]): st
   list = list.filter((e) => !firstOfName.has(e.config.name) && firstOfName.add(e.config.name));
 
   // State buckets: one account, one region and one lock table per bucket.
-  for (const [bucket, same] of groupBy(list, (e) => e.config.state.bucket)) {
+  const s3State = list.filter((e) => e.config.state.bucket !== undefined); // state.cloud: no bucket
+  for (const [bucket, same] of groupBy(s3State, (e) => e.config.state.bucket)) {
     const first = same[0];
     for (const e of same.slice(1)) {
       if (e.config.account !== first.config.account) {
@@ -154,7 +155,7 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[]): st
         what: e.config.logging.s3.bucketName ? "session log bucket" : "default session log bucket",
       });
   }
-  const stateBuckets = groupBy(list, (e) => e.config.state.bucket);
+  const stateBuckets = groupBy(s3State, (e) => e.config.state.bucket);
   for (const [name, same] of groupBy(buckets, (b) => b.name)) {
     for (const b of same.slice(1))
       report(

@@ -125,10 +125,29 @@ const securityGroupId = matching(
 );
 const azName = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability-zone name like eu-west-1a");
 
-const stateSchema = strict({
-  bucket: bucketName.describe(
-    "S3 bucket that holds this environment's Terraform state (created by the bootstrap stack).",
+const cloudSchema = strict({
+  organization: matching(
+    /^[A-Za-z0-9_-]{1,64}$/,
+    "is not an HCP Terraform organization name (letters, digits, _ and -)",
   ),
+  workspace: matching(/^[A-Za-z0-9_-]{1,90}$/, "is not a workspace name (letters, digits, _ and -, at most 90)"),
+  hostname: matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "is not a host name")
+    .default("app.terraform.io")
+    .describe("app.terraform.io for HCP Terraform, your host name for Terraform Enterprise."),
+  project: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("HCP Terraform project of the workspace. @default the organization's default project"),
+}).describe("Keep this environment's state in HCP Terraform / Terraform Enterprise (a `cloud` block) instead of S3.");
+
+const stateSchema = strict({
+  bucket: bucketName
+    .optional()
+    .describe(
+      "S3 bucket that holds this environment's Terraform state (created by the bootstrap stack). Required unless cloud is set.",
+    ),
+  cloud: cloudSchema.optional(),
   keyPrefix: matching(
     /^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/,
     "is not a valid key prefix; letters, digits, _.-/ and no trailing /",
@@ -151,6 +170,14 @@ const stateSchema = strict({
       "Role the bootstrap stack assumes to create the state bucket in this account. @default - the caller's own credentials, which must then be in this account",
     ),
 }).superRefine((s, ctx) => {
+  if (!s.bucket && !s.cloud)
+    ctx.addIssue({ code: "custom", path: ["bucket"], message: "is required unless cloud is set (HCP Terraform)" });
+  if (s.bucket && s.cloud)
+    ctx.addIssue({
+      code: "custom",
+      path: ["cloud"],
+      message: `is set together with bucket ${show(s.bucket)}; choose one backend: remove bucket (HCP Terraform) or cloud (S3)`,
+    });
   if (s.locking !== "lockfile" && !s.dynamodbTable) {
     ctx.addIssue({
       code: "custom",
@@ -657,8 +684,25 @@ export const environmentSchema = strict({
   instanceAccess: instanceAccessSchema,
   accessGroups: z.array(accessGroupSchema).default([]),
   guardrails: guardrailsSchema,
+  promotion: strict({
+    after: name
+      .optional()
+      .describe(
+        "Environment whose apply must succeed before this one is applied on merge (dev → staging → prod). @default - applied in the first stage",
+      ),
+  })
+    .prefault({})
+    .describe(
+      "Where this environment sits in the merge pipeline's promotion order (.github/scripts/environments.mjs).",
+    ),
 }).superRefine((env, ctx) => {
   for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
+  if (env.promotion.after === env.name)
+    ctx.addIssue({
+      code: "custom",
+      path: ["promotion", "after"],
+      message: `${show(env.name)} is this environment itself`,
+    });
   const regionAzs = availabilityZones(env.region);
   const vpcNames = new Set<string>();
   env.vpcs.forEach((vpc, i) => {

@@ -1,6 +1,7 @@
 /**
  * `npm run validate`: for every synthesized stack in cdktf.out, run the real Terraform offline:
- *   terraform init -backend=false   (AWS provider from the local filesystem mirror, terraform/cli.tfrc)
+ *   terraform init -backend=false   (providers per scripts/lib/terraform.ts: $TF_CLI_CONFIG_FILE, else the offline
+ *                                    mirror of terraform/cli.tfrc where it exists, else the public registry)
  *   terraform validate              (against the provider's real schema)
  *   terraform test                  (mock_provider "aws": plan + apply of the whole stack, scripts/tftest.ts)
  * then the same for every generated Terraform registry module and its example (validate-terraform-modules.ts).

@@ -25,6 +25,7 @@ export class BootstrapStack extends TerraformStack {
     const providers = new Map<string, AwsProvider>();
     const buckets = new Map<string, { env: EnvironmentConfig; lockTable?: string }>();
     for (const env of props.environments) {
+      if (!env.state.bucket) continue; // state in HCP Terraform (state.cloud): no bucket to create
       const existing = buckets.get(env.state.bucket);
       const lockTable = env.state.locking === "lockfile" ? undefined : env.state.dynamodbTable;
       if (existing && existing.env.account !== env.account) {

@@ -1,6 +1,13 @@
 import type { EnvironmentConfig, VpcConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
-import { Construct, S3Backend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
+import {
+  CloudBackend,
+  Construct,
+  NamedCloudWorkspace,
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+} from "../modules/core/cdktf";
 import type { AccountScope, IGrantable } from "../modules/core/iam";
 import { logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
 import { enableGuardrails } from "../modules/guardrails";
@@ -100,15 +107,21 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       defaultTags: [{ tags: defaultTags(config) }],
     });
     const state = config.state;
-    const backend = new S3Backend(this, {
-      bucket: state.bucket,
-      key: `${state.keyPrefix}/${config.name}.tfstate`,
-      region: state.region ?? config.region,
-      encrypt: true,
-      dynamodbTable: state.locking === "lockfile" ? undefined : state.dynamodbTable,
-    });
-    // cdktf 0.21's S3BackendConfig has no useLockfile; the override adds S3-native locking (Terraform >= 1.10).
-    if (state.locking !== "dynamodb") backend.addOverride("use_lockfile", true);
+    if (state.cloud) {
+      // HCP Terraform / Terraform Enterprise keeps state and locks; the workspace is named in the config.
+      const { organization, hostname, workspace, project } = state.cloud;
+      new CloudBackend(this, { organization, hostname, workspaces: new NamedCloudWorkspace(workspace, project) });
+    } else {
+      const backend = new S3Backend(this, {
+        bucket: state.bucket!,
+        key: `${state.keyPrefix}/${config.name}.tfstate`,
+        region: state.region ?? config.region,
+        encrypt: true,
+        dynamodbTable: state.locking === "lockfile" ? undefined : state.dynamodbTable,
+      });
+      // cdktf 0.21's S3BackendConfig has no useLockfile; the override adds S3-native locking (Terraform >= 1.10).
+      if (state.locking !== "dynamodb") backend.addOverride("use_lockfile", true);
+    }
   }
 
   /** One key for session data, logs and alerts; the log group and bucket depend on its policy. */

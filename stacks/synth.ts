@@ -10,6 +10,9 @@ import { App, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
 
+/** The Terraform versions every synthesized stack accepts (`terraform.required_version`). */
+export const REQUIRED_TERRAFORM = ">= 1.10.0";
+
 /** A stack that contributes to the one-line synth summary. */
 export interface ISummarized {
   summary(): string[];
@@ -55,6 +58,9 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ??= "1";
     const app = new App({ outdir: staging, skipValidation: false });
     build(app);
+    // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
+    for (const stack of app.node.children)
+      if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(staging, "manifest.json"), "utf8")) as {
       stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;

