@@ -43,7 +43,8 @@ async function checkModule(d: ModuleDefinition, dir: string): Promise<{ name: st
   const name = path.basename(dir);
   // The test file names the example as a module, so it must exist before `terraform init` installs modules.
   fs.mkdirSync(path.join(dir, "tests"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "tests", "complete.tftest.hcl"), moduleTestFile(d));
+  // Next to the shipped plan-only test (tests/complete.tftest.hcl): an apply, with prevent_destroy off in this copy.
+  fs.writeFileSync(path.join(dir, "tests", "apply.tftest.hcl"), moduleTestFile(d));
   for (const cwd of [dir, path.join(dir, "examples", "complete")]) {
     for (const args of [["init", "-backend=false", "-input=false"], ["validate"]]) {
       const r = await terraform(args, cwd);

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, ref, resolveTokens, TerraformStack, Token, type IResolvable } from "../../modules/core/cdktf";
 import { hclString } from "../lib/hcl";
+import { terraformDocs, writePublishableFiles } from "./publishable";
 
 export interface VariableValidation {
   /** HCL expression over `var.<name>`. */
@@ -285,13 +286,7 @@ ${forwarded.join("\n\n")}
 `;
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-
-function readme(d: ModuleDefinition, outputs: readonly OutputSpec[], version: string): string {
-  const inputs = d.variables.map(
-    (v) =>
-      `| ${v.name} | ${cell(v.description)} | \`${cell(v.type)}\` | ${"default" in v ? `\`${cell(JSON.stringify(v.default))}\`` : "n/a"} | ${"default" in v ? "no" : "yes"} |`,
-  );
+function readme(d: ModuleDefinition, outputs: readonly OutputSpec[], version: string, mainTf: string): string {
   return `# ${moduleDir(d)}
 
 ${d.summary}
@@ -310,25 +305,7 @@ ${usageBlock(d, `bastionless/bastionless-${d.name}/aws`)}
 
 A runnable version is in [examples/complete](examples/complete).
 
-## Requirements
-
-| Name | Version |
-| --- | --- |
-| terraform | \`${TERRAFORM_VERSION}\` |
-| aws | \`${AWS_PROVIDER_VERSION}\` |
-
-## Inputs
-
-| Name | Description | Type | Default | Required |
-| --- | --- | --- | --- | --- |
-${inputs.join("\n")}
-
-## Outputs
-
-| Name | Description |
-| --- | --- |
-${outputs.map((o) => `| ${o.name} | ${cell(o.description)} |`).join("\n")}
-`;
+${terraformDocs(d.variables, outputs, { terraform: TERRAFORM_VERSION, aws: AWS_PROVIDER_VERSION }, mainTf)}`;
 }
 
 /** Synthesizes one module into `outdir/terraform-aws-bastionless-<name>/`. Returns the module directory. */
@@ -342,11 +319,13 @@ export function writeModule(d: ModuleDefinition, outdir: string, version: string
   const hcl = (stack as unknown as { toHclTerraform(): { hcl: string } }).toHclTerraform().hcl;
   const dir = path.join(outdir, moduleDir(d));
   fs.mkdirSync(path.join(dir, "examples", "complete"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "main.tf"), `${GENERATED}\n\n${indentHcl(hcl)}`);
+  const mainTf = `${GENERATED}\n\n${indentHcl(hcl)}`;
+  fs.writeFileSync(path.join(dir, "main.tf"), mainTf);
   fs.writeFileSync(path.join(dir, "variables.tf"), variablesTf(d.variables));
   fs.writeFileSync(path.join(dir, "outputs.tf"), outputsTf(stack, outputs));
   fs.writeFileSync(path.join(dir, "versions.tf"), versionsTf());
-  fs.writeFileSync(path.join(dir, "README.md"), readme(d, outputs, version));
+  fs.writeFileSync(path.join(dir, "README.md"), readme(d, outputs, version, mainTf));
+  writePublishableFiles(d, dir, mainTf);
   fs.writeFileSync(path.join(dir, "examples", "complete", "main.tf"), exampleMainTf(d, outputs));
   fs.writeFileSync(path.join(dir, "examples", "complete", "versions.tf"), versionsTf());
   fs.rmSync(path.join(outdir, ".cdktf"), { recursive: true, force: true });

@@ -59,6 +59,8 @@ describe("npm run build:terraform-modules", () => {
       "README.md",
       "examples/complete/main.tf",
       "examples/complete/versions.tf",
+      "LICENSE",
+      "tests/complete.tftest.hcl",
     ]) {
       expect(fs.existsSync(path.join(dir, f))).toBe(true);
     }
@@ -137,10 +139,11 @@ describe("npm run build:terraform-modules", () => {
     (name) => {
       const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
       const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+      // (terraform-docs' markdown table format: see terraform-modules-publishable.test.ts)
       for (const v of Object.keys(blocks(path.join(dir, "variables.tf"), "variable")))
-        expect(readme).toMatch(new RegExp(`^\\| ${v} \\| .+ \\| (yes|no) \\|$`, "m"));
+        expect(readme).toMatch(new RegExp(`^\\| <a name="input_${v}"></a> .+ \\| (yes|no) \\|$`, "m"));
       for (const o of Object.keys(blocks(path.join(dir, "outputs.tf"), "output")))
-        expect(readme).toMatch(new RegExp(`^\\| ${o} \\| `, "m"));
+        expect(readme).toMatch(new RegExp(`^\\| <a name="output_${o}"></a> `, "m"));
       expect(readme).toContain(`module "${name.replace(/-/g, "_")}" {`);
     },
   );
