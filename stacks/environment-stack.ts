@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, VpcConfig } from "../config/schema";
+import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
 import {
   CloudBackend,
@@ -10,14 +10,15 @@ import {
 } from "../modules/core/cdktf";
 import type { AccountScope, IGrantable } from "../modules/core/iam";
 import { logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
-import { enableGuardrails } from "../modules/guardrails";
+import { renderPolicy } from "../modules/core/iam";
+import { enableGuardrails, suppress } from "../modules/guardrails";
 import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole } from "../modules/instance-access";
 import { requiredServices, SessionManagerEndpoints, type EndpointCost } from "../modules/network-endpoints";
-import { NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
+import { AdoptedVpc, NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
 import { AccessGroup } from "../modules/operator-access";
 import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
-import { adoptedNetwork } from "./adopted-network";
+import { allowForwarding, blastRadius, endpointPlan, forwardTargets, managesNacl, naclFlows } from "./adopted-network";
 import type { ISummarized } from "./synth";
 
 export interface EnvironmentStackProps {
@@ -48,6 +49,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public readonly preferences?: SessionPreferences;
   public readonly instanceRole: InstanceRole;
   public readonly networks: EnvironmentNetwork[] = [];
+  /** Per adopted VPC, what the stack creates or reuses in it (printed in the synth summary). */
+  public readonly adoptions: string[] = [];
   public readonly accessGroups: AccessGroup[] = [];
   public readonly defaultHostManagement?: DefaultHostManagement;
   public readonly launchTemplate?: HardenedLaunchTemplate;
@@ -90,7 +93,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public summary(): string[] {
     const c = this.endpointCost();
     const shape = c.perVpc.map((v) => `${v.endpoints} endpoints × ${v.azs} AZ`).join(" + ");
-    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`];
+    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`, ...this.adoptions];
   }
 
   /** Sessions are KMS-encrypted unless the environment waives it (then no key ARN goes into the preferences). */
@@ -239,24 +242,34 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       const vpcScope = new Construct(networks, vpc.name);
       const prefix = physicalName(this.naming, vpc.name);
       const network = this.vpc(vpcScope, vpc, prefix);
+      const plan = endpointPlan(vpc, services);
       const endpoints = new SessionManagerEndpoints(vpcScope, "Endpoints", {
         network,
         region: this.config.region,
         namePrefix: prefix,
-        services,
+        services: plan.services,
+        reuse: plan.reuse,
+        clients: plan.clients,
+        s3Gateway: plan.s3Gateway,
         endpointAzs: vpc.endpointAzs,
         layout: this.config.network.securityGroupLayout,
         logBucketArn: this.logBucket?.bucketArn,
       });
-      if (vpc.networkAcl) {
+      this.adoptedS3(vpcScope, vpc, endpoints);
+      const targets = forwardTargets(this.config, vpc.name);
+      allowForwarding(vpcScope, endpoints, targets);
+      const nacl = managesNacl(vpc);
+      if (nacl) {
         new NetworkAcl(vpcScope, "NetworkAcl", {
           vpcId: network.vpcId,
           name: `${prefix}-private`,
           subnetIds: network.subnets.map((s) => s.id),
           vpcCidr: network.cidr,
           s3Cidrs: `[for e in data.aws_ec2_managed_prefix_list.${endpoints.s3PrefixList.friendlyUniqueId}.entries : e.cidr]`,
+          flows: naclFlows(vpc, targets),
         });
       }
+      if (vpc.mode === "adopt") this.adoptions.push(blastRadius(vpc, endpoints, nacl));
       this.networks.push({ name: vpc.name, network, endpoints });
       new TerraformOutput(vpcScope, "InstanceSecurityGroupId", {
         staticId: true,
@@ -266,9 +279,35 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     }
   }
 
-  /** A private-only VPC this environment creates, or the existing one it adopts by ids. */
+  /**
+   * The S3 side of an adopted VPC: the restrictive-gateway opt-in is recorded as a BL-NET-008 suppression (shown in
+   * the synth summary), a reused gateway gets an output with the statements its policy must allow.
+   */
+  private adoptedS3(scope: Construct, vpc: VpcConfig, endpoints: SessionManagerEndpoints): void {
+    if (vpc.mode !== "adopt") return;
+    if (vpc.s3Gateway.mode === S3_RESTRICTIVE_OPT_IN && endpoints.s3Gateway)
+      suppress(
+        endpoints.s3Gateway,
+        "BL-NET-008",
+        `vpcs[${vpc.name}].s3Gateway.mode is the opt-in ${S3_RESTRICTIVE_OPT_IN}: other S3 traffic from ${vpc.routeTableIds.join(", ")} is denied`,
+      );
+    if (endpoints.reusedS3Gateway)
+      new TerraformOutput(scope, "S3GatewayRequiredStatements", {
+        staticId: true,
+        value: renderPolicy(endpoints.s3RequiredStatements),
+        description: `The reused S3 gateway ${vpc.s3Gateway.endpointId} of VPC ${vpc.name} must allow these statements (SSM agent buckets, session-log bucket)`,
+      }).overrideLogicalId(`s3_gateway_required_statements_${vpc.name.replace(/-/g, "_")}`);
+  }
+
+  /** A private-only VPC this environment creates, or the existing one it adopts by ids (checked at plan time). */
   private vpc(scope: Construct, vpc: VpcConfig, prefix: string): IPrivateNetwork {
-    if (vpc.mode !== "create") return adoptedNetwork(vpc);
+    if (vpc.mode !== "create")
+      return new AdoptedVpc(scope, "Vpc", {
+        vpcId: vpc.vpcId,
+        cidr: vpc.cidr,
+        subnets: vpc.privateSubnets,
+        routeTableIds: vpc.routeTableIds,
+      });
     return new PrivateVpc(scope, "Vpc", {
       ...this.account,
       name: prefix,

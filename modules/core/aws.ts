@@ -11,7 +11,11 @@ export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 export { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+export { DataAwsRouteTable } from "@cdktf/provider-aws/lib/data-aws-route-table";
 export { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+export { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
+export { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+export { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint";
 export { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 export { FlowLog } from "@cdktf/provider-aws/lib/flow-log";

@@ -22,6 +22,9 @@ import { NoPublicIp } from "./rules/bl-net-004-public-ip";
 import { Imdsv2Required } from "./rules/bl-net-005-imdsv2";
 import { EbsEncrypted } from "./rules/bl-net-006-ebs-encrypted";
 import { InterfaceEndpointPrivateDns } from "./rules/bl-net-007-endpoint-private-dns";
+import { RestrictiveGatewayOnAdoptedRouteTables } from "./rules/bl-net-008-adopted-s3-gateway";
+import { AdoptedEndpointAdmitsVpc } from "./rules/bl-net-009-adopted-endpoint-admits-vpc";
+import { ForwardTargetHasEgress } from "./rules/bl-net-010-forward-target-egress";
 import { SessionsLoggedEncrypted } from "./rules/bl-ses-001-encrypted-destination";
 import { SessionDataKmsKey } from "./rules/bl-ses-002-kms-key";
 
@@ -35,6 +38,9 @@ export function allRules(): GuardrailRule[] {
     new Imdsv2Required(),
     new EbsEncrypted(),
     new InterfaceEndpointPrivateDns(),
+    new RestrictiveGatewayOnAdoptedRouteTables(),
+    new AdoptedEndpointAdmitsVpc(),
+    new ForwardTargetHasEgress(),
     new LogGroupEncrypted(),
     new LogRetentionMinimum(),
     new BucketPublicAccessBlocked(),

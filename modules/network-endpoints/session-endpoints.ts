@@ -1,6 +1,13 @@
-import { DataAwsEc2ManagedPrefixList, VpcEndpoint } from "../core/aws";
-import { Construct, TerraformIterator, Token } from "../core/cdktf";
+import {
+  DataAwsEc2ManagedPrefixList,
+  DataAwsVpcEndpoint,
+  VpcEndpoint,
+  VpcSecurityGroupEgressRule,
+  VpcSecurityGroupIngressRule,
+} from "../core/aws";
+import { Construct, Fn, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type Statement } from "../core/iam";
+import { checkOnPlan, containsAll, equals } from "../core/plan-checks";
 import { Connections, type IConnectable, Port } from "../network-security/connections";
 import { SecurityGroup } from "../network-security/security-group";
 import type { IPrivateNetwork } from "../network-security/vpc";
@@ -30,7 +37,44 @@ export interface SessionManagerEndpointsProps {
   readonly layout?: SecurityGroupLayout;
   /** The session-log bucket ARN the S3 gateway endpoint policy allows writing to. @default - S3 logging off */
   readonly logBucketArn?: string;
+  /**
+   * Existing interface endpoints to use instead of creating them (an adopted VPC). Each is read at plan time (by id,
+   * or by service name in the VPC) and checked: in the VPC, of the service, private DNS on. The instance SG gets
+   * egress 443 to the endpoints' security groups and each of those groups one ingress rule 443 from the instance SG.
+   * @default - none: every service in `services` is created
+   */
+  readonly reuse?: readonly ReusedEndpoint[];
+  /**
+   * Who besides the instance SG reaches the endpoints this construct creates on 443. In a VPC this stack does not
+   * own, pass its CIDR: private DNS sends every workload in the VPC to the new endpoints.
+   * @default - the instance SG only (a private VPC this stack creates and owns)
+   */
+  readonly clients?: { readonly cidrs?: readonly string[]; readonly securityGroupIds?: readonly string[] };
+  /** @default - `create-restrictive` when `network.routeTableIds` is not empty, otherwise `none` */
+  readonly s3Gateway?: S3Gateway;
 }
+
+/** An existing interface endpoint: by id, or the VPC's endpoint of the service (found by service name). */
+export interface ReusedEndpoint {
+  readonly service: EndpointService;
+  /** @default - the VPC's available endpoint of the service */
+  readonly endpointId?: string;
+}
+
+/**
+ * The S3 gateway endpoint:
+ * - `none`: none is created; S3 traffic keeps whatever path the route tables give it;
+ * - `reuse`: an existing gateway (checked at plan time: in the VPC, S3, on every route table); its policy must allow
+ *   `s3RequiredStatements`;
+ * - `create-full-access`: a new gateway on the route tables with the AWS default full-access policy;
+ * - `create-restrictive`: a new gateway whose policy allows only the agent buckets and the log bucket. It governs all
+ *   S3 traffic of those route tables: right for a private VPC this stack owns, harmful on an existing VPC.
+ */
+export type S3Gateway =
+  | { readonly mode: "none" }
+  | { readonly mode: "reuse"; readonly endpointId: string }
+  | { readonly mode: "create-full-access" }
+  | { readonly mode: "create-restrictive" };
 
 /**
  * AWS-owned buckets SSM Agent reads in its region (agent updates, documents, patching, distributor), from the AWS
@@ -89,6 +133,13 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
   public readonly instanceSecurityGroup: SecurityGroup;
   public readonly interfaceEndpoints: VpcEndpoint[] = [];
   public readonly s3Gateway?: VpcEndpoint;
+  /** The existing S3 gateway this construct relies on (`s3Gateway.mode` reuse). */
+  public readonly reusedS3Gateway?: DataAwsVpcEndpoint;
+  public readonly s3GatewayMode: S3Gateway["mode"];
+  /** What an S3 gateway policy on the instances' route tables must allow: the agent's buckets and the log bucket. */
+  public readonly s3RequiredStatements: Statement[];
+  /** The interface endpoints used but not created. */
+  public readonly reusedEndpoints: ReusedEndpoint[] = [];
   public readonly s3PrefixList: DataAwsEc2ManagedPrefixList;
   /** Monthly estimate; undefined when the region or the number of AZs is only known to Terraform. */
   public readonly cost?: EndpointCost;
@@ -118,6 +169,18 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
 
     this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: `com.amazonaws.${region}.s3` });
 
+    const reuse = props.reuse ?? [];
+    const created =
+      "terraformList" in props.services
+        ? props.services
+        : props.services.filter((svc) => !reuse.some((r) => r.service.shortName === svc.shortName));
+    const createsEndpoints = "terraformList" in created || created.length > 0;
+    const clients = props.clients ?? {};
+    if (layout === "shared" && ((clients.cidrs ?? []).length > 0 || (clients.securityGroupIds ?? []).length > 0))
+      throw new Error(
+        "SessionManagerEndpoints: the shared layout cannot admit clients besides its members (the group is also on the instances); use the separate layout",
+      );
+
     this.instanceSecurityGroup = new SecurityGroup(this, "InstanceSecurityGroup", {
       vpcId: network.vpcId,
       name: `${props.namePrefix}-${layout === "shared" ? "session-manager" : "instances"}`,
@@ -128,19 +191,42 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       defaultPort: Port.HTTPS,
     });
     const endpointGroup =
-      layout === "shared"
+      layout === "shared" || !createsEndpoints
         ? this.instanceSecurityGroup
         : new SecurityGroup(this, "EndpointSecurityGroup", {
             vpcId: network.vpcId,
             name: `${props.namePrefix}-ssm-endpoints`,
-            description: "Session Manager interface endpoints: ingress 443 from the instance security group only",
+            description:
+              (clients.cidrs ?? []).length > 0
+                ? "Session Manager interface endpoints: ingress 443 from the instance security group and the VPC (private DNS answers the whole VPC)"
+                : "Session Manager interface endpoints: ingress 443 from the instance security group only",
             defaultPort: Port.HTTPS,
           });
     this.connections = endpointGroup.connections;
-    this.connections.allowDefaultPortFrom(
-      this.instanceSecurityGroup,
-      "HTTPS from Session Manager instances to the SSM endpoints",
-    );
+    if (createsEndpoints) {
+      this.connections.allowDefaultPortFrom(
+        this.instanceSecurityGroup,
+        "HTTPS from Session Manager instances to the SSM endpoints",
+      );
+      for (const c of clients.cidrs ?? [])
+        this.connections.allowFromCidr(
+          `IngressHttpsFrom${c.replace(/[^0-9]/g, "x")}`,
+          c,
+          Port.HTTPS,
+          `HTTPS to the SSM endpoints from ${c}: private DNS sends every workload there to them`,
+        );
+      for (const sg of clients.securityGroupIds ?? [])
+        this.connections.allowFrom(
+          SecurityGroup.fromSecurityGroupId(this, `Client${sg}`, sg),
+          Port.HTTPS,
+          `HTTPS to the SSM endpoints from ${sg}`,
+        );
+    }
+    // S3 on 443 only. Port 80 is not opened: current agents find the log bucket's region with a signed HeadBucket
+    // over HTTPS, then an anonymous HEAD over https, and try http only when https gets no response at all
+    // (aws/amazon-ssm-agent agent/s3util/crossregion.go, getBucketRegion; signed request since 3.2.1186.0). The
+    // port-80-first probe of aws/amazon-ssm-agent#241 was the old GetS3Header in agent/s3util/s3util.go, removed
+    // when crossregion.go replaced it (2020).
     this.instanceSecurityGroup.connections.allowToPrefixList(
       "EgressHttpsToS3",
       this.s3PrefixList.id,
@@ -161,26 +247,112 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         tags: { Name: `${props.namePrefix}-${shortName}` },
       });
     let endpointCount: number | undefined;
-    if ("terraformList" in props.services) {
-      const each = TerraformIterator.fromList(props.services.terraformList);
+    if ("terraformList" in created) {
+      const each = TerraformIterator.fromList(created.terraformList);
       this.interfaceEndpoints.push(endpoint("Endpoint", each.value as string, each));
     } else {
-      for (const service of props.services)
-        this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
-      endpointCount = props.services.length;
+      for (const service of created) this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
+      endpointCount = created.length;
     }
+    if (reuse.length > 0) this.reuseEndpoints(reuse, network.vpcId, region);
 
-    if (Token.isUnresolved(network.routeTableIds) || network.routeTableIds.length > 0) {
+    const s3: S3Gateway =
+      props.s3Gateway ??
+      (Token.isUnresolved(network.routeTableIds) || network.routeTableIds.length > 0
+        ? { mode: "create-restrictive" }
+        : { mode: "none" });
+    this.s3GatewayMode = s3.mode;
+    this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn);
+    if (s3.mode === "create-restrictive" || s3.mode === "create-full-access") {
       this.s3Gateway = new VpcEndpoint(this, "S3Gateway", {
         vpcId: network.vpcId,
         serviceName: `com.amazonaws.${region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: [...network.routeTableIds],
-        policy: renderPolicy(s3EndpointStatements(region, props.logBucketArn)),
+        policy: s3.mode === "create-restrictive" ? renderPolicy(this.s3RequiredStatements) : undefined,
         tags: { Name: `${props.namePrefix}-s3` },
       });
+    } else if (s3.mode === "reuse") {
+      this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);
     }
     if (!Token.isUnresolved(region) && azs !== undefined && endpointCount !== undefined)
       this.cost = interfaceEndpointCost(region, endpointCount, azs);
+  }
+
+  /** Reads the reused interface endpoints with plan-time checks, and writes the SG rules our instances need. */
+  private reuseEndpoints(reuse: readonly ReusedEndpoint[], vpcId: string, region: string): void {
+    const scope = new Construct(this, "Reused");
+    const groupLists: string[] = [];
+    for (const r of reuse) {
+      const serviceName = r.service.serviceName(region);
+      const d = new DataAwsVpcEndpoint(
+        scope,
+        r.service.shortName,
+        r.endpointId ? { id: r.endpointId } : { vpcId, serviceName, state: "available" },
+      );
+      const what = r.endpointId ? `Endpoint ${r.endpointId}` : `The ${serviceName} endpoint of ${vpcId}`;
+      checkOnPlan(d, [
+        {
+          condition: equals("vpc_id", vpcId),
+          errorMessage: `${what} is in \${self.vpc_id}, not in the adopted VPC ${vpcId}.`,
+        },
+        {
+          condition: equals("service_name", serviceName),
+          errorMessage: `${what} is for \${self.service_name}, not ${serviceName}: give the endpoint of that service.`,
+        },
+        {
+          condition: "self.private_dns_enabled",
+          errorMessage: `${what} has private DNS off: instances would resolve ${r.service.shortName}.${region}.amazonaws.com to public addresses. Turn its private DNS on, or create the endpoint instead (interfaceEndpoints.${r.service.shortName}: create).`,
+        },
+      ]);
+      groupLists.push(d.securityGroupIds as unknown as string);
+    }
+    this.reusedEndpoints.push(...reuse);
+    // One rule per distinct group (endpoints often share one), keyed by group id so the list order does not matter.
+    const groups = TerraformIterator.fromList(Fn.toset(Fn.flatten(groupLists)) as unknown as string[]);
+    new VpcSecurityGroupEgressRule(scope, "EgressHttpsToReusedEndpoints", {
+      forEach: groups,
+      securityGroupId: this.instanceSecurityGroup.securityGroupId,
+      referencedSecurityGroupId: groups.value as string,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "HTTPS from Session Manager instances to the reused SSM endpoints",
+    });
+    // Added to the existing endpoint's group as a rule resource of its own: no existing rule is changed.
+    new VpcSecurityGroupIngressRule(scope, "IngressHttpsFromInstances", {
+      forEach: groups,
+      securityGroupId: groups.value as string,
+      referencedSecurityGroupId: this.instanceSecurityGroup.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: `HTTPS from the Session Manager instances (${this.node.path}) to this endpoint`,
+    });
+  }
+
+  private readS3Gateway(endpointId: string, network: IPrivateNetwork, region: string): DataAwsVpcEndpoint {
+    const d = new DataAwsVpcEndpoint(this, "ReusedS3Gateway", { id: endpointId });
+    const serviceName = `com.amazonaws.${region}.s3`;
+    const tables = Token.isUnresolved(network.routeTableIds) ? [] : [...network.routeTableIds];
+    checkOnPlan(d, [
+      {
+        condition: [
+          equals("vpc_id", network.vpcId),
+          equals("service_name", serviceName),
+          equals("vpc_endpoint_type", "Gateway"),
+        ].join(" && "),
+        errorMessage: `Endpoint ${endpointId} (\${self.service_name}, \${self.vpc_endpoint_type}, in \${self.vpc_id}) is not the S3 gateway endpoint of ${network.vpcId}.`,
+      },
+      ...(tables.length > 0
+        ? [
+            {
+              condition: containsAll("route_table_ids", tables),
+              errorMessage: `S3 gateway ${endpointId} is not attached to every listed route table (${tables.join(", ")}; it has \${join(", ", self.route_table_ids)}): the instances' S3 traffic would not use it.`,
+            },
+          ]
+        : []),
+    ]);
+    return d;
   }
 }

@@ -92,6 +92,32 @@ export class Connections implements IConnectable {
     });
   }
 
+  /** Ingress from a CIDR (our side only; a CIDR has no other side). */
+  public allowFromCidr(id: string, cidr: string, port: Port, description: string): void {
+    if (!this.manageRules) return;
+    new VpcSecurityGroupIngressRule(this.scope, id, {
+      securityGroupId: this.securityGroupId,
+      cidrIpv4: cidr,
+      ipProtocol: "tcp",
+      fromPort: port.from,
+      toPort: port.to,
+      description,
+    });
+  }
+
+  /** Egress to a CIDR (our side only). */
+  public allowToCidr(id: string, cidr: string, port: Port, description: string): void {
+    if (!this.manageRules) return;
+    new VpcSecurityGroupEgressRule(this.scope, id, {
+      securityGroupId: this.securityGroupId,
+      cidrIpv4: cidr,
+      ipProtocol: "tcp",
+      fromPort: port.from,
+      toPort: port.to,
+      description,
+    });
+  }
+
   private ruleId(direction: string, peer: Connections, port: Port): string | undefined {
     const peerName = peer === this ? "Self" : peer.scope.node.path.split("/").slice(1).join("");
     const id =

@@ -13,6 +13,18 @@ export interface NetworkAclProps {
    * the `com.amazonaws.<region>.s3` managed prefix list. @default - no S3 rules
    */
   readonly s3Cidrs?: string;
+  /**
+   * Further flows the NACL must keep (declared in config: port-forward targets, extra endpoint clients), each in
+   * both directions: the port one way, ephemeral return traffic the other. @default - none
+   */
+  readonly flows?: readonly NaclFlow[];
+}
+
+/** A flow a NACL keeps: `outbound` from the subnets to `cidr` on `port`, or `inbound` from `cidr` to the subnets. */
+export interface NaclFlow {
+  readonly direction: "outbound" | "inbound";
+  readonly cidr: string;
+  readonly port: number;
 }
 
 /** Ephemeral ports of return traffic (Linux uses 32768-60999, Windows 49152-65535; AWS recommends 1024-65535). */
@@ -22,8 +34,11 @@ export const EPHEMERAL = { from: 1024, to: 65535 } as const;
  * The stateless NACL of the private subnets. Each flow needs both directions:
  * - instances → endpoints and S3: outbound 443, inbound ephemeral return traffic;
  * - endpoint ENIs answering instances: inbound 443, outbound ephemeral.
+ * - each declared flow: its port one way, ephemeral return traffic the other.
  * Nothing else is allowed (the implicit deny). Rule numbers are fixed: 100 (VPC 443), 110 (VPC ephemeral),
- * 200+ (one per S3 CIDR, in sorted order). Traffic to the Amazon DNS server and IMDS is not filtered by NACLs.
+ * 200+ (one per S3 CIDR, in sorted order), 1000+ (declared flows, two numbers each, in sorted order; construct ids
+ * are keyed by the flow, so reordering the config changes nothing). Traffic to the Amazon DNS server and IMDS is
+ * not filtered by NACLs.
  */
 export class NetworkAcl extends Construct {
   public readonly resource: NetworkAclResource;
@@ -50,6 +65,34 @@ export class NetworkAcl extends Construct {
     rule("IngressEphemeralFromVpc", false, 110, props.vpcCidr, EPHEMERAL.from, EPHEMERAL.to);
     rule("EgressHttpsToVpc", true, 100, props.vpcCidr, 443, 443);
     rule("EgressEphemeralToVpc", true, 110, props.vpcCidr, EPHEMERAL.from, EPHEMERAL.to);
+
+    const flows = [...new Map((props.flows ?? []).map((f) => [`${f.direction}-${f.cidr}-${f.port}`, f])).values()];
+    flows.sort((a, b) => a.direction.localeCompare(b.direction) || a.cidr.localeCompare(b.cidr) || a.port - b.port);
+    const flowScope = new Construct(this, "Flow");
+    flows.forEach((f, i) => {
+      const key = `${f.direction}-${f.cidr.replace(/[./]/g, "-")}-${f.port}`;
+      const out = f.direction === "outbound";
+      new NetworkAclRule(flowScope, `${key}-port`, {
+        networkAclId: this.resource.id,
+        egress: out,
+        ruleNumber: 1000 + 2 * i,
+        ruleAction: "allow",
+        protocol: "tcp",
+        cidrBlock: f.cidr,
+        fromPort: f.port,
+        toPort: f.port,
+      });
+      new NetworkAclRule(flowScope, `${key}-return`, {
+        networkAclId: this.resource.id,
+        egress: !out,
+        ruleNumber: 1001 + 2 * i,
+        ruleAction: "allow",
+        protocol: "tcp",
+        cidrBlock: f.cidr,
+        fromPort: EPHEMERAL.from,
+        toPort: EPHEMERAL.to,
+      });
+    });
 
     if (props.s3Cidrs) {
       // One rule per S3 CIDR (known at plan time from the data source), keyed by CIDR and numbered by sorted position.
