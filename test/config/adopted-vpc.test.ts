@@ -149,6 +149,7 @@ describe("GIVEN two environments in one account and region", () => {
     variant("staging", (e) => {
       e.name = "qa";
       e.sessionPreferences = { document: "none" };
+      delete e.vpcs[0].interfaceEndpoints;
       patch(e);
     });
 
