@@ -149,9 +149,10 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
         const params = (
           JSON.parse(String(b.config.content)) as { parameters: Record<string, { allowedValues?: string[] }> }
         ).parameters;
+        const ports = (params.portNumber?.allowedValues ?? []).map(Number);
         return {
           name: String(b.config.name),
-          target: `${params.host?.allowedValues?.join("|")}:${params.portNumber?.allowedValues?.join("|")}`,
+          target: `${params.host?.allowedValues?.join("|")}:${ports.join("|")} ${forwardPaths(model, ports)}`,
         };
       });
     const principals: PrincipalAccess[] = [];
@@ -254,6 +255,24 @@ function sourceCidrsOf(policy: PolicyJson): string[] {
       const v = s?.Condition?.NotIpAddress?.["aws:SourceIp"];
       return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
     });
+}
+
+/**
+ * The network path of a forward target: the egress rules in the stack that let an instance reach the port
+ * (`via egress to 10.10.16.0/20`), or the warning that none does (the grant would be unusable).
+ */
+export function forwardPaths(model: StackModel, ports: number[]): string {
+  const paths = new Set<string>();
+  for (const r of model.resources("aws_vpc_security_group_egress_rule")) {
+    const c = r.config;
+    if (String(c.ip_protocol) !== "tcp" && String(c.ip_protocol) !== "-1") continue;
+    if (!ports.some((p) => Number(c.from_port) <= p && p <= Number(c.to_port))) continue;
+    const to = c.cidr_ipv4 ?? c.referenced_security_group_id ?? c.prefix_list_id;
+    if (typeof to === "string" && !to.startsWith("${")) paths.add(to);
+  }
+  return paths.size > 0
+    ? `via egress to ${[...paths].sort().join(", ")}`
+    : "NO EGRESS RULE: forwarded connections are dropped";
 }
 
 function rows(groups: GroupAccess[]): string[][] {

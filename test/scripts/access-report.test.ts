@@ -45,7 +45,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
       expect.objectContaining({
         reachableTags: ["AccessTier=shell|db-proxy"],
         shell: false,
-        portForwarding: ["dev-db.internal.example.com:5432"],
+        portForwarding: ["dev-db.internal.example.com:5432 via egress to 10.10.16.0/20"],
         awsDocuments: [],
         mfa: "not required",
       }),
@@ -105,7 +105,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
     expect(md).toContain(
-      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 | not required | any | none |",
+      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | none |",
     );
   });
 
