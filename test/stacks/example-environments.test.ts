@@ -28,12 +28,17 @@ describe("the example environments' networks", () => {
     })
       .map((s) => `com.amazonaws.${cfg.region}.${s.shortName}`)
       .sort();
-    expect(interfaceServices(envTf(name))).toEqual(expected);
+    // Created as resources, or (staging's reuse path) read as data sources of existing endpoints: together, all of them.
+    const tf = envTf(name);
+    const reused = Object.keys(tf.data?.aws_vpc_endpoint ?? {}).map(
+      (id) => `com.amazonaws.${cfg.region}.${/_Reused_([a-z0-9]+)_[0-9A-F]{8}$/.exec(id)?.[1]}`,
+    );
+    expect([...interfaceServices(tf), ...reused].sort()).toEqual(expected);
     expect(expected).toEqual(services.map((s) => `com.amazonaws.${cfg.region}.${s}`));
   });
 
   test("turning CloudWatch logging off removes the logs endpoint; the KMS waiver removes the kms endpoint", () => {
-    const noLogs = envTf("staging", (e) => {
+    const noLogs = envTf("prod", (e) => {
       e.logging = { ...e.logging, cloudWatch: { enabled: false } };
     });
     expect(interfaceServices(noLogs).map((s) => String(s).split(".").pop())).toEqual([
@@ -42,7 +47,7 @@ describe("the example environments' networks", () => {
       "ssm",
       "ssmmessages",
     ]);
-    const noKms = envTf("staging", (e) => {
+    const noKms = envTf("prod", (e) => {
       e.sessionPreferences = { ...e.sessionPreferences, waiveKmsEncryption: "sandbox without customer data" };
     });
     expect(interfaceServices(noKms).map((s) => String(s).split(".").pop())).toEqual([
@@ -53,12 +58,9 @@ describe("the example environments' networks", () => {
     ]);
   });
 
-  test("adopted VPCs put the S3 gateway on every configured private route table", () => {
-    const cfg = exampleConfig("prod");
-    const vpc = cfg.vpcs[0];
-    const [gw] = resources(envTf("prod"), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
-    expect(vpc.mode).toBe("adopt");
-    expect(gw.route_table_ids).toEqual(vpc.mode === "adopt" ? vpc.routeTableIds : []);
+  test("GIVEN the adopted prod VPC with the safe S3 default THEN no gateway endpoint touches its route tables", () => {
+    const gateways = resources(envTf("prod"), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    expect(gateways).toEqual([]);
   });
 
   test("the cost output and summary match the arithmetic", () => {
@@ -68,7 +70,10 @@ describe("the example environments' networks", () => {
     const azs = cfg.vpcs[0].endpointAzs ?? new Set(cfg.vpcs[0].privateSubnets.map((s) => s.availabilityZone)).size;
     const expected = Math.round(5 * azs * INTERFACE_ENDPOINT_HOURLY_USD[cfg.region] * HOURS_PER_MONTH * 100) / 100;
     expect(tf.output?.interface_endpoint_monthly_usd.value).toBe(expected);
-    expect(stack.summary()).toEqual([`5 endpoints × ${azs} AZ ≈ $${expected.toFixed(2)}/month`]);
+    expect(stack.summary()).toEqual([
+      `5 endpoints × ${azs} AZ ≈ $${expected.toFixed(2)}/month`,
+      "adopts vpc-0f1e2d3c4b5a69788: creates 5 (private DNS for the whole VPC, 443 from 10.30.0.0/16, 100.64.0.0/16), S3 gateway: none, NACL: untouched",
+    ]);
   });
 });
 
