@@ -129,6 +129,7 @@ describe("npm package", () => {
       new SessionManagerEndpoints(stack, "Endpoints", {
         network: { vpcId: "vpc-1", cidr: "10.0.0.0/16", subnets: [{ id: "subnet-1", availabilityZone: "eu-west-1a" }], routeTableIds: ["rtb-1"] },
         region: "eu-west-1", namePrefix: "mine", services: requiredServices({ legacyAgentSupport: false, cloudWatchLogging: true, kmsEncryption: true }),
+        clients: { cidrs: ["10.0.0.0/16"] }, s3Gateway: { mode: "create-full-access" },
       });
       enableGuardrails(stack);
       const [dev] = loadEnvironments(${JSON.stringify(path.join(ROOT, "config", "environments"))}).filter((e) => e.config.name === "dev");
