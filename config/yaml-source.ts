@@ -150,29 +150,29 @@ export function parseYaml(text: string): ParseResult {
 function checkNodes(doc: Document, node: unknown, depth: number, pos: (o: number) => Position, out: string[]): void {
   if (!node || typeof node !== "object") return;
   const n = node as Node;
-  const where = at(n.range ? pos(n.range[0]) : undefined);
+  const where = () => at(n.range ? pos(n.range[0]) : undefined);
   if (depth > MAX_NESTING) {
-    out.push(`is nested deeper than ${MAX_NESTING} levels${where}`);
+    out.push(`is nested deeper than ${MAX_NESTING} levels${where()}`);
     return;
   }
   if (isAlias(n)) {
     if (!n.resolve(doc))
-      out.push(`the alias *${n.source}${where} has no anchor &${n.source} before it; define the anchor first`);
+      out.push(`the alias *${n.source}${where()} has no anchor &${n.source} before it; define the anchor first`);
     return;
   }
   if ((isScalar(n) || isMap(n) || isSeq(n)) && n.tag && !CORE_TAGS.has(n.tag))
     out.push(
-      `the tag ${n.tag.replace(/^tag:yaml\.org,2002:/, "!!")}${where} is not supported; environment files use plain YAML values`,
+      `the tag ${n.tag.replace(/^tag:yaml\.org,2002:/, "!!")}${where()} is not supported; environment files use plain YAML values`,
     );
   if (isMap(n)) {
     const seen = new Map<string, number | undefined>();
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const key = pair.key as Node | null;
-      const keyAt = key?.range ? pos(key.range[0]) : undefined;
+      const keyAt = () => (key?.range ? pos(key.range[0]) : undefined);
       if (!isScalar(key)) {
         out.push(
-          `a key${at(keyAt)} is a ${isAlias(key) ? "alias" : key ? "list or mapping" : "missing value"}; keys must be plain names`,
+          `a key${at(keyAt())} is a ${isAlias(key) ? "alias" : key ? "list or mapping" : "missing value"}; keys must be plain names`,
         );
         continue;
       }
@@ -180,16 +180,17 @@ function checkNodes(doc: Document, node: unknown, depth: number, pos: (o: number
         const v = pair.value as Node | null;
         const sources = isSeq(v) ? v.items : [v];
         if (!sources.every((s) => isAlias(s) && isMap(s.resolve(doc))))
-          out.push(`the merge key <<${at(keyAt)} must be an alias of a mapping (<<: *name) or a list of them`);
+          out.push(`the merge key <<${at(keyAt())} must be an alias of a mapping (<<: *name) or a list of them`);
         continue;
       }
       const name = String(key.value);
       if (seen.has(name)) {
-        const first = seen.get(name);
+        const firstAt = seen.get(name);
+        const first = firstAt === undefined ? undefined : pos(firstAt).line;
         out.push(
-          `key ${JSON.stringify(name)}${at(keyAt)} appears twice in one mapping${first ? ` (first on line ${first})` : ""}; keep one`,
+          `key ${JSON.stringify(name)}${at(keyAt())} appears twice in one mapping${first ? ` (first on line ${first})` : ""}; keep one`,
         );
-      } else seen.set(name, keyAt?.line);
+      } else seen.set(name, key.range?.[0]);
       checkNodes(doc, pair.value, depth + 1, pos, out);
     }
   } else if (isSeq(n)) {
