@@ -6,7 +6,7 @@ import * as path from "path";
 import { loadEnvironments } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
-import { runSynth } from "./stacks/synth";
+import { buildEach, runSynth } from "./stacks/synth";
 
 const fromEnv = process.env.BASTIONLESS_CONFIG_DIR;
 const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
@@ -14,9 +14,7 @@ const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
 runSynth(
   () => loadEnvironments(configDir, { variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR" }),
   (app, environments) => {
-    for (const { config } of environments) {
-      new EnvironmentStack(app, config.name, { config });
-    }
+    buildEach(environments, ({ config }) => new EnvironmentStack(app, config.name, { config }));
     new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) });
   },
 );

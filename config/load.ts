@@ -18,6 +18,9 @@ import { decode, parseYaml, type YamlSource } from "./yaml-source";
 
 export { formatPath } from "./issues";
 
+/** Top-level keys the loader ignores: extension blocks that hold YAML anchors for reuse (as in Compose files). */
+export const EXTENSION_KEY = /^x-/;
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(
@@ -62,9 +65,11 @@ export function parseEnvironment(
     );
     return {};
   }
-  const result = environmentSchema.safeParse(raw);
+  // Top-level `x-…` keys are for shared blocks that anchors and merge keys reuse (`x-tags: &tags`, `<<: *tags`).
+  const settings = Object.fromEntries(Object.entries(raw).filter(([k]) => !EXTENSION_KEY.test(k)));
+  const result = environmentSchema.safeParse(settings);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${file}: ${formatIssue(issue, raw, source)}`);
+    for (const issue of result.error.issues) problems.push(`${file}: ${formatIssue(issue, settings, source)}`);
     return { source };
   }
   const expected = path.basename(file).replace(/\.ya?ml$/i, "");

@@ -95,14 +95,39 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
   }
 }
 
+/** An unexpected exception as one line: `TypeError: …` (no stack; BASTIONLESS_DEBUG=1 prints it). */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  return text.split("\n")[0];
+}
+
+/**
+ * Builds one stack per environment, so that an exception thrown while building one names the file it came from:
+ * every failing environment is reported (`<file>: <message>`) in one SynthError, and nothing is written.
+ */
+export function buildEach<T extends { readonly file: string }>(items: readonly T[], build: (item: T) => void): void {
+  const errors: string[] = [];
+  for (const item of items) {
+    try {
+      build(item);
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof SynthError) throw e;
+      if (process.env.BASTIONLESS_DEBUG && e instanceof Error) console.error(e.stack);
+      errors.push(`${item.file}: ${oneLine(e)}`);
+    }
+  }
+  if (errors.length > 0) throw new SynthError(errors);
+}
+
 /** Entry point used by `main.ts`: prints the summary, or the errors, and sets the exit code. */
 export function runSynth(
   load: () => LoadedEnvironment[],
   build: (app: Construct, environments: LoadedEnvironment[]) => void,
 ): void {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  let environments: LoadedEnvironment[] = [];
   try {
-    const environments = load();
+    environments = load();
     const outcome = synthesizeAtomically(outdir, (app) => build(app, environments));
     for (const w of outcome.warnings) console.warn(`warning: ${w}`);
     for (const line of outcome.lines) console.log(line);
@@ -111,10 +136,12 @@ export function runSynth(
       console.error(e.message);
     } else {
       // Last line of defence: an unexpected exception is one line, not a stack trace (BASTIONLESS_DEBUG=1 shows it).
-      const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+      // The files of the environments whose construct paths the message names, if any.
+      const message = e instanceof Error ? e.message : String(e);
+      const files = environments.filter((env) => message.includes(`${env.config.name}/`)).map((env) => env.file);
       const detail = process.env.BASTIONLESS_DEBUG && e instanceof Error ? `\n${e.stack}` : "";
       console.error(
-        `synth failed; nothing was written: ${text.split("\n")[0]}${detail || " (set BASTIONLESS_DEBUG=1 for details)"}`,
+        `synth failed; nothing was written: ${files.length > 0 ? `${files.join(", ")}: ` : ""}${oneLine(e)}${detail || " (set BASTIONLESS_DEBUG=1 for details)"}`,
       );
     }
     process.exitCode = 1;

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { RESERVED_STACK_NAMES } from "../config/reserved";
-import { runSynth } from "../stacks/synth";
+import { buildEach, runSynth } from "../stacks/synth";
 import { envDir, tempDir, variant } from "./helpers/env-dir";
 import { runMain, treeDigest } from "./helpers/run-main";
 
@@ -129,5 +129,27 @@ describe("runSynth's last line of defence", () => {
       "synth failed; nothing was written: TypeError: Cannot read properties of undefined (reading 'x') (set BASTIONLESS_DEBUG=1 for details)",
     ]);
     expect(fs.readdirSync(work)).toEqual([]);
+  });
+});
+
+describe("buildEach: an exception while building one environment's stack names its file", () => {
+  test("GIVEN two environments whose stacks throw WHEN built THEN one SynthError lists both files, one line each", () => {
+    const built: string[] = [];
+    expect(() =>
+      buildEach(
+        [
+          { file: "config/environments/a.yaml" },
+          { file: "config/environments/b.yaml" },
+          { file: "config/environments/c.yaml" },
+        ],
+        ({ file }) => {
+          if (!file.endsWith("b.yaml")) throw new RangeError(`name too long\n    at Stack (x.ts:1:1)`);
+          built.push(file);
+        },
+      ),
+    ).toThrow(
+      "synth failed (2 errors); nothing was written:\n  config/environments/a.yaml: RangeError: name too long\n  config/environments/c.yaml: RangeError: name too long",
+    );
+    expect(built).toEqual(["config/environments/b.yaml"]);
   });
 });

@@ -175,3 +175,18 @@ describe("GIVEN YAML features that are supported", () => {
     });
   });
 });
+
+describe("GIVEN a shared block at the top level", () => {
+  test("WHEN it is under an x- key and merged elsewhere THEN it is reused and not an unknown key", () => {
+    const text = `x-common-tags: &common\n  CostCenter: shared\n  Owner: platform\n${edited("dev", "tags:\n  CostCenter: platform", "tags:\n  <<: *common")}`;
+    const dev = loadEnvironments(envDir({ "dev.yaml": text })).find((e) => e.config.name === "dev")!;
+    expect(dev.config.tags).toEqual({ CostCenter: "shared", Owner: "platform" });
+  });
+
+  test("WHEN it is under another key THEN it is an unknown key that says what is allowed", () => {
+    const text = `common-tags: &common\n  CostCenter: shared\n${edited("dev", "tags:\n  CostCenter: platform", "tags:\n  <<: *common")}`;
+    expect(problemsOf(envDir({ "dev.yaml": text })).join("\n")).toMatch(
+      /dev\.yaml: unknown key "common-tags" \(allowed: name, .*\) \(line 1, column 1\)/,
+    );
+  });
+});
