@@ -10,7 +10,7 @@ import * as path from "path";
 import { ConfigError, loadEnvironments } from "../config/load";
 import { App } from "../modules/core/cdktf";
 import { EnvironmentStack } from "../stacks/environment-stack";
-import { accessReport, renderMarkdown, renderText } from "./lib/access-report";
+import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
 
 async function main(argv: string[]): Promise<number> {
   const mdAt = argv.indexOf("--markdown");
@@ -44,9 +44,11 @@ async function main(argv: string[]): Promise<number> {
   const markdown: string[] = [];
   try {
     for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
-      const groups = await accessReport(new EnvironmentStack(app, config.name, { config }));
-      text.push(renderText(config.name, groups));
-      markdown.push(renderMarkdown(config.name, groups));
+      const stack = new EnvironmentStack(app, config.name, { config });
+      const groups = await accessReport(stack);
+      const notes = networkNotes(stack);
+      text.push([renderText(config.name, groups), ...notes.map((n) => `  network: ${n}`)].join("\n"));
+      markdown.push([renderMarkdown(config.name, groups), ...notes.map((n) => `- network: ${n}`)].join("\n\n"));
     }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -300,6 +300,24 @@ function rows(groups: GroupAccess[]): string[][] {
 
 const HEADER = ["group", "principal", "reachable instance tags", "session types", "MFA", "source IP", "warnings"];
 
+/**
+ * What the network of each adopted VPC means for sessions: the blast-radius line of the synth, and for a reused S3
+ * gateway that sessions depend on its policy allowing the stack's required statements.
+ */
+export function networkNotes(stack: EnvironmentStack): string[] {
+  const notes = [...stack.adoptions];
+  for (const n of stack.networks) {
+    if (!n.endpoints.reusedS3Gateway) continue;
+    const actions = [...new Set(n.endpoints.s3RequiredStatements.flatMap((st) => st.actions ?? []))].join(", ");
+    const vpc = stack.config.vpcs.find((v) => v.name === n.name);
+    const id = vpc?.mode === "adopt" ? vpc.s3Gateway.endpointId : undefined;
+    notes.push(
+      `VPC ${n.name}: the reused S3 gateway ${id ?? ""} must allow the statements in output s3_gateway_required_statements_${n.name.replace(/-/g, "_")} (${actions} on the SSM agent buckets and the session-log bucket), or session logs and agent updates fail`,
+    );
+  }
+  return notes;
+}
+
 export function renderText(env: string, groups: GroupAccess[]): string {
   const table = [HEADER, ...rows(groups)];
   const widths = HEADER.map((_, i) => Math.max(...table.map((r) => r[i].length)));

@@ -3,7 +3,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Testing, TerraformResource } from "../../modules/core/cdktf";
-import { accessReport, renderMarkdown, renderText, type GroupAccess } from "../../scripts/lib/access-report";
+import {
+  accessReport,
+  networkNotes,
+  renderMarkdown,
+  renderText,
+  type GroupAccess,
+} from "../../scripts/lib/access-report";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { exampleConfig } from "../helpers/synth";
 
@@ -126,5 +132,19 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/unknown environment "qa"; allowed: dev, prod, staging/);
+  });
+});
+
+describe("network notes of the access report", () => {
+  test("GIVEN staging THEN the adoption line is reported; GIVEN a reused S3 gateway THEN the report names what its policy must allow", () => {
+    const plain = new EnvironmentStack(Testing.app(), "staging", { config: exampleConfig("staging") });
+    expect(networkNotes(plain)).toEqual([expect.stringMatching(/^adopts vpc-0a1b2c3d4e5f60718: reuses 3 endpoints/)]);
+    const config = exampleConfig("staging", (e) => {
+      (e as Record<string, any>).vpcs[0].s3Gateway = { mode: "reuse", endpointId: "vpce-0a1b2c3d4e5f6aaaa" };
+    });
+    const reused = new EnvironmentStack(Testing.app(), "staging", { config });
+    expect(networkNotes(reused)[1]).toBe(
+      "VPC main: the reused S3 gateway vpce-0a1b2c3d4e5f6aaaa must allow the statements in output s3_gateway_required_statements_main (s3:GetObject, s3:PutObject, s3:GetEncryptionConfiguration on the SSM agent buckets and the session-log bucket), or session logs and agent updates fail",
+    );
   });
 });
