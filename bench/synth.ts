@@ -1,8 +1,17 @@
 /**
- * `npm run bench`: median wall time and peak memory (max RSS) of the synthesis step of `npm run synth`, for the
- * example environments and for 100 generated environments, each also as a ratio to a bare Node process that only
- * loads cdktf and constructs. All measured in one run, 5 runs each (the first is a warm-up).
- * Targets: examples ≤ 1 s and ≤ 150 MB; 100 environments ≤ 5 s.
+ * `npm run bench`: the main job against the floor, in one run, as ratios.
+ *
+ * The floor is a bare Node process that loads the CDK core package and constructs
+ * (`node -e "require('cdktf'); require('constructs')"`): no app can be faster than loading its framework.
+ * Every round runs the floor and then each case once, interleaved, so load on a shared machine hits all of them
+ * alike; after one warm-up round (which also builds the synth bundle) the medians of ROUNDS rounds are reported:
+ * wall time, CPU time (user + system, from the child's own resourceUsage) and peak RSS (max of all rounds).
+ *
+ * Cases: `npm run synth` of the example environments (`cdktn synth` runs the same command: cdktf.json's `app`), the
+ * same app through the development .ts loader (for comparison only), and 25 / 50 / 100 generated environments,
+ * whose time per environment shows whether synth (config load included) grows linearly with the config.
+ * Targets (issue 12): examples ≤ 2x the floor and ≤ 150 MB; 100 environments ≤ 3 s; linear growth.
+ * BENCH_ROUNDS=n changes the number of rounds (default 7).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -12,36 +21,62 @@ import { stringify } from "yaml";
 import { exampleInput, synthArgs } from "../scripts/lib/examples";
 
 const ROOT = path.join(__dirname, "..");
-const RUNS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** Preloaded into every measured process: prints its CPU time and peak RSS as it exits. */
+const USAGE_HOOK = path.join(__dirname, "usage.js");
+const MARKER = "bastionless-bench-usage=";
 
-/** Peak RSS without /usr/bin/time: a preloaded hook prints `process.resourceUsage().maxRSS` (KB) as the process exits. */
-const MAXRSS_HOOK = path.join(__dirname, "maxrss.js");
-const MARKER = "bastionless-bench-maxrss=";
+interface Case {
+  readonly name: string;
+  readonly args: string[];
+  readonly env?: Record<string, string>;
+}
+interface Sample {
+  wall: number;
+  cpu: number;
+  mb: number;
+}
+interface Result {
+  wall: number;
+  cpu: number;
+  mb: number;
+}
 
-function measure(args: string[], env: Record<string, string>): { seconds: number; mb: number } {
-  const times: number[] = [];
-  const mems: number[] = [];
-  for (let i = 0; i < RUNS + 1; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["-r", MAXRSS_HOOK, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
+function runOnce(c: Case): Sample {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["-r", USAGE_HOOK, ...c.args], {
+    cwd: ROOT,
+    env: { ...process.env, ...c.env },
+    encoding: "utf8",
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${c.name} failed:\n${r.stderr}`);
+  const line = r.stderr.split("\n").find((l) => l.startsWith(MARKER));
+  if (!line) throw new Error(`no usage line in the output of ${c.name}`);
+  const usage = JSON.parse(line.slice(MARKER.length)) as { cpuMicros: number; maxRssKb: number };
+  return { wall, cpu: usage.cpuMicros / 1e6, mb: usage.maxRssKb / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs all cases round-robin: warm-up round first, then ROUNDS measured rounds. */
+function measure(cases: Case[]): Result[] {
+  const samples = cases.map(() => [] as Sample[]);
+  for (let round = 0; round <= ROUNDS; round++) {
+    cases.forEach((c, i) => {
+      const s = runOnce(c);
+      if (round > 0) samples[i].push(s);
     });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (r.status !== 0) throw new Error(`benchmark command failed: ${r.stderr}`);
-    if (i === 0) continue; // warm-up (also fills the transpile cache)
-    const line = r.stderr.split("\n").find((l) => l.startsWith(MARKER));
-    if (!line) throw new Error(`no peak-memory line in the output of ${args.join(" ")}`);
-    times.push(seconds);
-    mems.push(Number(line.slice(MARKER.length)) / 1024);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { seconds: median(times), mb: Math.max(...mems) };
+  return samples.map((ss) => ({
+    wall: median(ss.map((s) => s.wall)),
+    cpu: median(ss.map((s) => s.cpu)),
+    mb: Math.max(...ss.map((s) => s.mb)),
+  }));
 }
 
 function generatedEnvironments(n: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bench-env-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bl-bench-${n}-`));
   const base = exampleInput("staging");
   for (let i = 0; i < n; i++) {
     const env = structuredClone(base);
@@ -53,19 +88,67 @@ function generatedEnvironments(n: number): string {
   return dir;
 }
 
-const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bench-out-"));
-const baseline = measure(["-e", "require('cdktf'); require('constructs')"], {});
-const examples = measure(synthArgs(), { CDKTF_OUTDIR: path.join(out, "examples") });
-const hundredDir = generatedEnvironments(100);
-const hundred = measure(synthArgs(), { CDKTF_OUTDIR: path.join(out, "hundred"), BASTIONLESS_CONFIG_DIR: hundredDir });
-for (const dir of [out, hundredDir]) fs.rmSync(dir, { recursive: true, force: true });
+function machine(): string {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(2));
+  return `${cpus[0]?.model.trim() ?? "unknown CPU"} × ${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, load average ${load.join(" ")}; node ${process.version}`;
+}
 
-const row = (name: string, m: { seconds: number; mb: number }) =>
-  `${name.padEnd(40)} ${m.seconds.toFixed(3).padStart(7)} s ${(m.seconds / baseline.seconds).toFixed(2).padStart(6)}x  ${m.mb.toFixed(0).padStart(5)} MB ${(m.mb / baseline.mb).toFixed(2).padStart(6)}x`;
-console.log(`median of ${RUNS} runs; ratios are to a bare node process that loads cdktf and constructs`);
-console.log(row("baseline (require cdktf)", baseline));
-console.log(row("synth: example environments (4 stacks)", examples));
-console.log(row("synth: 100 generated environments", hundred));
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-bench-out-"));
+const sizes = [25, 50, 100];
+const dirs = sizes.map(generatedEnvironments);
+const synth = synthArgs();
+const cases: Case[] = [
+  { name: "floor: require cdktf + constructs", args: ["-e", "require('cdktf'); require('constructs')"] },
+  { name: "npm run synth: 4 example envs", args: synth, env: { CDKTF_OUTDIR: path.join(out, "examples") } },
+  {
+    name: "  same app via the .ts loader (dev)",
+    args: ["--max-semi-space-size=2", "-r", "./scripts/swc-register.js", "main.ts"],
+    env: { CDKTF_OUTDIR: path.join(out, "dev") },
+  },
+  ...sizes.map((n, i) => ({
+    name: `npm run synth: ${n} generated envs`,
+    args: synth,
+    env: { CDKTF_OUTDIR: path.join(out, `gen${n}`), BASTIONLESS_CONFIG_DIR: dirs[i] },
+  })),
+];
+const startedOn = machine();
+let results: Result[];
+try {
+  results = measure(cases);
+} finally {
+  for (const dir of [out, ...dirs]) fs.rmSync(dir, { recursive: true, force: true });
+}
+const [floor, examples] = results;
+const byName = new Map(cases.map((c, i) => [c.name, results[i]]));
+const gen = sizes.map((n) => byName.get(`npm run synth: ${n} generated envs`)!);
+
+const f = (x: number, digits = 2) => x.toFixed(digits).padStart(7);
+console.log(`machine: ${startedOn}`);
+console.log(`${ROUNDS} interleaved rounds after a warm-up; medians (peak RSS: max)`);
+console.log(`${"case".padEnd(38)}  wall s  ×floor   cpu s  ×floor  peak MB`);
+cases.forEach((c, i) => {
+  const r = results[i];
+  console.log(
+    `${c.name.padEnd(38)} ${f(r.wall)} ${f(r.wall / floor.wall)} ${f(r.cpu)} ${f(r.cpu / floor.cpu)} ${f(r.mb, 0)}`,
+  );
+});
+// Marginal cost per environment between consecutive sizes: equal (within 25 %) when growth is linear.
+const perEnv = sizes.slice(1).map((n, i) => ({
+  from: sizes[i],
+  to: n,
+  ms: ((gen[i + 1].cpu - gen[i].cpu) / (n - sizes[i])) * 1000,
+}));
+const linear = Math.max(...perEnv.map((p) => p.ms)) <= 1.25 * Math.min(...perEnv.map((p) => p.ms));
+console.log(`cpu per added environment: ${perEnv.map((p) => `${p.from}→${p.to}: ${p.ms.toFixed(1)} ms`).join(", ")}`);
+const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+const hundred = gen[sizes.indexOf(100)];
 console.log(
-  `targets: examples ≤ 1 s and ≤ 150 MB: ${examples.seconds <= 1 && examples.mb <= 150 ? "met" : "NOT met"}; 100 environments ≤ 5 s: ${hundred.seconds <= 5 ? "met" : "NOT met"}`,
+  [
+    `targets: examples ≤ 2x floor: wall ${verdict(examples.wall <= 2 * floor.wall)} (${(examples.wall / floor.wall).toFixed(2)}x),`,
+    `cpu ${verdict(examples.cpu <= 2 * floor.cpu)} (${(examples.cpu / floor.cpu).toFixed(2)}x);`,
+    `≤ 150 MB: ${verdict(examples.mb <= 150)};`,
+    `100 envs ≤ 3 s: ${verdict(hundred.wall <= 3)} (${hundred.wall.toFixed(2)} s);`,
+    `linear: ${verdict(linear)}`,
+  ].join(" "),
 );

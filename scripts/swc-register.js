@@ -1,7 +1,9 @@
 // Minimal require hook for .ts files. Each file is transpiled with @swc/core and the result is cached on disk under
 // node_modules/.cache/bastionless-ts, keyed by a hash of the file's path, its exact source text, the options and
-// the swc version: an edited file hashes differently and is transpiled again, so `cdktf synth` and `npm run synth`
-// never run stale code. On a warm cache @swc/core (a ~20 MB native binding) is not even loaded.
+// the swc version: an edited file hashes differently and is transpiled again, so the development tools that run
+// .ts directly (npm run validate, docs, schema, access-report, bench) never run stale code. On a warm cache
+// @swc/core (a ~20 MB native binding) is not even loaded. The main job (npm run synth, cdktn synth) does not use
+// this hook: scripts/synth.js runs one precompiled bundle.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");

@@ -1,7 +1,18 @@
 /**
  * Every AWS provider class this project uses, deep-imported one resource at a time: the package root loads
  * 2,216 modules (≈2.3 s, 560 MB); these imports cost milliseconds. Lint forbids the bare package name.
- * Keeping them in one file makes a provider upgrade or the cdktn rename a one-file change.
+ * Keeping them in one file makes a provider upgrade a one-file change.
+ *
+ * Today: @cdktf/provider-aws 20.x = AWS provider 5.x (the offline mirror's 5.100.0), kept on the cdktn core by the
+ * package.json override `"@cdktf/provider-aws": { "cdktf": "$cdktf" }` (it declares cdktf@^0.21).
+ * The later move to @cdktn/provider-aws (AWS provider 6.x, same `lib/<resource>` layout, peer `cdktn`):
+ *   1. package.json: `@cdktn/provider-aws` replaces `@cdktf/provider-aws` (dev and peer), `"cdktn": "0.24.x"`
+ *      replaces the `cdktf` alias (see cdktf.ts), the override goes; `rm -rf node_modules && npm install`.
+ *   2. Here: `@cdktf/provider-aws/lib/` becomes `@cdktn/provider-aws/lib/` on every line (eslint.config.mjs's
+ *      provider-root rule names the package too).
+ *   3. Fix what provider 6 renamed (e.g. `DataAwsRegion.name` is deprecated for `region`; the compiler lists every
+ *      use), then `npm run validate` against a mirror that has AWS provider 6.x, and release it as a major version:
+ *      library consumers change their peers.
  */
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 export { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";

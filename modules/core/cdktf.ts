@@ -1,6 +1,12 @@
 /**
- * The only place (with `aws.ts`) that imports the CDK for Terraform runtime, so a later switch to its fork
- * (cdktn: `cdktf` → `cdktn`) is a change to two files.
+ * The only place (with `aws.ts`) that imports the CDK core. `"cdktf"` here is CDK Terrain (cdktn 0.24), the
+ * maintained fork of CDK for Terraform, installed under the cdktf name (package.json: `"cdktf": "npm:cdktn@0.24.0"`).
+ * The name matters: @cdktf/provider-aws 20.x (the bindings of AWS provider 5.x) itself does `require("cdktf")`, so
+ * with the alias the provider classes and this project resolve ONE copy of the core, one construct tree whose
+ * tokens, aspects and validations all work. Importing `"cdktn"` next to it would load a second copy.
+ *
+ * Moving to @cdktn/provider-aws (AWS provider 6.x, whose bindings `require("cdktn")`): replace the alias by
+ * `"cdktn": "0.24.x"` in package.json, change the three `from "cdktf"` below to `from "cdktn"`, and follow aws.ts.
  */
 export {
   Annotations,

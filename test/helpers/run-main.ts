@@ -1,4 +1,4 @@
-/** Runs the real app (`main.ts`) in a child process, as `npm run synth` and `cdktf synth` do. */
+/** Runs the real app in a child process with the command of `npm run synth` (also `cdktn synth`, cdktf.json). */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";

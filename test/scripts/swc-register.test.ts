@@ -11,7 +11,7 @@ function run(file: string): string {
   return r.stdout.trim();
 }
 
-describe("the .ts require hook (cdktf synth, npm run synth)", () => {
+describe("the .ts require hook of the development tools (npm run validate, docs, schema, bench)", () => {
   test("never runs stale code: an edit is picked up even with an unchanged size and modification time", () => {
     // GIVEN a TypeScript file that has been run once (so its transpiled form is cached)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-hook-"));
