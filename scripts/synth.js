@@ -5,10 +5,13 @@
 //   zod, yaml) are bundled by esbuild (a pinned devDependency) into node_modules/.cache/bastionless-synth/, and V8's
 //   compile cache keeps the compiled code next to it. Nothing prebuilt is committed: a fresh clone builds the bundle
 //   on its first synth (about a second).
-// - Never stale: every run first checks the bundle against what it was built from (the SHA-256 of every project
-//   source file that went into it, the size and mtime of every package file, the file names in every project folder
-//   it read from, and this launcher's own text); any difference rebuilds it before anything runs. An edit is
-//   therefore always picked up, also one that keeps a file's size and modification time.
+// - Never stale: every run first checks the bundle against what it was built from (every project source file that
+//   went into it, the size and mtime of every package file, the file names in every project folder it read from,
+//   and this launcher's own text); any difference rebuilds it before anything runs. A project file counts as
+//   unchanged when its size, mtime, inode and ctime are those seen at build time (any write changes the ctime, which
+//   no tool can set back), or else when its text is exactly the text the bundle was built from. An edit is
+//   therefore always picked up, also one that keeps a file's size and modification time. (Texts are compared, not
+//   hashed: loading the hash functions alone cost more than reading the ~80 files.)
 // - Token creation stack traces (CDKTN_DISABLE_CREATION_STACK) are off: cdktn captures one for every token (about
 //   a tenth of a synth) only to decorate an error message about an unresolvable token. Set it to 0 to get them.
 // - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
@@ -16,7 +19,6 @@
 // BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why) to stderr.
 // Development tools (tests, scripts/*.ts) keep running the .ts files directly (scripts/swc-register.js).
 "use strict";
-const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
@@ -24,32 +26,35 @@ const Module = require("module");
 const ROOT = path.join(__dirname, "..");
 const ENTRY = path.join(ROOT, "main.ts");
 // One cache per checkout (a copy of the project may share node_modules through a symlink).
-const CACHE = path.join(
-  ROOT,
-  "node_modules",
-  ".cache",
-  "bastionless-synth",
-  crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 16),
-);
+const CACHE = path.join(ROOT, "node_modules", ".cache", "bastionless-synth", ROOT.replace(/[^A-Za-z0-9]+/g, "-"));
 const MANIFEST = path.join(CACHE, "manifest.json");
+const SOURCES = path.join(CACHE, "sources.json"); // the text of every project file, read only when a stat differs
 const debug = process.env.BASTIONLESS_SYNTH_DEBUG === "1" ? (m) => process.stderr.write(`synth.js: ${m}\n`) : () => {};
 
-const sha256 = (text) => crypto.createHash("sha256").update(text).digest("hex");
+const read = (file) => fs.readFileSync(file, "utf8");
 const own = (file) => !file.split(path.sep).includes("node_modules");
 const statKey = (file) => {
   const s = fs.statSync(file);
   return `${s.size}:${s.mtimeMs}`;
 };
+const writeKey = (file) => {
+  const s = fs.statSync(file);
+  return `${s.size}:${s.mtimeMs}:${s.ino}:${s.ctimeMs}`;
+};
 const listing = (dir) => fs.readdirSync(dir).sort().join("\n");
-const launcherKey = () => sha256(fs.readFileSync(__filename));
 
 /** Why the cached bundle can't be used, or undefined when it was built from exactly the files on disk now. */
 function staleness(manifest) {
   if (!manifest) return "no bundle yet";
-  if (manifest.launcher !== launcherKey()) return "scripts/synth.js changed";
   try {
-    for (const [rel, digest] of Object.entries(manifest.own))
-      if (sha256(fs.readFileSync(path.join(ROOT, rel))) !== digest) return `${rel} changed`;
+    if (manifest.launcher !== read(__filename)) return "scripts/synth.js changed";
+    let texts;
+    for (const [rel, key] of Object.entries(manifest.own)) {
+      const file = path.join(ROOT, rel);
+      if (writeKey(file) === key) continue;
+      texts ??= JSON.parse(read(SOURCES));
+      if (read(file) !== texts[manifest.bundle]?.[rel]) return `${rel} changed`;
+    }
     for (const [rel, key] of Object.entries(manifest.packages))
       if (statKey(path.join(ROOT, rel)) !== key) return `${rel} changed`;
     for (const [rel, names] of Object.entries(manifest.folders))
@@ -83,10 +88,37 @@ const projectDirname = {
   },
 };
 
+/**
+ * Loads only what a synth needs from zod: `z.locales` (and `z.core.locales`) keep English (the other ~40 error-message languages are a
+ * quarter of zod's code) and `z.fromJSONSchema` is left out (only scripts/schema.ts converts schemas, and the
+ * other way round). Both stay complete for tests and scripts, which do not use the bundle.
+ */
+const zodForSynth = {
+  name: "zod-for-synth",
+  setup(build) {
+    const fromZodApi = (args) => /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer);
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      fromZodApi(args)
+        ? { path: path.join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-en" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+    build.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
+      fromZodApi(args) ? { path: "from-json-schema", namespace: "zod-omitted" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-omitted" }, () => ({
+      contents: 'export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not in the synth bundle"); }',
+    }));
+  },
+};
+
 async function build() {
   const esbuild = require("esbuild");
   fs.mkdirSync(CACHE, { recursive: true });
-  const launcher = launcherKey();
+  const launcher = read(__filename);
   const tmp = path.join(CACHE, `build-${process.pid}-${Date.now()}.js`);
   const result = await esbuild.build({
     entryPoints: [ENTRY],
@@ -101,24 +133,27 @@ async function build() {
     sourcesContent: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [projectDirname],
+    plugins: [projectDirname, zodForSynth],
   });
   const manifest = { launcher, bundle: "", own: {}, packages: {}, folders: {} };
+  const texts = {};
   for (const input of Object.keys(result.metafile.inputs)) {
+    if (/^[a-z-]+:/.test(input)) continue; // a module made up by a plugin (zod-en:, zod-omitted:)
     const file = path.resolve(input); // esbuild reports inputs relative to the working directory
     const rel = path.relative(ROOT, file);
     if (own(file)) {
-      manifest.own[rel] = sha256(fs.readFileSync(file));
+      manifest.own[rel] = writeKey(file);
+      texts[rel] = read(file);
       const dir = path.dirname(rel) === "." ? "" : path.dirname(rel);
       manifest.folders[dir] ??= listing(path.join(ROOT, dir));
     } else {
       manifest.packages[rel] = statKey(file);
     }
   }
-  // The bundle's name is its content's hash: a concurrent synth that still reads the previous manifest keeps
-  // finding the previous bundle, and the manifest (renamed into place last) never points at a half-written file.
+  // Each build has its own bundle name: a concurrent synth that still reads the previous manifest keeps finding
+  // the previous bundle, and the manifest (renamed into place last) never points at a half-written file.
   const code = fs.readFileSync(tmp);
-  manifest.bundle = `main-${sha256(code).slice(0, 16)}.js`;
+  manifest.bundle = `main-${Date.now().toString(36)}-${process.pid}.js`;
   const bundle = path.join(CACHE, manifest.bundle);
   fs.writeFileSync(
     tmp,
@@ -126,6 +161,9 @@ async function build() {
   );
   fs.renameSync(`${tmp}.map`, `${bundle}.map`);
   fs.renameSync(tmp, bundle);
+  // sources.json is keyed by bundle name, so it always matches the manifest that names the bundle
+  fs.writeFileSync(`${SOURCES}.${process.pid}`, JSON.stringify({ [manifest.bundle]: texts }));
+  fs.renameSync(`${SOURCES}.${process.pid}`, SOURCES);
   fs.writeFileSync(`${MANIFEST}.${process.pid}`, JSON.stringify(manifest));
   fs.renameSync(`${MANIFEST}.${process.pid}`, MANIFEST);
   for (const old of fs.readdirSync(CACHE))
