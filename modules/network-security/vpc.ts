@@ -61,21 +61,24 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
       tags: { Name: `${props.name}-default-unused` },
     });
 
+    // Construct ids are keyed by CIDR (unique in the VPC), never by list position: reordering the subnets in the
+    // environment file leaves every address as it was.
     const subnets = new Construct(this, "PrivateSubnets");
-    props.subnets.forEach((s, i) => {
-      const subnetName = `${props.name}-private-${s.availabilityZone}-${i}`;
-      const subnet = new Subnet(subnets, `Subnet${i}`, {
+    for (const s of props.subnets) {
+      const subnetName = `${props.name}-private-${s.availabilityZone}-${s.cidr.replace(/[./]/g, "-")}`;
+      const scope = new Construct(subnets, s.cidr.replace("/", "_"));
+      const subnet = new Subnet(scope, "Subnet", {
         vpcId: this.vpcId,
         cidrBlock: s.cidr,
         availabilityZone: s.availabilityZone,
         mapPublicIpOnLaunch: false,
         tags: { Name: subnetName, Tier: "private" },
       });
-      const table = new RouteTable(subnets, `RouteTable${i}`, { vpcId: this.vpcId, tags: { Name: subnetName } });
-      new RouteTableAssociation(subnets, `RouteTableAssociation${i}`, { subnetId: subnet.id, routeTableId: table.id });
+      const table = new RouteTable(scope, "RouteTable", { vpcId: this.vpcId, tags: { Name: subnetName } });
+      new RouteTableAssociation(scope, "RouteTableAssociation", { subnetId: subnet.id, routeTableId: table.id });
       this.subnets.push({ id: subnet.id, availabilityZone: s.availabilityZone });
       this.routeTableIds.push(table.id);
-    });
+    }
 
     const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
       name: props.flowLogGroupName,

@@ -56,6 +56,19 @@ export interface AccessGroupProps extends AccountScope {
   readonly preferencesDocumentName: string;
 }
 
+/** SSM document names: 3-128 of letters, digits, `_`, `-` and `.` (CreateDocument). */
+const DOCUMENT_NAME = /^[a-zA-Z0-9_.-]{3,128}$/;
+
+/** The Port document of one target, named by its host and port (stable when the targets are reordered). */
+export function portForwardDocumentName(groupName: string, target: PortForwardTarget): string {
+  const name = `${groupName}-port-${target.host.replace(/[^a-zA-Z0-9_.-]/g, "-")}-${target.port}`;
+  if (!DOCUMENT_NAME.test(name))
+    throw new Error(
+      `AccessGroup ${groupName}: port-forwarding document name ${name} is not 3-128 letters, digits, _, - and .; shorten the group name or the host`,
+    );
+  return name;
+}
+
 /** Content of a Port session document whose parameters accept exactly one remote host and port. */
 export function portForwardDocument(target: PortForwardTarget, description: string): object {
   return {
@@ -100,9 +113,11 @@ export class AccessGroup extends Construct {
   constructor(scope: Construct, id: string, props: AccessGroupProps) {
     super(scope, id);
     const docs = new Construct(this, "PortForwarding");
-    (props.portForwarding ?? []).forEach((target, i) => {
-      const name = `${props.name}-port-${i}`;
-      new SsmDocument(docs, `Document${i}`, {
+    // Keyed by host:port, not list position: reordering the targets neither renames nor replaces a document.
+    for (const target of props.portForwarding ?? []) {
+      const name = portForwardDocumentName(props.name, target);
+      if (this.documentNames.includes(name)) continue;
+      new SsmDocument(docs, `${target.host}:${target.port}`, {
         name,
         documentType: "Session",
         documentFormat: "JSON",
@@ -113,7 +128,7 @@ export class AccessGroup extends Construct {
         ),
       });
       this.documentNames.push(name);
-    });
+    }
     const documents = [...(props.shellDocumentName ? [props.shellDocumentName] : []), ...this.documentNames];
     if (documents.length === 0 && !props.ssh)
       throw new Error(
@@ -160,9 +175,9 @@ export class AccessGroup extends Construct {
         policy: rolePolicy,
       });
     } else {
-      roleNames.forEach(
-        (role, i) => new IamRolePolicy(roles, `Policy${i}`, { name: props.name, role, policy: rolePolicy }),
-      );
+      // Keyed by role name, not list position.
+      for (const role of new Set(roleNames))
+        new IamRolePolicy(roles, role, { name: props.name, role, policy: rolePolicy });
     }
     if (props.identityCenter) {
       this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {

@@ -60,7 +60,8 @@ export class AuditAlerts extends Construct {
         eventPattern: JSON.stringify(documentChangePattern(props.preferencesDocumentName)),
       }),
     ];
-    rules.forEach((rule, i) => new CloudwatchEventTarget(this, `Target${i}`, { rule: rule.name, arn: this.topic.arn }));
+    for (const rule of rules)
+      new CloudwatchEventTarget(this, `${rule.node.id}Target`, { rule: rule.name, arn: this.topic.arn });
     new SnsTopicPolicy(this, "TopicPolicy", {
       arn: this.topic.arn,
       policy: renderPolicy([
@@ -74,9 +75,9 @@ export class AuditAlerts extends Construct {
         },
       ]),
     });
-    (props.emails ?? []).forEach(
-      (email, i) =>
-        new SnsTopicSubscription(this, `Email${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }),
-    );
+    // Keyed by address, not list position: reordering the emails changes nothing.
+    const emails = new Construct(this, "Emails");
+    for (const email of new Set(props.emails ?? []))
+      new SnsTopicSubscription(emails, email, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
   }
 }

@@ -121,14 +121,20 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     expect(await evaluate(asAlice("ssm:StartSession", awsDoc(DEV, name)), [devShell])).toBe("ExplicitlyDenied");
   });
   test("denies a document the group was not given", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devShell])).toBe(
-      "ImplicitlyDenied",
-    );
+    expect(
+      await evaluate(
+        asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-dev-db.internal.example.com-5432")),
+        [devShell],
+      ),
+    ).toBe("ImplicitlyDenied");
   });
   test("the port-forwarding group may use its own Port document but not the shell", async () => {
-    expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-0")), [devTunnel])).toBe(
-      "Allowed",
-    );
+    expect(
+      await evaluate(
+        asAlice("ssm:StartSession", doc(DEV, "bastionless-dev-db-tunnel-port-dev-db.internal.example.com-5432")),
+        [devTunnel],
+      ),
+    ).toBe("Allowed");
     expect(await evaluate(asAlice("ssm:StartSession", doc(DEV, "SSM-SessionManagerRunShell")), [devTunnel])).toBe(
       "ImplicitlyDenied",
     );
