@@ -33,6 +33,7 @@ export { conditional, ref } from "cdktf";
 export type {
   IAspect,
   IResolvable,
+  ITerraformIterator,
   ITerraformDependable,
   S3BackendConfig,
   TerraformProvider,

@@ -3,12 +3,11 @@
  * JSON text Terraform receives, and the grant interface resources use to give principals access.
  *
  * Policies are rendered as JSON text (not through the `aws_iam_policy_document` data source) so that they show
- * in a pull request's synth diff and can be evaluated offline by an IAM simulator. Only when a statement depends
- * on a Terraform value that is not a plain string (a list or map variable, a condition) — which happens in the
- * Terraform registry modules generated from these constructs — is the document rendered as a `jsonencode(...)`
- * expression instead.
+ * in a pull request's synth diff and can be evaluated offline by an IAM simulator. (The Terraform registry module
+ * generator renders them as `jsonencode(...)` expressions instead, through the constructs' `renderPolicy` seam and
+ * its own renderer in scripts/terraform-modules/policy-expression.ts.)
  */
-import { Fn, Lazy, Token, conditional, type IResolvable } from "./cdktf";
+import { Lazy, Token } from "./cdktf";
 
 export type Effect = "Allow" | "Deny";
 
@@ -46,11 +45,6 @@ export interface Statement {
   readonly notResources?: readonly string[];
   readonly principals?: Principals;
   readonly conditions?: Conditions;
-  /**
-   * Include the statement only when this Terraform boolean expression is true (registry modules, e.g.
-   * `var.require_mfa`). A plain boolean is decided at synth time. @default true
-   */
-  readonly when?: boolean | IResolvable;
 }
 
 /** IAM policy variables, written as IAM expects them; the renderer escapes them for Terraform. */
@@ -104,73 +98,7 @@ export function policyDocument(statements: readonly Statement[]): {
  * `${aws:userid}`) is escaped as `$${…}`, so Terraform passes it to IAM literally instead of interpolating it.
  */
 export function renderPolicy(statements: readonly Statement[]): string {
-  const included = statements.filter((s) => s.when !== false);
-  if (included.some(needsExpression)) return renderPolicyExpression(included);
-  return escapePolicyVariables(JSON.stringify(policyDocument(included), null, 2));
-}
-
-/** A statement that only Terraform can render: a conditional statement, or a list/map value from a variable. */
-function needsExpression(s: Statement): boolean {
-  if (s.when !== undefined && s.when !== true) return true;
-  const values: unknown[] = [
-    s.actions,
-    s.notActions,
-    s.resources,
-    s.notResources,
-    ...Object.values(s.conditions ?? {}),
-  ];
-  for (const kv of Object.values(s.conditions ?? {})) values.push(...Object.values(kv ?? {}));
-  return values.some((v) => v !== undefined && typeof v !== "string" && Token.isUnresolved(v));
-}
-
-/**
- * The policy as `jsonencode({...})` with conditional statements spliced in by `concat`. cdktf escapes literal
- * `${` (IAM policy variables) in this form itself, so they are not escaped here.
- */
-function renderPolicyExpression(statements: readonly Statement[]): string {
-  const groups: unknown[] = [];
-  let plain: unknown[] = [];
-  for (const s of statements) {
-    const json = asExpression(toJson(s));
-    if (s.when === undefined || s.when === true) {
-      plain.push(json);
-      continue;
-    }
-    if (plain.length > 0) groups.push(plain);
-    plain = [];
-    groups.push(conditional(s.when, [json], []));
-  }
-  if (plain.length > 0) groups.push(plain);
-  return Token.asString(
-    Fn.jsonencode({
-      Version: "2012-10-17",
-      Statement: groups.length === 1 && Array.isArray(groups[0]) ? groups[0] : Fn.concat(groups),
-    }),
-  );
-}
-
-const TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
-
-/**
- * Inside a Terraform function call cdktf cannot interpolate a token into a longer string, so `arn:${partition}:…`
- * becomes `format("arn:%s:…", partition)`. A string that is exactly one token stays a reference.
- */
-function asExpression(v: unknown): unknown {
-  if (typeof v === "string") {
-    const tokens = v.match(TOKEN) ?? [];
-    if (tokens.length === 0 || (tokens.length === 1 && tokens[0] === v)) return v;
-    return Fn.format(
-      v
-        .split(TOKEN)
-        .map((literal) => literal.replace(/%/g, "%%"))
-        .join("%s"),
-      tokens,
-    );
-  }
-  if (Array.isArray(v)) return Token.isUnresolved(v) ? v : v.map(asExpression);
-  if (v !== null && typeof v === "object" && !Token.isUnresolved(v))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asExpression(x)]));
-  return v;
+  return escapePolicyVariables(JSON.stringify(policyDocument(statements), null, 2));
 }
 
 /** Escapes `${` → `$${` except in unresolved cdktf tokens (`${TfToken[…]}`), which become Terraform references. */
@@ -203,9 +131,9 @@ export class StatementCollector implements IGrantable {
     return this.items.length === 0;
   }
 
-  /** A string token that renders to the policy JSON at synth time. */
-  public lazyDocument(): string {
-    return Lazy.stringValue({ produce: () => renderPolicy(this.items) });
+  /** A string token that renders to the policy JSON at synth time (with `render`, default `renderPolicy`). */
+  public lazyDocument(render: (statements: readonly Statement[]) => string = renderPolicy): string {
+    return Lazy.stringValue({ produce: () => render(this.items) });
   }
 }
 

@@ -21,7 +21,9 @@ export interface ServiceRoleProps {
  */
 export class ServiceRole extends Construct implements IGrantable {
   public readonly role: IamRole;
-  private readonly policy = new StatementCollector();
+  /** The inline policy that collects every grant. */
+  public readonly policy: IamRolePolicy;
+  private readonly collector = new StatementCollector();
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -34,19 +36,27 @@ export class ServiceRole extends Construct implements IGrantable {
       ]),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
-    new IamRolePolicy(this, "Policy", {
+    this.policy = new IamRolePolicy(this, "Policy", {
       name: props.policyName,
       role: this.role.id,
-      policy: this.policy.lazyDocument(),
+      policy: this.collector.lazyDocument((statements) => this.renderPolicy(statements)),
     });
   }
 
   public addToPrincipalPolicy(statement: Statement): void {
-    this.policy.addToPrincipalPolicy(statement);
+    this.collector.addToPrincipalPolicy(statement);
   }
 
   /** The statements of the inline policy so far (for policy checks that read typed statements). */
   public get statements(): readonly Statement[] {
-    return this.policy.statements;
+    return this.collector.statements;
+  }
+
+  /**
+   * Renders the inline policy at synth time (JSON text). A seam for subclasses that render it differently (the
+   * registry module generator renders a Terraform expression with statements conditional on variables).
+   */
+  protected renderPolicy(statements: readonly Statement[]): string {
+    return renderPolicy(statements);
   }
 }

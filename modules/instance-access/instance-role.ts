@@ -1,5 +1,5 @@
 import { IamInstanceProfile, IamRolePolicyAttachment } from "../core/aws";
-import { conditional, Token, type Construct, type IResolvable } from "../core/cdktf";
+import type { Construct } from "../core/cdktf";
 import type { Statement } from "../core/iam";
 import { ServiceRole } from "../core/service-role";
 import { SSM_AGENT_CHANNEL_ACTIONS, SSM_AGENT_LEGACY_MESSAGE_ACTIONS } from "../core/ssm-agent";
@@ -24,13 +24,13 @@ export const MANAGED_INSTANCE_CORE_ARN = "arn:aws:iam::aws:policy/AmazonSSMManag
 
 export interface InstanceRoleProps {
   readonly roleName: string;
-  /** Keep the ec2messages actions for agents older than 3.3.40.0 (a plain or Terraform boolean). @default true */
-  readonly legacyAgentSupport?: boolean | IResolvable;
+  /** Keep the ec2messages actions for agents older than 3.3.40.0. @default true */
+  readonly legacyAgentSupport?: boolean;
   /**
    * Also attach AmazonSSMManagedInstanceCore, for Run Command, Patch Manager and State Manager. It adds, among
    * others, `ssm:GetParameter(s)` on `*` (every String parameter of the account). @default false
    */
-  readonly managedInstanceCore?: boolean | IResolvable;
+  readonly managedInstanceCore?: boolean;
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
 }
@@ -42,6 +42,8 @@ export interface InstanceRoleProps {
  */
 export class InstanceRole extends ServiceRole {
   public readonly instanceProfile: IamInstanceProfile;
+  /** The AmazonSSMManagedInstanceCore attachment, when opted in. */
+  public readonly managedInstanceCore?: IamRolePolicyAttachment;
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id, {
@@ -56,17 +58,15 @@ export class InstanceRole extends ServiceRole {
       role: this.role.name,
     });
     this.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
-    const legacy = props.legacyAgentSupport ?? true;
-    if (legacy !== false)
-      this.addToPrincipalPolicy(legacy === true ? LEGACY_AGENT_STATEMENT : { ...LEGACY_AGENT_STATEMENT, when: legacy });
-    const core = props.managedInstanceCore ?? false;
-    if (core !== false) {
-      new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
-        role: this.role.name,
-        policyArn: MANAGED_INSTANCE_CORE_ARN,
-        // A Terraform boolean (registry module variable) becomes count = 0 or 1.
-        count: core === true ? undefined : Token.asNumber(conditional(core, 1, 0)),
-      });
-    }
+    if (props.legacyAgentSupport ?? true) this.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
+    if (props.managedInstanceCore) this.managedInstanceCore = this.attachManagedInstanceCore();
+  }
+
+  /** Attaches AmazonSSMManagedInstanceCore. A seam for subclasses (the module generator makes it conditional). */
+  protected attachManagedInstanceCore(): IamRolePolicyAttachment {
+    return new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
+      role: this.role.name,
+      policyArn: MANAGED_INSTANCE_CORE_ARN,
+    });
   }
 }

@@ -5,7 +5,7 @@ import {
   VpcSecurityGroupEgressRule,
   VpcSecurityGroupIngressRule,
 } from "../core/aws";
-import { Construct, Fn, TerraformIterator, Token } from "../core/cdktf";
+import { Construct, Fn, TerraformIterator, Token, type ITerraformIterator } from "../core/cdktf";
 import { renderPolicy, type Statement } from "../core/iam";
 import { checkOnPlan, containsAll, equals } from "../core/plan-checks";
 import { Connections, type IConnectable, Port } from "../network-security/connections";
@@ -21,11 +21,8 @@ export interface SessionManagerEndpointsProps {
   readonly region: string;
   /** Physical name prefix, e.g. `bastionless-dev-main`. */
   readonly namePrefix: string;
-  /**
-   * The interface endpoints. Either typed services, or (registry modules) a Terraform list of service short names
-   * (`ssm`, `ssmmessages`, ...), which becomes one `for_each` endpoint resource.
-   */
-  readonly services: readonly EndpointService[] | { readonly terraformList: string[] };
+  /** The interface endpoints, one per service. */
+  readonly services: readonly EndpointService[];
   /** How many AZs get an endpoint ENI. @default - every AZ with a private subnet */
   readonly endpointAzs?: number;
   /**
@@ -170,11 +167,8 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: `com.amazonaws.${region}.s3` });
 
     const reuse = props.reuse ?? [];
-    const created =
-      "terraformList" in props.services
-        ? props.services
-        : props.services.filter((svc) => !reuse.some((r) => r.service.shortName === svc.shortName));
-    const createsEndpoints = "terraformList" in created || created.length > 0;
+    const created = props.services.filter((svc) => !reuse.some((r) => r.service.shortName === svc.shortName));
+    const createsEndpoints = created.length > 0;
     const clients = props.clients ?? {};
     if (layout === "shared" && ((clients.cidrs ?? []).length > 0 || (clients.securityGroupIds ?? []).length > 0))
       throw new Error(
@@ -235,25 +229,22 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     );
 
     const endpoints = new Construct(this, "Interface");
-    const endpoint = (id: string, shortName: string, forEach?: TerraformIterator) =>
-      new VpcEndpoint(endpoints, id, {
-        forEach,
-        vpcId: network.vpcId,
-        serviceName: `com.amazonaws.${region}.${shortName}`,
-        vpcEndpointType: "Interface",
-        privateDnsEnabled: true,
-        subnetIds: this.endpointSubnetIds,
-        securityGroupIds: [endpointGroup.securityGroupId],
-        tags: { Name: `${props.namePrefix}-${shortName}` },
-      });
-    let endpointCount: number | undefined;
-    if ("terraformList" in created) {
-      const each = TerraformIterator.fromList(created.terraformList);
-      this.interfaceEndpoints.push(endpoint("Endpoint", each.value as string, each));
-    } else {
-      for (const service of created) this.interfaceEndpoints.push(endpoint(service.shortName, service.shortName));
-      endpointCount = created.length;
-    }
+    this.interfaceEndpoints.push(
+      ...this.createInterfaceEndpoints(
+        created,
+        (id, shortName, forEach) =>
+          new VpcEndpoint(endpoints, id, {
+            forEach,
+            vpcId: network.vpcId,
+            serviceName: `com.amazonaws.${region}.${shortName}`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: this.endpointSubnetIds,
+            securityGroupIds: [endpointGroup.securityGroupId],
+            tags: { Name: `${props.namePrefix}-${shortName}` },
+          }),
+      ),
+    );
     if (reuse.length > 0) this.reuseEndpoints(reuse, network.vpcId, region);
 
     const s3: S3Gateway =
@@ -275,8 +266,20 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     } else if (s3.mode === "reuse") {
       this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);
     }
-    if (!Token.isUnresolved(region) && azs !== undefined && endpointCount !== undefined)
-      this.cost = interfaceEndpointCost(region, endpointCount, azs);
+    if (!Token.isUnresolved(region) && azs !== undefined)
+      this.cost = interfaceEndpointCost(region, this.interfaceEndpoints.length, azs);
+  }
+
+  /**
+   * Creates the interface endpoints through `endpoint` (id, service short name, optional `for_each` iterator): one
+   * per service. A seam for subclasses; the registry module generator creates one `for_each` resource over a list
+   * variable instead. Runs during construction: an override must not read fields of its own class.
+   */
+  protected createInterfaceEndpoints(
+    services: readonly EndpointService[],
+    endpoint: (id: string, shortName: string, forEach?: ITerraformIterator) => VpcEndpoint,
+  ): VpcEndpoint[] {
+    return services.map((service) => endpoint(service.shortName, service.shortName));
   }
 
   /** Reads the reused interface endpoints with plan-time checks, and writes the SG rules our instances need. */

@@ -6,7 +6,7 @@ import {
   SsoadminPermissionSet,
   SsoadminPermissionSetInlinePolicy,
 } from "../core/aws";
-import { Construct, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
+import { Construct, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type Statement } from "../core/iam";
 import { operatorStatements } from "./operator-policy";
 
@@ -21,8 +21,8 @@ export interface AccessGroupProps extends AccountScope {
   /** Physical name of the group, e.g. `bastionless-dev-platform-shell`. */
   readonly name: string;
   readonly description: string;
-  /** Tag key → allowed values; may be a Terraform map(list(string)). */
-  readonly instanceTags: Record<string, readonly string[]> | IResolvable;
+  /** Tag key → allowed values. */
+  readonly instanceTags: Record<string, readonly string[]>;
   /** The logged shell through this preferences document. @default - no shell */
   readonly shellDocumentName?: string;
   /** Remote host:port pairs, each through its own Port document that accepts only that pair. @default - none */
@@ -44,7 +44,7 @@ export interface AccessGroupProps extends AccountScope {
    * sessions (SAML, OIDC, Identity Center) have no `aws:MultiFactorAuthPresent`, so MFA for them is enforced by the
    * identity provider, and for roles assumed by IAM users in the role's trust policy. @default true
    */
-  readonly requireMfa?: boolean | IResolvable;
+  readonly requireMfa?: boolean;
   /** Instance tag keys no member may create, change or delete. @default - the keys of `instanceTags` */
   readonly protectedTagKeys?: readonly string[];
   /** ISO-8601 UTC instant after which the whole group's access ends (`DateLessThan aws:CurrentTime`). @default - no expiry */
@@ -108,6 +108,8 @@ export class AccessGroup extends Construct {
   public readonly identityCenterStatements: Statement[];
   public readonly documentNames: string[] = [];
   public readonly iamGroup?: IamGroup;
+  /** The IAM group's inline policy (with `iamGroup`). */
+  public readonly groupPolicy?: IamGroupPolicy;
   public readonly permissionSet?: SsoadminPermissionSet;
 
   constructor(scope: Construct, id: string, props: AccessGroupProps) {
@@ -147,18 +149,20 @@ export class AccessGroup extends Construct {
       protectedTagKeys: props.protectedTagKeys,
       expires: props.expires,
       documentExpiries: Object.fromEntries(
-        (props.portForwarding ?? []).flatMap((t, i) => (t.expires ? [[this.documentNames[i], t.expires]] : [])),
+        (props.portForwarding ?? []).flatMap((t) =>
+          t.expires ? [[portForwardDocumentName(props.name, t), t.expires]] : [],
+        ),
       ),
     };
     this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });
     this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });
     this.identityCenterStatements = this.rolePolicyStatements;
-    const iamPolicy = renderPolicy(this.iamPolicyStatements);
-    const rolePolicy = renderPolicy(this.rolePolicyStatements);
+    const iamPolicy = this.renderPolicy(this.iamPolicyStatements);
+    const rolePolicy = this.renderPolicy(this.rolePolicyStatements);
 
     if (props.iamGroup) {
       this.iamGroup = new IamGroup(this, "Group", { name: props.name });
-      new IamGroupPolicy(this, "GroupPolicy", {
+      this.groupPolicy = new IamGroupPolicy(this, "GroupPolicy", {
         name: "session-manager",
         group: this.iamGroup.name,
         policy: iamPolicy,
@@ -189,8 +193,17 @@ export class AccessGroup extends Construct {
       new SsoadminPermissionSetInlinePolicy(this, "PermissionSetPolicy", {
         instanceArn: props.identityCenter.instanceArn,
         permissionSetArn: this.permissionSet.arn,
-        inlinePolicy: renderPolicy(this.identityCenterStatements),
+        inlinePolicy: this.renderPolicy(this.identityCenterStatements),
       });
     }
+  }
+
+  /**
+   * Renders a policy of the group (JSON text). A seam for subclasses; it runs during construction, so an override
+   * must not read fields of its own class (the registry module generator renders Terraform expressions with
+   * statements conditional on variables).
+   */
+  protected renderPolicy(statements: readonly Statement[]): string {
+    return renderPolicy(statements);
   }
 }

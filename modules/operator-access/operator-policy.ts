@@ -1,4 +1,4 @@
-import { Fn, Op, TerraformIterator, Token, type IResolvable } from "../core/cdktf";
+import { Fn, TerraformIterator, Token } from "../core/cdktf";
 import { type AccountScope, type Conditions, PolicyVariable, type Statement } from "../core/iam";
 
 /** Session documents whose sessions Session Manager cannot log (SSH and port forwarding are end-to-end tunnels). */
@@ -15,15 +15,15 @@ export const SSH_DOCUMENT = "AWS-StartSSHSession";
 export interface OperatorPolicyProps extends AccountScope {
   /**
    * Instance tags the group may reach: every key must match one of its values (StringEquals, never IfExists).
-   * May be a Terraform map(list(string)) (registry module variable).
+   * A map token (e.g. `Token.asAnyMap` of a Terraform map(list(string))) becomes a `for` expression.
    */
-  readonly instanceTags: Record<string, readonly string[]> | IResolvable;
+  readonly instanceTags: Record<string, readonly string[]>;
   /** Customer session documents the group may start, by name (the shell preferences document, port-forwarding documents). */
   readonly documents: readonly string[];
   /** Allow AWS-StartSSHSession (not logged). @default false */
   readonly ssh?: boolean;
-  /** Deny StartSession/ResumeSession without MFA (a plain or Terraform boolean). @default false */
-  readonly requireMfa?: boolean | IResolvable;
+  /** Deny StartSession/ResumeSession without MFA. @default false */
+  readonly requireMfa?: boolean;
   /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
   readonly sourceCidrs?: readonly string[];
   /** The session-encryption key ARN (kms:GenerateDataKey). @default - no KMS statement */
@@ -58,10 +58,10 @@ export function expiryCondition(expires: string | undefined): Conditions {
  * no DeleteTags without a key list (which removes every tag) on an instance that carries one. Other tags (e.g.
  * `Name`) stay untouched.
  */
-export function tagProtectionStatements(keys: readonly string[] | IResolvable, partition: string = "aws"): Statement[] {
+export function tagProtectionStatements(keys: readonly string[], partition: string = "aws"): Statement[] {
   const instances = [`arn:${partition}:ec2:*:*:instance/*`];
   const literal = !Token.isUnresolved(keys);
-  if (literal && (keys as readonly string[]).length === 0) return [];
+  if (literal && keys.length === 0) return [];
   const statements: Statement[] = [
     {
       sid: "DenyAccessTagChanges",
@@ -70,13 +70,13 @@ export function tagProtectionStatements(keys: readonly string[] | IResolvable, p
       resources: instances,
       conditions: {
         "ForAnyValue:StringEqualsIgnoreCase": {
-          "aws:TagKeys": literal ? [...(keys as readonly string[])] : (keys as unknown as string[]),
+          "aws:TagKeys": [...keys],
         },
       },
     },
   ];
   if (literal) {
-    (keys as readonly string[]).forEach((key, i) =>
+    keys.forEach((key, i) =>
       statements.push({
         sid: `DenyRemovingAllTagsOfAccessTaggedInstances${i}`,
         effect: "Deny",
@@ -99,12 +99,12 @@ export function tagProtectionStatements(keys: readonly string[] | IResolvable, p
 }
 
 /** `ssm:resourceTag/<key>` → allowed values, from a literal map or a Terraform map(list(string)). */
-function tagCondition(tags: Record<string, readonly string[]> | IResolvable): Record<string, string[]> {
+function tagCondition(tags: Record<string, readonly string[]>): Record<string, string[]> {
   if (Token.isUnresolved(tags)) {
-    return TerraformIterator.fromMap(tags as IResolvable).forExpressionForMap(
-      '"ssm:resourceTag/${key}"',
-      "val",
-    ) as unknown as Record<string, string[]>;
+    return TerraformIterator.fromMap(tags).forExpressionForMap('"ssm:resourceTag/${key}"', "val") as unknown as Record<
+      string,
+      string[]
+    >;
   }
   const literal = tags as Record<string, readonly string[]>;
   return Object.fromEntries(Object.keys(literal).map((k) => [`ssm:resourceTag/${k}`, [...literal[k]]]));
@@ -221,7 +221,6 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   });
   if (p.requireMfa) {
     statements.push({
-      when: p.requireMfa,
       sid: "DenySessionsWithoutMfa",
       effect: "Deny",
       actions: ["ssm:StartSession", "ssm:ResumeSession"],
@@ -230,10 +229,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
     });
   }
   if (p.sourceCidrs && p.sourceCidrs.length > 0) {
-    const listVariable = Token.isUnresolved(p.sourceCidrs);
     statements.push({
-      // A list variable may be empty: then the statement is left out by Terraform.
-      when: listVariable ? Op.gte(Fn.lengthOf(p.sourceCidrs), 1) : true,
       sid: "DenySessionsFromOtherAddresses",
       effect: "Deny",
       actions: ["ssm:StartSession", "ssm:ResumeSession"],
@@ -255,7 +251,7 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
   const tagKeys =
     p.protectedTagKeys ??
     (Token.isUnresolved(p.instanceTags)
-      ? (Fn.keys(p.instanceTags) as unknown as string[])
+      ? Token.asList(Fn.keys(p.instanceTags))
       : Object.keys(p.instanceTags as Record<string, readonly string[]>));
   statements.push(...tagProtectionStatements(tagKeys, partition));
   return statements;

@@ -3,17 +3,9 @@
  * constructs and the environment schema check (Terraform's regex is RE2: no look-around, so bucket-name rules are
  * spelled out).
  */
-import {
-  DataAwsCallerIdentity,
-  DataAwsPartition,
-  DataAwsRegion,
-  type IamGroupPolicy,
-  type IamRolePolicy,
-} from "../../modules/core/aws";
+import { DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../../modules/core/aws";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
-import { HardenedLaunchTemplate, InstanceRole } from "../../modules/instance-access";
-import { SessionManagerEndpoints } from "../../modules/network-endpoints";
-import { AccessGroup } from "../../modules/operator-access";
+import { HardenedLaunchTemplate } from "../../modules/instance-access";
 import {
   grantLogBucketSessionWrite,
   grantLogGroupSessionWrite,
@@ -24,6 +16,7 @@ import {
 } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
+import { moduleAccessGroup, moduleEndpoints, moduleInstanceRole } from "./constructs";
 import type { ModuleDefinition, VariableSpec } from "./framework";
 
 /** The account, region and partition the module is applied in (the caller's provider decides). */
@@ -149,14 +142,18 @@ export const network: ModuleDefinition = {
   ],
   build(stack, v) {
     const region = currentRegion(stack);
-    const e = new SessionManagerEndpoints(stack, "Endpoints", {
-      network: { vpcId: v.string("vpc_id"), cidr: "", subnets: [], routeTableIds: v.list("route_table_ids") },
-      region,
-      namePrefix: v.string("name_prefix"),
-      services: { terraformList: v.list("services") },
-      endpointSubnetIds: v.list("endpoint_subnet_ids"),
-      logBucketArn: v.string("log_bucket_arn"),
-    });
+    const e = moduleEndpoints(
+      stack,
+      "Endpoints",
+      {
+        network: { vpcId: v.string("vpc_id"), cidr: "", subnets: [], routeTableIds: v.list("route_table_ids") },
+        region,
+        namePrefix: v.string("name_prefix"),
+        endpointSubnetIds: v.list("endpoint_subnet_ids"),
+        logBucketArn: v.string("log_bucket_arn"),
+      },
+      v.list("services"),
+    );
     return [
       {
         name: "instance_security_group_id",
@@ -317,12 +314,12 @@ export const instanceAccess: ModuleDefinition = {
     },
   ],
   build(stack, v) {
-    const role = new InstanceRole(stack, "InstanceRole", {
-      roleName: v.string("role_name"),
-      legacyAgentSupport: v.expression("legacy_agent_support"),
-      managedInstanceCore: v.expression("managed_instance_core"),
-      permissionsBoundaryArn: v.string("permissions_boundary_arn"),
-    });
+    const role = moduleInstanceRole(
+      stack,
+      "InstanceRole",
+      { roleName: v.string("role_name"), permissionsBoundaryArn: v.string("permissions_boundary_arn") },
+      { legacyAgentSupport: v.bool("legacy_agent_support"), managedInstanceCore: v.bool("managed_instance_core") },
+    );
     // The same grants the logging constructs give, to resources passed in by ARN.
     grantLogGroupSessionWrite(role, v.string("log_group_arn"));
     grantLogBucketSessionWrite(role, v.string("log_bucket_arn"), v.string("log_prefix"));
@@ -333,7 +330,7 @@ export const instanceAccess: ModuleDefinition = {
       architecture: v.string("architecture"),
       instanceProfileArn: role.instanceProfile.arn,
       securityGroupIds: v.list("security_group_ids"),
-      instanceTags: v.expression("instance_tags") as unknown as Record<string, string>,
+      instanceTags: v.stringMap("instance_tags"),
     });
     return [
       { name: "role_name", description: "Name of the instance role.", value: role.role.name },
@@ -344,7 +341,7 @@ export const instanceAccess: ModuleDefinition = {
       {
         name: "instance_policy_json",
         description: "The instance role's inline policy (for review).",
-        value: (role.node.findChild("Policy") as IamRolePolicy).policy,
+        value: role.policy.policy,
       },
     ];
   },
@@ -446,26 +443,30 @@ export const operatorAccess: ModuleDefinition = {
     },
   ],
   build(stack, v) {
-    const group = new AccessGroup(stack, "AccessGroup", {
-      ...accountScope(stack),
-      name: v.string("name"),
-      description: "Session Manager access group",
-      instanceTags: v.expression("instance_tags"),
-      shellDocumentName: v.string("shell_document_name"),
-      iamGroup: true,
-      roleNames: v.list("role_names"),
-      requireMfa: v.expression("require_mfa"),
-      sourceCidrs: v.list("source_cidrs"),
-      sessionKeyArn: v.string("session_key_arn"),
-      preferencesDocumentName: v.string("shell_document_name"),
-    });
+    const group = moduleAccessGroup(
+      stack,
+      "AccessGroup",
+      {
+        ...accountScope(stack),
+        name: v.string("name"),
+        description: "Session Manager access group",
+        instanceTags: v.listMap("instance_tags"),
+        shellDocumentName: v.string("shell_document_name"),
+        iamGroup: true,
+        roleNames: v.list("role_names"),
+        sourceCidrs: v.list("source_cidrs"),
+        sessionKeyArn: v.string("session_key_arn"),
+        preferencesDocumentName: v.string("shell_document_name"),
+      },
+      { requireMfa: v.bool("require_mfa") },
+    );
     return [
       { name: "group_name", description: "Name of the IAM group; add operators to it.", value: group.iamGroup!.name },
       { name: "group_arn", description: "ARN of the IAM group.", value: group.iamGroup!.arn },
       {
         name: "policy_json",
         description: "The group's identity policy (for review).",
-        value: (group.node.findChild("GroupPolicy") as IamGroupPolicy).policy,
+        value: group.groupPolicy!.policy,
       },
     ];
   },

@@ -69,8 +69,16 @@ export class Vars {
   public list(name: string): string[] {
     return Token.asList(this.ref(name));
   }
-  /** A bool, map or object variable, as an expression. */
-  public expression(name: string): IResolvable {
+  /** A map(string) variable. */
+  public stringMap(name: string): Record<string, string> {
+    return Token.asStringMap(this.ref(name));
+  }
+  /** A map(list(string)) variable. */
+  public listMap(name: string): Record<string, string[]> {
+    return Token.asAnyMap(this.ref(name)) as Record<string, string[]>;
+  }
+  /** A bool variable, as an expression (a boolean has no token form). */
+  public bool(name: string): IResolvable {
     return this.ref(name);
   }
 }

@@ -1,0 +1,36 @@
+/**
+ * The public constructs have plain prop types: nothing in the library mentions IResolvable or a `terraformList`
+ * escape hatch, and the Terraform-expression policy renderer is reachable only from the module generator.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : tsFiles(rel);
+    return e.name.endsWith(".ts") ? [rel] : [];
+  });
+}
+
+const library = [...tsFiles("modules"), ...tsFiles("stacks"), ...tsFiles("config"), "index.ts", "main.ts"];
+
+describe("plain construct props", () => {
+  test("GIVEN the library code WHEN scanned THEN no file but the cdktf facade mentions IResolvable or terraformList", () => {
+    const offenders = library
+      .filter((f) => f !== path.join("modules", "core", "cdktf.ts"))
+      .filter((f) => /\bIResolvable\b|\bterraformList\b/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    expect(offenders).toEqual([]);
+    expect(library.length).toBeGreaterThan(40);
+  });
+
+  test("GIVEN the whole repository WHEN scanned THEN only the generator (and its tests) import the expression renderer", () => {
+    const importers = [...library, ...tsFiles("scripts"), ...tsFiles("bench")].filter((f) =>
+      /from "[./]*(terraform-modules\/)?policy-expression"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    expect(importers.every((f) => f.startsWith(path.join("scripts", "terraform-modules")))).toBe(true);
+    expect(importers).toContain(path.join("scripts", "terraform-modules", "constructs.ts"));
+  });
+});
