@@ -19,6 +19,14 @@ import {
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
 } from "../modules/core/limits";
 import { RULE_IDS } from "../modules/guardrails/rule-ids";
+import {
+  DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
+  DEFAULT_KMS_DELETION_WINDOW_DAYS,
+  DEFAULT_LOG_EXPIRE_DAYS,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MAX_SESSION_DURATION_MINUTES,
+  DEFAULT_NONCURRENT_EXPIRE_DAYS,
+} from "../modules/core/defaults";
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -227,7 +235,7 @@ const createdVpc = strict({
     .describe("Manage a stateless NACL on the private subnets. @default true for a created VPC"),
   flowLogRetentionDays: z
     .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)))
-    .default(365)
+    .default(DEFAULT_LOG_RETENTION_DAYS)
     .describe("Retention of the VPC flow-log group."),
 });
 
@@ -382,13 +390,13 @@ const s3LoggingSchema = strict({
     .number()
     .int()
     .min(1)
-    .default(2557)
-    .describe("Delete current log objects after this many days. @default 2557 (7 years)"),
+    .default(DEFAULT_LOG_EXPIRE_DAYS)
+    .describe(`Delete current log objects after this many days. @default ${DEFAULT_LOG_EXPIRE_DAYS} (7 years)`),
   noncurrentExpireDays: z
     .number()
     .int()
     .min(1)
-    .default(90)
+    .default(DEFAULT_NONCURRENT_EXPIRE_DAYS)
     .describe("Delete noncurrent versions after this many days."),
   objectLock: strict({
     mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
@@ -414,7 +422,7 @@ const cloudWatchLoggingSchema = strict({
           `${show(iss.input)} is not a retention CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
       },
     )
-    .default(365)
+    .default(DEFAULT_LOG_RETENTION_DAYS)
     .describe("Log retention in days; only the values CloudWatch Logs accepts."),
   streaming: z
     .boolean()
@@ -434,8 +442,8 @@ const kmsSchema = strict({
     .int()
     .min(KMS_WINDOW.min)
     .max(KMS_WINDOW.max)
-    .default(30)
-    .describe("Waiting period before the key is deleted (7-30 days)."),
+    .default(DEFAULT_KMS_DELETION_WINDOW_DAYS)
+    .describe(`Waiting period before the key is deleted (${KMS_WINDOW.min}-${KMS_WINDOW.max} days).`),
 }).prefault({});
 
 const loggingSchema = strict({
@@ -476,15 +484,15 @@ const preferencesSchema = strict({
     .int()
     .min(IDLE.min)
     .max(IDLE.max)
-    .default(20)
-    .describe("Idle session timeout in minutes (1-60)."),
+    .default(DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES)
+    .describe(`Idle session timeout in minutes (${IDLE.min}-${IDLE.max}).`),
   maxDurationMinutes: z
     .number()
     .int()
     .min(MAX_DURATION.min)
     .max(MAX_DURATION.max)
-    .default(60)
-    .describe("Maximum session duration in minutes (1-1440)."),
+    .default(DEFAULT_MAX_SESSION_DURATION_MINUTES)
+    .describe(`Maximum session duration in minutes (${MAX_DURATION.min}-${MAX_DURATION.max}).`),
   runAs: strict({
     enabled: z.boolean().default(false),
     defaultUser: matching(LINUX_USER, "is not a Linux user name")
@@ -653,7 +661,12 @@ const accessGroupSchema = strict({
 });
 
 const guardrailsSchema = strict({
-  minLogRetentionDays: z.number().int().min(1).default(365).describe("Log groups must keep logs at least this long."),
+  minLogRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_LOG_RETENTION_DAYS)
+    .describe("Log groups must keep logs at least this long."),
   suppressions: z
     .array(
       strict({

@@ -5,6 +5,7 @@
  */
 import { Annotations, TerraformStack, type IAspect, type IConstruct } from "../core/cdktf";
 import { StackModel, type TfBlock } from "./model";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../core/defaults";
 
 export type Severity = "error" | "warning";
 
@@ -33,7 +34,7 @@ export interface Finding {
 }
 
 export interface GuardrailOptions {
-  /** Log groups must keep logs at least this many days (0, never expire, always passes). @default 365 */
+  /** Log groups must keep logs at least this many days (0, never expire, always passes). @default DEFAULT_LOG_RETENTION_DAYS (365) */
   readonly minLogRetentionDays?: number;
 }
 
@@ -95,7 +96,7 @@ const SUPPRESSIONS = new WeakMap<IConstruct, SuppressionEntry[]>();
 export function guardrailsOf(stack: TerraformStack, options: GuardrailOptions = {}): StackGuardrails {
   let g = STACKS.get(stack);
   if (!g) {
-    g = new StackGuardrails(stack, { minLogRetentionDays: options.minLogRetentionDays ?? 365 });
+    g = new StackGuardrails(stack, { minLogRetentionDays: options.minLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS });
     STACKS.set(stack, g);
   }
   return g;

@@ -2,11 +2,12 @@ import { KmsAlias, KmsKey, KmsKeyPolicy } from "../core/aws";
 import { Construct, Token } from "../core/cdktf";
 import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS } from "../core/limits";
 import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
+import { DEFAULT_KMS_DELETION_WINDOW_DAYS } from "../core/defaults";
 
 export interface SessionKeyProps extends AccountScope {
   /** `alias/...`, not `alias/aws/...`. */
   readonly alias: string;
-  /** @default 30 */
+  /** @default DEFAULT_KMS_DELETION_WINDOW_DAYS (30) */
   readonly deletionWindowDays?: number;
   /** Log-group name pattern CloudWatch Logs may use the key for, e.g. `/bastionless/dev/*`. */
   readonly logGroupNamePattern: string;
@@ -29,7 +30,7 @@ export class SessionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionKeyProps) {
     super(scope, id);
-    const window = props.deletionWindowDays ?? 30;
+    const window = props.deletionWindowDays ?? DEFAULT_KMS_DELETION_WINDOW_DAYS;
     // Values from Terraform variables are checked by the variables' validation blocks instead.
     if (
       !Token.isUnresolved(window) &&

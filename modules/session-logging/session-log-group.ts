@@ -2,10 +2,11 @@ import { CloudwatchLogGroup } from "../core/aws";
 import { Construct, Token, type ITerraformDependable } from "../core/cdktf";
 import { grant, type IGrantable, type Statement } from "../core/iam";
 import { LOG_RETENTION_DAYS } from "../core/limits";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../core/defaults";
 
 export interface SessionLogGroupProps {
   readonly name: string;
-  /** One of the values CloudWatch Logs accepts. @default 365 */
+  /** One of the values CloudWatch Logs accepts. @default DEFAULT_LOG_RETENTION_DAYS (365) */
   readonly retentionDays?: number;
   readonly kmsKeyArn: string;
   /** The key policy: CreateLogGroup with a key fails unless the policy already admits CloudWatch Logs. */
@@ -20,7 +21,7 @@ export class SessionLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionLogGroupProps) {
     super(scope, id);
-    const retention = props.retentionDays ?? 365;
+    const retention = props.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     if (!Token.isUnresolved(retention) && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
       throw new Error(
         `SessionLogGroup: retentionDays ${retention} is not accepted by CloudWatch Logs; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,

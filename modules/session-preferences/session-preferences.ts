@@ -2,6 +2,7 @@ import { SsmDocument } from "../core/aws";
 import { Construct } from "../core/cdktf";
 import { suppress } from "../guardrails";
 import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../core/limits";
+import { DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES, DEFAULT_MAX_SESSION_DURATION_MINUTES } from "../core/defaults";
 
 /** The document Session Manager reads its regional preferences from (one per account and region). */
 export const PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell";
@@ -19,9 +20,9 @@ export interface SessionPreferencesProps {
   readonly waiveKmsEncryption?: string;
   /** A written reason to log nowhere. @default - none: a destination is required */
   readonly waiveLogging?: string;
-  /** @default 20 */
+  /** @default DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES (20) */
   readonly idleSessionTimeoutMinutes?: number;
-  /** @default 60 */
+  /** @default DEFAULT_MAX_SESSION_DURATION_MINUTES (60) */
   readonly maxSessionDurationMinutes?: number;
   /** Run sessions as this OS user. @default - run-as off (sessions run as ssm-user) */
   readonly runAsDefaultUser?: string;
@@ -78,10 +79,14 @@ export function sessionDocumentContent(props: SessionPreferencesProps): SessionD
     throw new Error('SessionPreferences: runAsDefaultUser "root" is not supported by Session Manager');
   const idle = inRange(
     "idleSessionTimeoutMinutes",
-    props.idleSessionTimeoutMinutes ?? 20,
+    props.idleSessionTimeoutMinutes ?? DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
     IDLE_SESSION_TIMEOUT_MINUTES,
   );
-  const max = inRange("maxSessionDurationMinutes", props.maxSessionDurationMinutes ?? 60, MAX_SESSION_DURATION_MINUTES);
+  const max = inRange(
+    "maxSessionDurationMinutes",
+    props.maxSessionDurationMinutes ?? DEFAULT_MAX_SESSION_DURATION_MINUTES,
+    MAX_SESSION_DURATION_MINUTES,
+  );
   return {
     schemaVersion: "1.0",
     description: "Session Manager preferences (managed by bastionless)",

@@ -2,10 +2,11 @@ import { DynamodbTable, S3Bucket, S3BucketLifecycleConfiguration, S3BucketPolicy
 import { Construct, type TerraformProvider } from "../core/cdktf";
 import { renderPolicy } from "../core/iam";
 import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
+import { DEFAULT_NONCURRENT_EXPIRE_DAYS } from "../core/defaults";
 
 export interface StateBucketProps {
   readonly bucketName: string;
-  /** Days before noncurrent state versions are deleted. @default 90 */
+  /** Days before noncurrent state versions are deleted. @default DEFAULT_NONCURRENT_EXPIRE_DAYS (90) */
   readonly noncurrentVersionDays?: number;
   /** Also create a DynamoDB lock table with this name. @default - S3-native locking only */
   readonly lockTableName?: string;
@@ -44,7 +45,9 @@ export class StateBucket extends Construct {
           id: "expire-noncurrent-state",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+          noncurrentVersionExpiration: [
+            { noncurrentDays: props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_EXPIRE_DAYS },
+          ],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],

@@ -4,7 +4,13 @@
  * spelled out).
  */
 import { DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../../modules/core/aws";
-import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
+import {
+  DEFAULT_KMS_DELETION_WINDOW_DAYS,
+  DEFAULT_LOG_EXPIRE_DAYS,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_NONCURRENT_EXPIRE_DAYS,
+} from "../../modules/core/defaults";
+import { KMS_DELETION_WINDOW_DAYS, LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { HardenedLaunchTemplate } from "../../modules/instance-access";
 import {
   grantLogBucketSessionWrite,
@@ -526,11 +532,11 @@ export const sessionLogging: ModuleDefinition = {
       name: "kms_deletion_window_days",
       type: "number",
       description: "Days before a scheduled key deletion happens.",
-      default: 30,
+      default: DEFAULT_KMS_DELETION_WINDOW_DAYS,
       validations: [
         {
-          condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30",
-          errorMessage: "kms_deletion_window_days must be 7-30.",
+          condition: `var.kms_deletion_window_days >= ${KMS_DELETION_WINDOW_DAYS.min} && var.kms_deletion_window_days <= ${KMS_DELETION_WINDOW_DAYS.max}`,
+          errorMessage: `kms_deletion_window_days must be ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}.`,
         },
       ],
     },
@@ -550,7 +556,7 @@ export const sessionLogging: ModuleDefinition = {
       name: "log_retention_days",
       type: "number",
       description: "Days CloudWatch Logs keeps session logs.",
-      default: 365,
+      default: DEFAULT_LOG_RETENTION_DAYS,
       validations: [
         {
           condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
@@ -569,14 +575,14 @@ export const sessionLogging: ModuleDefinition = {
       name: "expire_days",
       type: "number",
       description: "Days before session logs in S3 expire.",
-      default: 365,
+      default: DEFAULT_LOG_EXPIRE_DAYS,
       validations: [{ condition: "var.expire_days > 0", errorMessage: "expire_days must be positive." }],
     },
     {
       name: "noncurrent_expire_days",
       type: "number",
       description: "Days before overwritten or deleted log versions expire.",
-      default: 90,
+      default: DEFAULT_NONCURRENT_EXPIRE_DAYS,
       validations: [
         { condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." },
       ],

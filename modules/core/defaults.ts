@@ -1,0 +1,23 @@
+/**
+ * Defaults, stated once: the environment schema, the constructs and the generated Terraform modules all read them,
+ * so the three delivery channels (YAML environments, npm constructs, registry modules) cannot disagree.
+ * test/architecture/one-source.test.ts proves the schema's and the registry modules' defaults equal these.
+ */
+
+/** CloudWatch retention of session logs and flow logs, and the guardrails' minimum (one year). */
+export const DEFAULT_LOG_RETENTION_DAYS = 365;
+
+/** KMS ScheduleKeyDeletion waiting period of the session key (the maximum: the longest chance to cancel). */
+export const DEFAULT_KMS_DELETION_WINDOW_DAYS = 30;
+
+/** Days before current session-log objects in S3 expire (7 years). */
+export const DEFAULT_LOG_EXPIRE_DAYS = 2557;
+
+/** Days before noncurrent (overwritten or deleted) log and state object versions expire. */
+export const DEFAULT_NONCURRENT_EXPIRE_DAYS = 90;
+
+/** Session Manager idleSessionTimeout, in minutes. */
+export const DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES = 20;
+
+/** Session Manager maxSessionDuration, in minutes. */
+export const DEFAULT_MAX_SESSION_DURATION_MINUTES = 60;
