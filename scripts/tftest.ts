@@ -5,6 +5,7 @@
  * endpoint service names resolve to the region, and so on. Addresses come from the synthesized JSON, so
  * nothing here is tied to one environment.
  */
+import { EndpointService } from "../modules/network-endpoints";
 import { assertion, hclString } from "./lib/hcl";
 import { checkedDataSources, failingRuns, healthyOverrides } from "./tftest-plan-checks";
 
@@ -59,7 +60,7 @@ export function stackAssertions(stack: StackJson): string[] {
         out.push(assertion(`${addr}.private_dns_enabled == true`, `${addr} must have private DNS`));
         out.push(
           assertion(
-            `can(regex("^com\\\\.amazonaws\\\\.[a-z0-9-]+\\\\.(ssm|ssmmessages|ec2messages|kms|logs)$", ${addr}.service_name))`,
+            `can(regex("^com\\\\.amazonaws\\\\.[a-z0-9-]+\\\\.(${EndpointService.ALL.map((s) => s.shortName).join("|")})$", ${addr}.service_name))`,
             `${addr} has an unexpected service name`,
           ),
         );

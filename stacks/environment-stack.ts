@@ -265,7 +265,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
           name: `${prefix}-private`,
           subnetIds: network.subnets.map((s) => s.id),
           vpcCidr: network.cidr,
-          s3Cidrs: `[for e in data.aws_ec2_managed_prefix_list.${endpoints.s3PrefixList.friendlyUniqueId}.entries : e.cidr]`,
+          s3PrefixList: endpoints.s3PrefixList,
           flows: naclFlows(vpc, targets),
         });
       }

@@ -10,6 +10,14 @@ export class EndpointService {
   public static readonly KMS = new EndpointService("kms");
   /** When sessions are logged to CloudWatch Logs. */
   public static readonly LOGS = new EndpointService("logs");
+  /** Every service Session Manager may need, in the fixed order `requiredServices` uses. */
+  public static readonly ALL: readonly EndpointService[] = [
+    EndpointService.SSM,
+    EndpointService.SSMMESSAGES,
+    EndpointService.EC2MESSAGES,
+    EndpointService.LOGS,
+    EndpointService.KMS,
+  ];
 
   private constructor(public readonly shortName: string) {}
 

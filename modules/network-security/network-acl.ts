@@ -1,4 +1,4 @@
-import { NetworkAcl as NetworkAclResource, NetworkAclRule } from "../core/aws";
+import { type DataAwsEc2ManagedPrefixList, NetworkAcl as NetworkAclResource, NetworkAclRule } from "../core/aws";
 import { Construct, Token } from "../core/cdktf";
 
 export interface NetworkAclProps {
@@ -9,10 +9,10 @@ export interface NetworkAclProps {
   /** The VPC CIDR: instances and endpoint ENIs talk to each other inside it. */
   readonly vpcCidr: string;
   /**
-   * The regional S3 CIDRs (NACLs cannot reference prefix lists): a Terraform list expression, e.g. the entries of
-   * the `com.amazonaws.<region>.s3` managed prefix list. @default - no S3 rules
+   * The regional S3 managed prefix list (`com.amazonaws.<region>.s3`): NACLs cannot reference prefix lists, so
+   * its entries' CIDRs become rules. @default - no S3 rules
    */
-  readonly s3Cidrs?: string;
+  readonly s3PrefixList?: DataAwsEc2ManagedPrefixList;
   /**
    * Further flows the NACL must keep (declared in config: port-forward targets, extra endpoint clients), each in
    * both directions: the port one way, ephemeral return traffic the other. @default - none
@@ -94,9 +94,10 @@ export class NetworkAcl extends Construct {
       });
     });
 
-    if (props.s3Cidrs) {
+    if (props.s3PrefixList) {
       // One rule per S3 CIDR (known at plan time from the data source), keyed by CIDR and numbered by sorted position.
-      const sorted = `sort(${props.s3Cidrs})`;
+      const list = `data.${props.s3PrefixList.terraformResourceType}.${props.s3PrefixList.friendlyUniqueId}`;
+      const sorted = `sort([for e in ${list}.entries : e.cidr])`;
       const s3Rule = (ruleId: string, egress: boolean, from: number, to: number) => {
         const r = new NetworkAclRule(this, ruleId, {
           networkAclId: this.resource.id,

@@ -6,17 +6,11 @@
  */
 import { parseCidr } from "../../config/cidr";
 import { StackModel, type TfBlock } from "../../modules/guardrails";
+import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
 import { concretePolicy, evaluate, type Outcome } from "./iam-evaluate";
 
-const TUNNEL_DOCUMENTS = [
-  "AWS-StartSSHSession",
-  "AWS-StartPortForwardingSession",
-  "AWS-StartPortForwardingSessionToRemoteHost",
-  "AWS-StartInteractiveCommand",
-  "AWS-StartNonInteractiveCommand",
-];
 /** An address outside every private range (RFC 5737 TEST-NET-3), as an operator at home would have. */
 const OUTSIDE_IP = "203.0.113.10";
 
@@ -196,7 +190,7 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
       for (const d of portDocuments)
         if ((await run("ssm:StartSession", document(d.name))) === "Allowed") portForwarding.push(d.target);
       const awsDocuments: string[] = [];
-      for (const d of TUNNEL_DOCUMENTS)
+      for (const d of UNLOGGED_DOCUMENTS)
         if ((await run("ssm:StartSession", document(d))) === "Allowed") awsDocuments.push(d);
 
       // MFA and network: the tagged instance with the key false, the key missing, and an outside address.

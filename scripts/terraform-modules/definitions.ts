@@ -12,6 +12,7 @@ import {
 } from "../../modules/core/defaults";
 import { KMS_DELETION_WINDOW_DAYS, LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { HardenedLaunchTemplate } from "../../modules/instance-access";
+import { EndpointService } from "../../modules/network-endpoints";
 import {
   grantLogBucketSessionWrite,
   grantLogGroupSessionWrite,
@@ -68,7 +69,7 @@ const bucketNameRules = (v: string): VariableValidation[] => [
   },
 ];
 
-const INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"];
+const INTERFACE_SERVICES = EndpointService.ALL.map((s) => s.shortName);
 
 export const network: ModuleDefinition = {
   name: "network",

@@ -1,16 +1,20 @@
 /** modules/network-security: NACL, private-only VPC, ports. */
+import { DataAwsEc2ManagedPrefixList } from "../../modules/core/aws";
 import { EPHEMERAL, NetworkAcl, Port, PrivateVpc } from "../../modules/network-security";
 import { resources, synthJson, testStack, type Body, type TfJson } from "../helpers/synth";
 
 describe("NetworkAcl", () => {
-  function acl(s3Cidrs?: string) {
+  function acl(withS3 = false) {
     const stack = testStack();
+    const s3PrefixList = withS3
+      ? new DataAwsEc2ManagedPrefixList(stack, "s3", { name: "com.amazonaws.eu-west-1.s3" })
+      : undefined;
     new NetworkAcl(stack, "Acl", {
       vpcId: "vpc-1",
       name: "private",
       subnetIds: ["subnet-a", "subnet-b"],
       vpcCidr: "10.20.0.0/16",
-      s3Cidrs,
+      s3PrefixList,
     });
     return synthJson(stack);
   }
@@ -32,17 +36,16 @@ describe("NetworkAcl", () => {
   });
 
   test("S3: out 443 and in ephemeral per S3 CIDR, one rule each, numbered from 200 in sorted order", () => {
-    const tf = acl("data.aws_ec2_managed_prefix_list.s3.entries[*].cidr");
+    const tf = acl(true);
     const s3 = resources(tf, "aws_network_acl_rule").filter((r) => r.for_each !== undefined);
     expect(s3.map((r) => `${r.egress ? "out" : "in"} ${r.from_port}-${r.to_port}`).sort()).toEqual([
       `in ${EPHEMERAL.from}-${EPHEMERAL.to}`,
       "out 443-443",
     ]);
     for (const r of s3) {
-      expect(r.for_each).toBe("${toset(sort(data.aws_ec2_managed_prefix_list.s3.entries[*].cidr))}");
-      expect(r.rule_number).toBe(
-        "${200 + index(sort(data.aws_ec2_managed_prefix_list.s3.entries[*].cidr), each.value)}",
-      );
+      const cidrs = "sort([for e in data.aws_ec2_managed_prefix_list.s3.entries : e.cidr])";
+      expect(r.for_each).toBe(`\${toset(${cidrs})}`);
+      expect(r.rule_number).toBe(`\${200 + index(${cidrs}, each.value)}`);
       expect(r.cidr_block).toBe("${each.value}");
     }
   });
