@@ -145,8 +145,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     return new SessionLogGroup(this, "SessionLogGroup", {
       name: logGroupName(this.naming, "sessions"),
       retentionDays: cloudWatch.retentionDays,
-      kmsKeyArn: this.sessionKey.keyArn,
-      dependsOn: [this.sessionKey.keyPolicy],
+      encryptionKey: this.sessionKey,
     });
   }
 
@@ -155,7 +154,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     if (!s3.enabled) return undefined;
     return new SessionLogBucket(this, "SessionLogBucket", {
       bucketName: s3.bucketName ?? `${physicalName(this.naming, "session-logs")}-${this.config.account}`,
-      kmsKeyArn: this.sessionKey.keyArn,
+      encryptionKey: this.sessionKey,
       expireDays: s3.expireDays,
       noncurrentExpireDays: s3.noncurrentExpireDays,
       transitionToInfrequentAccessDays: s3.transitionToInfrequentAccessDays,
@@ -193,7 +192,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     new AuditAlerts(this, "AuditAlerts", {
       topicName: physicalName(this.naming, "session-audit"),
       ruleNamePrefix: physicalName(this.naming, "session"),
-      kmsKeyArn: this.sessionKey.keyArn,
+      encryptionKey: this.sessionKey,
       preferencesDocumentName: PREFERENCES_DOCUMENT,
       emails: this.config.logging.alertEmails,
     });
@@ -313,10 +312,9 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       name: prefix,
       cidr: vpc.cidr,
       subnets: vpc.privateSubnets,
-      flowLogKmsKeyArn: this.sessionKey.keyArn,
+      flowLogKey: this.sessionKey,
       flowLogRetentionDays: vpc.flowLogRetentionDays,
       flowLogGroupName: logGroupName(this.naming, `flow-logs/${vpc.name}`),
-      flowLogDependsOn: [this.sessionKey.keyPolicy],
     });
   }
 

@@ -9,7 +9,8 @@ import {
   Subnet,
   Vpc,
 } from "../core/aws";
-import { Construct, type ITerraformDependable } from "../core/cdktf";
+import { Construct } from "../core/cdktf";
+import { afterKeyPolicy, type IEncryptionKey } from "../core/kms";
 import { arn, renderPolicy, type AccountScope } from "../core/iam";
 
 /** What the endpoint, NACL and instance modules need to know about a VPC, created or adopted. */
@@ -25,12 +26,10 @@ export interface PrivateVpcProps extends AccountScope {
   readonly name: string;
   readonly cidr: string;
   readonly subnets: readonly { readonly cidr: string; readonly availabilityZone: string }[];
-  /** KMS key ARN for the flow-log group. */
-  readonly flowLogKmsKeyArn: string;
+  /** The key of the flow-log group (created after the key's policy, which must admit CloudWatch Logs). */
+  readonly flowLogKey: IEncryptionKey;
   readonly flowLogRetentionDays: number;
   readonly flowLogGroupName: string;
-  /** The key policy that admits CloudWatch Logs (the log group is created only after it). */
-  readonly flowLogDependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -83,9 +82,9 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
     const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
       name: props.flowLogGroupName,
       retentionInDays: props.flowLogRetentionDays,
-      kmsKeyId: props.flowLogKmsKeyArn,
+      kmsKeyId: props.flowLogKey.keyArn,
       skipDestroy: true,
-      dependsOn: props.flowLogDependsOn,
+      dependsOn: afterKeyPolicy(props.flowLogKey),
     });
     const role = new IamRole(this, "FlowLogRole", {
       namePrefix: "flow-logs-",

@@ -7,11 +7,13 @@ import {
 } from "../core/aws";
 import { Construct } from "../core/cdktf";
 import { renderPolicy } from "../core/iam";
+import type { IEncryptionKey } from "../core/kms";
 
 export interface AuditAlertsProps {
   readonly topicName: string;
   readonly ruleNamePrefix: string;
-  readonly kmsKeyArn: string;
+  /** The key the topic is encrypted with (its policy must let EventBridge use it). */
+  readonly encryptionKey: IEncryptionKey;
   /** The preferences document whose changes are alerted on. */
   readonly preferencesDocumentName: string;
   /** @default - none */
@@ -47,7 +49,7 @@ export class AuditAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditAlertsProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, "Topic", { name: props.topicName, kmsMasterKeyId: props.kmsKeyArn });
+    this.topic = new SnsTopic(this, "Topic", { name: props.topicName, kmsMasterKeyId: props.encryptionKey.keyArn });
     const rules = [
       new CloudwatchEventRule(this, "SessionEvents", {
         name: `${props.ruleNamePrefix}-session-events`,

@@ -1,3 +1,4 @@
+export * from "../core/kms";
 export * from "./session-key";
 export * from "./session-log-group";
 export * from "./session-log-bucket";

@@ -3,6 +3,7 @@ import { Construct, Token } from "../core/cdktf";
 import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS } from "../core/limits";
 import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
 import { DEFAULT_KMS_DELETION_WINDOW_DAYS } from "../core/defaults";
+import type { IEncryptionKey } from "../core/kms";
 
 export interface SessionKeyProps extends AccountScope {
   /** `alias/...`, not `alias/aws/...`. */
@@ -22,7 +23,7 @@ export interface SessionKeyProps extends AccountScope {
  * `kms:EncryptionContext:aws:logs:arn` to this environment's log groups, and, when asked, EventBridge for the
  * audit topic (limited to this account). The policy is a separate resource so log groups can depend on it.
  */
-export class SessionKey extends Construct {
+export class SessionKey extends Construct implements IEncryptionKey {
   public readonly key: KmsKey;
   public readonly keyPolicy: KmsKeyPolicy;
   public readonly keyArn: string;

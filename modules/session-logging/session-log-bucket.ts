@@ -8,10 +8,12 @@ import {
 import { Construct, Token } from "../core/cdktf";
 import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
 import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
+import type { IEncryptionKey } from "../core/kms";
 
 export interface SessionLogBucketProps {
   readonly bucketName: string;
-  readonly kmsKeyArn: string;
+  /** The key objects are encrypted with (SSE-KMS, bucket key); uploads naming another key are denied. */
+  readonly encryptionKey: IEncryptionKey;
   /** Delete current objects after this many days. */
   readonly expireDays: number;
   readonly noncurrentExpireDays: number;
@@ -76,10 +78,10 @@ export class SessionLogBucket extends Construct {
     this.bucketArn = this.bucket.arn;
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
-    applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.kmsKeyArn });
+    applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.encryptionKey.keyArn });
     new S3BucketPolicy(this, "Policy", {
       bucket,
-      policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.kmsKeyArn)),
+      policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.encryptionKey.keyArn)),
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "../core/aws";
-import { Construct, Token, type ITerraformDependable } from "../core/cdktf";
+import { Construct, Token } from "../core/cdktf";
+import { afterKeyPolicy, type IEncryptionKey } from "../core/kms";
 import { grant, type IGrantable, type Statement } from "../core/iam";
 import { LOG_RETENTION_DAYS } from "../core/limits";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../core/defaults";
@@ -8,9 +9,11 @@ export interface SessionLogGroupProps {
   readonly name: string;
   /** One of the values CloudWatch Logs accepts. @default DEFAULT_LOG_RETENTION_DAYS (365) */
   readonly retentionDays?: number;
-  readonly kmsKeyArn: string;
-  /** The key policy: CreateLogGroup with a key fails unless the policy already admits CloudWatch Logs. */
-  readonly dependsOn: ITerraformDependable[];
+  /**
+   * The key the logs are encrypted with. The group is created after the key's policy: CreateLogGroup with a key
+   * fails unless the policy already admits CloudWatch Logs.
+   */
+  readonly encryptionKey: IEncryptionKey;
 }
 
 /** The session log group: KMS-encrypted, with retention, kept on `terraform destroy` (`skip_destroy`). */
@@ -30,9 +33,9 @@ export class SessionLogGroup extends Construct {
     this.resource = new CloudwatchLogGroup(this, "Resource", {
       name: props.name,
       retentionInDays: retention,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.encryptionKey.keyArn,
       skipDestroy: true,
-      dependsOn: props.dependsOn,
+      dependsOn: afterKeyPolicy(props.encryptionKey),
     });
     this.logGroupName = props.name;
     this.logGroupArn = this.resource.arn;

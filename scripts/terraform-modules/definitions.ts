@@ -600,12 +600,11 @@ export const sessionLogging: ModuleDefinition = {
     const group = new SessionLogGroup(stack, "SessionLogGroup", {
       name: v.string("log_group_name"),
       retentionDays: v.number("log_retention_days"),
-      kmsKeyArn: key.keyArn,
-      dependsOn: [key.keyPolicy],
+      encryptionKey: key,
     });
     const bucket = new SessionLogBucket(stack, "SessionLogBucket", {
       bucketName: v.string("bucket_name"),
-      kmsKeyArn: key.keyArn,
+      encryptionKey: key,
       expireDays: v.number("expire_days"),
       noncurrentExpireDays: v.number("noncurrent_expire_days"),
     });

@@ -69,12 +69,11 @@ describe("InstanceRole", () => {
     const key = new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev", logGroupNamePattern: "/bl/dev/*" });
     const group = new SessionLogGroup(stack, "Group", {
       name: "/bl/dev/sessions",
-      kmsKeyArn: key.keyArn,
-      dependsOn: [key.keyPolicy],
+      encryptionKey: key,
     });
     const bucket = new SessionLogBucket(stack, "Bucket", {
       bucketName: "bl-dev-logs",
-      kmsKeyArn: key.keyArn,
+      encryptionKey: key,
       expireDays: 365,
       noncurrentExpireDays: 30,
     });

@@ -1,5 +1,6 @@
 /** modules/network-security: NACL, private-only VPC, ports. */
 import { DataAwsEc2ManagedPrefixList } from "../../modules/core/aws";
+import { encryptionKeyFromArn } from "../../modules/core/kms";
 import { EPHEMERAL, NetworkAcl, Port, PrivateVpc } from "../../modules/network-security";
 import { resources, synthJson, testStack, type Body, type TfJson } from "../helpers/synth";
 
@@ -63,7 +64,7 @@ describe("PrivateVpc", () => {
         { cidr: "10.10.0.0/20", availabilityZone: "eu-west-1a" },
         { cidr: "10.10.16.0/20", availabilityZone: "eu-west-1b" },
       ],
-      flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
+      flowLogKey: encryptionKeyFromArn("arn:aws:kms:eu-west-1:111111111111:key/k"),
       flowLogRetentionDays: 365,
       flowLogGroupName: "/bl/dev/flow-logs/main",
     });

@@ -1,4 +1,5 @@
 /** modules/session-logging: key, log group, bucket, alerts. */
+import { encryptionKeyFromArn } from "../../modules/core/kms";
 import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import { onlyResource, policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
@@ -50,8 +51,7 @@ describe("SessionLogGroup", () => {
     const key = new SessionKey(stack, "Key", { ...account, alias: "alias/x", logGroupNamePattern: "/bl/dev/*" });
     new SessionLogGroup(stack, "Group", {
       name: "/bl/dev/sessions",
-      kmsKeyArn: key.keyArn,
-      dependsOn: [key.keyPolicy],
+      encryptionKey: key,
     });
     const lg = onlyResource(synthJson(stack), "aws_cloudwatch_log_group");
     expect(lg).toMatchObject({
@@ -64,7 +64,12 @@ describe("SessionLogGroup", () => {
 
   test("a retention CloudWatch does not accept is refused", () => {
     expect(
-      () => new SessionLogGroup(testStack(), "G", { name: "/x", kmsKeyArn: keyArn, retentionDays: 45, dependsOn: [] }),
+      () =>
+        new SessionLogGroup(testStack(), "G", {
+          name: "/x",
+          encryptionKey: encryptionKeyFromArn(keyArn),
+          retentionDays: 45,
+        }),
     ).toThrow(/45/);
   });
 });
@@ -74,7 +79,7 @@ describe("SessionLogBucket", () => {
     const stack = testStack();
     new SessionLogBucket(stack, "Bucket", {
       bucketName: "bl-dev-logs",
-      kmsKeyArn: keyArn,
+      encryptionKey: encryptionKeyFromArn(keyArn),
       expireDays: 365,
       noncurrentExpireDays: 30,
       ...props,
@@ -147,7 +152,7 @@ describe("AuditAlerts", () => {
     new AuditAlerts(stack, "Alerts", {
       topicName: "bl-dev-audit",
       ruleNamePrefix: "bl-dev",
-      kmsKeyArn: keyArn,
+      encryptionKey: encryptionKeyFromArn(keyArn),
       preferencesDocumentName: PREFERENCES_DOCUMENT,
       emails: ["oncall@example.com"],
     });
