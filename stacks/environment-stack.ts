@@ -340,25 +340,25 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     // Every group's policy reserves every access tag key of the environment (tagging is privilege).
     const accessTagKeys = [...new Set(this.config.accessGroups.flatMap((g) => Object.keys(g.instanceTags)))].sort();
     for (const g of this.config.accessGroups) {
-      this.accessGroups.push(
-        new AccessGroup(groups, g.name, {
-          ...this.account,
-          name: physicalName(this.naming, g.name),
-          description: g.description,
-          instanceTags: g.instanceTags,
-          shellDocumentName: g.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
-          portForwarding: g.capabilities.portForwarding,
-          ssh: g.capabilities.ssh,
-          iamGroup: g.principals.iamGroup,
-          roleNames: g.principals.roleNames,
-          identityCenter: g.principals.identityCenter,
-          requireMfa: g.requireMfa,
-          sourceCidrs: g.sourceCidrs,
-          sessionKeyArn: this.kmsEncryption ? this.sessionKey.keyArn : undefined,
-          preferencesDocumentName: PREFERENCES_DOCUMENT,
-          protectedTagKeys: accessTagKeys,
-        }),
-      );
+      const group = new AccessGroup(groups, g.name, {
+        ...this.account,
+        name: physicalName(this.naming, g.name),
+        description: g.description,
+        instanceTags: g.instanceTags,
+        shellDocumentName: g.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
+        portForwarding: g.capabilities.portForwarding,
+        ssh: g.capabilities.ssh,
+        iamGroup: g.principals.iamGroup,
+        roleNames: g.principals.roleNames,
+        identityCenter: g.principals.identityCenter,
+        requireMfa: g.requireMfa,
+        sourceCidrs: g.sourceCidrs,
+        preferencesDocumentName: PREFERENCES_DOCUMENT,
+        protectedTagKeys: accessTagKeys,
+      });
+      // Encrypted sessions: the operator creates the session's data key with the session key.
+      if (this.kmsEncryption) this.sessionKey.grantSessionStart(group);
+      this.accessGroups.push(group);
     }
   }
 

@@ -6,9 +6,9 @@ import {
   SsoadminPermissionSet,
   SsoadminPermissionSetInlinePolicy,
 } from "../core/aws";
-import { Construct, TerraformIterator, Token } from "../core/cdktf";
-import { renderPolicy, type AccountScope, type Statement } from "../core/iam";
-import { operatorStatements } from "./operator-policy";
+import { Construct, Lazy, TerraformIterator, Token } from "../core/cdktf";
+import { renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
+import { expiryCondition, operatorStatements } from "./operator-policy";
 
 export interface PortForwardTarget {
   readonly host: string;
@@ -51,7 +51,6 @@ export interface AccessGroupProps extends AccountScope {
   readonly expires?: string;
   /** @default - no restriction */
   readonly sourceCidrs?: readonly string[];
-  readonly sessionKeyArn?: string;
   /** The environment's preferences document (no operator may change it). */
   readonly preferencesDocumentName: string;
 }
@@ -99,7 +98,7 @@ export function portForwardDocument(target: PortForwardTarget, description: stri
  * One access group: who (IAM group, existing roles, an Identity Center permission set) may open which kind of
  * session (shell, port forwarding to listed targets, SSH) on instances with which tags.
  */
-export class AccessGroup extends Construct {
+export class AccessGroup extends Construct implements IGrantable {
   /** The IAM group's policy (with the MFA deny unless requireMfa is false). */
   public readonly iamPolicyStatements: Statement[];
   /** The policy of roles and permission sets: no MFA deny (federated sessions carry no MFA key). */
@@ -111,6 +110,7 @@ export class AccessGroup extends Construct {
   /** The IAM group's inline policy (with `iamGroup`). */
   public readonly groupPolicy?: IamGroupPolicy;
   public readonly permissionSet?: SsoadminPermissionSet;
+  private readonly expires?: string;
 
   constructor(scope: Construct, id: string, props: AccessGroupProps) {
     super(scope, id);
@@ -144,7 +144,6 @@ export class AccessGroup extends Construct {
       documents,
       ssh: props.ssh,
       sourceCidrs: props.sourceCidrs,
-      sessionKeyArn: props.sessionKeyArn,
       protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
       protectedTagKeys: props.protectedTagKeys,
       expires: props.expires,
@@ -157,8 +156,10 @@ export class AccessGroup extends Construct {
     this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });
     this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });
     this.identityCenterStatements = this.rolePolicyStatements;
-    const iamPolicy = this.renderPolicy(this.iamPolicyStatements);
-    const rolePolicy = this.renderPolicy(this.rolePolicyStatements);
+    this.expires = props.expires;
+    // Rendered at synth time, so grants made after construction (sessionKey.grantSessionStart(group)) reach them.
+    const iamPolicy = Lazy.stringValue({ produce: () => this.renderPolicy(this.iamPolicyStatements) });
+    const rolePolicy = Lazy.stringValue({ produce: () => this.renderPolicy(this.rolePolicyStatements) });
 
     if (props.iamGroup) {
       this.iamGroup = new IamGroup(this, "Group", { name: props.name });
@@ -193,15 +194,29 @@ export class AccessGroup extends Construct {
       new SsoadminPermissionSetInlinePolicy(this, "PermissionSetPolicy", {
         instanceArn: props.identityCenter.instanceArn,
         permissionSetArn: this.permissionSet.arn,
-        inlinePolicy: this.renderPolicy(this.identityCenterStatements),
+        inlinePolicy: rolePolicy,
       });
     }
   }
 
   /**
-   * Renders a policy of the group (JSON text). A seam for subclasses; it runs during construction, so an override
-   * must not read fields of its own class (the registry module generator renders Terraform expressions with
-   * statements conditional on variables).
+   * Adds an Allow statement (a grant) to every policy of the group: after the group's own allows and before its
+   * denies, and ending with the group's expiry like every other permission of the group.
+   */
+  public addToPrincipalPolicy(statement: Statement): void {
+    const expiring: Statement =
+      statement.effect === "Allow" && this.expires
+        ? { ...statement, conditions: { ...statement.conditions, ...expiryCondition(this.expires) } }
+        : statement;
+    for (const statements of new Set([this.iamPolicyStatements, this.rolePolicyStatements])) {
+      const firstDeny = statements.findIndex((s) => s.effect === "Deny");
+      statements.splice(firstDeny < 0 ? statements.length : firstDeny, 0, expiring);
+    }
+  }
+
+  /**
+   * Renders a policy of the group (JSON text), at synth time. A seam for subclasses (the registry module generator
+   * renders Terraform expressions with statements conditional on variables).
    */
   protected renderPolicy(statements: readonly Statement[]): string {
     return renderPolicy(statements);

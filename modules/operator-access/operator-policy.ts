@@ -26,8 +26,6 @@ export interface OperatorPolicyProps extends AccountScope {
   readonly requireMfa?: boolean;
   /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
   readonly sourceCidrs?: readonly string[];
-  /** The session-encryption key ARN (kms:GenerateDataKey). @default - no KMS statement */
-  readonly sessionKeyArn?: string;
   /** Documents no operator may change (the preferences document and the group's own documents). */
   readonly protectedDocuments: readonly string[];
   /**
@@ -203,15 +201,6 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       conditions: until,
     },
   );
-  if (p.sessionKeyArn) {
-    statements.push({
-      sid: "SessionKeyDataKey",
-      effect: "Allow",
-      actions: ["kms:GenerateDataKey"],
-      resources: [p.sessionKeyArn],
-      conditions: until,
-    });
-  }
   const denied = UNLOGGED_DOCUMENTS.filter((d) => !(p.ssh && d === SSH_DOCUMENT));
   statements.push({
     sid: "DenyUnloggedSessionDocuments",

@@ -107,8 +107,13 @@ export class SessionKey extends Construct implements IEncryptionKey {
 
   /** Operators: create the data key that encrypts a session (kms:GenerateDataKey on this key only). */
   public grantSessionStart(grantee: IGrantable): Statement {
-    return grant(grantee, "SessionKeyDataKey", ["kms:GenerateDataKey"], [this.keyArn]);
+    return grantSessionKeyStart(grantee, this.keyArn);
   }
+}
+
+/** Operators: create the data key that encrypts a session (kms:GenerateDataKey on the key `keyArn` only). */
+export function grantSessionKeyStart(grantee: IGrantable, keyArn: string): Statement {
+  return grant(grantee, "SessionKeyDataKey", ["kms:GenerateDataKey"], [keyArn]);
 }
 
 /** Instances: decrypt session data and write encrypted logs (kms:Decrypt, kms:GenerateDataKey on the key `keyArn`). */

@@ -17,6 +17,7 @@ import {
   grantLogBucketSessionWrite,
   grantLogGroupSessionWrite,
   grantSessionKeyEncryptDecrypt,
+  grantSessionKeyStart,
   SessionKey,
   SessionLogBucket,
   SessionLogGroup,
@@ -462,11 +463,11 @@ export const operatorAccess: ModuleDefinition = {
         iamGroup: true,
         roleNames: v.list("role_names"),
         sourceCidrs: v.list("source_cidrs"),
-        sessionKeyArn: v.string("session_key_arn"),
         preferencesDocumentName: v.string("shell_document_name"),
       },
       { requireMfa: v.bool("require_mfa") },
     );
+    grantSessionKeyStart(group, v.string("session_key_arn"));
     return [
       { name: "group_name", description: "Name of the IAM group; add operators to it.", value: group.iamGroup!.name },
       { name: "group_arn", description: "ARN of the IAM group.", value: group.iamGroup!.arn },

@@ -1,0 +1,64 @@
+/** modules/operator-access: the AccessGroup construct (its policies are evaluated in test/policy/operator-access). */
+import { AccessGroup, portForwardDocumentName, type AccessGroupProps } from "../../modules/operator-access";
+import { SessionKey } from "../../modules/session-logging";
+import { policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
+
+const account = { account: "111111111111", region: "eu-west-1" };
+
+function group(props: Partial<AccessGroupProps> = {}, grant = true) {
+  const stack = testStack();
+  const key = new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev", logGroupNamePattern: "/bl/dev/*" });
+  const g = new AccessGroup(stack, "Group", {
+    ...account,
+    name: "bl-dev-ops",
+    description: "ops",
+    instanceTags: { Team: ["ops"] },
+    shellDocumentName: "SSM-SessionManagerRunShell",
+    iamGroup: true,
+    roleNames: ["developer"],
+    preferencesDocumentName: "SSM-SessionManagerRunShell",
+    ...props,
+  });
+  if (grant) key.grantSessionStart(g);
+  const tf = synthJson(stack);
+  const statements = (type: string) => policyOf(resources(tf, type)[0]).Statement as Body[];
+  return { group: g, groupPolicy: statements("aws_iam_group_policy"), rolePolicy: statements("aws_iam_role_policy") };
+}
+
+describe("AccessGroup", () => {
+  test("GIVEN the session key WHEN it grants session start to the group THEN every policy of the group may create data keys with it, before the denies", () => {
+    const { groupPolicy, rolePolicy } = group();
+    for (const statements of [groupPolicy, rolePolicy]) {
+      const i = statements.findIndex((s) => s.Sid === "SessionKeyDataKey");
+      expect(statements[i]).toEqual({
+        Sid: "SessionKeyDataKey",
+        Effect: "Allow",
+        Action: "kms:GenerateDataKey",
+        Resource: expect.stringMatching(/^\$\{aws_kms_key\.Key_.*\.arn\}$/),
+      });
+      expect(statements.slice(0, i).every((s) => s.Effect === "Allow")).toBe(true);
+      expect(statements.slice(i + 1).every((s) => s.Effect === "Deny")).toBe(true);
+    }
+  });
+
+  test("GIVEN no grant (sessions not KMS-encrypted) THEN the group has no KMS permission at all", () => {
+    const { groupPolicy } = group({}, false);
+    expect(JSON.stringify(groupPolicy)).not.toContain("kms:");
+  });
+
+  test("GIVEN an expiring group WHEN granted session start THEN the grant expires with the group", () => {
+    const { groupPolicy } = group({ expires: "2026-12-31T18:00:00Z" });
+    expect(groupPolicy.find((s) => s.Sid === "SessionKeyDataKey")!.Condition).toEqual({
+      DateLessThan: { "aws:CurrentTime": "2026-12-31T18:00:00Z" },
+    });
+  });
+
+  test("GIVEN port-forward targets THEN each document is named by host and port; a name over 128 characters is refused", () => {
+    expect(portForwardDocumentName("bl-dev-db", { host: "db.internal", port: 5432 })).toBe(
+      "bl-dev-db-port-db.internal-5432",
+    );
+    expect(() => portForwardDocumentName("bl-dev-db", { host: `${"a".repeat(120)}.internal`, port: 5432 })).toThrow(
+      /not 3-128 letters, digits/,
+    );
+  });
+});
