@@ -29,7 +29,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value instanceof Uint8Array) return "binary data";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "number" && !Number.isFinite(value)) return `number ${String(value)}`;
+  if (typeof value === "number" && !Number.isFinite(value))
+    return Number.isNaN(value) ? ".nan (not a number)" : `${value > 0 ? "" : "-"}.inf (infinity)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

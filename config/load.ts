@@ -59,7 +59,11 @@ export function parseEnvironment(
   }
   const { source } = parsed;
   const raw = source.value;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  if (raw === null) {
+    problems.push(`${file}: is empty (a document without settings); expected a mapping of environment settings`);
+    return {};
+  }
+  if (typeof raw !== "object" || Array.isArray(raw)) {
     problems.push(
       `${file}: expected a YAML mapping of environment settings (name: …, account: …), got ${describeValue(raw)}`,
     );

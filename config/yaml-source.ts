@@ -172,7 +172,7 @@ function checkNodes(doc: Document, node: unknown, depth: number, pos: (o: number
       const keyAt = () => (key?.range ? pos(key.range[0]) : undefined);
       if (!isScalar(key)) {
         out.push(
-          `a key${at(keyAt())} is a ${isAlias(key) ? "alias" : key ? "list or mapping" : "missing value"}; keys must be plain names`,
+          `a key${at(keyAt())} is ${isAlias(key) ? "an alias" : key ? "a list or mapping" : "missing"}; keys must be plain names`,
         );
         continue;
       }

@@ -17,6 +17,17 @@ describe("GIVEN an environment file that is odd YAML", () => {
     ],
     ["a list at the top level", { "list.yaml": "- dev\n- prod\n" }, /list\.yaml: expected a YAML mapping .*got a list/],
     ["a scalar at the top level", { "s.yaml": "hello\n" }, /s\.yaml: expected a YAML mapping .*got string "hello"/],
+    ["only a document marker", { "dash.yaml": "---\n" }, /dash\.yaml: is empty \(a document without settings\)/],
+    [
+      "an infinite number",
+      dev("endpointAzs: 1", "endpointAzs: .inf"),
+      /dev\.yaml: vpcs\[0\]\.endpointAzs: expected number, got \.inf \(infinity\) \(line 16, column 18\)/,
+    ],
+    [
+      "an alias as a key",
+      { "ak.yaml": "a: &k b\n*k : v\n" },
+      /ak\.yaml: a key \(line 2, column 1\) is an alias; keys must be plain names/,
+    ],
     ["a number at the top level", { "n.yaml": "42\n" }, /n\.yaml: expected a YAML mapping .*got number 42/],
     ["binary bytes", { "bin.yaml": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }, /bin\.yaml: is not a text file/],
     [
