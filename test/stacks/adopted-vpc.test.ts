@@ -268,3 +268,16 @@ describe("GIVEN the generated terraform test of an adopted stack", () => {
     expect(runs).toHaveLength(10);
   });
 });
+
+describe("GIVEN extra endpoint clients of an adopted VPC", () => {
+  test("WHEN endpointAccess names a security group THEN created endpoints admit it on 443 and nothing is written on that group", () => {
+    const { tf } = build("prod", (e) => {
+      e.vpcs[0].endpointAccess = { extraSecurityGroupIds: ["sg-0fedcba9876543210"] };
+    });
+    const fromGroup = ingressOn(tf, "EndpointSecurityGroup").filter(
+      (r) => r.referenced_security_group_id === "sg-0fedcba9876543210",
+    );
+    expect(fromGroup).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: "tcp" })]);
+    expect(egress(tf).filter((r) => r.security_group_id === "sg-0fedcba9876543210")).toEqual([]);
+  });
+});
