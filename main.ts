@@ -1,20 +1,39 @@
 /**
- * The cdktf app: one EnvironmentStack per file in config/environments (or $BASTIONLESS_CONFIG_DIR), plus the
- * state-backend bootstrap stack. Everything else lives in config/, stacks/ and modules/.
+ * The cdktf app: one EnvironmentStack per file in config/environments (or $BASTIONLESS_CONFIG_DIR), the
+ * IdentityCenterStack when config/identity.yaml exists, plus the state-backend bootstrap stack. Everything else
+ * lives in config/, stacks/ and modules/.
  */
 import * as path from "path";
+import { checkExpiries } from "./config/expiry";
+import { identityFileFor, loadIdentity, type LoadedIdentity } from "./config/identity";
 import { loadEnvironments } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
+import { IdentityCenterStack } from "./stacks/identity-center-stack";
 import { buildEach, runSynth } from "./stacks/synth";
 
 const fromEnv = process.env.BASTIONLESS_CONFIG_DIR;
 const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
+let identity: LoadedIdentity | undefined;
 
 runSynth(
-  () => loadEnvironments(configDir, { variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR" }),
+  () => {
+    const environments = loadEnvironments(configDir, {
+      variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR",
+    });
+    identity = loadIdentity(identityFileFor(configDir), environments);
+    for (const warning of checkExpiries(environments, new Date(process.env.BASTIONLESS_NOW ?? Date.now())))
+      console.warn(`warning: ${warning}`);
+    return environments;
+  },
   (app, environments) => {
     buildEach(environments, ({ config }) => new EnvironmentStack(app, config.name, { config }));
+    if (identity) {
+      new IdentityCenterStack(app, "identity", {
+        identity: identity.config,
+        environments: environments.map((e) => e.config),
+      });
+    }
     new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) });
   },
 );

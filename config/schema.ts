@@ -29,7 +29,7 @@ import {
 } from "../modules/core/defaults";
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */
-function strict<T extends z.ZodRawShape>(shape: T) {
+export function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
     error: (issue) =>
@@ -41,15 +41,16 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 
 const show = (value: unknown) => JSON.stringify(value);
 
-function matching(pattern: RegExp, what: string) {
+export function matching(pattern: RegExp, what: string) {
   return z.string().refine((v) => pattern.test(v), { error: (iss) => `${show(iss.input)} ${what}` });
 }
 
-const accountId = matching(/^\d{12}$/, "is not an AWS account id; expected exactly 12 digits, quoted in YAML").describe(
-  "AWS account id, 12 digits. Quote it in YAML so leading zeros survive.",
-);
+export const accountId = matching(
+  /^\d{12}$/,
+  "is not an AWS account id; expected exactly 12 digits, quoted in YAML",
+).describe("AWS account id, 12 digits. Quote it in YAML so leading zeros survive.");
 
-const region = z
+export const region = z
   .string()
   .refine(isRegion, {
     error: (iss) => {
@@ -109,7 +110,7 @@ const tagValue = matching(
 );
 const tags = z.record(tagKey, tagValue);
 
-const name = matching(
+export const name = matching(
   /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/,
   "is not a valid name; allowed: 2-24 lowercase letters, digits and hyphens, starting with a letter",
 );
@@ -149,7 +150,7 @@ const cloudSchema = strict({
     .describe("HCP Terraform project of the workspace. @default the organization's default project"),
 }).describe("Keep this environment's state in HCP Terraform / Terraform Enterprise (a `cloud` block) instead of S3.");
 
-const stateSchema = strict({
+export const stateSchema = strict({
   bucket: bucketName
     .optional()
     .describe(
@@ -549,9 +550,26 @@ const instanceAccessSchema = strict({
     .describe("Tags the launch template puts on instances, e.g. the ones access groups match."),
 }).prefault({});
 
+/** An instant as IAM's DateLessThan reads it: ISO-8601 in UTC, to the second (`2026-12-31T18:00:00Z`). */
+export const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+export const isUtcInstant = (v: string) => {
+  const m = UTC_INSTANT.exec(v);
+  return !!m && new Date(v).toISOString() === `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+};
+export const expires = z
+  .string()
+  .refine(isUtcInstant, {
+    error: (iss) =>
+      `${show(iss.input)} is not an ISO-8601 UTC instant; write it as YYYY-MM-DDThh:mm:ssZ, e.g. "2026-12-31T18:00:00Z"`,
+  })
+  .describe(
+    "ISO-8601 UTC instant (YYYY-MM-DDThh:mm:ssZ) after which this access ends: the policy statements get DateLessThan aws:CurrentTime, so it stops on time without a deployment. Synth warns 7 days ahead and fails once it has passed (remove the grant in a pull request).",
+  );
+
 const portForward = strict({
   host: matching(/^[A-Za-z0-9.-]{1,253}$/, "is not a host name or IPv4 address"),
   port: z.number().int().min(1).max(65535),
+  expires: expires.optional(),
   cidr: cidr
     .optional()
     .describe("Where the target is: a CIDR that holds its address. The instance SG gets egress to it on port."),
@@ -606,15 +624,23 @@ const accessGroupSchema = strict({
       .default([])
       .describe("Existing IAM roles that get the policy."),
     identityCenter: strict({
-      instanceArn: matching(
-        /^arn:aws:sso:::instance\/ssoins-[0-9a-f]{16}$/,
-        "is not an IAM Identity Center instance ARN",
+      permissionSetName: matching(/^[\w+=,.@-]{1,32}$/, "is not a permission set name (1-32 chars)").describe(
+        "Permission set created by the identity stack (config/identity.yaml) for this group in this environment; unique across environments.",
       ),
-      permissionSetName: matching(/^[\w+=,.@-]{1,32}$/, "is not a permission set name (1-32 chars)"),
       sessionDuration: matching(/^PT([1-9]|1[0-2])H$/, "is not an ISO-8601 duration between PT1H and PT12H").default(
         "PT1H",
       ),
-    }).optional(),
+      groups: z
+        .array(matching(/^[^\x00-\x1f]{1,1024}$/, "is not an Identity Center group display name (1-1024 characters)"))
+        .min(1)
+        .describe(
+          "Identity Center groups, by display name, assigned the permission set in this environment's account.",
+        ),
+    })
+      .optional()
+      .describe(
+        "An Identity Center permission set, owned by the identity stack (config/identity.yaml: management or delegated-admin account, home region), assigned to these groups in this environment's account.",
+      ),
   }).prefault({}),
   requireMfa: z
     .boolean()
@@ -626,6 +652,7 @@ const accessGroupSchema = strict({
     .array(cidr)
     .default([])
     .describe("Only allow sessions from these source addresses. @default no restriction"),
+  expires: expires.optional(),
 }).superRefine((g, ctx) => {
   const p = g.principals;
   if (!p.iamGroup && p.roleNames.length === 0 && !p.identityCenter) {

@@ -7,10 +7,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { identityFileFor, loadIdentity } from "../config/identity";
 import { ConfigError, loadEnvironments } from "../config/load";
 import { App } from "../modules/core/cdktf";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
+import { IdentityCenterStack } from "../stacks/identity-center-stack";
 
 async function main(argv: string[]): Promise<number> {
   const mdAt = argv.indexOf("--markdown");
@@ -22,8 +24,10 @@ async function main(argv: string[]): Promise<number> {
   const wanted = argv.filter((a, i) => !a.startsWith("--") && (mdAt < 0 || i !== mdAt + 1));
   const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
   let environments;
+  let identityConfig;
   try {
     environments = loadEnvironments(configDir);
+    identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -40,12 +44,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-access-"));
   const app = new App({ outdir });
+  const identity = identityConfig
+    ? new IdentityCenterStack(app, "identity", {
+        identity: identityConfig,
+        environments: environments.map((e) => e.config),
+      })
+    : undefined;
+  const now = process.env.BASTIONLESS_NOW ? new Date(process.env.BASTIONLESS_NOW) : new Date();
   const text: string[] = [];
   const markdown: string[] = [];
   try {
     for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
       const stack = new EnvironmentStack(app, config.name, { config });
-      const groups = await accessReport(stack);
+      const groups = await accessReport(stack, { identity, now });
       const notes = networkNotes(stack);
       text.push([renderText(config.name, groups), ...notes.map((n) => `  network: ${n}`)].join("\n"));
       markdown.push([renderMarkdown(config.name, groups), ...notes.map((n) => `- network: ${n}`)].join("\n\n"));

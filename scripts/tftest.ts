@@ -80,6 +80,20 @@ export function stackAssertions(stack: StackJson): string[] {
           }
         }
       }
+      if (type === "aws_ssoadmin_account_assignment") {
+        // A permission set grants nothing without an assignment: a group, into the environment's account.
+        out.push(assertion(`${addr}.principal_type == "GROUP"`, `${addr} must assign a group`));
+        out.push(assertion(`${addr}.target_type == "AWS_ACCOUNT"`, `${addr} must target an account`));
+        out.push(
+          assertion(`${addr}.target_id == ${hclString(String(body.target_id))}`, `${addr} must target its account`),
+        );
+        out.push(
+          assertion(
+            `${addr}.permission_set_arn == ${String(body.permission_set_arn).replace(/^\$\{(.*)\}$/, "$1")}`,
+            `${addr} must assign its own permission set`,
+          ),
+        );
+      }
       if (type === "aws_launch_template") {
         out.push(assertion(`${addr}.metadata_options[0].http_tokens == "required"`, `${addr} must require IMDSv2`));
       }
@@ -124,6 +138,7 @@ export const MOCK_RESOURCES: Record<string, Defaults> = {
 
 /** Mocked results of data sources that feed other resources (kept realistic so plans stay meaningful). */
 export const MOCK_DATA: Record<string, Defaults> = {
+  aws_identitystore_group: { group_id: "a1b2c3d4e5-12345678-9abc-def0-1234-56789abcdef0", display_name: "mock-group" },
   aws_ec2_managed_prefix_list: { id: "pl-6da54004", name: "com.amazonaws.eu-west-1.s3" },
   aws_ssm_parameter: { value: "ami-0123456789abcdef0", insecure_value: "ami-0123456789abcdef0" },
   aws_region: { name: "eu-west-1" },

@@ -19,6 +19,7 @@ import { AccessGroup } from "../modules/operator-access";
 import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
 import { allowForwarding, blastRadius, endpointPlan, forwardTargets, managesNacl, naclFlows } from "./adopted-network";
+import { accessTagKeys } from "./operator-policy-props";
 import type { ISummarized } from "./synth";
 
 export interface EnvironmentStackProps {
@@ -338,7 +339,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   private operators(): void {
     const groups = new Construct(this, "AccessGroups");
     // Every group's policy reserves every access tag key of the environment (tagging is privilege).
-    const accessTagKeys = [...new Set(this.config.accessGroups.flatMap((g) => Object.keys(g.instanceTags)))].sort();
+    const protectedTagKeys = accessTagKeys(this.config);
     for (const g of this.config.accessGroups) {
       const group = new AccessGroup(groups, g.name, {
         ...this.account,
@@ -350,11 +351,11 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
         ssh: g.capabilities.ssh,
         iamGroup: g.principals.iamGroup,
         roleNames: g.principals.roleNames,
-        identityCenter: g.principals.identityCenter,
         requireMfa: g.requireMfa,
         sourceCidrs: g.sourceCidrs,
         preferencesDocumentName: PREFERENCES_DOCUMENT,
-        protectedTagKeys: accessTagKeys,
+        protectedTagKeys,
+        expires: g.expires,
       });
       // Encrypted sessions: the operator creates the session's data key with the session key.
       if (this.kmsEncryption) this.sessionKey.grantSessionStart(group);

@@ -14,14 +14,14 @@ describe("main (npm run synth)", () => {
     first = runMain({ CDKTF_OUTDIR: outdir });
   });
 
-  test("synthesizes every example environment and the bootstrap stack, one summary line each", () => {
+  test("synthesizes every example environment, the identity and the bootstrap stack, one summary line each", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
+    for (const stack of ["dev", "staging", "prod", "identity", "bootstrap"]) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
       expect(first.stdout).toMatch(new RegExp(`^${stack}: \\d+ resources.* → .*stacks/${stack}$`, "m"));
     }
-    expect(first.stdout.trim().split("\n")).toHaveLength(4);
+    expect(first.stdout.trim().split("\n")).toHaveLength(5);
   });
 
   test("a second synth is byte-identical", () => {

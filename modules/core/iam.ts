@@ -19,6 +19,7 @@ export type ConditionOperator =
   | "StringEqualsIfExists"
   | "ArnLike"
   | "ArnEquals"
+  | "ArnNotLike"
   | "Bool"
   | "BoolIfExists"
   | "IpAddress"
@@ -26,6 +27,7 @@ export type ConditionOperator =
   | "Null"
   | "NumericGreaterThanEquals"
   | "DateLessThan"
+  | "ForAnyValue:StringEquals"
   | "ForAnyValue:StringEqualsIgnoreCase";
 
 export type Conditions = Partial<Record<ConditionOperator, Record<string, string | string[]>>>;

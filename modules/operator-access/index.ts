@@ -1,2 +1,3 @@
 export * from "./operator-policy";
 export * from "./operator-access";
+export * from "./permission-set";

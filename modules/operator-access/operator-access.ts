@@ -1,11 +1,4 @@
-import {
-  IamGroup,
-  IamGroupPolicy,
-  IamRolePolicy,
-  SsmDocument,
-  SsoadminPermissionSet,
-  SsoadminPermissionSetInlinePolicy,
-} from "../core/aws";
+import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument } from "../core/aws";
 import { Construct, Lazy, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
 import { expiryCondition, operatorStatements } from "./operator-policy";
@@ -33,12 +26,6 @@ export interface AccessGroupProps extends AccountScope {
   readonly iamGroup?: boolean;
   /** Existing IAM roles that get the policy inline; may be a Terraform list. @default - none */
   readonly roleNames?: readonly string[];
-  /** An IAM Identity Center permission set with the policy inline. @default - none */
-  readonly identityCenter?: {
-    readonly instanceArn: string;
-    readonly permissionSetName: string;
-    readonly sessionDuration?: string;
-  };
   /**
    * Deny sessions without MFA on the IAM group's policy (IAM users). Role policies never carry it: federated role
    * sessions (SAML, OIDC, Identity Center) have no `aws:MultiFactorAuthPresent`, so MFA for them is enforced by the
@@ -95,21 +82,20 @@ export function portForwardDocument(target: PortForwardTarget, description: stri
 }
 
 /**
- * One access group: who (IAM group, existing roles, an Identity Center permission set) may open which kind of
- * session (shell, port forwarding to listed targets, SSH) on instances with which tags.
+ * One access group: who (an IAM group, existing roles) may open which kind of session (shell, port forwarding to
+ * listed targets, SSH) on instances with which tags. Identity Center permission sets are not created here: they
+ * belong to the management (or delegated-admin) account, see `PermissionSetAccess` and the IdentityCenterStack;
+ * give them `rolePolicyStatements`.
  */
 export class AccessGroup extends Construct implements IGrantable {
   /** The IAM group's policy (with the MFA deny unless requireMfa is false). */
   public readonly iamPolicyStatements: Statement[];
   /** The policy of roles and permission sets: no MFA deny (federated sessions carry no MFA key). */
   public readonly rolePolicyStatements: Statement[];
-  /** @deprecated the same as rolePolicyStatements */
-  public readonly identityCenterStatements: Statement[];
   public readonly documentNames: string[] = [];
   public readonly iamGroup?: IamGroup;
   /** The IAM group's inline policy (with `iamGroup`). */
   public readonly groupPolicy?: IamGroupPolicy;
-  public readonly permissionSet?: SsoadminPermissionSet;
   private readonly expires?: string;
 
   constructor(scope: Construct, id: string, props: AccessGroupProps) {
@@ -155,7 +141,6 @@ export class AccessGroup extends Construct implements IGrantable {
     };
     this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });
     this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });
-    this.identityCenterStatements = this.rolePolicyStatements;
     this.expires = props.expires;
     // Rendered at synth time, so grants made after construction (sessionKey.grantSessionStart(group)) reach them.
     const iamPolicy = Lazy.stringValue({ produce: () => this.renderPolicy(this.iamPolicyStatements) });
@@ -183,19 +168,6 @@ export class AccessGroup extends Construct implements IGrantable {
       // Keyed by role name, not list position.
       for (const role of new Set(roleNames))
         new IamRolePolicy(roles, role, { name: props.name, role, policy: rolePolicy });
-    }
-    if (props.identityCenter) {
-      this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {
-        instanceArn: props.identityCenter.instanceArn,
-        name: props.identityCenter.permissionSetName,
-        description: props.description.slice(0, 700),
-        sessionDuration: props.identityCenter.sessionDuration ?? "PT1H",
-      });
-      new SsoadminPermissionSetInlinePolicy(this, "PermissionSetPolicy", {
-        instanceArn: props.identityCenter.instanceArn,
-        permissionSetArn: this.permissionSet.arn,
-        inlinePolicy: rolePolicy,
-      });
     }
   }
 

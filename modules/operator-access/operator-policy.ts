@@ -26,6 +26,12 @@ export interface OperatorPolicyProps extends AccountScope {
   readonly requireMfa?: boolean;
   /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
   readonly sourceCidrs?: readonly string[];
+  /**
+   * The session key by alias (`alias/...`), when its ARN is not known where the policy is written (the identity
+   * stack): kms:GenerateDataKey on the account's keys that carry this alias (`kms:ResourceAliases`).
+   * @default - no statement by alias
+   */
+  readonly sessionKeyAlias?: string;
   /** Documents no operator may change (the preferences document and the group's own documents). */
   readonly protectedDocuments: readonly string[];
   /**
@@ -201,6 +207,15 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       conditions: until,
     },
   );
+  if (p.sessionKeyAlias) {
+    statements.push({
+      sid: "SessionKeyDataKeyByAlias",
+      effect: "Allow",
+      actions: ["kms:GenerateDataKey"],
+      resources: [`arn:${partition}:kms:${p.region}:${p.account}:key/*`],
+      conditions: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [p.sessionKeyAlias] }, ...until },
+    });
+  }
   const denied = UNLOGGED_DOCUMENTS.filter((d) => !(p.ssh && d === SSH_DOCUMENT));
   statements.push({
     sid: "DenyUnloggedSessionDocuments",

@@ -9,6 +9,7 @@ import { StackModel, type TfBlock } from "../../modules/guardrails";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
+import type { IdentityCenterStack } from "../../stacks/identity-center-stack";
 import { concretePolicy, evaluate, type Outcome } from "./iam-evaluate";
 
 /** An address outside every private range (RFC 5737 TEST-NET-3), as an operator at home would have. */
@@ -33,6 +34,19 @@ export interface PrincipalAccess {
   readonly terminateOthersSessions: boolean;
   readonly sendCommand: boolean;
   readonly changePreferences: boolean;
+  /**
+   * When the access ends (the policy's DateLessThan aws:CurrentTime, confirmed by the engine: allowed just before,
+   * denied at that instant), e.g. `2026-12-31T18:00:00Z` or `port-forward db:5432 2026-12-01T00:00:00Z`.
+   * @default - never (the field is absent)
+   */
+  readonly expires?: string[];
+}
+
+export interface AccessReportOptions {
+  /** The identity stack: adds a row per Identity Center group assigned a permission set of this environment. */
+  readonly identity?: IdentityCenterStack;
+  /** The instant the report evaluates at (aws:CurrentTime). @default the current time */
+  readonly now?: Date;
 }
 
 export interface GroupAccess {
@@ -47,6 +61,28 @@ interface Principal {
   readonly identityCenter: boolean;
   readonly policy: TfBlock;
   readonly attribute: string;
+}
+
+/** Identity Center principals of an access group: one per group assigned its permission set in the account. */
+function identityPrincipalsOf(identity: IdentityCenterStack, environment: string, group: string): Principal[] {
+  const model = new StackModel(identity);
+  return identity.assignments
+    .filter((a) => a.environment === environment && a.accessGroup === group)
+    .flatMap((a) => {
+      const prefix = `${a.access.node.path.slice(identity.node.path.length + 1)}/`;
+      const policy = model.blocks.find(
+        (b) => b.type === "aws_ssoadmin_permission_set_inline_policy" && b.path.startsWith(prefix),
+      );
+      if (!policy) return [];
+      return a.identityCenterGroups.map((g) => ({
+        label: `Identity Center group ${g} (permission set ${a.permissionSet}, account ${a.account})`,
+        arn: `arn:aws:sts::${a.account}:assumed-role/AWSReservedSSO_${a.permissionSet}_0123456789abcdef/report@example.com`,
+        userid: "AROAREPORTSSO:report@example.com",
+        identityCenter: true,
+        policy,
+        attribute: "inline_policy",
+      }));
+    });
 }
 
 /** The principals of one access group, with the synthesized policy each one gets. */
@@ -126,8 +162,9 @@ function tagCandidates(policy: PolicyJson): Map<string, Set<string>> {
 }
 
 /** Evaluates the access of every access group of one synthesized environment stack. */
-export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess[]> {
+export async function accessReport(stack: EnvironmentStack, options: AccessReportOptions = {}): Promise<GroupAccess[]> {
   const { account, region } = stack.config;
+  const now = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
   const model = new StackModel(stack);
   const lookup = (type: string, name: string) =>
     model.find(`${type}.${name}`)?.config as Record<string, unknown> | undefined;
@@ -150,7 +187,10 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
         };
       });
     const principals: PrincipalAccess[] = [];
-    for (const p of principalsOf(model, prefix, account)) {
+    const identityPrincipals = options.identity
+      ? identityPrincipalsOf(options.identity, stack.config.name, group.node.id)
+      : [];
+    for (const p of [...principalsOf(model, prefix, account), ...identityPrincipals]) {
       const policy = concretePolicy(lookup, String(p.policy.config[p.attribute]), account, region);
       // Requests come from inside the allowed network when the policy names one (else from a private address).
       const sourceCidrs = sourceCidrsOf(policy as PolicyJson);
@@ -158,6 +198,7 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
         "aws:userid": p.userid,
         "aws:MultiFactorAuthPresent": "true",
         "aws:SourceIp": addressIn(sourceCidrs[0]),
+        "aws:CurrentTime": now,
       };
       const run = (
         action: string,
@@ -210,6 +251,25 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
       const sourceIp =
         fromOutside === "Allowed" ? "any" : sourceCidrs.length > 0 ? sourceCidrs.join(", ") : "restricted";
 
+      // Expiries: each DateLessThan the StartSession allows name, kept when the engine denies at that instant.
+      const expires: string[] = [];
+      for (const s of startSessionAllows(policy as PolicyJson)) {
+        const until = s?.Condition?.DateLessThan?.["aws:CurrentTime"];
+        if (typeof until !== "string") continue;
+        const resources = [(s as { Resource?: string | string[] }).Resource ?? []].flat();
+        const doc = resources.map((r) => /:document\/(.+)$/.exec(r)?.[1]).find((d) => d !== undefined);
+        const target = doc === undefined ? undefined : portDocuments.find((d) => d.name === doc);
+        const resource = doc === undefined ? instance : document(doc);
+        const at = await run("ssm:StartSession", resource, { ...tagged, "aws:CurrentTime": until });
+        if (at === "Allowed") continue;
+        const label = target
+          ? `port-forward ${target.target.split(" ")[0]} ${until}`
+          : doc && doc !== "SSM-SessionManagerRunShell"
+            ? `${doc} ${until}`
+            : until;
+        if (!expires.includes(label)) expires.push(label);
+      }
+
       const otherSession = `arn:aws:ssm:${region}:${account}:session/someone-else-0123456789abcdef0`;
       principals.push({
         principal: p.label,
@@ -226,6 +286,7 @@ export async function accessReport(stack: EnvironmentStack): Promise<GroupAccess
           })) === "Allowed",
         sendCommand: (await run("ssm:SendCommand", instance, tagged)) === "Allowed",
         changePreferences: (await run("ssm:UpdateDocument", document("SSM-SessionManagerRunShell"))) === "Allowed",
+        expires: expires.length > 0 ? expires : undefined,
       });
     }
     groups.push({ group: group.node.id, principals });
@@ -280,6 +341,7 @@ function rows(groups: GroupAccess[]): string[][] {
         .join(", ") || "none",
       p.mfa,
       p.sourceIp,
+      p.expires ? p.expires.join("; ") : "never",
       [
         p.untaggedDenied ? "" : "UNTAGGED INSTANCES REACHABLE",
         p.terminateOthersSessions ? "can end others' sessions" : "",
@@ -292,7 +354,16 @@ function rows(groups: GroupAccess[]): string[][] {
   );
 }
 
-const HEADER = ["group", "principal", "reachable instance tags", "session types", "MFA", "source IP", "warnings"];
+const HEADER = [
+  "group",
+  "principal",
+  "reachable instance tags",
+  "session types",
+  "MFA",
+  "source IP",
+  "expires",
+  "warnings",
+];
 
 /**
  * What the network of each adopted VPC means for sessions: the blast-radius line of the synth, and for a reused S3

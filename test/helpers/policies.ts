@@ -1,8 +1,12 @@
 /** Test helpers for IAM-engine scenarios: synthesized policies made concrete, example principals and ARNs. */
+import * as path from "path";
+import { loadIdentity, type IdentityConfig } from "../../config/identity";
+import type { LoadedEnvironment } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { concretePolicy, lookupIn } from "../../scripts/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
+import { IdentityCenterStack } from "../../stacks/identity-center-stack";
 import { resourceEntries, synthJson, type TfJson } from "./synth";
 
 export interface EnvScope {
@@ -47,3 +51,24 @@ export const POWER_USER = {
     },
   ],
 };
+
+export const IDENTITY_FILE = path.join(__dirname, "..", "..", "config", "identity.yaml");
+
+/** The identity stack of the example environments (or the given ones) with the repository's identity file. */
+export function identityStack(environments: LoadedEnvironment[], identity?: IdentityConfig): IdentityCenterStack {
+  const config = identity ?? loadIdentity(IDENTITY_FILE, environments)!.config;
+  return new IdentityCenterStack(Testing.app(), "identity", {
+    identity: config,
+    environments: environments.map((e) => e.config),
+  });
+}
+
+/** The concrete inline policy of the permission set `name` in a synthesized identity stack. */
+export function permissionSetPolicy(tf: TfJson, name: string, env: EnvScope): object {
+  const set = resourceEntries(tf, "aws_ssoadmin_permission_set").find(([, b]) => b.name === name);
+  if (!set) throw new Error(`no permission set ${name}`);
+  const [, policy] = resourceEntries(tf, "aws_ssoadmin_permission_set_inline_policy").find(
+    ([, b]) => b.permission_set_arn === `\${aws_ssoadmin_permission_set.${set[0]}.arn}`,
+  )!;
+  return concretePolicy(lookupIn(tf), policy.inline_policy as string, env.account, env.region);
+}

@@ -12,7 +12,8 @@ const ROOT = path.join(__dirname, "..", "..");
 export function runMain(env: Record<string, string>): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, synthArgs(), {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // Environments copied to a temporary directory keep using the repository's identity file.
+    env: { ...process.env, BASTIONLESS_IDENTITY_FILE: path.join(ROOT, "config", "identity.yaml"), ...env },
     encoding: "utf8",
   });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };

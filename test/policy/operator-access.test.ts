@@ -2,6 +2,7 @@ import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
+import { identityStack, permissionSetPolicy } from "../helpers/policies";
 import { ENV_DIR, exampleConfig, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
@@ -42,7 +43,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     devShell = policyOf(dev, "aws_iam_group_policy", "AccessGroups_platform-shell");
     devTunnel = policyOf(dev, "aws_iam_role_policy", "AccessGroups_db-tunnel");
     prodGroup = policyOf(prod, "aws_iam_group_policy", "AccessGroups_sre-shell");
-    prodSso = policyOf(prod, "aws_ssoadmin_permission_set_inline_policy", "AccessGroups_sre-shell", "inline_policy");
+    prodSso = permissionSetPolicy(synthJson(identityStack(loadEnvironments(ENV_DIR))), "SessionManagerSRE", PROD);
     devKeyPolicy = policyOf(dev, "aws_kms_key_policy", "SessionKey");
   });
 

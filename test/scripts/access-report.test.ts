@@ -11,7 +11,9 @@ import {
   type GroupAccess,
 } from "../../scripts/lib/access-report";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { exampleConfig } from "../helpers/synth";
+import { loadEnvironments } from "../../config/load";
+import { identityStack } from "../helpers/policies";
+import { ENV_DIR, exampleConfig } from "../helpers/synth";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -58,12 +60,19 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     );
   });
 
-  test("prod: IAM group needs MFA in the policy; the Identity Center permission set relies on sign-in MFA", async () => {
-    const prod = await reportFor("prod");
+  test("prod: IAM group needs MFA in the policy; the Identity Center group's permission set relies on sign-in MFA", async () => {
+    const stack = new EnvironmentStack(Testing.app(), "prod", { config: exampleConfig("prod") });
+    const prod = await accessReport(stack, { identity: identityStack(loadEnvironments(ENV_DIR)) });
     expect(row(prod, "sre-shell", /^IAM group/)).toEqual(
       expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "required" }),
     );
-    expect(row(prod, "sre-shell", /^Identity Center permission set SessionManagerSRE$/)).toEqual(
+    expect(
+      row(
+        prod,
+        "sre-shell",
+        /^Identity Center group SRE-OnCall \(permission set SessionManagerSRE, account 333333333333\)$/,
+      ),
+    ).toEqual(
       expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "at sign-in", shell: true }),
     );
   });
@@ -111,7 +120,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
     expect(md).toContain(
-      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | none |",
+      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | none |",
     );
   });
 

@@ -1,0 +1,68 @@
+/**
+ * Time-bound access: grants with `expires` end by themselves (DateLessThan aws:CurrentTime in the policy); synth
+ * warns while one expires within a week and fails once one has expired, so the config is cleaned up in a pull
+ * request. `now` is a parameter (the app passes the clock, or $BASTIONLESS_NOW), never read here.
+ */
+import { ConfigError, type LoadedEnvironment } from "./load";
+
+/** How far ahead an expiry is announced. */
+export const EXPIRY_WARNING_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Expiry {
+  readonly file: string;
+  readonly environment: string;
+  readonly group: string;
+  /** `accessGroups[0].expires` or `accessGroups[0].capabilities.portForwarding[1].expires`. */
+  readonly field: string;
+  /** The group, or the port-forward target `host:port`. */
+  readonly grant: string;
+  readonly expires: string;
+}
+
+/** Every expiry in the environments, group-level and per grant. */
+export function expiriesOf(environments: readonly LoadedEnvironment[]): Expiry[] {
+  const out: Expiry[] = [];
+  for (const { file, config } of environments) {
+    config.accessGroups.forEach((g, i) => {
+      const base = { file, environment: config.name, group: g.name };
+      if (g.expires)
+        out.push({ ...base, field: `accessGroups[${i}].expires`, grant: `access group ${g.name}`, expires: g.expires });
+      g.capabilities.portForwarding.forEach((t, j) => {
+        if (t.expires)
+          out.push({
+            ...base,
+            field: `accessGroups[${i}].capabilities.portForwarding[${j}].expires`,
+            grant: `port forwarding ${t.host}:${t.port} of ${g.name}`,
+            expires: t.expires,
+          });
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * Throws ConfigError naming file and field of every grant that has already expired at `now`; returns a warning
+ * for each that expires within EXPIRY_WARNING_DAYS.
+ */
+export function checkExpiries(environments: readonly LoadedEnvironment[], now: Date): string[] {
+  if (Number.isNaN(now.getTime()))
+    throw new ConfigError([`BASTIONLESS_NOW: not a date; write it as 2026-12-31T18:00:00Z`]);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const e of expiriesOf(environments)) {
+    const left = Date.parse(e.expires) - now.getTime();
+    if (left <= 0) {
+      problems.push(
+        `${e.file}: ${e.field}: ${JSON.stringify(e.expires)} has passed (now ${now.toISOString()}); ${e.grant} no longer grants anything: remove it, or set a new expiry`,
+      );
+    } else if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
+      const days = Math.floor(left / DAY_MS);
+      const hours = Math.floor((left % DAY_MS) / 3600000);
+      warnings.push(`${e.file}: ${e.field}: ${e.grant} expires ${e.expires} (in ${days}d ${hours}h)`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return warnings;
+}

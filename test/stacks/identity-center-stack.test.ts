@@ -1,0 +1,193 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { identitySchema, loadIdentity, type IdentityConfig } from "../../config/identity";
+import { ConfigError, loadEnvironments, type LoadedEnvironment } from "../../config/load";
+import { Testing } from "../../modules/core/cdktf";
+import { EnvironmentStack } from "../../stacks/environment-stack";
+import { IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
+import { synthesizeAtomically } from "../../stacks/synth";
+import { IDENTITY_FILE, identityStack } from "../helpers/policies";
+import { ENV_DIR, exampleConfig, resources, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
+
+const environments = loadEnvironments(ENV_DIR);
+const identity = loadIdentity(IDENTITY_FILE, environments)!.config;
+const withIdentity = (patch: (c: IdentityConfig) => void): IdentityConfig => {
+  const c = structuredClone(identity);
+  patch(c);
+  return identitySchema.parse(c);
+};
+
+describe("IdentityCenterStack", () => {
+  let tf: TfJson;
+  beforeAll(() => {
+    tf = synthJson(identityStack(environments));
+  });
+
+  test("GIVEN the identity file THEN its provider is pinned to the management/delegated-admin account in the home region", () => {
+    expect(tf.provider?.aws).toEqual([
+      expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["999999999999"] }),
+    ]);
+  });
+  test("THEN it has its own state object, separate from every environment's", () => {
+    const s3 = tf.terraform!.backend!.s3 as Record<string, unknown>;
+    expect(s3).toMatchObject({ bucket: "bastionless-tfstate-999999999999", key: "bastionless/identity.tfstate" });
+    expect(s3.use_lockfile).toBe(true);
+  });
+  test("THEN each Identity Center access group gets a permission set with its inline policy, for its environment", () => {
+    const sets = resources(tf, "aws_ssoadmin_permission_set");
+    expect(sets).toEqual([
+      expect.objectContaining({
+        name: "SessionManagerSRE",
+        session_duration: "PT4H",
+        instance_arn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+      }),
+    ]);
+    const [policy] = resources(tf, "aws_ssoadmin_permission_set_inline_policy");
+    const doc = JSON.parse(policy.inline_policy as string) as { Statement: { Sid: string; Resource: unknown }[] };
+    // prod's account and region, never the identity account's
+    expect(JSON.stringify(doc)).toContain("arn:aws:ec2:eu-central-1:333333333333:instance/*");
+    expect(doc.Statement.map((s) => s.Sid)).not.toContain("DenySessionsWithoutMfa");
+  });
+  test("THEN the group is looked up by display name and assigned the permission set in the environment's account", () => {
+    const groups = Object.values(tf.data?.aws_identitystore_group ?? {});
+    expect(groups).toEqual([
+      {
+        identity_store_id: "d-1234567890",
+        alternate_identifier: { unique_attribute: { attribute_path: "DisplayName", attribute_value: "SRE-OnCall" } },
+      },
+    ]);
+    const [[setName]] = resourceEntries(tf, "aws_ssoadmin_permission_set");
+    const [groupName] = Object.keys(tf.data!.aws_identitystore_group);
+    expect(resources(tf, "aws_ssoadmin_account_assignment")).toEqual([
+      expect.objectContaining({
+        principal_type: "GROUP",
+        principal_id: `\${data.aws_identitystore_group.${groupName}.group_id}`,
+        permission_set_arn: `\${aws_ssoadmin_permission_set.${setName}.arn}`,
+        target_type: "AWS_ACCOUNT",
+        target_id: "333333333333",
+      }),
+    ]);
+  });
+  test("GIVEN two permission sets naming the same Identity Center group THEN one data source serves both", () => {
+    const configs = environments.map((e) =>
+      e.config.name === "staging"
+        ? {
+            ...e,
+            config: exampleConfig("staging", (i) => {
+              i.accessGroups![0].principals = {
+                identityCenter: { permissionSetName: "SessionManagerStaging", groups: ["SRE-OnCall", "Platform"] },
+              };
+            }),
+          }
+        : e,
+    );
+    const out = synthJson(identityStack(configs));
+    expect(Object.keys(out.data!.aws_identitystore_group)).toHaveLength(2);
+    expect(
+      resources(out, "aws_ssoadmin_account_assignment")
+        .map((a) => a.target_id)
+        .sort(),
+    ).toEqual(["222222222222", "222222222222", "333333333333"]);
+  });
+  test("THEN the workload stacks create no permission set (they cannot: wrong account)", () => {
+    const prod = synthJson(
+      new EnvironmentStack(Testing.app(), "prod", {
+        config: environments.find((e) => e.config.name === "prod")!.config,
+      }),
+    );
+    expect(Object.keys(prod.resource ?? {}).filter((t) => t.startsWith("aws_ssoadmin"))).toEqual([]);
+  });
+  test("GIVEN createScp with targets THEN the SCP is an aws_organizations_policy attached to each target", () => {
+    const out = synthJson(
+      identityStack(
+        environments,
+        withIdentity((c) => Object.assign(c.tagProtection!, { createScp: true, scpTargetIds: ["ou-ab12-cdef3456"] })),
+      ),
+    );
+    const [policy] = resources(out, "aws_organizations_policy");
+    expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
+    const scp = JSON.parse(policy.content as string) as {
+      Statement: { Effect: string; Condition: Record<string, Record<string, unknown>> }[];
+    };
+    expect(scp.Statement.every((s) => s.Effect === "Deny")).toBe(true);
+    expect(scp.Statement[0].Condition["ForAnyValue:StringEqualsIgnoreCase"]["aws:TagKeys"]).toEqual([
+      "AccessTier",
+      "Environment",
+      "Team",
+    ]);
+    expect(resources(out, "aws_organizations_policy_attachment")).toEqual([
+      expect.objectContaining({ target_id: "ou-ab12-cdef3456" }),
+    ]);
+  });
+  test("GIVEN no createScp THEN no organizations resource is created", () => {
+    expect(tf.resource?.aws_organizations_policy).toBeUndefined();
+  });
+});
+
+describe("the tag-protection SCP file", () => {
+  test("WHEN the app synthesizes THEN cdktf.out/scp/access-tag-protection.json holds the SCP, under 5,120 characters", () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-scp-")), "cdktf.out");
+    synthesizeAtomically(out, (app) => {
+      new IdentityCenterStack(app, "identity", { identity, environments: environments.map((e) => e.config) });
+    });
+    const text = fs.readFileSync(path.join(out, SCP_FILE), "utf8");
+    const scp = JSON.parse(text) as {
+      Statement: { Sid: string; Condition: Record<string, Record<string, unknown>> }[];
+    };
+    expect(JSON.stringify(scp).length).toBeLessThanOrEqual(5120);
+    for (const s of scp.Statement)
+      expect(s.Condition.ArnNotLike["aws:PrincipalArn"]).toBe("arn:aws:iam::*:role/bastionless-platform");
+  });
+});
+
+describe("identity configuration errors", () => {
+  const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), "bl-identity-"));
+  test("GIVEN an access group with identityCenter and no identity file THEN the error names the environment file and field", () => {
+    expect(() => loadIdentity(path.join(dir(), "identity.yaml"), environments)).toThrow(ConfigError);
+    try {
+      loadIdentity(path.join(dir(), "identity.yaml"), environments);
+    } catch (e) {
+      expect((e as ConfigError).problems).toEqual([
+        expect.stringMatching(
+          /prod\.yaml: accessGroups\[0\]\.principals\.identityCenter: needs the organization's identity file/,
+        ),
+      ]);
+    }
+  });
+  test("GIVEN two environments with the same permission set name THEN the second is an error naming both", () => {
+    const staging: LoadedEnvironment = {
+      file: "config/environments/staging.yaml",
+      config: exampleConfig("staging", (i) => {
+        i.accessGroups![0].principals = { identityCenter: { permissionSetName: "SessionManagerSRE", groups: ["x"] } };
+      }),
+    };
+    const envs = [...environments.filter((e) => e.config.name !== "staging"), staging];
+    expect(() => loadIdentity(IDENTITY_FILE, envs)).toThrow(
+      /staging\.yaml: accessGroups\[0\]\.principals\.identityCenter\.permissionSetName: "SessionManagerSRE" is already used by .*prod\.yaml/,
+    );
+  });
+  test("GIVEN a bad identity file THEN each problem names the file and field", () => {
+    const file = path.join(dir(), "identity.yaml");
+    fs.writeFileSync(
+      file,
+      stringify({ ...identity, account: "12345", homeRegion: "mars-1", tagProtection: { exemptPrincipalArns: [] } }),
+    );
+    let problems: string[] = [];
+    try {
+      loadIdentity(file, []);
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/identity\.yaml: account: "12345" is not an AWS account id/),
+        expect.stringMatching(/identity\.yaml: homeRegion: "mars-1" is not allowed; allowed: .*"eu-west-1"/),
+        expect.stringMatching(
+          /identity\.yaml: tagProtection\.exemptPrincipalArns: 0 item\(s\) is out of range; must be at least 1/,
+        ),
+      ]),
+    );
+  });
+});
