@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import { TERRAFORM_ENV } from "./lib/terraform";
 import { MODULES } from "./terraform-modules/definitions";
 import { writeModule } from "./terraform-modules/framework";
+import { writeRootExample } from "./terraform-modules/root-example";
 
 /**
  * Writes every module into `outdir` (replacing it). The HCL is valid as written; when terraform is installed it is
@@ -21,6 +22,7 @@ export function buildTerraformModules(outdir: string): { dirs: string[]; formatt
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const dirs = MODULES.map((m) => writeModule(m, outdir, version));
+  writeRootExample(outdir, MODULES);
   const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", outdir], {
     env: TERRAFORM_ENV,
     encoding: "utf8",

@@ -141,7 +141,7 @@ export const MOCK_DATA: Record<string, Defaults> = {
   aws_identitystore_group: { group_id: "a1b2c3d4e5-12345678-9abc-def0-1234-56789abcdef0", display_name: "mock-group" },
   aws_ec2_managed_prefix_list: { id: "pl-6da54004", name: "com.amazonaws.eu-west-1.s3" },
   aws_ssm_parameter: { value: "ami-0123456789abcdef0", insecure_value: "ami-0123456789abcdef0" },
-  aws_region: { name: "eu-west-1" },
+  aws_region: { name: "eu-west-1", id: "eu-west-1" },
   aws_caller_identity: { account_id: "111111111111" },
   aws_partition: { partition: "aws", dns_suffix: "amazonaws.com" },
 };

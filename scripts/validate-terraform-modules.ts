@@ -12,6 +12,7 @@ import { pool, terraform } from "./lib/terraform";
 import { MODULES } from "./terraform-modules/definitions";
 import type { ModuleDefinition } from "./terraform-modules/framework";
 import { MOCK_DATA, MOCK_RESOURCES, mockBlock } from "./tftest";
+import { REALISTIC_ARNS, ROOT_EXAMPLE_CHECKS } from "./terraform-modules/root-example";
 
 export function moduleTestFile(d: ModuleDefinition): string {
   const mocks = [
@@ -76,6 +77,39 @@ async function checkModule(d: ModuleDefinition, dir: string): Promise<{ name: st
   };
 }
 
+/**
+ * The root examples/complete (every module wired together): validate, its shipped plan test, and a mock apply
+ * (run after checkModule turned prevent_destroy off in this copy of the modules).
+ */
+async function checkRootExample(dir: string): Promise<{ name: string; ok: boolean; log: string }> {
+  const name = "examples/complete (all modules)";
+  for (const args of [["init", "-backend=false", "-input=false"], ["validate"]]) {
+    const r = await terraform(args, dir);
+    if (r.code !== 0 || (args[0] === "validate" && /Warning:/.test(r.output)))
+      return { name, ok: false, log: `terraform ${args[0]} failed:\n${r.output}` };
+  }
+  fs.writeFileSync(
+    path.join(dir, "tests", "apply.tftest.hcl"),
+    `mock_provider "aws" {\n${Object.entries({ ...MOCK_RESOURCES, ...REALISTIC_ARNS })
+      .map(([t, v]) => mockBlock("mock_resource", t, v))
+      .join("")}${Object.entries(MOCK_DATA)
+      .map(([t, v]) => mockBlock("mock_data", t, v))
+      .join(
+        "",
+      )}}\n\nrun "apply" {\n  command = apply\n${ROOT_EXAMPLE_CHECKS.map((c) => assertion(c.condition, c.message)).join("")}}\n`,
+  );
+  const t = await terraform(["test"], dir);
+  const passed = /(\d+) passed, (\d+) failed/.exec(t.output);
+  return {
+    name,
+    ok: t.code === 0,
+    log:
+      t.code === 0
+        ? `validate ok; test (plan + apply): ${passed ? passed[0] : "ok"}`
+        : `terraform test failed:\n${t.output}`,
+  };
+}
+
 /** Builds the modules into `workRoot/terraform-modules` and checks each; prints one line per module. */
 export async function validateTerraformModules(workRoot: string): Promise<boolean> {
   const { dirs } = buildTerraformModules(path.join(workRoot, "terraform-modules"));
@@ -84,13 +118,14 @@ export async function validateTerraformModules(workRoot: string): Promise<boolea
     2,
     ([d, dir]) => checkModule(d, dir),
   );
+  results.push(await checkRootExample(path.join(workRoot, "terraform-modules", "examples", "complete")));
   let failed = 0;
   for (const r of results.sort((a, b) => a.name.localeCompare(b.name))) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.log}`);
     if (!r.ok) failed++;
   }
   console.log(
-    `terraform: ${results.length - failed} of ${results.length} registry modules valid, example planned + applied with a mock provider`,
+    `terraform: ${results.length - failed} of ${results.length} registry modules (and the root example wiring them) valid, examples planned + applied with a mock provider`,
   );
   return failed === 0;
 }

@@ -49,6 +49,8 @@ export interface SessionManagerEndpointsProps {
   readonly clients?: { readonly cidrs?: readonly string[]; readonly securityGroupIds?: readonly string[] };
   /** @default - `create-restrictive` when `network.routeTableIds` is not empty, otherwise `none` */
   readonly s3Gateway?: S3Gateway;
+  /** ARN partition of the AWS-owned agent buckets (aws-cn, aws-us-gov; a registry module's data.aws_partition). @default "aws" */
+  readonly partition?: string;
 }
 
 /** An existing interface endpoint: by id, or the VPC's endpoint of the service (found by service name). */
@@ -78,29 +80,29 @@ export type S3Gateway =
  * page "SSM Agent communications with AWS managed S3 buckets" (ssm-agent-minimum-s3-permissions). An S3 gateway
  * endpoint policy that omits them breaks agent self-update.
  */
-export function agentBucketArns(region: string): string[] {
+export function agentBucketArns(region: string, partition: string = "aws"): string[] {
   return [
-    `arn:aws:s3:::aws-ssm-${region}/*`,
-    `arn:aws:s3:::aws-windows-downloads-${region}/*`,
-    `arn:aws:s3:::amazon-ssm-${region}/*`,
-    `arn:aws:s3:::amazon-ssm-packages-${region}/*`,
-    `arn:aws:s3:::${region}-birdwatcher-prod/*`,
-    `arn:aws:s3:::aws-ssm-distributor-file-${region}/*`,
-    `arn:aws:s3:::aws-ssm-document-attachments-${region}/*`,
-    `arn:aws:s3:::patch-baseline-snapshot-${region}/*`,
-    `arn:aws:s3:::aws-patchmanager-macos-${region}/*`,
+    `arn:${partition}:s3:::aws-ssm-${region}/*`,
+    `arn:${partition}:s3:::aws-windows-downloads-${region}/*`,
+    `arn:${partition}:s3:::amazon-ssm-${region}/*`,
+    `arn:${partition}:s3:::amazon-ssm-packages-${region}/*`,
+    `arn:${partition}:s3:::${region}-birdwatcher-prod/*`,
+    `arn:${partition}:s3:::aws-ssm-distributor-file-${region}/*`,
+    `arn:${partition}:s3:::aws-ssm-document-attachments-${region}/*`,
+    `arn:${partition}:s3:::patch-baseline-snapshot-${region}/*`,
+    `arn:${partition}:s3:::aws-patchmanager-macos-${region}/*`,
   ];
 }
 
 /** The S3 gateway endpoint policy: the agent's buckets, and writes to the session-log bucket. */
-export function s3EndpointStatements(region: string, logBucketArn?: string): Statement[] {
+export function s3EndpointStatements(region: string, logBucketArn?: string, partition: string = "aws"): Statement[] {
   const statements: Statement[] = [
     {
       sid: "SsmAgentBuckets",
       effect: "Allow",
       principals: { AWS: ["*"] },
       actions: ["s3:GetObject"],
-      resources: agentBucketArns(region),
+      resources: agentBucketArns(region, partition),
     },
   ];
   if (logBucketArn) {
@@ -253,7 +255,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         ? { mode: "create-restrictive" }
         : { mode: "none" });
     this.s3GatewayMode = s3.mode;
-    this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn);
+    this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn, props.partition);
     if (s3.mode === "create-restrictive" || s3.mode === "create-full-access") {
       this.s3Gateway = new VpcEndpoint(this, "S3Gateway", {
         vpcId: network.vpcId,

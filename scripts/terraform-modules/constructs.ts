@@ -56,7 +56,7 @@ export function moduleInstanceRole(
   scope: Construct,
   id: string,
   props: Omit<InstanceRoleProps, "legacyAgentSupport" | "managedInstanceCore">,
-  vars: { legacyAgentSupport: IResolvable; managedInstanceCore: IResolvable },
+  vars: { legacyAgentSupport: IResolvable; managedInstanceCore: IResolvable; partition: string },
 ): InstanceRole {
   const Role = class extends InstanceRole {
     protected renderPolicy(statements: readonly Statement[]): string {
@@ -65,7 +65,7 @@ export function moduleInstanceRole(
     protected attachManagedInstanceCore(): IamRolePolicyAttachment {
       return new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
         role: this.role.name,
-        policyArn: MANAGED_INSTANCE_CORE_ARN,
+        policyArn: MANAGED_INSTANCE_CORE_ARN.replace(/^arn:aws:/, `arn:${vars.partition}:`),
         count: Token.asNumber(conditional(vars.managedInstanceCore, 1, 0)),
       });
     }

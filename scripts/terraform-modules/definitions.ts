@@ -26,6 +26,7 @@ import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
 import { moduleAccessGroup, moduleEndpoints, moduleInstanceRole } from "./constructs";
 import type { ModuleDefinition, VariableSpec } from "./framework";
+import { sessionPreferences } from "./session-preferences";
 
 /** The account, region and partition the module is applied in (the caller's provider decides). */
 function accountScope(stack: TerraformStack) {
@@ -36,7 +37,8 @@ function accountScope(stack: TerraformStack) {
   };
 }
 
-const currentRegion = (stack: TerraformStack) => new DataAwsRegion(stack, "region").name;
+// `id`, not `name`: provider 6 deprecates aws_region.name (use `region`, which 5.x lacks); `id` is the region in both.
+const currentRegion = (stack: TerraformStack) => new DataAwsRegion(stack, "region").id;
 
 const namePrefix: VariableSpec = {
   name: "name_prefix",
@@ -159,6 +161,7 @@ export const network: ModuleDefinition = {
         namePrefix: v.string("name_prefix"),
         endpointSubnetIds: v.list("endpoint_subnet_ids"),
         logBucketArn: v.string("log_bucket_arn"),
+        partition: new DataAwsPartition(stack, "partition").partition,
       },
       v.list("services"),
     );
@@ -326,7 +329,11 @@ export const instanceAccess: ModuleDefinition = {
       stack,
       "InstanceRole",
       { roleName: v.string("role_name"), permissionsBoundaryArn: v.string("permissions_boundary_arn") },
-      { legacyAgentSupport: v.bool("legacy_agent_support"), managedInstanceCore: v.bool("managed_instance_core") },
+      {
+        legacyAgentSupport: v.bool("legacy_agent_support"),
+        managedInstanceCore: v.bool("managed_instance_core"),
+        partition: new DataAwsPartition(stack, "partition").partition,
+      },
     );
     // The same grants the logging constructs give, to resources passed in by ARN.
     grantLogGroupSessionWrite(role, v.string("log_group_arn"));
@@ -638,4 +645,10 @@ export const sessionLogging: ModuleDefinition = {
   ],
 };
 
-export const MODULES: readonly ModuleDefinition[] = [network, instanceAccess, operatorAccess, sessionLogging];
+export const MODULES: readonly ModuleDefinition[] = [
+  network,
+  instanceAccess,
+  operatorAccess,
+  sessionLogging,
+  sessionPreferences,
+];

@@ -132,4 +132,5 @@ export function writePublishableFiles(d: ModuleDefinition, dir: string, mainTf: 
   fs.writeFileSync(path.join(dir, "LICENSE"), licenseText());
   fs.mkdirSync(path.join(dir, "tests"), { recursive: true });
   fs.writeFileSync(path.join(dir, "tests", "complete.tftest.hcl"), shippedTestFile(d, mainTf));
+  for (const [file, text] of Object.entries(d.tests ?? {})) fs.writeFileSync(path.join(dir, "tests", file), text);
 }

@@ -84,7 +84,11 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
 
   test("the files the publish script pushes are the module, its example, tests and licence (no local Terraform state)", () => {
     fs.mkdirSync(path.join(dirOf(name), ".terraform"), { recursive: true });
-    expect(moduleFiles(dirOf(name))).toEqual([
+    expect(
+      moduleFiles(dirOf(name)).filter(
+        (f) => f !== "moved.tf" && !(f.startsWith("tests/") && f !== "tests/complete.tftest.hcl"),
+      ),
+    ).toEqual([
       "LICENSE",
       "README.md",
       "examples/complete/main.tf",
@@ -95,5 +99,77 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
       "variables.tf",
       "versions.tf",
     ]);
+  });
+});
+
+describe("module session-preferences", () => {
+  test("the document body has exactly the construct's keys (SessionDocumentContent), numbers as strings", () => {
+    const main = read("session-preferences", "main.tf");
+    const body = /content\s*=\s*jsonencode\((\{.*\})\)\n/.exec(main)![1];
+    const keys = [...body.matchAll(/"([A-Za-z0-9]+)" =/g)].map((m) => m[1]);
+    expect(keys).toEqual([
+      "schemaVersion",
+      "description",
+      "sessionType",
+      "inputs",
+      "s3BucketName",
+      "s3KeyPrefix",
+      "s3EncryptionEnabled",
+      "cloudWatchLogGroupName",
+      "cloudWatchEncryptionEnabled",
+      "cloudWatchStreamingEnabled",
+      "kmsKeyId",
+      "runAsEnabled",
+      "runAsDefaultUser",
+      "idleSessionTimeout",
+      "maxSessionDuration",
+      "shellProfile",
+      "windows",
+      "linux",
+    ]);
+    expect(body).toContain('"idleSessionTimeout" = tostring(var.idle_session_timeout_minutes)');
+    expect(main).toMatch(/document_type\s*=\s*"Session"/);
+  });
+
+  test("ships a bad-input test: missing KMS key or destination fails the plan, out-of-range minutes and root are refused", () => {
+    const text = read("session-preferences", "tests/bad-input.tftest.hcl");
+    expect(text.match(/expect_failures = \[aws_ssm_document\.this\]/g)).toHaveLength(2);
+    expect(text).toContain("expect_failures = [var.idle_session_timeout_minutes]");
+    expect(text).toContain("expect_failures = [var.run_as_default_user]");
+    const main = read("session-preferences", "main.tf");
+    expect(main.match(/^\s*precondition \{$/gm)).toHaveLength(2);
+  });
+
+  test("the README documents adopting a console-created document with an import block", () => {
+    expect(read("session-preferences", "README.md")).toContain(
+      'import { to = module.session_preferences.aws_ssm_document.this  id = "SSM-SessionManagerRunShell" }',
+    );
+  });
+});
+
+describe("examples/complete beside the modules (an HCL user's root module)", () => {
+  test("calls every generated module from its directory and wires them as the environment stack does", async () => {
+    const main = fs.readFileSync(path.join(outdir, "examples", "complete", "main.tf"), "utf8");
+    const hcl = (await parse("main.tf", main)) as { module: Record<string, Record<string, unknown>[]> };
+    expect(Object.keys(hcl.module).sort()).toEqual(MODULES.map((m) => m.name.replace(/-/g, "_")).sort());
+    for (const [label, [call]] of Object.entries(hcl.module)) {
+      const source = call.source as string;
+      expect(source).toBe(`../../terraform-aws-bastionless-${label.replace(/_/g, "-")}`);
+      expect(fs.existsSync(path.join(outdir, "examples", "complete", source, "main.tf"))).toBe(true);
+    }
+    const prefs = hcl.module.session_preferences[0];
+    expect(prefs.kms_key_id).toBe("${module.session_logging.kms_key_arn}");
+    expect(prefs.cloudwatch_log_group_name).toBe("${module.session_logging.log_group_name}");
+    expect(hcl.module.network[0].log_bucket_arn).toBe("${module.session_logging.bucket_arn}");
+    expect(hcl.module.instance_access[0].security_group_ids).toEqual(["${module.network.instance_security_group_id}"]);
+    expect(hcl.module.operator_access[0].shell_document_name).toBe("${module.session_preferences.document_name}");
+  });
+
+  test("ships versions.tf and a terraform test that plans the composition with mocked values", () => {
+    const dir = path.join(outdir, "examples", "complete");
+    expect(fs.readFileSync(path.join(dir, "versions.tf"), "utf8")).toContain('version = ">= 5.100, < 7"');
+    const test = fs.readFileSync(path.join(dir, "tests", "complete.tftest.hcl"), "utf8");
+    expect(test).toContain("override_during = plan");
+    expect(test).toContain("module.session_preferences.content");
   });
 });
