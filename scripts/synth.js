@@ -166,9 +166,15 @@ async function build() {
   fs.renameSync(`${SOURCES}.${process.pid}`, SOURCES);
   fs.writeFileSync(`${MANIFEST}.${process.pid}`, JSON.stringify(manifest));
   fs.renameSync(`${MANIFEST}.${process.pid}`, MANIFEST);
-  for (const old of fs.readdirSync(CACHE))
-    if (/^main-.*\.js(\.map)?$/.test(old) && !old.startsWith(manifest.bundle))
-      fs.rmSync(path.join(CACHE, old), { force: true });
+  // Older bundles go, but only once they are a while old: a concurrent synth may have just built one and not yet
+  // loaded it.
+  const cutoff = Date.now() - 10 * 60 * 1000;
+  for (const old of fs.readdirSync(CACHE)) {
+    const file = path.join(CACHE, old);
+    if (/^(main-.*\.js(\.map)?|build-.*)$/.test(old) && !old.startsWith(manifest.bundle))
+      if ((fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff)
+        fs.rmSync(file, { force: true });
+  }
   return manifest;
 }
 
