@@ -14,14 +14,20 @@ describe("main (npm run synth)", () => {
     first = runMain({ CDKTF_OUTDIR: outdir });
   });
 
-  test("synthesizes every example environment, the identity and the bootstrap stack, one summary line each", () => {
+  test("synthesizes every example environment, the identity, the bootstrap and the ci stack, one summary line each", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    for (const stack of ["dev", "staging", "prod", "identity", "bootstrap"]) {
+    for (const stack of ["dev", "staging", "prod", "identity", "bootstrap", "ci"]) {
       expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
       expect(first.stdout).toMatch(new RegExp(`^${stack}: \\d+ resources.* → .*stacks/${stack}$`, "m"));
     }
-    expect(first.stdout.trim().split("\n")).toHaveLength(5);
+    // One line per stack, plus one indented line per suppressed guardrail finding (the ci apply roles).
+    expect(
+      first.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("  ")),
+    ).toHaveLength(6);
   });
 
   test("a second synth is byte-identical", () => {

@@ -35,6 +35,8 @@ export type Conditions = Partial<Record<ConditionOperator, Record<string, string
 export interface Principals {
   readonly AWS?: string[];
   readonly Service?: string[];
+  /** An identity provider (e.g. an IAM OIDC provider ARN) for sts:AssumeRoleWithWebIdentity. */
+  readonly Federated?: string[];
 }
 
 /** One IAM policy statement. Exactly one of `actions`/`notActions` and at most one of `resources`/`notResources`. */
