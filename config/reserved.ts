@@ -5,6 +5,7 @@
  */
 export const RESERVED_STACK_NAMES: Readonly<Record<string, string>> = {
   bootstrap: "the state-backend bootstrap stack",
+  ci: "the CI identity stack (GitHub Actions OIDC roles, config/ci.yaml)",
   identity: "the organization's identity stack",
   "identity-center": "the organization's Identity Center stack",
 };

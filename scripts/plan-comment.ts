@@ -30,13 +30,15 @@ function main(argv: string[]): number {
   }
   const plansDir = option(argv, "--plans");
   const envJson = option(argv, "--environments");
-  if (!plansDir || !envJson) {
+  if (!plansDir || envJson === undefined) {
     console.error("usage: plan-comment --plans <dir> --environments <json matrix> [--run-url <url>] ...");
     return 2;
   }
   let environments: string[];
   try {
-    environments = (JSON.parse(envJson) as { environment: string }[]).map((e) => e.environment);
+    // Empty when the checks failed before the matrix was computed.
+    environments =
+      envJson.trim() === "" ? [] : (JSON.parse(envJson) as { environment: string }[]).map((e) => e.environment);
   } catch {
     console.error(`--environments: ${JSON.stringify(envJson.slice(0, 80))} is not the JSON matrix of environments.mjs`);
     return 2;
@@ -44,6 +46,7 @@ function main(argv: string[]): number {
   const body = renderComment({
     plans: readPlans(plansDir, environments),
     runUrl: option(argv, "--run-url"),
+    checks: option(argv, "--checks"),
     access: { head: optional(option(argv, "--access")), base: optional(option(argv, "--base-access")) },
     synth: { head: optional(option(argv, "--synth")), base: optional(option(argv, "--base-synth")) },
   });

@@ -22,6 +22,8 @@ export const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
 export interface CommentInput {
   plans: EnvironmentPlan[];
   runUrl?: string;
+  /** The check job's result (`success`, `failure`, …); anything but success is shown above the plans. */
+  checks?: string;
   /** `npm run access-report -- --markdown` of the pull request and of its base (undefined: not available). */
   access?: { head?: string; base?: string };
   /** `npm run synth` output of the pull request and of its base (endpoint cost per environment). */
@@ -138,9 +140,19 @@ export function renderComment(input: CommentInput, budget = COMMENT_BUDGET): str
     COMMENT_MARKER,
     "## Terraform plans",
     "",
-    "| environment | result | changes (`+add ~change -destroy`) |",
-    "| --- | --- | --- |",
-    ...input.plans.map((p, i) => summaryLine(p, summaries[i])),
+    ...(input.checks !== undefined && input.checks !== "success"
+      ? [
+          `❌ **The checks ${input.checks === "failure" ? "failed" : `ended: ${input.checks}`}** (typecheck, lint, tests, synth or validate): see ${input.runUrl ? `[the run](${input.runUrl})` : "the run"}.`,
+          "",
+        ]
+      : []),
+    ...(input.plans.length === 0
+      ? ["No plans: the environments were not planned in this run."]
+      : [
+          "| environment | result | changes (`+add ~change -destroy`) |",
+          "| --- | --- | --- |",
+          ...input.plans.map((p, i) => summaryLine(p, summaries[i])),
+        ]),
     "",
   ].join("\n");
   const access = trimMiddle(`### Access changes\n\n${accessDiff(input.access?.head, input.access?.base)}`, 12_000);

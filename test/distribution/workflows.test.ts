@@ -278,6 +278,7 @@ describe("pull requests", () => {
     const c = pr.jobs.comment;
     expect(c.needs).toEqual(["check", "plan"]);
     expect(c.if).toContain("!cancelled()");
+    expect(c.if).not.toContain("needs.check.result"); // failed checks replace a stale comment too
     const runs = c.steps!.map((s) => s.run ?? "").join("\n");
     expect(runs).toContain('npm run --silent plan-comment -- --plans plans --environments "$ENVIRONMENTS"');
     expect(runs).toContain("access-report -- --markdown");

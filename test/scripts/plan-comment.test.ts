@@ -163,6 +163,16 @@ describe("the comment", () => {
   });
 });
 
+test("GIVEN failed checks and no plans THEN the comment says so (replacing a stale one) instead of failing", () => {
+  const body = renderComment({ plans: [], checks: "failure", runUrl: "https://run" });
+  expect(body.split("\n")[0]).toBe(COMMENT_MARKER);
+  expect(body).toContain(
+    "❌ **The checks failed** (typecheck, lint, tests, synth or validate): see [the run](https://run).",
+  );
+  expect(body).toContain("No plans: the environments were not planned in this run.");
+  expect(renderComment({ plans: [], checks: "success" })).not.toContain("The checks");
+});
+
 describe("access and cost changes", () => {
   const table = (env: string, rows: string[]) =>
     [`### Session access: ${env}`, "", "| group | principal | shell |", "| --- | --- | --- |", ...rows, ""].join("\n");
