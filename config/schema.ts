@@ -9,6 +9,7 @@ import { z } from "zod";
 import { AWS_REGIONS, availabilityZones, closestRegion, isRegion, REGIONS } from "./regions";
 import { didYouMean } from "./suggest";
 import { tagIssues } from "./tags";
+import { nameLengthIssues } from "./name-lengths";
 import { canonical, contains, isCanonical, overlaps, parseCidr } from "./cidr";
 import {
   IDLE_SESSION_TIMEOUT_MINUTES as IDLE,
@@ -737,6 +738,7 @@ export const environmentSchema = strict({
     ),
 }).superRefine((env, ctx) => {
   for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
+  for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
   if (env.promotion.after === env.name)
     ctx.addIssue({
       code: "custom",

@@ -12,6 +12,7 @@ import { NoPassRoleOnAll } from "./rules/bl-iam-003-no-passrole-wildcard";
 import { StartSessionTagCondition } from "./rules/bl-iam-004-start-session-tags";
 import { StartSessionDocumentCheck } from "./rules/bl-iam-005-session-document-check";
 import { PolicyAnalysable } from "./rules/bl-iam-006-analysable-policy";
+import { PolicySize } from "./rules/bl-iam-007-policy-size";
 import { KmsKeyRotated } from "./rules/bl-kms-001-key-rotation";
 import { LogGroupEncrypted } from "./rules/bl-log-001-log-group-kms";
 import { LogRetentionMinimum } from "./rules/bl-log-002-log-retention";
@@ -57,6 +58,7 @@ export function allRules(): GuardrailRule[] {
     new StartSessionTagCondition(),
     new StartSessionDocumentCheck(),
     new PolicyAnalysable(),
+    new PolicySize(),
     new ProtectedFromDestroy(),
   ];
 }

@@ -30,6 +30,7 @@ export const RULE_IDS = [
   "BL-IAM-004",
   "BL-IAM-005",
   "BL-IAM-006",
+  "BL-IAM-007",
   "BL-DUR-001",
 ] as const;
 

@@ -31,13 +31,16 @@ export class DefaultHostManagement extends ServiceRole {
       policyName: "session-logging",
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
-    new IamRolePolicyAttachment(this, "DefaultInstancePolicy", {
+    const attachment = new IamRolePolicyAttachment(this, "DefaultInstancePolicy", {
       role: this.role.name,
       policyArn: DHMC_MANAGED_POLICY_ARN,
     });
     this.setting = new SsmServiceSetting(this, "Setting", {
       settingId: arn(props, "ssm", `servicesetting${DHMC_SETTING}`),
       settingValue: `service-role/${props.roleName}`,
+      // The setting names the role by name only: without these, Terraform may set it before the role (or its
+      // policies) exist, and instances without a profile register with a role that cannot act yet.
+      dependsOn: [this.role, attachment, this.policy],
     });
   }
 }

@@ -41,7 +41,10 @@ function denyUploadsWithHeaderOtherThan(sid: string, bucketArn: string, header: 
   };
 }
 
-/** The bucket policy: TLS only, and no upload that asks for another KMS key or for non-KMS encryption. */
+/**
+ * The bucket policy: TLS only, and no upload that asks for another KMS key, for non-KMS encryption, or for KMS
+ * without naming the session key (S3 would use aws/s3).
+ */
 export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string): Statement[] {
   return [
     denyInsecureTransport(bucketArn),
@@ -52,6 +55,18 @@ export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string):
       kmsKeyArn,
     ),
     denyUploadsWithHeaderOtherThan("DenyNonKmsEncryption", bucketArn, "s3:x-amz-server-side-encryption", "aws:kms"),
+    {
+      // `aws:kms` without a key id makes S3 use the AWS managed aws/s3 key, not the session key.
+      sid: "DenyKmsWithoutSessionKeyId",
+      effect: "Deny",
+      principals: { AWS: ["*"] },
+      actions: ["s3:PutObject"],
+      resources: [`${bucketArn}/*`],
+      conditions: {
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      },
+    },
   ];
 }
 

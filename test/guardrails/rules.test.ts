@@ -693,6 +693,27 @@ describe("BL-IAM-006 identity policies can be analysed", () => {
     ));
 });
 
+describe("BL-IAM-007 identity policies fit the IAM size limit of their attachment", () => {
+  const statement = (resource: string) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: resource });
+  const sized = (n: number) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: Array.from({ length: n }, (_, i) => statement(`arn:aws:s3:::b/${i}`)),
+    });
+  test("compliant: a group policy under 5,120 characters", () =>
+    expectClean((s) => {
+      raw(s, "aws_iam_group_policy", "gp", { group: "g", policy: sized(10) });
+    }));
+  test("non-compliant: a group policy over 5,120 characters (more than a role would need)", () =>
+    expectFinding(
+      (s) => {
+        raw(s, "aws_iam_group_policy", "gp", { group: "g", policy: sized(120) });
+      },
+      "BL-IAM-007",
+      /inline policies of group g total [\d,]+ characters.*IAM allows 5,120/,
+    ));
+});
+
 describe("BL-DUR-001 state, logs and keys are protected from destroy", () => {
   test("compliant: prevent_destroy on bucket and key, skip_destroy on the log group", () =>
     expectClean((s) => {

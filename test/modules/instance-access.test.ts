@@ -118,6 +118,11 @@ describe("DefaultHostManagement", () => {
       setting_id:
         "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
       setting_value: "service-role/bl-dev-dhmc",
+      depends_on: [
+        expect.stringMatching(/^aws_iam_role\.Dhmc_/),
+        expect.stringMatching(/^aws_iam_role_policy_attachment\.Dhmc_/),
+        expect.stringMatching(/^aws_iam_role_policy\.Dhmc_/),
+      ],
     });
   });
 });

@@ -105,7 +105,12 @@ describe("SessionLogBucket", () => {
 
   test("policy: TLS only; uploads naming another key or non-KMS encryption denied only when the header is sent", () => {
     const statements = policyOf(onlyResource(bucket(), "aws_s3_bucket_policy")).Statement;
-    expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOtherKmsKey", "DenyNonKmsEncryption"]);
+    expect(statements.map((s) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DenyOtherKmsKey",
+      "DenyNonKmsEncryption",
+      "DenyKmsWithoutSessionKeyId",
+    ]);
     expect(statements[1].Condition).toEqual({
       Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
       StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
@@ -113,6 +118,11 @@ describe("SessionLogBucket", () => {
     expect(statements[2].Condition).toEqual({
       Null: { "s3:x-amz-server-side-encryption": "false" },
       StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    });
+    // aws:kms without a key id would get the AWS managed aws/s3 key
+    expect(statements[3].Condition).toEqual({
+      StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
     });
   });
 
