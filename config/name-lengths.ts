@@ -4,7 +4,13 @@
  * that made it too long and the way out.
  */
 import { PHYSICAL_NAME_LIMITS as LIMITS } from "../modules/core/limits";
-import { physicalName } from "../modules/core/naming";
+
+/**
+ * modules/core/naming's physicalName, restated: config/ may not import modules beyond limits (README "Layers");
+ * test/config/name-lengths.test.ts synthesizes a boundary config to prove the two agree.
+ */
+const physicalName = (ctx: { project: string; environment: string }, purpose: string) =>
+  `${ctx.project}-${ctx.environment}-${purpose}`;
 
 export interface NameLengthInput {
   readonly project: string;
