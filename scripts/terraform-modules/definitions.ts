@@ -3,6 +3,7 @@
  * constructs and the environment schema check (Terraform's regex is RE2: no look-around, so bucket-name rules are
  * spelled out).
  */
+import { TAGS_VARIABLE, TAGS_VARIABLE_NOTHING_TAGGABLE } from "./tags";
 import { DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../../modules/core/aws";
 import {
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
@@ -149,6 +150,7 @@ export const network: ModuleDefinition = {
       ],
       example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
     },
+    TAGS_VARIABLE,
   ],
   build(stack, v) {
     const region = currentRegion(stack);
@@ -323,6 +325,7 @@ export const instanceAccess: ModuleDefinition = {
       default: {},
       example: { Team: "platform" },
     },
+    TAGS_VARIABLE,
   ],
   build(stack, v) {
     const role = moduleInstanceRole(
@@ -456,6 +459,7 @@ export const operatorAccess: ModuleDefinition = {
       ],
       example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     },
+    TAGS_VARIABLE_NOTHING_TAGGABLE,
   ],
   build(stack, v) {
     const group = moduleAccessGroup(
@@ -596,6 +600,7 @@ export const sessionLogging: ModuleDefinition = {
         { condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." },
       ],
     },
+    TAGS_VARIABLE,
   ],
   build(stack, v) {
     const scope = accountScope(stack);

@@ -11,6 +11,7 @@ import { App, ref, resolveTokens, TerraformStack, Token, type IResolvable } from
 import { hclString } from "../lib/hcl";
 import { ModuleStack, movedBlocks } from "./addresses";
 import { terraformDocs, writePublishableFiles } from "./publishable";
+import { applyTags } from "./tags";
 
 export interface VariableValidation {
   /** HCL expression over `var.<name>`. */
@@ -353,6 +354,8 @@ export function writeModule(d: ModuleDefinition, outdir: string, version: string
   const stack = new ModuleStack(app, d.name, d.name);
   const vars = new Vars(d.variables);
   const outputs = d.build(stack, vars);
+  const tags = d.variables.find((v) => v.name === "tags");
+  if (tags) applyTags(stack, vars, tags);
   const moved = movedBlocks(stack, d.name);
   const unused = d.variables.filter((v) => !vars.used.has(v.name)).map((v) => v.name);
   if (unused.length > 0) throw new Error(`module ${d.name}: variables declared but never used: ${unused.join(", ")}`);
