@@ -24,16 +24,21 @@ function taggable(type: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require(`@cdktf/provider-aws/lib/${type.replace(/^aws_/, "").replace(/_/g, "-")}`) as Record<
     string,
-    { tfResourceType?: string; prototype: object }
+    unknown
   >;
-  const cls = Object.values(lib).find((c) => typeof c === "function" && c.tfResourceType === type);
+  const cls = Object.values(lib).find(
+    (c): c is { tfResourceType: string; prototype: object } =>
+      typeof c === "function" && (c as { tfResourceType?: string }).tfResourceType === type,
+  );
   if (!cls) throw new Error(`no provider binding for ${type}`);
   return "tagsInput" in cls.prototype;
 }
 
 describe.each(MODULES.map((m) => [m.name] as const))("module %s", (name) => {
   test("GIVEN the module WHEN its variables are read THEN tags is an optional map(string) defaulting to {}", async () => {
-    const vars = (await parse("variables.tf", read(name, "variables.tf"))) as { variable: Blocks };
+    const vars = (await parse("variables.tf", read(name, "variables.tf"))) as {
+      variable: Record<string, Record<string, unknown>[]>;
+    };
     const [tags] = vars.variable.tags;
     expect(tags.type).toBe("${map(string)}");
     expect(tags.default).toEqual({});
