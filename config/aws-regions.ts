@@ -8,6 +8,11 @@
  * - AZ IDs per region: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
  *   (`aws ec2 describe-availability-zones --region <r> --query 'AvailabilityZones[].[ZoneName,ZoneId]'`)
  *
+ * Caveat: the region codes and opt-in status were checked against the regions page; the AZ letter and ID lists
+ * were compiled from partial AWS documentation (the full AZ table was not available offline) and have not been
+ * checked against `describe-availability-zones` output. A zone AWS offers that is missing here is refused: add it
+ * here (docs/regions.md) or `registerRegion` it, and report it.
+ *
  * `zones` are the AZ letters an account is offered (`eu-west-1` + `a` = `eu-west-1a`). In the regions AWS launched
  * before November 2012 (`independentlyMapped`), letters map to physical zones per account, and an account may see
  * only some letters (e.g. two of us-west-1's); the AZ IDs are the same in every account.
