@@ -23,6 +23,10 @@ export class Port {
   }
 }
 
+type RuleClass = typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule;
+/** The other side of a rule: a security group, a CIDR or a managed prefix list. */
+type RulePeer = { referencedSecurityGroupId: string } | { cidrIpv4: string } | { prefixListId: string };
+
 /** Anything with security-group connections (an endpoint set, a group of instances, an imported SG). */
 export interface IConnectable {
   readonly connections: Connections;
@@ -81,41 +85,17 @@ export class Connections implements IConnectable {
 
   /** Egress to an AWS-managed prefix list (e.g. S3 through the gateway endpoint). */
   public allowToPrefixList(id: string, prefixListId: string, port: Port, description: string): void {
-    if (!this.manageRules) return;
-    new VpcSecurityGroupEgressRule(this.scope, id, {
-      securityGroupId: this.securityGroupId,
-      prefixListId,
-      ipProtocol: "tcp",
-      fromPort: port.from,
-      toPort: port.to,
-      description,
-    });
+    this.writeRule(VpcSecurityGroupEgressRule, id, { prefixListId }, port, description);
   }
 
   /** Ingress from a CIDR (our side only; a CIDR has no other side). */
   public allowFromCidr(id: string, cidr: string, port: Port, description: string): void {
-    if (!this.manageRules) return;
-    new VpcSecurityGroupIngressRule(this.scope, id, {
-      securityGroupId: this.securityGroupId,
-      cidrIpv4: cidr,
-      ipProtocol: "tcp",
-      fromPort: port.from,
-      toPort: port.to,
-      description,
-    });
+    this.writeRule(VpcSecurityGroupIngressRule, id, { cidrIpv4: cidr }, port, description);
   }
 
   /** Egress to a CIDR (our side only). */
   public allowToCidr(id: string, cidr: string, port: Port, description: string): void {
-    if (!this.manageRules) return;
-    new VpcSecurityGroupEgressRule(this.scope, id, {
-      securityGroupId: this.securityGroupId,
-      cidrIpv4: cidr,
-      ipProtocol: "tcp",
-      fromPort: port.from,
-      toPort: port.to,
-      description,
-    });
+    this.writeRule(VpcSecurityGroupEgressRule, id, { cidrIpv4: cidr }, port, description);
   }
 
   private ruleId(direction: string, peer: Connections, port: Port): string | undefined {
@@ -140,7 +120,7 @@ export class Connections implements IConnectable {
 
   private addRule(
     direction: "Ingress" | "Egress",
-    Rule: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
+    Rule: RuleClass,
     peer: Connections,
     port: Port,
     description: string,
@@ -148,9 +128,15 @@ export class Connections implements IConnectable {
     if (!this.manageRules) return;
     const id = this.ruleId(direction, peer, port);
     if (!id) return;
+    this.writeRule(Rule, id, { referencedSecurityGroupId: peer.securityGroupId }, port, description);
+  }
+
+  /** The one place a TCP rule on this group is written; nothing on a group we do not own. */
+  private writeRule(Rule: RuleClass, id: string, peer: RulePeer, port: Port, description: string): void {
+    if (!this.manageRules) return;
     new Rule(this.scope, id, {
       securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: peer.securityGroupId,
+      ...peer,
       ipProtocol: "tcp",
       fromPort: port.from,
       toPort: port.to,
