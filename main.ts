@@ -4,7 +4,7 @@
  * the CI identity stack. Everything else lives in config/, stacks/ and modules/.
  */
 import * as path from "path";
-import { checkExpiries } from "./config/expiry";
+import { checkExpiries, clockFrom } from "./config/expiry";
 import { identityFileFor, loadIdentity, type LoadedIdentity } from "./config/identity";
 import { loadEnvironments } from "./config/load";
 import { loadCiConfig } from "./config/ci";
@@ -24,7 +24,7 @@ runSynth(
       variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR",
     });
     identity = loadIdentity(identityFileFor(configDir), environments);
-    for (const warning of checkExpiries(environments, new Date(process.env.BASTIONLESS_NOW ?? Date.now())))
+    for (const warning of checkExpiries(environments, clockFrom(process.env.BASTIONLESS_NOW)))
       console.warn(`warning: ${warning}`);
     return environments;
   },

@@ -4,6 +4,7 @@
  * request. `now` is a parameter (the app passes the clock, or $BASTIONLESS_NOW), never read here.
  */
 import { ConfigError, type LoadedEnvironment } from "./load";
+import { isUtcInstant } from "./schema";
 
 /** How far ahead an expiry is announced. */
 export const EXPIRY_WARNING_DAYS = 7;
@@ -43,12 +44,26 @@ export function expiriesOf(environments: readonly LoadedEnvironment[]): Expiry[]
 }
 
 /**
+ * The clock the expiry checks read: `override` (the value of $BASTIONLESS_NOW, when set) or `fallback`. The
+ * override must be an ISO-8601 UTC instant written like an `expires` value (`2026-12-31T18:00:00Z`): anything else
+ * (unparseable, a date without a time, a local time, an offset such as +02:00, an empty string) is a ConfigError,
+ * never silently replaced by the real clock, so a CI job that meant to test a date does test it.
+ */
+export function clockFrom(override: string | undefined, fallback: () => Date = () => new Date()): Date {
+  if (override === undefined) return fallback();
+  if (isUtcInstant(override)) return new Date(override);
+  const offset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2})?$/.test(override);
+  throw new ConfigError([
+    `BASTIONLESS_NOW: ${JSON.stringify(override)} is not ${offset ? "in UTC" : "an ISO-8601 UTC instant"}; write it as YYYY-MM-DDThh:mm:ssZ, e.g. BASTIONLESS_NOW=2026-12-31T18:00:00Z, or unset it to use the clock`,
+  ]);
+}
+
+/**
  * Throws ConfigError naming file and field of every grant that has already expired at `now`; returns a warning
  * for each that expires within EXPIRY_WARNING_DAYS.
  */
 export function checkExpiries(environments: readonly LoadedEnvironment[], now: Date): string[] {
-  if (Number.isNaN(now.getTime()))
-    throw new ConfigError([`BASTIONLESS_NOW: not a date; write it as 2026-12-31T18:00:00Z`]);
+  if (Number.isNaN(now.getTime())) throw new ConfigError([`now: not a date`]);
   const problems: string[] = [];
   const warnings: string[] = [];
   for (const e of expiriesOf(environments)) {

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { clockFrom } from "../config/expiry";
 import { identityFileFor, loadIdentity } from "../config/identity";
 import { ConfigError, loadEnvironments } from "../config/load";
 import { App } from "../modules/core/cdktf";
@@ -25,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
   const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
   let environments;
   let identityConfig;
+  let now: Date;
   try {
+    now = clockFrom(process.env.BASTIONLESS_NOW);
     environments = loadEnvironments(configDir);
     identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
   } catch (e) {
@@ -50,7 +53,6 @@ async function main(argv: string[]): Promise<number> {
         environments: environments.map((e) => e.config),
       })
     : undefined;
-  const now = process.env.BASTIONLESS_NOW ? new Date(process.env.BASTIONLESS_NOW) : new Date();
   const text: string[] = [];
   const markdown: string[] = [];
   try {
