@@ -24,6 +24,11 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
+    const noncurrentDays = props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_EXPIRE_DAYS;
+    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1)
+      throw new Error(
+        `StateBucket: noncurrentVersionDays ${noncurrentDays} is out of range; allowed: whole days from 1 (S3 lifecycle)`,
+      );
     const provider = props.provider;
     this.bucket = new S3Bucket(this, "Resource", {
       provider,
@@ -45,9 +50,7 @@ export class StateBucket extends Construct {
           id: "expire-noncurrent-state",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [
-            { noncurrentDays: props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_EXPIRE_DAYS },
-          ],
+          noncurrentVersionExpiration: [{ noncurrentDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
