@@ -1,4 +1,5 @@
 import type { StackModel } from "../model";
+import { IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { allowStatements } from "./identity-statements";
 
@@ -10,14 +11,7 @@ export class NoActionWildcard extends GuardrailRule {
   public readonly why =
     'Action "*" (or an Allow with NotAction) grants every current and future AWS action, administrator access in all but name.';
   public readonly fix = "List the actions the principal needs.";
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     return allowStatements(model)

@@ -1,6 +1,6 @@
 import { SSM_AGENT_CHANNEL_ACTIONS, SSM_AGENT_LEGACY_MESSAGE_ACTIONS } from "../../core/ssm-agent";
 import type { StackModel } from "../model";
-import { isWriteAction, onAllResources } from "../policy";
+import { isWriteAction, onAllResources, IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { allowStatements } from "./identity-statements";
 
@@ -18,14 +18,7 @@ export class NoWildcardResourceWrite extends GuardrailRule {
     'A write action on Resource "*" reaches every resource of that service in the account, including ones created later; only the SSM agent\'s channel actions, which have no resource-level permissions, are exempt.';
   public readonly fix =
     'Scope Resource to the ARNs the principal must change (or split read-only actions, which may stay on "*", into their own statement).';
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];

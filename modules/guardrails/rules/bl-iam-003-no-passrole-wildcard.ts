@@ -1,5 +1,5 @@
 import type { StackModel } from "../model";
-import { coversAction, onAllResources } from "../policy";
+import { coversAction, onAllResources, IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { allowStatements } from "./identity-statements";
 
@@ -12,14 +12,7 @@ export class NoPassRoleOnAll extends GuardrailRule {
     "Passing any role to a service (an instance profile, a Lambda function) is privilege escalation to the most powerful role in the account.";
   public readonly fix =
     "Scope iam:PassRole to the role ARNs the principal must pass, and add a Condition on iam:PassedToService.";
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     return allowStatements(model)

@@ -1,5 +1,5 @@
 import type { StackModel } from "../model";
-import { conditionsOn } from "../policy";
+import { conditionsOn, IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { allowsSessionsOnTargets, startSessionAllows } from "./start-session";
 
@@ -16,14 +16,7 @@ export class StartSessionTagCondition extends GuardrailRule {
     "Tags decide which instances an operator may reach. Without a tag condition a session is allowed on every instance; with ...IfExists an instance that lacks the tag passes the check.";
   public readonly fix =
     "Add Condition StringEquals (or StringLike) on ssm:resourceTag/<key> to every Allow of ssm:StartSession on instances, never the IfExists form.";
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];

@@ -1,5 +1,5 @@
 import type { StackModel } from "../model";
-import { conditionsOn } from "../policy";
+import { conditionsOn, IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 import { startSessionAllows } from "./start-session";
 
@@ -12,14 +12,7 @@ export class StartSessionDocumentCheck extends GuardrailRule {
     "Without ssm:SessionDocumentAccessCheck an operator can start a session with any Session document, including ones that skip your logging preferences (AWS-StartInteractiveCommand) or tunnel anywhere.";
   public readonly fix =
     'Add Condition Bool (or BoolIfExists) ssm:SessionDocumentAccessCheck = "true" to every Allow of ssm:StartSession, and allow the documents you mean explicitly.';
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     return startSessionAllows(model)

@@ -11,14 +11,7 @@ export class PolicyAnalysable extends GuardrailRule {
     "The IAM guardrails can only vouch for policies they can read; a policy computed by Terraform (jsonencode of a variable, a file, a merged document) would pass unchecked.";
   public readonly fix =
     "Render the policy as JSON text at synth time (bastionless renderPolicy) or use an aws_iam_policy_document data source in the same stack; otherwise suppress with the reason it is safe.";
-  public readonly resourceTypes = [
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_group_policy",
-    "aws_iam_user_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     const findings: Finding[] = [];

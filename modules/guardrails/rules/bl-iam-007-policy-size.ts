@@ -1,5 +1,6 @@
 import { IAM_POLICY_SIZE_LIMITS as LIMITS, REALISTIC_REFERENCE_LENGTH } from "../../core/limits";
 import { blocks, type StackModel, type TfBlock } from "../model";
+import { IDENTITY_POLICY_TYPES } from "../policy";
 import { GuardrailRule, type Finding } from "../rule";
 
 /**
@@ -38,14 +39,7 @@ export class PolicySize extends GuardrailRule {
     "IAM limits policy size per attachment kind (characters, whitespace not counted): inline policies of an IAM user 2,048, of a group 5,120, of a role 10,240 (all inline policies of the principal together), a managed policy 6,144, a permission set's inline policy 10,240. A larger policy fails the apply halfway.";
   public readonly fix =
     "Split the access group (fewer port-forward targets or tag values per group), move statements to a managed policy, or attach fewer groups to the same role.";
-  public readonly resourceTypes = [
-    "aws_iam_group_policy",
-    "aws_iam_role_policy",
-    "aws_iam_user_policy",
-    "aws_iam_policy",
-    "aws_ssoadmin_permission_set_inline_policy",
-    "aws_iam_role",
-  ];
+  public readonly resourceTypes = IDENTITY_POLICY_TYPES;
 
   public evaluate(model: StackModel): Finding[] {
     const attachments = new Map<string, Attachment>();
