@@ -7,8 +7,30 @@ import {
   DHMC_MANAGED_POLICY_ARN,
   architectureOf,
 } from "../../modules/instance-access";
+import {
+  DataAwsSsmParameter,
+  IamInstanceProfile,
+  IamRole,
+  IamRolePolicy,
+  IamRolePolicyAttachment,
+  Instance,
+  LaunchTemplate,
+  SsmServiceSetting,
+} from "../../modules/core/aws";
 import { SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
-import { dataSources, onlyResource, policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
+import {
+  addressOf,
+  bodyOf,
+  childElement,
+  dataSources,
+  onlyResource,
+  policyOf,
+  refOf,
+  resources,
+  synthJson,
+  testStack,
+  type Body,
+} from "../helpers/synth";
 
 const account = { account: "111111111111", region: "eu-west-1" };
 
@@ -18,14 +40,14 @@ function role(props: Partial<ConstructorParameters<typeof InstanceRole>[2]> = {}
   return { stack, role: r, tf: () => synthJson(stack) };
 }
 const actionsOf = (tf: ReturnType<typeof synthJson>) =>
-  policyOf(onlyResource(tf, "aws_iam_role_policy")).Statement.flatMap((s) => [s.Action].flat() as string[]);
+  policyOf(onlyResource(tf, IamRolePolicy)).Statement.flatMap((s) => [s.Action].flat() as string[]);
 
 describe("InstanceRole", () => {
   test("trusts ec2.amazonaws.com with no SourceAccount/SourceArn condition (EC2 does not pass them for instance profiles)", () => {
     const tf = role().tf();
-    const trust = policyOf(onlyResource(tf, "aws_iam_role"), "assume_role_policy").Statement;
+    const trust = policyOf(onlyResource(tf, IamRole), "assume_role_policy").Statement;
     expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-    expect(onlyResource(tf, "aws_iam_instance_profile")).toMatchObject({ name: "bl-dev-session-instance" });
+    expect(onlyResource(tf, IamInstanceProfile)).toMatchObject({ name: "bl-dev-session-instance" });
   });
 
   test("least privilege by default: registration and the four channel actions, plus ec2messages for legacy agents", () => {
@@ -49,18 +71,16 @@ describe("InstanceRole", () => {
   });
 
   test("AmazonSSMManagedInstanceCore only on explicit opt-in", () => {
-    expect(resources(role().tf(), "aws_iam_role_policy_attachment")).toEqual([]);
-    expect(resources(role({ managedInstanceCore: true }).tf(), "aws_iam_role_policy_attachment")).toEqual([
+    expect(resources(role().tf(), IamRolePolicyAttachment)).toEqual([]);
+    expect(resources(role({ managedInstanceCore: true }).tf(), IamRolePolicyAttachment)).toEqual([
       expect.objectContaining({ policy_arn: MANAGED_INSTANCE_CORE_ARN }),
     ]);
   });
 
   test("an optional permissions boundary", () => {
-    expect(onlyResource(role().tf(), "aws_iam_role").permissions_boundary).toBeUndefined();
+    expect(onlyResource(role().tf(), IamRole).permissions_boundary).toBeUndefined();
     const boundary = "arn:aws:iam::111111111111:policy/platform-boundary";
-    expect(onlyResource(role({ permissionsBoundaryArn: boundary }).tf(), "aws_iam_role").permissions_boundary).toBe(
-      boundary,
-    );
+    expect(onlyResource(role({ permissionsBoundaryArn: boundary }).tf(), IamRole).permissions_boundary).toBe(boundary);
   });
 
   test("logging grants come from the logging resources (grantSessionWrite / grantEncryptDecrypt), scoped to them", () => {
@@ -82,23 +102,23 @@ describe("InstanceRole", () => {
     bucket.grantSessionWrite(r, "dev");
     key.grantEncryptDecrypt(r);
     // THEN
-    const statements = policyOf(
-      resources(tf(), "aws_iam_role_policy").find((p) => String(p.name) === "session-manager")!,
-    ).Statement;
+    const policy = bodyOf(tf(), r.policy);
+    expect(policy.name).toBe("session-manager");
+    const statements = policyOf(policy).Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s])) as Record<string, Body>;
     expect(bySid.SessionLogObjects).toMatchObject({
       Action: "s3:PutObject",
-      Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.Bucket_[0-9A-F]+\.arn\}\/dev\/\*$/),
+      Resource: `${refOf(stack, bucket.bucketArn)}/dev/*`,
     });
     expect(bySid.SessionLogBucketEncryption).toMatchObject({ Action: "s3:GetEncryptionConfiguration" });
     expect(bySid.SessionLogStreams).toMatchObject({
       Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.Group_[0-9A-F]+\.arn\}:\*$/),
+      Resource: `${refOf(stack, group.logGroupArn)}:*`,
     });
     expect(bySid.SessionLogGroupLookup).toMatchObject({ Action: "logs:DescribeLogGroups", Resource: "*" });
     expect(bySid.SessionKeyEncryptDecrypt).toMatchObject({
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Resource: expect.stringMatching(/^\$\{aws_kms_key\.Key_[0-9A-F]+\.arn\}$/),
+      Resource: refOf(stack, key.keyArn),
     });
   });
 });
@@ -106,22 +126,22 @@ describe("InstanceRole", () => {
 describe("DefaultHostManagement", () => {
   test("a role trusting ssm.amazonaws.com with the AWS default-instance policy, and the service setting pointing at it", () => {
     const stack = testStack();
-    new DefaultHostManagement(stack, "Dhmc", { ...account, roleName: "bl-dev-dhmc" });
+    const dhmc = new DefaultHostManagement(stack, "Dhmc", { ...account, roleName: "bl-dev-dhmc" });
     const tf = synthJson(stack);
-    const r = onlyResource(tf, "aws_iam_role");
+    const r = onlyResource(tf, IamRole);
     expect(r).toMatchObject({ name: "bl-dev-dhmc", path: "/service-role/" });
     expect(policyOf(r, "assume_role_policy").Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    expect(onlyResource(tf, "aws_iam_role_policy_attachment").policy_arn).toBe(DHMC_MANAGED_POLICY_ARN);
-    expect(onlyResource(tf, "aws_ssm_service_setting")).toEqual({
+    expect(onlyResource(tf, IamRolePolicyAttachment).policy_arn).toBe(DHMC_MANAGED_POLICY_ARN);
+    expect(onlyResource(tf, SsmServiceSetting)).toEqual({
       setting_id:
         "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
       setting_value: "service-role/bl-dev-dhmc",
       depends_on: [
-        expect.stringMatching(/^aws_iam_role\.Dhmc_/),
-        expect.stringMatching(/^aws_iam_role_policy_attachment\.Dhmc_/),
-        expect.stringMatching(/^aws_iam_role_policy\.Dhmc_/),
+        addressOf(dhmc.role),
+        addressOf(childElement(dhmc, "DefaultInstancePolicy")),
+        addressOf(dhmc.policy),
       ],
     });
   });
@@ -140,11 +160,11 @@ describe("HardenedLaunchTemplate", () => {
       ...props,
     });
     if (launch) t.launch(stack, "Example");
-    return synthJson(stack);
+    return Object.assign(synthJson(stack), { templateId: refOf(stack, t.template.id) });
   }
 
   test("no public IP, in the instance SG and the given subnet", () => {
-    const lt = onlyResource(template(), "aws_launch_template");
+    const lt = onlyResource(template(), LaunchTemplate);
     expect(lt.network_interfaces).toEqual([
       expect.objectContaining({
         associate_public_ip_address: "false",
@@ -156,7 +176,7 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("IMDSv2 required, hop limit 1", () => {
-    expect(onlyResource(template(), "aws_launch_template").metadata_options).toMatchObject({
+    expect(onlyResource(template(), LaunchTemplate).metadata_options).toMatchObject({
       http_tokens: "required",
       http_endpoint: "enabled",
       http_put_response_hop_limit: 1,
@@ -164,7 +184,7 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("encrypted gp3 root volume", () => {
-    expect(onlyResource(template(), "aws_launch_template").block_device_mappings).toEqual([
+    expect(onlyResource(template(), LaunchTemplate).block_device_mappings).toEqual([
       {
         device_name: "/dev/xvda",
         ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", volume_size: 8 }),
@@ -173,7 +193,7 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("the instance profile, and the tags the operator policies match on instances and volumes", () => {
-    const lt = onlyResource(template(), "aws_launch_template");
+    const lt = onlyResource(template(), LaunchTemplate);
     expect(lt.iam_instance_profile).toEqual({
       arn: "arn:aws:iam::111111111111:instance-profile/bl-dev-session-instance",
     });
@@ -184,10 +204,10 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("the latest Amazon Linux 2023 for the instance architecture, through the public SSM parameter", () => {
-    expect(dataSources(template(), "aws_ssm_parameter")).toEqual([
+    expect(dataSources(template(), DataAwsSsmParameter)).toEqual([
       expect.objectContaining({ name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }),
     ]);
-    expect(dataSources(template({ instanceType: "t3.micro" }), "aws_ssm_parameter")[0].name).toBe(
+    expect(dataSources(template({ instanceType: "t3.micro" }), DataAwsSsmParameter)[0].name).toBe(
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     );
     expect(architectureOf("m7g.large")).toBe("arm64");
@@ -195,9 +215,10 @@ describe("HardenedLaunchTemplate", () => {
   });
 
   test("launch() starts one instance from the template and nothing that overrides it", () => {
-    const [i] = resources(template({}, true), "aws_instance");
+    const tf = template({}, true);
+    const [i] = resources(tf, Instance);
     expect(i.launch_template).toEqual({
-      id: expect.stringMatching(/^\$\{aws_launch_template\.Lt_[0-9A-F]+\.id\}$/),
+      id: tf.templateId,
       version: "$Latest",
     });
     for (const k of ["associate_public_ip_address", "metadata_options", "root_block_device", "subnet_id"])

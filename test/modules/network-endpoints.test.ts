@@ -1,4 +1,11 @@
 /** modules/network-endpoints: endpoint toggles, interface and gateway endpoints, their security groups and Connections, cost. */
+import {
+  DataAwsEc2ManagedPrefixList,
+  SecurityGroup as SecurityGroupResource,
+  VpcEndpoint,
+  VpcSecurityGroupEgressRule,
+  VpcSecurityGroupIngressRule,
+} from "../../modules/core/aws";
 import type { TerraformStack } from "../../modules/core/cdktf";
 import {
   EndpointService,
@@ -10,15 +17,7 @@ import {
   INTERFACE_ENDPOINT_HOURLY_USD,
 } from "../../modules/network-endpoints";
 import { Port, SecurityGroup, type IPrivateNetwork } from "../../modules/network-security";
-import {
-  dataSources,
-  resourceEntries,
-  resources,
-  synthJson,
-  testStack,
-  type Body,
-  type TfJson,
-} from "../helpers/synth";
+import { dataSources, refOf, resources, synthJson, testStack, type Body, type TfJson } from "../helpers/synth";
 
 const network: IPrivateNetwork = {
   vpcId: "vpc-0123456789abcdef0",
@@ -49,14 +48,15 @@ function endpoints(props: Partial<ConstructorParameters<typeof SessionManagerEnd
 }
 
 const interfaceServices = (tf: TfJson) =>
-  resources(tf, "aws_vpc_endpoint")
+  resources(tf, VpcEndpoint)
     .filter((e) => e.vpc_endpoint_type === "Interface")
     .map((e) => e.service_name)
     .sort();
-const ingressRules = (tf: TfJson) => resources(tf, "aws_vpc_security_group_ingress_rule");
-const egressRules = (tf: TfJson) => resources(tf, "aws_vpc_security_group_egress_rule");
-const sgRef = (tf: TfJson, nameFragment: string) =>
-  `\${aws_security_group.${resourceEntries(tf, "aws_security_group").find(([n]) => n.includes(nameFragment))![0]}.id}`;
+const ingressRules = (tf: TfJson) => resources(tf, VpcSecurityGroupIngressRule);
+const egressRules = (tf: TfJson) => resources(tf, VpcSecurityGroupEgressRule);
+/** How the stack refers to the group the instances get, and to the group on the endpoints. */
+const instanceSgRef = (e: SessionManagerEndpoints) => refOf(e, e.instanceSecurityGroup.securityGroupId);
+const endpointSgRef = (e: SessionManagerEndpoints) => refOf(e, e.connections.securityGroupId);
 
 describe("requiredServices (endpoint toggles)", () => {
   test("ssm and ssmmessages are always there; ec2messages, logs and kms follow their toggles", () => {
@@ -109,7 +109,7 @@ describe("SessionManagerEndpoints", () => {
       "com.amazonaws.eu-west-1.ssm",
       "com.amazonaws.eu-west-1.ssmmessages",
     ]);
-    for (const e of resources(tf, "aws_vpc_endpoint").filter((x) => x.vpc_endpoint_type === "Interface")) {
+    for (const e of resources(tf, VpcEndpoint).filter((x) => x.vpc_endpoint_type === "Interface")) {
       expect(e.private_dns_enabled).toBe(true);
       expect(e.subnet_ids).toEqual(["subnet-a1", "subnet-b1", "subnet-c1"]);
     }
@@ -118,7 +118,7 @@ describe("SessionManagerEndpoints", () => {
   test("endpointAzs limits the ENIs to the first N AZs; more than the subnets cover is an error", () => {
     const { tf } = endpoints({ endpointAzs: 1 });
     expect(
-      resources(tf, "aws_vpc_endpoint")
+      resources(tf, VpcEndpoint)
         .filter((x) => x.vpc_endpoint_type === "Interface")
         .map((e) => e.subnet_ids),
     ).toEqual(Array(5).fill(["subnet-a1"]));
@@ -129,7 +129,7 @@ describe("SessionManagerEndpoints", () => {
     // WHEN
     const { tf } = endpoints({ logBucketArn: "arn:aws:s3:::session-logs" });
     // THEN
-    const [gw] = resources(tf, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    const [gw] = resources(tf, VpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
     expect(gw).toMatchObject({ service_name: "com.amazonaws.eu-west-1.s3", route_table_ids: ["rtb-1", "rtb-2"] });
     const policy = JSON.parse(gw.policy as string) as { Statement: Body[] };
     const allowed = policy.Statement.flatMap((s) => [s.Resource].flat() as string[]);
@@ -148,13 +148,14 @@ describe("SessionManagerEndpoints", () => {
       namePrefix: "x",
       services: [EndpointService.SSM],
     });
-    expect(resources(synthJson(stack), "aws_vpc_endpoint").map((e) => e.vpc_endpoint_type)).toEqual(["Interface"]);
+    expect(resources(synthJson(stack), VpcEndpoint).map((e) => e.vpc_endpoint_type)).toEqual(["Interface"]);
   });
 
   test("separate layout: endpoint SG ingress 443 only from the instance SG; the instance SG has no ingress", () => {
-    const { tf } = endpoints();
-    const instanceSg = sgRef(tf, "InstanceSecurityGroup");
-    const endpointSg = sgRef(tf, "EndpointSecurityGroup");
+    const { construct, tf } = endpoints();
+    const instanceSg = instanceSgRef(construct);
+    const endpointSg = endpointSgRef(construct);
+    expect(endpointSg).not.toBe(instanceSg);
     expect(ingressRules(tf)).toEqual([
       expect.objectContaining({
         security_group_id: endpointSg,
@@ -168,28 +169,26 @@ describe("SessionManagerEndpoints", () => {
   });
 
   test("separate layout: instance egress is 443 to the endpoint SG and to the S3 prefix list (looked up), nothing else", () => {
-    const { tf } = endpoints();
-    const instanceSg = sgRef(tf, "InstanceSecurityGroup");
+    const { construct, tf } = endpoints();
+    const instanceSg = instanceSgRef(construct);
     const egress = egressRules(tf).filter((r) => r.security_group_id === instanceSg);
     expect(egress).toHaveLength(2);
     expect(egress).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          referenced_security_group_id: sgRef(tf, "EndpointSecurityGroup"),
+          referenced_security_group_id: endpointSgRef(construct),
           from_port: 443,
           to_port: 443,
           ip_protocol: "tcp",
         }),
         expect.objectContaining({
-          prefix_list_id: expect.stringMatching(
-            /^\$\{data\.aws_ec2_managed_prefix_list\.Endpoints_S3PrefixList_[0-9A-F]+\.id\}$/,
-          ),
+          prefix_list_id: refOf(construct, construct.s3PrefixList.id),
           from_port: 443,
           to_port: 443,
         }),
       ]),
     );
-    expect(dataSources(tf, "aws_ec2_managed_prefix_list")).toEqual([
+    expect(dataSources(tf, DataAwsEc2ManagedPrefixList)).toEqual([
       expect.objectContaining({ name: "com.amazonaws.eu-west-1.s3" }),
     ]);
     for (const r of [...ingressRules(tf), ...egressRules(tf)]) {
@@ -200,13 +199,14 @@ describe("SessionManagerEndpoints", () => {
   });
 
   test("shared layout (the seed's variant): one SG, 443 between members, egress to S3", () => {
-    const { tf } = endpoints({ layout: "shared" });
-    expect(resources(tf, "aws_security_group")).toHaveLength(1);
-    const sg = sgRef(tf, "InstanceSecurityGroup");
+    const { construct, tf } = endpoints({ layout: "shared" });
+    expect(resources(tf, SecurityGroupResource)).toHaveLength(1);
+    const sg = instanceSgRef(construct);
+    expect(endpointSgRef(construct)).toBe(sg);
     expect(ingressRules(tf)).toEqual([
       expect.objectContaining({ security_group_id: sg, referenced_security_group_id: sg, from_port: 443 }),
     ]);
-    for (const e of resources(tf, "aws_vpc_endpoint").filter((x) => x.vpc_endpoint_type === "Interface"))
+    for (const e of resources(tf, VpcEndpoint).filter((x) => x.vpc_endpoint_type === "Interface"))
       expect(e.security_group_ids).toEqual([sg]);
   });
 
@@ -228,8 +228,9 @@ describe("SessionManagerEndpoints", () => {
     e.connections.allowDefaultPortFrom(app, "HTTPS from app servers to the SSM endpoints");
     // THEN ingress on the endpoint SG from the app SG, egress on the app SG to the endpoint SG
     const tf = synthJson(stack);
-    const appSg = sgRef(tf, "App_");
-    const endpointSg = sgRef(tf, "EndpointSecurityGroup");
+    const appSg = refOf(stack, app.securityGroupId);
+    const endpointSg = endpointSgRef(e);
+    expect(endpointSg).not.toBe(instanceSgRef(e));
     expect(ingressRules(tf)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

@@ -1,7 +1,8 @@
 /** modules/operator-access: the AccessGroup construct (its policies are evaluated in test/policy/operator-access). */
 import { AccessGroup, portForwardDocumentName, type AccessGroupProps } from "../../modules/operator-access";
 import { SessionKey } from "../../modules/session-logging";
-import { policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
+import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
+import { bodyOf, childBody, policyOf, refOf, resources, synthJson, testStack } from "../helpers/synth";
 
 const account = { account: "111111111111", region: "eu-west-1" };
 
@@ -21,20 +22,26 @@ function group(props: Partial<AccessGroupProps> = {}, grant = true) {
   });
   if (grant) key.grantSessionStart(g);
   const tf = synthJson(stack);
-  const statements = (type: string) => policyOf(resources(tf, type)[0]).Statement as Body[];
-  return { group: g, groupPolicy: statements("aws_iam_group_policy"), rolePolicy: statements("aws_iam_role_policy") };
+  // One group policy and one role policy (the role "developer"), each found through the construct that wrote it.
+  expect([resources(tf, IamGroupPolicy).length, resources(tf, IamRolePolicy).length]).toEqual([1, 1]);
+  return {
+    group: g,
+    keyArn: refOf(stack, key.keyArn),
+    groupPolicy: policyOf(bodyOf(tf, g.groupPolicy!)).Statement,
+    rolePolicy: policyOf(childBody(tf, g, "Roles/developer")).Statement,
+  };
 }
 
 describe("AccessGroup", () => {
   test("GIVEN the session key WHEN it grants session start to the group THEN every policy of the group may create data keys with it, before the denies", () => {
-    const { groupPolicy, rolePolicy } = group();
+    const { groupPolicy, rolePolicy, keyArn } = group();
     for (const statements of [groupPolicy, rolePolicy]) {
       const i = statements.findIndex((s) => s.Sid === "SessionKeyDataKey");
       expect(statements[i]).toEqual({
         Sid: "SessionKeyDataKey",
         Effect: "Allow",
         Action: "kms:GenerateDataKey",
-        Resource: expect.stringMatching(/^\$\{aws_kms_key\.Key_.*\.arn\}$/),
+        Resource: keyArn,
       });
       expect(statements.slice(0, i).every((s) => s.Effect === "Allow")).toBe(true);
       expect(statements.slice(i + 1).every((s) => s.Effect === "Deny")).toBe(true);

@@ -2,7 +2,34 @@
 import { encryptionKeyFromArn } from "../../modules/core/kms";
 import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
-import { onlyResource, policyOf, resources, synthJson, testStack, type Body } from "../helpers/synth";
+import {
+  CloudwatchEventRule,
+  CloudwatchEventTarget,
+  CloudwatchLogGroup,
+  KmsAlias,
+  KmsKey,
+  S3Bucket,
+  S3BucketLifecycleConfiguration,
+  S3BucketLoggingA,
+  S3BucketObjectLockConfigurationA,
+  S3BucketOwnershipControls,
+  S3BucketPolicy,
+  S3BucketServerSideEncryptionConfigurationA,
+  SnsTopic,
+  SnsTopicPolicy,
+  SnsTopicSubscription,
+} from "../../modules/core/aws";
+import {
+  addressOf,
+  childElement,
+  onlyResource,
+  policyOf,
+  refOf,
+  resources,
+  synthJson,
+  testStack,
+  type Body,
+} from "../helpers/synth";
 
 const account = { account: "111111111111", region: "eu-west-1" };
 const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/k";
@@ -12,12 +39,12 @@ describe("SessionKey", () => {
     const stack = testStack();
     new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev-sessions", logGroupNamePattern: "/bl/dev/*" });
     const tf = synthJson(stack);
-    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({
+    expect(onlyResource(tf, KmsKey)).toMatchObject({
       enable_key_rotation: true,
       deletion_window_in_days: 30,
       lifecycle: { prevent_destroy: true },
     });
-    expect(onlyResource(tf, "aws_kms_alias")).toMatchObject({ name: "alias/bl-dev-sessions" });
+    expect(onlyResource(tf, KmsAlias)).toMatchObject({ name: "alias/bl-dev-sessions" });
     expect(
       () =>
         new SessionKey(testStack(), "K", {
@@ -53,12 +80,12 @@ describe("SessionLogGroup", () => {
       name: "/bl/dev/sessions",
       encryptionKey: key,
     });
-    const lg = onlyResource(synthJson(stack), "aws_cloudwatch_log_group");
+    const lg = onlyResource(synthJson(stack), CloudwatchLogGroup);
     expect(lg).toMatchObject({
       name: "/bl/dev/sessions",
       retention_in_days: 365,
       skip_destroy: true,
-      depends_on: [expect.stringMatching(/^aws_kms_key_policy\./)],
+      depends_on: [addressOf(key.keyPolicy)],
     });
   });
 
@@ -89,22 +116,22 @@ describe("SessionLogBucket", () => {
 
   test("SSE-KMS with the session key and a bucket key, no force_destroy, prevent_destroy", () => {
     const tf = bucket();
-    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({
+    expect(onlyResource(tf, S3Bucket)).toMatchObject({
       bucket: "bl-dev-logs",
       force_destroy: false,
       lifecycle: { prevent_destroy: true },
     });
-    expect((onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration").rule as Body[])[0]).toEqual({
+    expect((onlyResource(tf, S3BucketServerSideEncryptionConfigurationA).rule as Body[])[0]).toEqual({
       apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: keyArn },
       bucket_key_enabled: true,
     });
-    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls").rule).toEqual({
+    expect(onlyResource(tf, S3BucketOwnershipControls).rule).toEqual({
       object_ownership: "BucketOwnerEnforced",
     });
   });
 
   test("policy: TLS only; uploads naming another key or non-KMS encryption denied only when the header is sent", () => {
-    const statements = policyOf(onlyResource(bucket(), "aws_s3_bucket_policy")).Statement;
+    const statements = policyOf(onlyResource(bucket(), S3BucketPolicy)).Statement;
     expect(statements.map((s) => s.Sid)).toEqual([
       "DenyInsecureTransport",
       "DenyOtherKmsKey",
@@ -127,28 +154,26 @@ describe("SessionLogBucket", () => {
   });
 
   test("lifecycle: expiry, noncurrent expiry and the optional transition from props", () => {
-    const [rule] = onlyResource(
-      bucket({ transitionToInfrequentAccessDays: 30 }),
-      "aws_s3_bucket_lifecycle_configuration",
-    ).rule as Body[];
+    const [rule] = onlyResource(bucket({ transitionToInfrequentAccessDays: 30 }), S3BucketLifecycleConfiguration)
+      .rule as Body[];
     expect(rule).toMatchObject({
       status: "Enabled",
       expiration: [{ days: 365 }],
       noncurrent_version_expiration: [{ noncurrent_days: 30 }],
       transition: [{ days: 30, storage_class: "STANDARD_IA" }],
     });
-    const [noTransition] = onlyResource(bucket(), "aws_s3_bucket_lifecycle_configuration").rule as Body[];
+    const [noTransition] = onlyResource(bucket(), S3BucketLifecycleConfiguration).rule as Body[];
     expect(noTransition.transition).toBeUndefined();
   });
 
   test("Object Lock and access logging only when asked for; lock days must be positive", () => {
-    expect(resources(bucket(), "aws_s3_bucket_object_lock_configuration")).toEqual([]);
+    expect(resources(bucket(), S3BucketObjectLockConfigurationA)).toEqual([]);
     const locked = bucket({ objectLock: { mode: "COMPLIANCE", days: 400 }, accessLogBucket: "central-access-logs" });
-    expect(onlyResource(locked, "aws_s3_bucket")).toMatchObject({ object_lock_enabled: true });
-    expect(onlyResource(locked, "aws_s3_bucket_object_lock_configuration").rule).toEqual({
+    expect(onlyResource(locked, S3Bucket)).toMatchObject({ object_lock_enabled: true });
+    expect(onlyResource(locked, S3BucketObjectLockConfigurationA).rule).toEqual({
       default_retention: { mode: "COMPLIANCE", days: 400 },
     });
-    expect(onlyResource(locked, "aws_s3_bucket_logging")).toMatchObject({
+    expect(onlyResource(locked, S3BucketLoggingA)).toMatchObject({
       target_bucket: "central-access-logs",
       target_prefix: "bl-dev-logs/",
     });
@@ -159,7 +184,7 @@ describe("SessionLogBucket", () => {
 describe("AuditAlerts", () => {
   test("EventBridge rules for session calls and preference changes, to a KMS-encrypted topic only they may publish to", () => {
     const stack = testStack();
-    new AuditAlerts(stack, "Alerts", {
+    const alerts = new AuditAlerts(stack, "Alerts", {
       topicName: "bl-dev-audit",
       ruleNamePrefix: "bl-dev",
       encryptionKey: encryptionKeyFromArn(keyArn),
@@ -167,9 +192,9 @@ describe("AuditAlerts", () => {
       emails: ["oncall@example.com"],
     });
     const tf = synthJson(stack);
-    expect(onlyResource(tf, "aws_sns_topic")).toMatchObject({ name: "bl-dev-audit", kms_master_key_id: keyArn });
+    expect(onlyResource(tf, SnsTopic)).toMatchObject({ name: "bl-dev-audit", kms_master_key_id: keyArn });
     const pattern = (name: string) =>
-      JSON.parse(resources(tf, "aws_cloudwatch_event_rule").find((r) => r.name === name)!.event_pattern as string) as {
+      JSON.parse(resources(tf, CloudwatchEventRule).find((r) => r.name === name)!.event_pattern as string) as {
         detail: { eventName: string[]; requestParameters?: unknown };
       };
     expect(pattern("bl-dev-session-events").detail.eventName).toEqual([
@@ -181,21 +206,21 @@ describe("AuditAlerts", () => {
       eventName: expect.arrayContaining(["UpdateDocument", "DeleteDocument"]),
       requestParameters: { name: [PREFERENCES_DOCUMENT] },
     });
-    expect(resources(tf, "aws_cloudwatch_event_target")).toHaveLength(2);
-    const [publish] = policyOf(onlyResource(tf, "aws_sns_topic_policy")).Statement;
+    expect(resources(tf, CloudwatchEventTarget)).toHaveLength(2);
+    const [publish] = policyOf(onlyResource(tf, SnsTopicPolicy)).Statement;
     expect(publish).toMatchObject({
       Principal: { Service: "events.amazonaws.com" },
       Action: "sns:Publish",
       Condition: {
         ArnEquals: {
           "aws:SourceArn": [
-            expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./),
-            expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\./),
+            refOf(stack, (childElement(alerts, "SessionEvents") as CloudwatchEventRule).arn),
+            refOf(stack, (childElement(alerts, "PreferencesChanges") as CloudwatchEventRule).arn),
           ],
         },
       },
     });
-    expect(onlyResource(tf, "aws_sns_topic_subscription")).toMatchObject({
+    expect(onlyResource(tf, SnsTopicSubscription)).toMatchObject({
       protocol: "email",
       endpoint: "oncall@example.com",
     });

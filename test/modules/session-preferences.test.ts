@@ -1,6 +1,7 @@
 /** modules/session-preferences: the preferences document. */
 import { SessionPreferences, sessionDocumentContent } from "../../modules/session-preferences";
-import { onlyResource, synthJson, testStack } from "../helpers/synth";
+import { SsmDocument } from "../../modules/core/aws";
+import { addressOf, onlyResource, synthJson, testStack } from "../helpers/synth";
 
 const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/k";
 
@@ -20,7 +21,7 @@ describe("session preferences document", () => {
       runAsDefaultUser: "ops",
       shellProfile: { linux: "exec bash -l" },
     });
-    const doc = onlyResource(synthJson(stack), "aws_ssm_document");
+    const doc = onlyResource(synthJson(stack), SsmDocument);
     expect(doc).toMatchObject({
       name: "SSM-SessionManagerRunShell",
       document_type: "Session",
@@ -85,11 +86,9 @@ describe("session preferences document", () => {
 
   test("adopt: an import block for the existing document instead of a failing create", () => {
     const stack = testStack();
-    new SessionPreferences(stack, "Prefs", { ...full, adoptExisting: true });
+    const prefs = new SessionPreferences(stack, "Prefs", { ...full, adoptExisting: true });
     const tf = synthJson(stack);
-    expect(tf.import).toEqual([
-      { id: "SSM-SessionManagerRunShell", to: expect.stringMatching(/^aws_ssm_document\.Prefs_[0-9A-F]+$/) },
-    ]);
+    expect(tf.import).toEqual([{ id: "SSM-SessionManagerRunShell", to: addressOf(prefs.document) }]);
     const plain = testStack();
     new SessionPreferences(plain, "Prefs", full);
     expect(synthJson(plain).import).toBeUndefined();
