@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
 import { Construct, LocalBackend, TerraformStack } from "../modules/core/cdktf";
+import { compareText } from "../modules/core/order";
 import { enableGuardrails } from "../modules/guardrails";
 import { StateBucket } from "../modules/state-backend";
 
@@ -35,7 +36,7 @@ export class BootstrapStack extends TerraformStack {
       }
       buckets.set(env.state.bucket, { env, lockTable: existing?.lockTable ?? lockTable });
     }
-    for (const [bucketName, { env, lockTable }] of [...buckets].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [bucketName, { env, lockTable }] of [...buckets].sort(([a], [b]) => compareText(a, b))) {
       const region = env.state.region ?? env.region;
       const key = `${env.account}-${region}`;
       let provider = providers.get(key);

@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { AwsProvider, IamOpenidConnectProvider, IamRole, IamRolePolicy } from "../modules/core/aws";
 import { Construct, Fn, LocalBackend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
 import { renderPolicy, type Statement } from "../modules/core/iam";
+import { compareText } from "../modules/core/order";
 import { enableGuardrails, suppress } from "../modules/guardrails";
 
 export interface CiStackProps {
@@ -250,7 +251,7 @@ export class CiStack extends TerraformStack {
     const apply: Record<string, string> = {};
     for (const env of [...props.environments]
       .filter((e) => !e.state.cloud)
-      .sort((a, b) => a.name.localeCompare(b.name))) {
+      .sort((a, b) => compareText(a.name, b.name))) {
       let provider = providers.get(env.account);
       if (!provider) {
         provider = new AwsProvider(this, `aws-${env.account}`, {

@@ -12,6 +12,7 @@ import {
   TerraformStack,
 } from "../modules/core/cdktf";
 import { policyDocument, type Statement } from "../modules/core/iam";
+import { compareText } from "../modules/core/order";
 import { enableGuardrails } from "../modules/guardrails";
 import {
   IdentityStoreGroups,
@@ -94,7 +95,7 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
 
     const groups = new IdentityStoreGroups(this, "Groups", identity.identityStoreId);
     const sets = new Construct(this, "PermissionSets");
-    for (const env of [...props.environments].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const env of [...props.environments].sort((a, b) => compareText(a.name, b.name))) {
       const envScope = new Construct(sets, env.name);
       for (const g of env.accessGroups) {
         const ic = g.principals.identityCenter;

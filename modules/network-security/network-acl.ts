@@ -1,5 +1,6 @@
 import { type DataAwsEc2ManagedPrefixList, NetworkAcl as NetworkAclResource, NetworkAclRule } from "../core/aws";
 import { Construct, Token } from "../core/cdktf";
+import { compareText } from "../core/order";
 
 export interface NetworkAclProps {
   readonly vpcId: string;
@@ -67,7 +68,7 @@ export class NetworkAcl extends Construct {
     rule("EgressEphemeralToVpc", true, 110, props.vpcCidr, EPHEMERAL.from, EPHEMERAL.to);
 
     const flows = [...new Map((props.flows ?? []).map((f) => [`${f.direction}-${f.cidr}-${f.port}`, f])).values()];
-    flows.sort((a, b) => a.direction.localeCompare(b.direction) || a.cidr.localeCompare(b.cidr) || a.port - b.port);
+    flows.sort((a, b) => compareText(a.direction, b.direction) || compareText(a.cidr, b.cidr) || a.port - b.port);
     const flowScope = new Construct(this, "Flow");
     flows.forEach((f, i) => {
       const key = `${f.direction}-${f.cidr.replace(/[./]/g, "-")}-${f.port}`;
