@@ -2,9 +2,13 @@
 // precompiled file instead of ~440 separately resolved, read, transpiled and source-mapped modules.
 //
 // - main.ts and everything it imports (our .ts files and the packages: cdktf, constructs, the provider classes,
-//   zod, yaml) are bundled by esbuild (a pinned devDependency) into node_modules/.cache/bastionless-synth/, and V8's
-//   compile cache keeps the compiled code next to it. Nothing prebuilt is committed: a fresh clone builds the bundle
-//   on its first synth (about a second).
+//   zod, yaml) are bundled by esbuild (a pinned devDependency) into node_modules/.cache/bastionless-synth/. Nothing
+//   prebuilt is committed: a fresh clone builds the bundle on its first synth (about a second).
+// - V8's code cache of the bundle is written next to it after a successful synth, so it holds the bytecode of every
+//   function the synth ran, not only of the top-level code (which is all Node's own compile cache keeps): V8 compiles
+//   a function when it is first called, and those lazy compilations were a sixth of a small synth. The cache is
+//   per bundle and per set of node flags; V8 itself rejects one that does not fit this node binary or these flags
+//   (it is then written anew).
 // - Never stale: every run first checks the bundle against what it was built from (every project source file that
 //   went into it, the size and mtime of every package file, the file names in every project folder it read from,
 //   and this launcher's own text); any difference rebuilds it before anything runs. A project file counts as
@@ -15,13 +19,14 @@
 // - Token creation stack traces (CDKTN_DISABLE_CREATION_STACK) are off: cdktn captures one for every token (about
 //   a tenth of a synth) only to decorate an error message about an unresolvable token. Set it to 0 to get them.
 // - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
-//   stack trace back to the .ts lines.
+//   stack trace back to the .ts lines (the bundle is then loaded by require(), without the code cache).
 // BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why) to stderr.
 // Development tools (tests, scripts/*.ts) keep running the .ts files directly (scripts/swc-register.js).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
+const vm = require("vm");
 
 const ROOT = path.join(__dirname, "..");
 const ENTRY = path.join(ROOT, "main.ts");
@@ -82,7 +87,8 @@ const projectDirname = {
       if (!own(args.path)) return undefined;
       const source = fs.readFileSync(args.path, "utf8");
       if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: "ts" };
-      const vars = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)};\n`;
+      // on the first line, so that the source map's line numbers stay those of the file
+      const vars = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
       return { contents: vars + source, loader: "ts" };
     });
   },
@@ -166,12 +172,13 @@ async function build() {
   fs.renameSync(`${SOURCES}.${process.pid}`, SOURCES);
   fs.writeFileSync(`${MANIFEST}.${process.pid}`, JSON.stringify(manifest));
   fs.renameSync(`${MANIFEST}.${process.pid}`, MANIFEST);
+  fs.rmSync(path.join(CACHE, "v8"), { recursive: true, force: true }); // Node's compile cache, used before
   // Older bundles go, but only once they are a while old: a concurrent synth may have just built one and not yet
   // loaded it.
   const cutoff = Date.now() - 10 * 60 * 1000;
   for (const old of fs.readdirSync(CACHE)) {
     const file = path.join(CACHE, old);
-    if (/^(main-.*\.js(\.map)?|build-.*)$/.test(old) && !old.startsWith(manifest.bundle))
+    if (/^(main-.*\.js(\.map|\..*\.v8)?|build-.*)$/.test(old) && !old.startsWith(manifest.bundle))
       if ((fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff)
         fs.rmSync(file, { force: true });
   }
@@ -189,11 +196,55 @@ async function bundlePath() {
   return path.join(CACHE, manifest.bundle);
 }
 
+/** The code cache's file: per bundle, node version and node flags (V8 rejects a cache made under other flags). */
+function codeCachePath(bundle) {
+  const flags = [process.version, process.arch, ...process.execArgv].join(" ");
+  let h = 0;
+  for (let i = 0; i < flags.length; i++) h = (Math.imul(h, 31) + flags.charCodeAt(i)) | 0;
+  return `${bundle}.${(h >>> 0).toString(36)}.v8`;
+}
+
+/**
+ * Runs the bundle as require() would (same module wrapper, require, module, __filename and __dirname), compiled
+ * with its code cache; after a successful run without a usable cache, writes one that holds every function run.
+ */
+function runBundle(bundle) {
+  if (process.sourceMapsEnabled) return require(bundle);
+  const cacheFile = codeCachePath(bundle);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // no cache yet
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
+  const cached = cachedData !== undefined && !script.cachedDataRejected;
+  debug(cached ? "code cache accepted" : cachedData ? "code cache rejected" : "no code cache yet");
+  if (!cached)
+    process.once("exit", (code) => {
+      if (code !== 0) return; // a failed synth ran only part of the code: leave the cache to a complete run
+      try {
+        const tmp = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+        debug("code cache written");
+      } catch (e) {
+        debug(`code cache not written: ${e.message}`); // a read-only cache folder only costs speed
+      }
+    });
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.loaded = true;
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
+  return mod.exports;
+}
+
 bundlePath().then(
   (bundle) => {
     process.env.CDKTN_DISABLE_CREATION_STACK ??= "1";
-    Module.enableCompileCache?.(path.join(CACHE, "v8"));
-    require(bundle);
+    runBundle(bundle);
   },
   (e) => {
     console.error(`synth failed; nothing was written: could not build the app: ${e.message}`);
