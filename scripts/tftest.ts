@@ -137,7 +137,11 @@ export const MOCK_RESOURCES: Record<string, Defaults> = {
 };
 
 /** Mocked results of data sources that feed other resources (kept realistic so plans stay meaningful). */
+/** The primary CIDR a mocked `data.aws_vpc` reads (a checked adopted VPC overrides it with its configured one). */
+export const MOCK_VPC_CIDR = "10.0.0.0/16";
+
 export const MOCK_DATA: Record<string, Defaults> = {
+  aws_vpc: { cidr_block: MOCK_VPC_CIDR },
   aws_identitystore_group: { group_id: "a1b2c3d4e5-12345678-9abc-def0-1234-56789abcdef0", display_name: "mock-group" },
   aws_ec2_managed_prefix_list: { id: "pl-6da54004", name: "com.amazonaws.eu-west-1.s3" },
   aws_ssm_parameter: { value: "ami-0123456789abcdef0", insecure_value: "ami-0123456789abcdef0" },

@@ -2,6 +2,7 @@ import {
   DataAwsEc2ManagedPrefixList,
   DataAwsVpcEndpoint,
   VpcEndpoint,
+  type VpcEndpointConfig,
   VpcSecurityGroupEgressRule,
   VpcSecurityGroupIngressRule,
 } from "../core/aws";
@@ -16,8 +17,19 @@ import type { EndpointService } from "./service";
 
 export type SecurityGroupLayout = "separate" | "shared";
 
+/**
+ * What the endpoints need of the network: the VPC, the private route tables (for an S3 gateway) and, unless
+ * `endpointSubnetIds` is given, the private subnets. An `IPrivateNetwork` (a `PrivateVpc`, an adopted VPC) is one.
+ */
+export interface EndpointsNetwork {
+  readonly vpcId: string;
+  readonly routeTableIds: readonly string[];
+  /** @default - none: `endpointSubnetIds` must be given */
+  readonly subnets?: IPrivateNetwork["subnets"];
+}
+
 export interface SessionManagerEndpointsProps {
-  readonly network: IPrivateNetwork;
+  readonly network: EndpointsNetwork;
   readonly region: string;
   /** Physical name prefix, e.g. `bastionless-dev-main`. */
   readonly namePrefix: string;
@@ -140,6 +152,8 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
   /** The interface endpoints used but not created. */
   public readonly reusedEndpoints: ReusedEndpoint[] = [];
   public readonly s3PrefixList: DataAwsEc2ManagedPrefixList;
+  /** The interface endpoints' own security group (`separate` layout, when endpoints are created). */
+  public readonly endpointSecurityGroup?: SecurityGroup;
   /** Monthly estimate; undefined when the region or the number of AZs is only known to Terraform. */
   public readonly cost?: EndpointCost;
   public readonly endpointSubnetIds: string[];
@@ -155,7 +169,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       azs = Token.isUnresolved(props.endpointSubnetIds) ? undefined : props.endpointSubnetIds.length;
     } else {
       const firstSubnetPerAz = new Map<string, string>();
-      for (const s of network.subnets)
+      for (const s of network.subnets ?? [])
         if (!firstSubnetPerAz.has(s.availabilityZone)) firstSubnetPerAz.set(s.availabilityZone, s.id);
       azs = props.endpointAzs ?? firstSubnetPerAz.size;
       if (azs < 1 || azs > firstSubnetPerAz.size) {
@@ -186,9 +200,9 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
           : "Session Manager instances: no ingress; egress 443 to the SSM endpoints and S3 only",
       defaultPort: Port.HTTPS,
     });
-    const endpointGroup =
+    this.endpointSecurityGroup =
       layout === "shared" || !createsEndpoints
-        ? this.instanceSecurityGroup
+        ? undefined
         : new SecurityGroup(this, "EndpointSecurityGroup", {
             vpcId: network.vpcId,
             name: `${props.namePrefix}-ssm-endpoints`,
@@ -198,25 +212,14 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
                 : "Session Manager interface endpoints: ingress 443 from the instance security group only",
             defaultPort: Port.HTTPS,
           });
+    const endpointGroup = this.endpointSecurityGroup ?? this.instanceSecurityGroup;
     this.connections = endpointGroup.connections;
     if (createsEndpoints) {
       this.connections.allowDefaultPortFrom(
         this.instanceSecurityGroup,
         "HTTPS from Session Manager instances to the SSM endpoints",
       );
-      for (const c of clients.cidrs ?? [])
-        this.connections.allowFromCidr(
-          `IngressHttpsFrom${c.replace(/[^0-9]/g, "x")}`,
-          c,
-          Port.HTTPS,
-          `HTTPS to the SSM endpoints from ${c}: private DNS sends every workload there to them`,
-        );
-      for (const sg of clients.securityGroupIds ?? [])
-        this.connections.allowFrom(
-          SecurityGroup.fromSecurityGroupId(this, `Client${sg}`, sg),
-          Port.HTTPS,
-          `HTTPS to the SSM endpoints from ${sg}`,
-        );
+      this.admitClients(clients);
     }
     // S3 on 443 only. Port 80 is not opened: current agents find the log bucket's region with a signed HeadBucket
     // over HTTPS, then an anonymous HEAD over https, and try http only when https gets no response at all
@@ -257,14 +260,18 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     this.s3GatewayMode = s3.mode;
     this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn, props.partition);
     if (s3.mode === "create-restrictive" || s3.mode === "create-full-access") {
-      this.s3Gateway = new VpcEndpoint(this, "S3Gateway", {
-        vpcId: network.vpcId,
-        serviceName: `com.amazonaws.${region}.s3`,
-        vpcEndpointType: "Gateway",
-        routeTableIds: [...network.routeTableIds],
-        policy: s3.mode === "create-restrictive" ? renderPolicy(this.s3RequiredStatements) : undefined,
-        tags: { Name: `${props.namePrefix}-s3` },
-      });
+      this.s3Gateway = this.createS3Gateway(
+        s3.mode === "create-restrictive" ? this.s3RequiredStatements : undefined,
+        (config = {}) =>
+          new VpcEndpoint(this, "S3Gateway", {
+            vpcId: network.vpcId,
+            serviceName: `com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [...network.routeTableIds],
+            tags: { Name: `${props.namePrefix}-s3` },
+            ...config,
+          }),
+      );
     } else if (s3.mode === "reuse") {
       this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);
     }
@@ -282,6 +289,40 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     endpoint: (id: string, shortName: string, forEach?: ITerraformIterator) => VpcEndpoint,
   ): VpcEndpoint[] {
     return services.map((service) => endpoint(service.shortName, service.shortName));
+  }
+
+  /**
+   * Admits `clients` on 443 to the endpoints this construct creates: one rule per CIDR and per security group, keyed
+   * by value. A seam for subclasses; the registry module generator admits the VPC CIDR it reads and list variables
+   * (`for_each`) instead. Runs during construction: an override must not read fields of its own class.
+   */
+  protected admitClients(clients: NonNullable<SessionManagerEndpointsProps["clients"]>): void {
+    for (const c of clients.cidrs ?? [])
+      this.connections.allowFromCidr(
+        `IngressHttpsFrom${c.replace(/[^0-9]/g, "x")}`,
+        c,
+        Port.HTTPS,
+        `HTTPS to the SSM endpoints from ${c}: private DNS sends every workload there to them`,
+      );
+    for (const sg of clients.securityGroupIds ?? [])
+      this.connections.allowFrom(
+        SecurityGroup.fromSecurityGroupId(this, `Client${sg}`, sg),
+        Port.HTTPS,
+        `HTTPS to the SSM endpoints from ${sg}`,
+      );
+  }
+
+  /**
+   * Creates the S3 gateway endpoint through `gateway` (extra resource config: policy, count, lifecycle), with the
+   * restrictive policy of `restrictTo` or, when it is undefined, the AWS default full-access policy. A seam for
+   * subclasses; the registry module generator creates it with `count` and the policy chosen by a variable. Runs
+   * during construction: an override must not read fields of its own class.
+   */
+  protected createS3Gateway(
+    restrictTo: readonly Statement[] | undefined,
+    gateway: (config?: Pick<VpcEndpointConfig, "policy" | "count" | "lifecycle">) => VpcEndpoint,
+  ): VpcEndpoint {
+    return gateway(restrictTo ? { policy: renderPolicy(restrictTo) } : {});
   }
 
   /** Reads the reused interface endpoints with plan-time checks, and writes the SG rules our instances need. */
@@ -336,7 +377,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
     });
   }
 
-  private readS3Gateway(endpointId: string, network: IPrivateNetwork, region: string): DataAwsVpcEndpoint {
+  private readS3Gateway(endpointId: string, network: EndpointsNetwork, region: string): DataAwsVpcEndpoint {
     const d = new DataAwsVpcEndpoint(this, "ReusedS3Gateway", { id: endpointId });
     const serviceName = `com.amazonaws.${region}.s3`;
     const tables = Token.isUnresolved(network.routeTableIds) ? [] : [...network.routeTableIds];

@@ -15,8 +15,13 @@ import { Construct, TerraformDataSource, TerraformResource, TerraformStack } fro
 export interface Address {
   /** The Terraform name (`this`, `instance`, `current`). */
   readonly name: string;
-  /** The name this resource had in an earlier release (0.1.0 used cdktf's hashed names): a `moved` block follows. */
-  readonly was?: string;
+  /**
+   * The name(s) this resource had in earlier releases, oldest first (0.1.0 used cdktf's hashed names): one `moved`
+   * block per step of the chain, the last to the current address.
+   */
+  readonly was?: string | readonly string[];
+  /** The resource gained `count` after the last `was`: the chain ends at `name[0]` (the released single instance). */
+  readonly nowCounted?: true;
 }
 
 /** module → `<type> <construct path below the stack>` → address. */
@@ -24,6 +29,7 @@ export const ADDRESSES: Record<string, Record<string, Address>> = {
   network: {
     "aws_region region": { name: "current" },
     "aws_partition partition": { name: "current" },
+    "aws_vpc vpc": { name: "this" },
     "aws_ec2_managed_prefix_list Endpoints/S3PrefixList": { name: "s3" },
     "aws_security_group Endpoints/InstanceSecurityGroup/Resource": {
       name: "instance",
@@ -43,14 +49,26 @@ export const ADDRESSES: Record<string, Record<string, Address>> = {
     },
     "aws_vpc_security_group_ingress_rule Endpoints/EndpointSecurityGroup/Ingress443FromEndpointsInstanceSecurityGroup":
       {
-        name: "this",
-        was: "Endpoints_EndpointSecurityGroup_Ingress443FromEndpointsInstanceSecurityGroup_6305999D",
+        name: "instances",
+        was: ["Endpoints_EndpointSecurityGroup_Ingress443FromEndpointsInstanceSecurityGroup_6305999D", "this"],
       },
+    "aws_vpc_security_group_ingress_rule Endpoints/EndpointSecurityGroup/IngressHttpsFromVpc": { name: "vpc" },
+    "aws_vpc_security_group_ingress_rule Endpoints/EndpointSecurityGroup/IngressHttpsFromAllowedCidrs": {
+      name: "allowed_cidrs",
+    },
+    "aws_vpc_security_group_ingress_rule Endpoints/EndpointSecurityGroup/IngressHttpsFromAllowedSecurityGroups": {
+      name: "allowed_security_groups",
+    },
     "aws_vpc_endpoint Endpoints/Interface/Endpoint": {
       name: "interface",
       was: "Endpoints_Interface_Endpoint_746F1F6E",
     },
-    "aws_vpc_endpoint Endpoints/S3Gateway": { name: "s3_gateway", was: "Endpoints_S3Gateway_9EB91B88" },
+    // Created with `count` since the gateway became opt-in: the released single instance moves to [0].
+    "aws_vpc_endpoint Endpoints/S3Gateway": {
+      name: "s3_gateway",
+      was: ["Endpoints_S3Gateway_9EB91B88", "s3_gateway"],
+      nowCounted: true,
+    },
   },
   "instance-access": {
     "aws_partition partition": { name: "current" },
@@ -158,10 +176,13 @@ export function movedBlocks(stack: TerraformStack, module: string): string {
     const address = `${c instanceof TerraformDataSource ? "data." : ""}${c.terraformResourceType}.${c.friendlyUniqueId}`;
     if (used.has(address)) throw new Error(`module ${module}: ${key} and ${used.get(address)} both have ${address}`);
     used.set(address, key);
-    if (a?.was && c instanceof TerraformResource)
-      moved.push(
-        `moved {\n  from = ${c.terraformResourceType}.${a.was}\n  to   = ${c.terraformResourceType}.${a.name}\n}\n`,
-      );
+    if (a?.was && c instanceof TerraformResource) {
+      const chain = [...(typeof a.was === "string" ? [a.was] : a.was), a.nowCounted ? `${a.name}[0]` : a.name];
+      for (let i = 1; i < chain.length; i++)
+        moved.push(
+          `moved {\n  from = ${c.terraformResourceType}.${chain[i - 1]}\n  to   = ${c.terraformResourceType}.${chain[i]}\n}\n`,
+        );
+    }
   }
   const stale = Object.keys(table).filter((k) => ![...used.values()].includes(k));
   if (stale.length > 0)
@@ -177,7 +198,7 @@ export function declaredAddresses(tf: string): { resources: Set<string>; moved: 
     [...tf.matchAll(/^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)"/gm)].map((m) => `${m[1]}.${m[2]}`),
   );
   const moved = new Map(
-    [...tf.matchAll(/^moved \{\s*from\s*=\s*([A-Za-z0-9_.-]+)\s*to\s*=\s*([A-Za-z0-9_.-]+)\s*\}/gm)].map((m) => [
+    [...tf.matchAll(/^moved \{\s*from\s*=\s*([A-Za-z0-9_.[\]-]+)\s*to\s*=\s*([A-Za-z0-9_.[\]-]+)\s*\}/gm)].map((m) => [
       m[1],
       m[2],
     ]),
@@ -194,8 +215,10 @@ export function addressProblems(tf: string, pinned: readonly string[]): string[]
   const problems: string[] = [];
   for (const p of pinned) {
     let at = p;
-    for (let hops = 0; !resources.has(at) && moved.has(at) && hops < 20; hops++) at = moved.get(at)!;
-    if (!resources.has(at)) problems.push(`${p} is gone without a moved block (consumers' state would lose it)`);
+    // `type.name[0]` is an instance of the declared resource `type.name`.
+    const declared = (a: string) => resources.has(a.replace(/\[\d+\]$/, "")) && !moved.has(a);
+    for (let hops = 0; !declared(at) && moved.has(at) && hops < 20; hops++) at = moved.get(at)!;
+    if (!declared(at)) problems.push(`${p} is gone without a moved block (consumers' state would lose it)`);
   }
   for (const r of resources) if (!pinned.includes(r)) problems.push(`${r} is new: pin it`);
   return problems;

@@ -1,10 +1,10 @@
 /**
- * The four registry modules, each generated from the constructs it names. Validation blocks mirror what the
+ * The registry modules, each generated from the constructs it names. Validation blocks mirror what the
  * constructs and the environment schema check (Terraform's regex is RE2: no look-around, so bucket-name rules are
  * spelled out).
  */
 import { TAGS_VARIABLE, TAGS_VARIABLE_NOTHING_TAGGABLE } from "./tags";
-import { DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../../modules/core/aws";
+import { DataAwsCallerIdentity, DataAwsPartition } from "../../modules/core/aws";
 import {
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
   DEFAULT_LOG_EXPIRE_DAYS,
@@ -13,7 +13,6 @@ import {
 } from "../../modules/core/defaults";
 import { KMS_DELETION_WINDOW_DAYS, LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { HardenedLaunchTemplate } from "../../modules/instance-access";
-import { EndpointService } from "../../modules/network-endpoints";
 import {
   grantLogBucketSessionWrite,
   grantLogGroupSessionWrite,
@@ -25,8 +24,10 @@ import {
 } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
-import { moduleAccessGroup, moduleEndpoints, moduleInstanceRole } from "./constructs";
-import type { ModuleDefinition, VariableSpec } from "./framework";
+import { currentRegion, type VariableValidation } from "./common";
+import { moduleAccessGroup, moduleInstanceRole } from "./constructs";
+import type { ModuleDefinition } from "./framework";
+import { network } from "./network";
 import { sessionPreferences } from "./session-preferences";
 
 /** The account, region and partition the module is applied in (the caller's provider decides). */
@@ -37,28 +38,6 @@ function accountScope(stack: TerraformStack) {
     partition: new DataAwsPartition(stack, "partition").partition,
   };
 }
-
-// `id`, not `name`: provider 6 deprecates aws_region.name (use `region`, which 5.x lacks); `id` is the region in both.
-const currentRegion = (stack: TerraformStack) => new DataAwsRegion(stack, "region").id;
-
-const namePrefix: VariableSpec = {
-  name: "name_prefix",
-  type: "string",
-  description: "Prefix of every resource name, e.g. bastionless-dev-main.",
-  validations: [
-    {
-      condition: 'can(regex("^[a-z][a-z0-9-]{0,38}[a-z0-9]$", var.name_prefix))',
-      errorMessage: "name_prefix must be 2-40 lowercase letters, digits and hyphens, starting with a letter.",
-    },
-  ],
-  example: "bastionless-dev-main",
-};
-
-const listOf = (name: string, prefix: string, what: string): VariableValidation => ({
-  condition: `alltrue([for id in var.${name} : can(regex("^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$", id))])`,
-  errorMessage: `Every ${name} entry must be ${what} id (${prefix}- followed by 8 or 17 hex digits).`,
-});
-type VariableValidation = NonNullable<VariableSpec["validations"]>[number];
 
 const bucketNameRules = (v: string): VariableValidation[] => [
   {
@@ -72,134 +51,6 @@ const bucketNameRules = (v: string): VariableValidation[] => [
       "The bucket name uses a prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3) S3 reserves.",
   },
 ];
-
-const INTERFACE_SERVICES = EndpointService.ALL.map((s) => s.shortName);
-
-export const network: ModuleDefinition = {
-  name: "network",
-  constructs: ["SessionManagerEndpoints"],
-  summary:
-    "Session Manager networking for one existing VPC: interface endpoints with private DNS (one ENI per subnet given), the S3 gateway endpoint on the private route tables with a policy that admits the SSM Agent's own buckets and the session-log bucket, and SG-to-SG security groups (instances: no ingress, egress 443 to the endpoints and the S3 prefix list; endpoints: ingress 443 from the instance security group only).",
-  notes: [
-    "Attach `instance_security_group_id` to the instances you want to reach. Nothing else is needed on the instances: no public IP, no inbound port.",
-    "Construct-only options: the shared security-group layout, the NACL and creating a private-only VPC (`PrivateVpc`), and the cost estimate.",
-  ],
-  variables: [
-    namePrefix,
-    {
-      name: "vpc_id",
-      type: "string",
-      description: "The VPC whose private instances are reached.",
-      validations: [
-        {
-          condition: 'can(regex("^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", var.vpc_id))',
-          errorMessage: "vpc_id must be a VPC id (vpc- followed by 8 or 17 hex digits).",
-        },
-      ],
-      example: "vpc-0a1b2c3d4e5f60718",
-    },
-    {
-      name: "endpoint_subnet_ids",
-      type: "list(string)",
-      description:
-        "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost mode).",
-      validations: [
-        { condition: "length(var.endpoint_subnet_ids) > 0", errorMessage: "Give at least one subnet." },
-        listOf("endpoint_subnet_ids", "subnet", "a subnet"),
-      ],
-      example: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-    },
-    {
-      name: "route_table_ids",
-      type: "list(string)",
-      description:
-        "Route tables of the private subnets; the S3 gateway endpoint is added to each (session logs and agent updates reach S3 through it).",
-      validations: [
-        { condition: "length(var.route_table_ids) > 0", errorMessage: "Give the route tables of the private subnets." },
-        listOf("route_table_ids", "rtb", "a route table"),
-      ],
-      example: ["rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"],
-    },
-    {
-      name: "services",
-      type: "list(string)",
-      description:
-        "Interface endpoints to create: ssm and ssmmessages always; ec2messages for SSM Agent < 3.3.40.0; logs when sessions go to CloudWatch Logs; kms when they are KMS-encrypted.",
-      default: INTERFACE_SERVICES,
-      validations: [
-        {
-          condition: 'contains(var.services, "ssm") && contains(var.services, "ssmmessages")',
-          errorMessage: "services must include ssm and ssmmessages.",
-        },
-        {
-          condition: `alltrue([for s in var.services : contains([${INTERFACE_SERVICES.map((x) => `"${x}"`).join(", ")}], s)])`,
-          errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.`,
-        },
-      ],
-      example: ["ssm", "ssmmessages", "logs", "kms"],
-    },
-    {
-      name: "log_bucket_arn",
-      type: "string",
-      description: "ARN of the session-log bucket the S3 gateway endpoint policy lets instances write to.",
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.log_bucket_arn))',
-          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
-        },
-      ],
-      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
-    },
-    TAGS_VARIABLE,
-  ],
-  build(stack, v) {
-    const region = currentRegion(stack);
-    const e = moduleEndpoints(
-      stack,
-      "Endpoints",
-      {
-        network: { vpcId: v.string("vpc_id"), cidr: "", subnets: [], routeTableIds: v.list("route_table_ids") },
-        region,
-        namePrefix: v.string("name_prefix"),
-        endpointSubnetIds: v.list("endpoint_subnet_ids"),
-        logBucketArn: v.string("log_bucket_arn"),
-        partition: new DataAwsPartition(stack, "partition").partition,
-      },
-      v.list("services"),
-    );
-    return [
-      {
-        name: "instance_security_group_id",
-        description: "Security group to attach to the instances reached through Session Manager (no ingress).",
-        value: e.instanceSecurityGroup.securityGroupId,
-      },
-      {
-        name: "endpoint_security_group_id",
-        description: "Security group of the interface endpoints (ingress 443 from the instance security group only).",
-        value: e.connections.securityGroupId,
-      },
-      {
-        name: "interface_endpoint_ids",
-        description: "Interface endpoint id by service short name.",
-        value:
-          "${{ for k, e in " +
-          `${e.interfaceEndpoints[0].terraformResourceType}.${e.interfaceEndpoints[0].friendlyUniqueId}` +
-          " : k => e.id }}",
-      },
-      { name: "s3_gateway_endpoint_id", description: "Id of the S3 gateway endpoint.", value: e.s3Gateway!.id },
-    ];
-  },
-  checks: [
-    {
-      condition: 'toset(keys(output.interface_endpoint_ids)) == toset(["ssm", "ssmmessages", "logs", "kms"])',
-      message: "one interface endpoint per service of the example",
-    },
-    {
-      condition: "output.instance_security_group_id != output.endpoint_security_group_id",
-      message: "instances and endpoints have separate security groups",
-    },
-  ],
-};
 
 export const instanceAccess: ModuleDefinition = {
   name: "instance-access",

@@ -169,7 +169,7 @@ export function indentHcl(hcl: string): string {
     if (line === "") continue;
     const opener = /<<-?([A-Z]+)$/.exec(line);
     if (opener) heredoc = opener[1];
-    if (/^depends_on = \[$/.test(line)) {
+    if (/^(depends_on|ignore_changes) = \[$/.test(line)) {
       inDependsOn = true;
       dependsOnDepth = depth;
     }
@@ -200,7 +200,7 @@ export function indentHcl(hcl: string): string {
     }
     const level = Math.max(0, depth - leadingCloses);
     if (inDependsOn && /^"[^"]+",?$/.test(line)) {
-      // depends_on takes references, not strings (quoted references are deprecated).
+      // depends_on and ignore_changes take references, not strings (quoted references are deprecated).
       out.push(`${"  ".repeat(level)}${line.replace(/"/g, "")}`);
       depth = Math.max(0, depth + opens - closes);
       if (depth <= dependsOnDepth) inDependsOn = false;

@@ -27,6 +27,11 @@ const PINNED: Record<string, string[]> = {
     "aws_vpc_security_group_ingress_rule.this",
     "aws_vpc_endpoint.interface",
     "aws_vpc_endpoint.s3_gateway",
+    // The endpoints admit the VPC and listed clients; the instance-SG rule is no longer the only ingress rule.
+    "aws_vpc_security_group_ingress_rule.instances",
+    "aws_vpc_security_group_ingress_rule.vpc",
+    "aws_vpc_security_group_ingress_rule.allowed_cidrs",
+    "aws_vpc_security_group_ingress_rule.allowed_security_groups",
   ],
   "instance-access": [
     "aws_iam_role.InstanceRole_3CCE2F1D",
@@ -131,6 +136,14 @@ moved {
 `;
     expect(addressProblems(renamed, PINNED["session-logging"])).toEqual(["aws_s3_bucket.logs is new: pin it"]);
     expect(addressProblems(renamed, [...PINNED["session-logging"], "aws_s3_bucket.logs"])).toEqual([]);
+  });
+
+  // (tests/upgrade.tftest.hcl in the module proves it with Terraform: the applied releases keep their ids)
+  test("GIVEN the S3 gateway, now created with count WHEN upgrading THEN its released address moves to [0]", () => {
+    const { moved } = declaredAddresses(moduleTf("network"));
+    expect(moved.get("aws_vpc_endpoint.Endpoints_S3Gateway_9EB91B88")).toBe("aws_vpc_endpoint.s3_gateway");
+    expect(moved.get("aws_vpc_endpoint.s3_gateway")).toBe("aws_vpc_endpoint.s3_gateway[0]");
+    expect(moduleTf("network")).toMatch(/resource "aws_vpc_endpoint" "s3_gateway" \{[^]*?count\s*=/);
   });
 
   test("the 0.1.0 addresses move in state: moved.tf maps each to its new name", () => {
