@@ -68,6 +68,11 @@ export function resourceEntries(tf: TfJson, type: ResourceType): [string, Body][
   return Object.entries(tf.resource?.[typeName(type)] ?? {});
 }
 
+/** The resources of a type by their Terraform name (the construct's logical id). */
+export function resourcesByName(tf: TfJson, type: ResourceType): Record<string, Body> {
+  return tf.resource?.[typeName(type)] ?? {};
+}
+
 export function onlyResource(tf: TfJson, type: ResourceType): Body {
   const all = resources(tf, type);
   if (all.length !== 1) throw new Error(`expected exactly one ${typeName(type)}, found ${all.length}`);

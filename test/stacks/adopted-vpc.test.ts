@@ -3,12 +3,40 @@
  * workloads, THEN the stack adds what is missing, changes nothing that exists, and says so.
  */
 import type { EnvironmentInput } from "../../config/schema";
+import {
+  DataAwsRouteTable,
+  DataAwsSubnet,
+  DataAwsVpc,
+  DataAwsVpcEndpoint,
+  NetworkAcl,
+  NetworkAclRule,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
+  VpcSecurityGroupEgressRule,
+  VpcSecurityGroupIngressRule,
+} from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
+import type { AdoptedVpc } from "../../modules/network-security";
 import { checkedDataSources, failingRuns } from "../../scripts/tftest-plan-checks";
 import { tftestFile } from "../../scripts/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { annotations } from "../helpers/guardrails";
-import { exampleConfig, resources, resourceEntries, synthJson, type Body, type TfJson } from "../helpers/synth";
+import {
+  addressOf,
+  bodyOf,
+  childBody,
+  childElement,
+  dataSources,
+  exampleConfig,
+  refOf,
+  resources,
+  synthJson,
+  type Body,
+  type TfJson,
+} from "../helpers/synth";
 
 function build(name: string, patch: (e: Record<string, any>) => void = () => undefined) {
   const config = exampleConfig(name, (e: EnvironmentInput) => patch(e as Record<string, any>));
@@ -16,40 +44,45 @@ function build(name: string, patch: (e: Record<string, any>) => void = () => und
   return { stack, tf: synthJson(stack) };
 }
 
-const ingressOn = (tf: TfJson, sgName: string) =>
-  resources(tf, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes(sgName));
+/** The endpoints of the stack's (only) VPC, and how the stack refers to their two security groups. */
+const endpointsOf = (stack: EnvironmentStack) => stack.networks[0].endpoints;
+const endpointSg = (stack: EnvironmentStack) => refOf(stack, endpointsOf(stack).connections.securityGroupId);
+const instanceSg = (stack: EnvironmentStack) => refOf(stack, endpointsOf(stack).instanceSecurityGroup.securityGroupId);
+const ingressOn = (tf: TfJson, sg: string) =>
+  resources(tf, VpcSecurityGroupIngressRule).filter((r) => r.security_group_id === sg);
 const interfaceEndpoints = (tf: TfJson) =>
-  resources(tf, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Interface");
-const gateways = (tf: TfJson) => resources(tf, "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
-const egress = (tf: TfJson) => resources(tf, "aws_vpc_security_group_egress_rule");
+  resources(tf, VpcEndpoint).filter((e) => e.vpc_endpoint_type === "Interface");
+const gateways = (tf: TfJson) => resources(tf, VpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
+const egress = (tf: TfJson) => resources(tf, VpcSecurityGroupEgressRule);
 
 describe("GIVEN the adopted prod VPC (create path)", () => {
   const { stack, tf } = build("prod");
 
   test("THEN every created private-DNS endpoint's SG admits 443 from the VPC CIDR and the extra CIDR, not only the instance SG", () => {
     expect(interfaceEndpoints(tf)).toHaveLength(5);
+    expect(endpointSg(stack)).not.toBe(instanceSg(stack));
     for (const e of interfaceEndpoints(tf)) {
       expect(e.private_dns_enabled).toBe(true);
-      expect(e.security_group_ids).toEqual([expect.stringContaining("EndpointSecurityGroup")]);
+      expect(e.security_group_ids).toEqual([endpointSg(stack)]);
     }
-    const cidrs = ingressOn(tf, "EndpointSecurityGroup")
+    const cidrs = ingressOn(tf, endpointSg(stack))
       .map((r) => r.cidr_ipv4)
       .filter(Boolean);
     expect(cidrs.sort()).toEqual(["10.30.0.0/16", "100.64.0.0/16"]);
-    for (const r of ingressOn(tf, "EndpointSecurityGroup"))
+    for (const r of ingressOn(tf, endpointSg(stack)))
       expect([r.from_port, r.to_port, r.ip_protocol]).toEqual([443, 443, "tcp"]);
   });
 
   test("THEN no S3 gateway touches the existing route tables and nothing replaces their NACL", () => {
     expect(gateways(tf)).toEqual([]);
-    expect(resources(tf, "aws_network_acl")).toEqual([]);
-    expect(resources(tf, "aws_route_table")).toEqual([]);
-    expect(resources(tf, "aws_vpc")).toEqual([]);
-    expect(resources(tf, "aws_subnet")).toEqual([]);
+    expect(resources(tf, NetworkAcl)).toEqual([]);
+    expect(resources(tf, RouteTable)).toEqual([]);
+    expect(resources(tf, Vpc)).toEqual([]);
+    expect(resources(tf, Subnet)).toEqual([]);
   });
 
   test("THEN the VPC, every subnet and every route table are checked at plan time with clear messages", () => {
-    const vpc = Object.values(tf.data?.aws_vpc ?? {})[0] as { id: string; lifecycle: { postcondition: Body[] } };
+    const vpc = dataSources(tf, DataAwsVpc)[0] as unknown as { id: string; lifecycle: { postcondition: Body[] } };
     expect(vpc.id).toBe("vpc-0f1e2d3c4b5a69788");
     expect(vpc.lifecycle.postcondition.map((p) => p.condition)).toEqual([
       "${self.enable_dns_support}",
@@ -59,7 +92,7 @@ describe("GIVEN the adopted prod VPC (create path)", () => {
     expect(String(vpc.lifecycle.postcondition[1].error_message)).toMatch(
       /^VPC vpc-0f1e2d3c4b5a69788 has DNS hostnames \(enableDnsHostnames\) off: interface endpoints with private DNS need it/,
     );
-    const subnets = Object.values(tf.data?.aws_subnet ?? {}) as { id: string; lifecycle: { postcondition: Body[] } }[];
+    const subnets = dataSources(tf, DataAwsSubnet) as unknown as { id: string; lifecycle: { postcondition: Body[] } }[];
     expect(subnets.map((s) => s.id).sort()).toEqual([
       "subnet-0f1e2d3c4b5a60001",
       "subnet-0f1e2d3c4b5a60002",
@@ -70,7 +103,7 @@ describe("GIVEN the adopted prod VPC (create path)", () => {
       '${self.availability_zone == "eu-central-1a"}',
       '${self.cidr_block == "10.30.0.0/20"}',
     ]);
-    expect(Object.values(tf.data?.aws_route_table ?? {}).map((r) => r.route_table_id)).toHaveLength(3);
+    expect(dataSources(tf, DataAwsRouteTable).map((r) => r.route_table_id)).toHaveLength(3);
   });
 
   test("THEN the summary line says what the stack creates in the adopted VPC", () => {
@@ -93,8 +126,10 @@ describe("GIVEN the adopted staging VPC (reuse path)", () => {
         .map((e) => String(e.service_name).split(".").pop())
         .sort(),
     ).toEqual(["kms", "logs"]);
-    const reused = Object.entries(tf.data?.aws_vpc_endpoint ?? {});
-    const byName = Object.fromEntries(reused.map(([k, v]) => [/_Reused_([a-z0-9]+)_/.exec(k)?.[1], v]));
+    expect(dataSources(tf, DataAwsVpcEndpoint)).toHaveLength(3);
+    const byName = Object.fromEntries(
+      ["ssm", "ssmmessages", "ec2messages"].map((s) => [s, childBody(tf, endpointsOf(stack), `Reused/${s}`)]),
+    );
     expect(byName.ssm).toMatchObject({
       vpc_id: "vpc-0a1b2c3d4e5f60718",
       service_name: "com.amazonaws.eu-west-1.ssm",
@@ -107,17 +142,19 @@ describe("GIVEN the adopted staging VPC (reuse path)", () => {
   });
 
   test("THEN the reused endpoints' groups get one added 443 rule from the instance SG, once per group", () => {
-    const [, rule] = resourceEntries(tf, "aws_vpc_security_group_ingress_rule").find(([k]) => k.includes("Reused"))!;
-    expect(rule.for_each).toMatch(
-      /^\$\{toset\(.*flatten\(\[.*Reused_ssm_.*security_group_ids.*Reused_ssmmessages_.*Reused_ec2messages_/,
+    const endpoints = endpointsOf(stack);
+    const rule = childBody(tf, endpoints, "Reused/IngressHttpsFromInstances");
+    const groupLists = ["ssm", "ssmmessages", "ec2messages"].map(
+      (s) => `tolist(${addressOf(childElement(endpoints, `Reused/${s}`))}.security_group_ids)`,
     );
+    expect(rule.for_each).toBe(`\${toset(toset(flatten([${groupLists.join(", ")}])))}`);
     expect(rule).toMatchObject({
       security_group_id: "${each.value}",
       from_port: 443,
       to_port: 443,
       ip_protocol: "tcp",
     });
-    expect(String(rule.referenced_security_group_id)).toContain("InstanceSecurityGroup");
+    expect(rule.referenced_security_group_id).toBe(instanceSg(stack));
     const out = egress(tf).find((r) => r.referenced_security_group_id === "${each.value}");
     expect(out).toMatchObject({ from_port: 443, to_port: 443 });
   });
@@ -154,9 +191,9 @@ describe("GIVEN an adopted VPC and an S3 gateway mode", () => {
   });
 
   test("WHEN reuse THEN the existing gateway is checked at plan time and the stack outputs the statements its policy must allow", () => {
-    const { tf } = withS3({ mode: "reuse", endpointId: "vpce-0a1b2c3d4e5f6aaaa" });
+    const { stack, tf } = withS3({ mode: "reuse", endpointId: "vpce-0a1b2c3d4e5f6aaaa" });
     expect(gateways(tf)).toEqual([]);
-    const reused = Object.entries(tf.data?.aws_vpc_endpoint ?? {}).find(([k]) => k.includes("ReusedS3Gateway"))![1];
+    const reused = bodyOf(tf, endpointsOf(stack).reusedS3Gateway!);
     expect(reused.id).toBe("vpce-0a1b2c3d4e5f6aaaa");
     const conditions = (reused.lifecycle as { postcondition: Body[] }).postcondition.map((p) => p.condition);
     expect(conditions).toContain(
@@ -202,15 +239,13 @@ describe("GIVEN port-forwarding targets", () => {
     const rules = egress(tf).filter((r) => r.from_port === 5432);
     expect(rules).toEqual([expect.objectContaining({ referenced_security_group_id: "sg-0123456789abcdef0" })]);
     expect(
-      resources(tf, "aws_vpc_security_group_ingress_rule").filter(
-        (r) => r.security_group_id === "sg-0123456789abcdef0",
-      ),
+      resources(tf, VpcSecurityGroupIngressRule).filter((r) => r.security_group_id === "sg-0123456789abcdef0"),
     ).toEqual([]);
   });
 
   test("WHEN the managed NACL is on (created VPC) THEN it keeps the forwarded port both ways", () => {
     const { tf } = build("dev");
-    const rules = resources(tf, "aws_network_acl_rule").filter((r) => r.from_port === 5432);
+    const rules = resources(tf, NetworkAclRule).filter((r) => r.from_port === 5432);
     expect(rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ egress: true, cidr_block: "10.10.16.0/20" }),
@@ -222,12 +257,12 @@ describe("GIVEN port-forwarding targets", () => {
 
 describe("GIVEN the NACL of an adopted VPC", () => {
   test("WHEN not opted in THEN no NACL is created; WHEN opted in THEN it keeps 443 from the extra CIDRs and says so", () => {
-    expect(resources(build("prod").tf, "aws_network_acl")).toEqual([]);
+    expect(resources(build("prod").tf, NetworkAcl)).toEqual([]);
     const { stack, tf } = build("prod", (e) => {
       e.vpcs[0].networkAcl = "replace-subnet-acls-blocking-undeclared-traffic";
     });
-    expect(resources(tf, "aws_network_acl")).toHaveLength(1);
-    expect(resources(tf, "aws_network_acl_rule")).toEqual(
+    expect(resources(tf, NetworkAcl)).toHaveLength(1);
+    expect(resources(tf, NetworkAclRule)).toEqual(
       expect.arrayContaining([expect.objectContaining({ egress: false, cidr_block: "100.64.0.0/16", from_port: 443 })]),
     );
     expect(stack.summary()[1]).toMatch(/NACL: replaced \(replace-subnet-acls-blocking-undeclared-traffic\)$/);
@@ -241,14 +276,14 @@ describe("GIVEN an environment sharing another's endpoints", () => {
       e.vpcs[0].sharedEndpointsFrom = "prod";
     });
     expect(interfaceEndpoints(tf)).toEqual([]);
-    expect(resources(tf, "aws_security_group").map((g) => g.name)).toEqual(["bastionless-staging-main-instances"]);
-    expect(Object.keys(tf.data?.aws_vpc_endpoint ?? {})).toHaveLength(5);
+    expect(resources(tf, SecurityGroup).map((g) => g.name)).toEqual(["bastionless-staging-main-instances"]);
+    expect(dataSources(tf, DataAwsVpcEndpoint)).toHaveLength(5);
     expect(stack.summary()[1]).toMatch(/reuses 5 endpoints .* creates no endpoints/);
   });
 });
 
 describe("GIVEN the generated terraform test of an adopted stack", () => {
-  const { tf } = build("staging");
+  const { stack, tf } = build("staging");
 
   test("THEN a healthy VPC is fed to the plan, and a VPC with DNS hostnames off must fail on its data source", () => {
     const file = tftestFile(tf as never);
@@ -258,7 +293,7 @@ describe("GIVEN the generated terraform test of an adopted stack", () => {
     const run = /run "plan_check_aws_vpc_1" \{[\s\S]*?\n\}/.exec(file)?.[0];
     expect(run).toMatch(/command = plan/);
     expect(run).toMatch(/enable_dns_hostnames = false/);
-    expect(run).toMatch(/expect_failures = \[data\.aws_vpc\.Network_main_Vpc_\w+\]/);
+    expect(run).toContain(`expect_failures = [${addressOf((stack.networks[0].network as AdoptedVpc).vpc)}]`);
   });
 
   test("THEN every check of the first data source of each type gets its own failing run", () => {
@@ -271,10 +306,10 @@ describe("GIVEN the generated terraform test of an adopted stack", () => {
 
 describe("GIVEN extra endpoint clients of an adopted VPC", () => {
   test("WHEN endpointAccess names a security group THEN created endpoints admit it on 443 and nothing is written on that group", () => {
-    const { tf } = build("prod", (e) => {
+    const { stack, tf } = build("prod", (e) => {
       e.vpcs[0].endpointAccess = { extraSecurityGroupIds: ["sg-0fedcba9876543210"] };
     });
-    const fromGroup = ingressOn(tf, "EndpointSecurityGroup").filter(
+    const fromGroup = ingressOn(tf, endpointSg(stack)).filter(
       (r) => r.referenced_security_group_id === "sg-0fedcba9876543210",
     );
     expect(fromGroup).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: "tcp" })]);

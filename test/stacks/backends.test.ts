@@ -7,11 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { environmentSchema } from "../../config/schema";
+import { S3Bucket } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { REQUIRED_TERRAFORM, synthesizeAtomically } from "../../stacks/synth";
-import { exampleConfig, exampleInput, synthJson } from "../helpers/synth";
+import { exampleConfig, exampleInput, resources, synthJson } from "../helpers/synth";
 
 const cloud = { organization: "acme", workspace: "bastionless-dev" };
 
@@ -29,8 +30,8 @@ describe("state backends", () => {
     expect(tf.terraform?.backend).toBeUndefined();
     const staging = exampleConfig("staging");
     const boot = synthJson(new BootstrapStack(Testing.app(), "bootstrap", { environments: [config, staging] }));
-    expect(Object.keys(boot.resource!.aws_s3_bucket)).toHaveLength(1);
-    expect(JSON.stringify(boot.resource!.aws_s3_bucket)).toContain(staging.state.bucket!);
+    expect(resources(boot, S3Bucket)).toHaveLength(1);
+    expect(JSON.stringify(resources(boot, S3Bucket))).toContain(staging.state.bucket!);
   });
 
   test("GIVEN Terraform Enterprise THEN its host name is used", () => {

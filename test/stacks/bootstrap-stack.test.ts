@@ -1,4 +1,14 @@
 import { loadEnvironments } from "../../config/load";
+import {
+  DynamodbTable,
+  S3Bucket,
+  S3BucketLifecycleConfiguration,
+  S3BucketOwnershipControls,
+  S3BucketPolicy,
+  S3BucketPublicAccessBlock,
+  S3BucketServerSideEncryptionConfigurationA,
+  S3BucketVersioningA,
+} from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { ENV_DIR, policyOf, resources, synthJson, type TfJson } from "../helpers/synth";
@@ -15,7 +25,7 @@ describe("BootstrapStack", () => {
   });
 
   test("creates each state bucket the environments name, protected from destroy", () => {
-    const buckets = resources(tf, "aws_s3_bucket");
+    const buckets = resources(tf, S3Bucket);
     expect(buckets.map((b) => b.bucket).sort()).toEqual(configs.map((c) => c.state.bucket).sort());
     for (const b of buckets) expect(b.lifecycle).toEqual({ prevent_destroy: true });
   });
@@ -27,7 +37,7 @@ describe("BootstrapStack", () => {
       "222222222222",
       "333333333333",
     ]);
-    for (const b of resources(tf, "aws_s3_bucket")) {
+    for (const b of resources(tf, S3Bucket)) {
       const account = (b.bucket as string).split("-").pop();
       const provider = providers.find((p) => p.allowed_account_ids[0] === account)!;
       expect(b.provider).toBe(`aws.${provider.alias}`);
@@ -37,12 +47,12 @@ describe("BootstrapStack", () => {
   test("every state bucket is versioned, KMS-encrypted, private, owner-enforced and has a lifecycle for old versions", () => {
     const n = configs.length;
     expect(
-      resources(tf, "aws_s3_bucket_versioning").filter(
+      resources(tf, S3BucketVersioningA).filter(
         (v) => (v.versioning_configuration as { status: string }).status === "Enabled",
       ),
     ).toHaveLength(n);
-    expect(resources(tf, "aws_s3_bucket_server_side_encryption_configuration")).toHaveLength(n);
-    for (const pab of resources(tf, "aws_s3_bucket_public_access_block")) {
+    expect(resources(tf, S3BucketServerSideEncryptionConfigurationA)).toHaveLength(n);
+    for (const pab of resources(tf, S3BucketPublicAccessBlock)) {
       expect(pab).toMatchObject({
         block_public_acls: true,
         block_public_policy: true,
@@ -51,11 +61,11 @@ describe("BootstrapStack", () => {
       });
     }
     expect(
-      resources(tf, "aws_s3_bucket_ownership_controls").every(
+      resources(tf, S3BucketOwnershipControls).every(
         (o) => (o.rule as { object_ownership: string }).object_ownership === "BucketOwnerEnforced",
       ),
     ).toBe(true);
-    for (const lc of resources(tf, "aws_s3_bucket_lifecycle_configuration")) {
+    for (const lc of resources(tf, S3BucketLifecycleConfiguration)) {
       expect((lc.rule as Record<string, unknown>[])[0].noncurrent_version_expiration).toEqual([
         { noncurrent_days: 90 },
       ]);
@@ -63,7 +73,7 @@ describe("BootstrapStack", () => {
   });
 
   test("every state bucket policy denies requests without TLS", () => {
-    for (const p of resources(tf, "aws_s3_bucket_policy")) {
+    for (const p of resources(tf, S3BucketPolicy)) {
       expect(policyOf(p).Statement).toContainEqual(
         expect.objectContaining({
           Effect: "Deny",
@@ -75,7 +85,7 @@ describe("BootstrapStack", () => {
   });
 
   test("creates a protected DynamoDB lock table only for environments that lock with DynamoDB", () => {
-    const tables = resources(tf, "aws_dynamodb_table");
+    const tables = resources(tf, DynamodbTable);
     expect(tables).toHaveLength(1);
     expect(tables[0]).toMatchObject({
       name: "bastionless-tfstate-lock",

@@ -9,10 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { ciSchema, loadCiConfig, type CiConfig } from "../../config/ci";
 import { ConfigError } from "../../config/load";
+import { IamOpenidConnectProvider, IamRole, IamRolePolicy } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { CiStack, GITHUB_OIDC_HOST } from "../../stacks/ci-stack";
 import { evaluate, type Outcome } from "../../scripts/lib/iam-evaluate";
-import { exampleConfig, synthJson, type TfJson } from "../helpers/synth";
+import { exampleConfig, resources, resourcesByName, synthJson, type TfJson } from "../helpers/synth";
 
 const ci: CiConfig = ciSchema.parse({ github: { owner: "acme", repository: "infra" } });
 const dev = exampleConfig("dev");
@@ -20,9 +21,9 @@ const prod = exampleConfig("prod");
 const staging = exampleConfig("staging");
 const tf: TfJson = synthJson(new CiStack(Testing.app(), "ci", { environments: [dev, staging, prod], ci }));
 
-const role = (name: string) => tf.resource!.aws_iam_role[name] as { name: string; assume_role_policy: string };
+const role = (name: string) => resourcesByName(tf, IamRole)[name] as { name: string; assume_role_policy: string };
 const policy = (name: string) =>
-  JSON.parse((tf.resource!.aws_iam_role_policy[`${name}-policy`] as { policy: string }).policy) as object;
+  JSON.parse((resourcesByName(tf, IamRolePolicy)[`${name}-policy`] as { policy: string }).policy) as object;
 const arnOf = (env: { account: string }, roleName: string) => `arn:aws:iam::${env.account}:role/${roleName}`;
 
 /** A KMS key policy that leaves access to IAM policies (KMS needs the key policy to allow as well). */
@@ -75,12 +76,12 @@ const STATE = "arn:aws:s3:::bastionless-tfstate-111111111111/bastionless/dev.tfs
 
 describe("CI identities", () => {
   test("one OIDC provider per account, a plan and an apply role per environment, outputs in the workflows' variable format", () => {
-    expect(Object.keys(tf.resource!.aws_iam_openid_connect_provider)).toHaveLength(3);
-    expect(Object.values(tf.resource!.aws_iam_openid_connect_provider)[0]).toMatchObject({
+    expect(Object.keys(resourcesByName(tf, IamOpenidConnectProvider))).toHaveLength(3);
+    expect(resources(tf, IamOpenidConnectProvider)[0]).toMatchObject({
       url: "https://token.actions.githubusercontent.com",
       client_id_list: ["sts.amazonaws.com"],
     });
-    expect(Object.keys(tf.resource!.aws_iam_role).sort()).toEqual([
+    expect(Object.keys(resourcesByName(tf, IamRole)).sort()).toEqual([
       "dev-apply",
       "dev-plan",
       "prod-apply",
@@ -96,8 +97,8 @@ describe("CI identities", () => {
   test("GIVEN an account that already has GitHub's OIDC provider THEN it is reused, not created (IAM allows one)", () => {
     const reuse = ciSchema.parse({ github: ci.github, oidcProvider: { reuseInAccounts: [dev.account] } });
     const t = synthJson(new CiStack(Testing.app(), "ci", { environments: [dev, prod], ci: reuse }));
-    expect(Object.keys(t.resource!.aws_iam_openid_connect_provider)).toEqual([`GitHubOidc-${prod.account}`]);
-    expect((t.resource!.aws_iam_role["dev-plan"] as { assume_role_policy: string }).assume_role_policy).toContain(
+    expect(Object.keys(resourcesByName(t, IamOpenidConnectProvider))).toEqual([`GitHubOidc-${prod.account}`]);
+    expect((resourcesByName(t, IamRole)["dev-plan"] as { assume_role_policy: string }).assume_role_policy).toContain(
       `arn:aws:iam::${dev.account}:oidc-provider/token.actions.githubusercontent.com`,
     );
   });

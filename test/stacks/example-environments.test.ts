@@ -1,12 +1,13 @@
 /** Wiring of the example environments (config/environments/*.yaml) into their stacks: networks, preferences, instances. */
 import { requiredServices, HOURS_PER_MONTH, INTERFACE_ENDPOINT_HOURLY_USD } from "../../modules/network-endpoints";
 import { EnvironmentStack } from "../../stacks/environment-stack";
+import { DataAwsVpcEndpoint, Instance, SsmDocument, VpcEndpoint } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
-import { exampleConfig, resources, synthJson, type TfJson } from "../helpers/synth";
+import { dataSources, exampleConfig, resources, synthJson, type TfJson } from "../helpers/synth";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 
 const interfaceServices = (tf: TfJson) =>
-  resources(tf, "aws_vpc_endpoint")
+  resources(tf, VpcEndpoint)
     .filter((e) => e.vpc_endpoint_type === "Interface")
     .map((e) => e.service_name)
     .sort();
@@ -29,10 +30,12 @@ describe("the example environments' networks", () => {
       .map((s) => `com.amazonaws.${cfg.region}.${s.shortName}`)
       .sort();
     // Created as resources, or (staging's reuse path) read as data sources of existing endpoints: together, all of them.
-    const tf = envTf(name);
-    const reused = Object.keys(tf.data?.aws_vpc_endpoint ?? {}).map(
-      (id) => `com.amazonaws.${cfg.region}.${/_Reused_([a-z0-9]+)_[0-9A-F]{8}$/.exec(id)?.[1]}`,
+    const stack = new EnvironmentStack(Testing.app(), name, { config: cfg });
+    const tf = synthJson(stack);
+    const reused = stack.networks.flatMap((n) =>
+      n.endpoints.reusedEndpoints.map((r) => r.service.serviceName(cfg.region)),
     );
+    expect(dataSources(tf, DataAwsVpcEndpoint)).toHaveLength(reused.length);
     expect([...interfaceServices(tf), ...reused].sort()).toEqual(expected);
     expect(expected).toEqual(services.map((s) => `com.amazonaws.${cfg.region}.${s}`));
   });
@@ -59,7 +62,7 @@ describe("the example environments' networks", () => {
   });
 
   test("GIVEN the adopted prod VPC with the safe S3 default THEN no gateway endpoint touches its route tables", () => {
-    const gateways = resources(envTf("prod"), "aws_vpc_endpoint").filter((e) => e.vpc_endpoint_type === "Gateway");
+    const gateways = resources(envTf("prod"), VpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
     expect(gateways).toEqual([]);
   });
 
@@ -82,7 +85,7 @@ describe("the example environments' preferences and instances", () => {
     const docs = (name: string, patch?: Parameters<typeof exampleConfig>[1]) => {
       const tf = synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
       return {
-        documents: resources(tf, "aws_ssm_document").filter((d) => d.name === PREFERENCES_DOCUMENT),
+        documents: resources(tf, SsmDocument).filter((d) => d.name === PREFERENCES_DOCUMENT),
         imports: tf.import ?? [],
       };
     };
@@ -100,8 +103,7 @@ describe("the example environments' preferences and instances", () => {
 
   test("the dev example launches one instance from the hardened template; staging and prod launch none", () => {
     const count = (name: string) =>
-      resources(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) })), "aws_instance")
-        .length;
+      resources(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) })), Instance).length;
     expect([count("dev"), count("staging"), count("prod")]).toEqual([1, 0, 0]);
   });
 });

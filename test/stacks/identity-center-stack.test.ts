@@ -4,12 +4,28 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { identitySchema, loadIdentity, type IdentityConfig } from "../../config/identity";
 import { ConfigError, loadEnvironments, type LoadedEnvironment } from "../../config/load";
+import {
+  DataAwsIdentitystoreGroup,
+  OrganizationsPolicy,
+  OrganizationsPolicyAttachment,
+  SsoadminAccountAssignment,
+  SsoadminPermissionSet,
+  SsoadminPermissionSetInlinePolicy,
+} from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
 import { synthesizeAtomically } from "../../stacks/synth";
 import { IDENTITY_FILE, identityStack } from "../helpers/policies";
-import { ENV_DIR, exampleConfig, resources, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
+import {
+  dataSources,
+  ENV_DIR,
+  exampleConfig,
+  resources,
+  resourceEntries,
+  synthJson,
+  type TfJson,
+} from "../helpers/synth";
 
 const environments = loadEnvironments(ENV_DIR);
 const identity = loadIdentity(IDENTITY_FILE, environments)!.config;
@@ -36,7 +52,7 @@ describe("IdentityCenterStack", () => {
     expect(s3.use_lockfile).toBe(true);
   });
   test("THEN each Identity Center access group gets a permission set with its inline policy, for its environment", () => {
-    const sets = resources(tf, "aws_ssoadmin_permission_set");
+    const sets = resources(tf, SsoadminPermissionSet);
     expect(sets).toEqual([
       expect.objectContaining({
         name: "SessionManagerSRE",
@@ -44,27 +60,27 @@ describe("IdentityCenterStack", () => {
         instance_arn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
       }),
     ]);
-    const [policy] = resources(tf, "aws_ssoadmin_permission_set_inline_policy");
+    const [policy] = resources(tf, SsoadminPermissionSetInlinePolicy);
     const doc = JSON.parse(policy.inline_policy as string) as { Statement: { Sid: string; Resource: unknown }[] };
     // prod's account and region, never the identity account's
     expect(JSON.stringify(doc)).toContain("arn:aws:ec2:eu-central-1:333333333333:instance/*");
     expect(doc.Statement.map((s) => s.Sid)).not.toContain("DenySessionsWithoutMfa");
   });
   test("THEN the group is looked up by display name and assigned the permission set in the environment's account", () => {
-    const groups = Object.values(tf.data?.aws_identitystore_group ?? {});
+    const groups = dataSources(tf, DataAwsIdentitystoreGroup);
     expect(groups).toEqual([
       {
         identity_store_id: "d-1234567890",
         alternate_identifier: { unique_attribute: { attribute_path: "DisplayName", attribute_value: "SRE-OnCall" } },
       },
     ]);
-    const [[setName]] = resourceEntries(tf, "aws_ssoadmin_permission_set");
-    const [groupName] = Object.keys(tf.data!.aws_identitystore_group);
-    expect(resources(tf, "aws_ssoadmin_account_assignment")).toEqual([
+    const [[setName]] = resourceEntries(tf, SsoadminPermissionSet);
+    const [groupName] = Object.keys(tf.data![DataAwsIdentitystoreGroup.tfResourceType]);
+    expect(resources(tf, SsoadminAccountAssignment)).toEqual([
       expect.objectContaining({
         principal_type: "GROUP",
-        principal_id: `\${data.aws_identitystore_group.${groupName}.group_id}`,
-        permission_set_arn: `\${aws_ssoadmin_permission_set.${setName}.arn}`,
+        principal_id: `\${data.${DataAwsIdentitystoreGroup.tfResourceType}.${groupName}.group_id}`,
+        permission_set_arn: `\${${SsoadminPermissionSet.tfResourceType}.${setName}.arn}`,
         target_type: "AWS_ACCOUNT",
         target_id: "333333333333",
       }),
@@ -84,9 +100,9 @@ describe("IdentityCenterStack", () => {
         : e,
     );
     const out = synthJson(identityStack(configs));
-    expect(Object.keys(out.data!.aws_identitystore_group)).toHaveLength(2);
+    expect(dataSources(out, DataAwsIdentitystoreGroup)).toHaveLength(2);
     expect(
-      resources(out, "aws_ssoadmin_account_assignment")
+      resources(out, SsoadminAccountAssignment)
         .map((a) => a.target_id)
         .sort(),
     ).toEqual(["222222222222", "222222222222", "333333333333"]);
@@ -106,7 +122,7 @@ describe("IdentityCenterStack", () => {
         withIdentity((c) => Object.assign(c.tagProtection!, { createScp: true, scpTargetIds: ["ou-ab12-cdef3456"] })),
       ),
     );
-    const [policy] = resources(out, "aws_organizations_policy");
+    const [policy] = resources(out, OrganizationsPolicy);
     expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
     const scp = JSON.parse(policy.content as string) as {
       Statement: { Effect: string; Condition: Record<string, Record<string, unknown>> }[];
@@ -117,12 +133,12 @@ describe("IdentityCenterStack", () => {
       "Environment",
       "Team",
     ]);
-    expect(resources(out, "aws_organizations_policy_attachment")).toEqual([
+    expect(resources(out, OrganizationsPolicyAttachment)).toEqual([
       expect.objectContaining({ target_id: "ou-ab12-cdef3456" }),
     ]);
   });
   test("GIVEN no createScp THEN no organizations resource is created", () => {
-    expect(tf.resource?.aws_organizations_policy).toBeUndefined();
+    expect(resources(tf, OrganizationsPolicy)).toEqual([]);
   });
 });
 

@@ -2,10 +2,11 @@
  * Construct ids are keyed by value (subnet CIDR, role name, host:port, email, rule), never by list position:
  * reordering a list in an environment file must not move (replace) any resource.
  */
+import { IamRolePolicy, RouteTableAssociation, SnsTopicSubscription, Subnet } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import type { EnvironmentInput } from "../../config/schema";
-import { exampleConfig, synthJson, type TfJson } from "../helpers/synth";
+import { addressOf, exampleConfig, synthJson, type ProviderClass, type TfJson } from "../helpers/synth";
 
 /** Every resource address (`type.name`) with the physical name it carries, if any. */
 function addresses(tf: TfJson): Record<string, unknown> {
@@ -15,8 +16,9 @@ function addresses(tf: TfJson): Record<string, unknown> {
   return out;
 }
 
-const synth = (name: string, patch: (e: EnvironmentInput) => void) =>
-  addresses(synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) })));
+const build = (name: string, patch: (e: EnvironmentInput) => void) =>
+  new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) });
+const synth = (name: string, patch: (e: EnvironmentInput) => void) => addresses(synthJson(build(name, patch)));
 
 /** dev with more than one entry in every list whose entries become resources. */
 function longLists(e: EnvironmentInput): void {
@@ -51,16 +53,21 @@ function reversed(e: EnvironmentInput): void {
 
 describe("resource addresses are keyed by value", () => {
   test("GIVEN dev with several subnets, roles, port-forward targets, emails and groups WHEN every list is reversed THEN every resource keeps its address and name", () => {
-    const before = synth("dev", longLists);
+    const stack = build("dev", longLists);
+    const before = addresses(synthJson(stack));
     const after = synth("dev", reversed);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(after).toEqual(before);
     // The lists really produced one resource per entry (the comparison is not vacuous).
-    const count = (type: string) => Object.keys(before).filter((a) => a.startsWith(`${type}.`)).length;
-    expect(count("aws_sns_topic_subscription")).toBe(3);
-    expect(count("aws_subnet")).toBe(3);
-    expect(count("aws_route_table_association")).toBe(3);
-    expect(Object.keys(before).filter((a) => /^aws_iam_role_policy\.AccessGroups_db-tunnel/.test(a))).toHaveLength(3);
+    const count = (type: ProviderClass) =>
+      Object.keys(before).filter((a) => a.startsWith(`${type.tfResourceType}.`)).length;
+    expect(count(SnsTopicSubscription)).toBe(3);
+    expect(count(Subnet)).toBe(3);
+    expect(count(RouteTableAssociation)).toBe(3);
+    const tunnel = stack.accessGroups.find((g) => g.node.id === "db-tunnel")!;
+    const rolePolicies = tunnel.node.findChild("Roles").node.children.map((c) => addressOf(c as IamRolePolicy));
+    expect(rolePolicies).toHaveLength(3);
+    for (const address of rolePolicies) expect(Object.keys(before)).toContain(address);
     expect(Object.values(before).filter((n) => typeof n === "string" && n.includes("-port-"))).toEqual(
       expect.arrayContaining([
         "bastionless-dev-db-tunnel-port-dev-db.internal.example.com-5432",
