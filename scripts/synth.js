@@ -54,14 +54,15 @@ function staleness(manifest) {
   try {
     if (manifest.launcher !== read(__filename)) return "scripts/synth.js changed";
     let texts;
+    // (paths are joined by hand: path.join on every one of ~400 files cost more than their stat calls)
     for (const [rel, key] of Object.entries(manifest.own)) {
-      const file = path.join(ROOT, rel);
+      const file = ROOT + path.sep + rel; // the OS resolves the rare "../" of a file beside the project
       if (writeKey(file) === key) continue;
       texts ??= JSON.parse(read(SOURCES));
       if (read(file) !== texts[manifest.bundle]?.[rel]) return `${rel} changed`;
     }
-    for (const [rel, key] of Object.entries(manifest.packages))
-      if (statKey(path.join(ROOT, rel)) !== key) return `${rel} changed`;
+    for (const [file, key] of Object.entries(manifest.packages))
+      if (statKey(file) !== key) return `${path.relative(ROOT, file)} changed`;
     for (const [rel, names] of Object.entries(manifest.folders))
       if (listing(path.join(ROOT, rel)) !== names) return `a file was added to or removed from ${rel || "."}/`;
     if (!fs.existsSync(path.join(CACHE, manifest.bundle))) return "bundle missing";
@@ -153,7 +154,7 @@ async function build() {
       const dir = path.dirname(rel) === "." ? "" : path.dirname(rel);
       manifest.folders[dir] ??= listing(path.join(ROOT, dir));
     } else {
-      manifest.packages[rel] = statKey(file);
+      manifest.packages[file] = statKey(file); // absolute: node_modules may be a symlink out of ROOT
     }
   }
   // Each build has its own bundle name: a concurrent synth that still reads the previous manifest keeps finding

@@ -97,3 +97,27 @@ describe("the synth launcher's code cache", () => {
     expect(r.stderr).not.toContain("code cache");
   });
 });
+
+describe("the synth launcher's staleness check of packages", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-pkg-stale-"));
+    fs.mkdirSync(path.join(dir, "scripts"));
+    fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
+    // an own node_modules: the real esbuild, and a package this test may edit
+    fs.mkdirSync(path.join(dir, "node_modules", "fakepkg"), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(dir, "node_modules", "esbuild"), "dir");
+    fs.writeFileSync(path.join(dir, "node_modules", "fakepkg", "index.js"), 'exports.word = "one";\n');
+    fs.writeFileSync(path.join(dir, "main.ts"), 'import { word } from "fakepkg";\nconsole.log(word);\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("GIVEN a bundled package file WHEN it changes THEN the bundle is rebuilt and runs the new code", () => {
+    expect(run(dir)).toMatchObject({ code: 0, stdout: "one" });
+    expect(run(dir).stderr).toContain("reusing");
+    fs.writeFileSync(path.join(dir, "node_modules", "fakepkg", "index.js"), 'exports.word = "three";\n');
+    const after = run(dir);
+    expect(after).toMatchObject({ code: 0, stdout: "three" });
+    expect(after.stderr).toContain(`rebuilding: node_modules${path.sep}fakepkg${path.sep}index.js changed`);
+  });
+});
