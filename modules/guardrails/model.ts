@@ -65,6 +65,30 @@ export function strings(v: Json | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `value` without the object properties that are undefined, which token resolution drops anyway, so it walks and
+ * resolves only what is set (about half of what the provider classes render is unset attributes). Only plain data
+ * is rebuilt: tokens, constructs and every other class instance are kept as they are, and a key that could be a
+ * token (anything but a plain name) is kept with its value, so the resolved result is exactly the same.
+ */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.resolve === "function") return value; // a token written as an object literal
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (v === undefined && PLAIN_KEY.test(key)) continue;
+    out[key] = withoutUndefined(v);
+  }
+  return out;
+}
+
 /** A block whose configuration is resolved on first use (rules read a fraction of a stack's resources). */
 class LazyBlock implements TfBlock {
   private resolved?: Attributes;
@@ -84,7 +108,7 @@ class LazyBlock implements TfBlock {
 
   public get config(): Attributes {
     if (!this.resolved) {
-      const rendered = resolveTokens(this.stack, this.element.toTerraform()) as Record<
+      const rendered = resolveTokens(this.stack, withoutUndefined(this.element.toTerraform())) as Record<
         string,
         Record<string, Record<string, Record<string, Json>>> | undefined
       >;
@@ -153,9 +177,15 @@ export class StackModel {
    */
   public attachedTo(target: TfBlock, type: string, attribute = "bucket", targetAttribute = "bucket"): TfBlock[] {
     const literal = target.config[targetAttribute];
-    return this.resources(type).filter((r) => {
-      const v = r.config[attribute];
-      return references(v).includes(target.address) || (typeof literal === "string" && v === literal);
-    });
+    // the references of every candidate are read once per stack, not once per target
+    const candidates = this.memo(`attachedTo:${type}:${attribute}`, () =>
+      this.resources(type).map((r) => {
+        const value = r.config[attribute];
+        return { r, value, refs: references(value) };
+      }),
+    );
+    return candidates
+      .filter(({ value, refs }) => refs.includes(target.address) || (typeof literal === "string" && value === literal))
+      .map(({ r }) => r);
   }
 }

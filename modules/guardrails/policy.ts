@@ -93,13 +93,23 @@ export function parsePolicy(value: Json | undefined, model: StackModel): ParsedP
   return fromJson(trimmed);
 }
 
+/** Compiled wildcard patterns: the rules match the same few hundred action patterns in every stack. */
+const PATTERNS = new Map<string, RegExp>();
+
 /** IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM compares action names. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = true): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${re}$`, caseInsensitive ? "i" : "").test(value);
+  const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
+  let compiled = PATTERNS.get(key);
+  if (!compiled) {
+    const re = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    compiled = new RegExp(`^${re}$`, caseInsensitive ? "i" : "");
+    if (PATTERNS.size >= 10000) PATTERNS.clear(); // a bound for long-lived processes
+    PATTERNS.set(key, compiled);
+  }
+  return compiled.test(value);
 }
 
 /** Whether the statement's action list (or NotAction list) covers `action`. */
