@@ -36,7 +36,10 @@ runSynth(
         environments: environments.map((e) => e.config),
       });
     }
-    new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) });
+    new BootstrapStack(app, "bootstrap", {
+      environments: environments.map((e) => e.config),
+      identity: identity?.config,
+    });
     // GitHub Actions OIDC roles per environment, when config/ci.yaml (or $BASTIONLESS_CI_CONFIG) names the repository.
     const ci = loadCiConfig(process.env.BASTIONLESS_CI_CONFIG ?? path.join(__dirname, "config", "ci.yaml"));
     if (ci) new CiStack(app, "ci", { environments: environments.map((e) => e.config), ci });

@@ -10,6 +10,7 @@ import { AWS_REGIONS, availabilityZones, closestRegion, isRegion, REGIONS } from
 import { didYouMean } from "./suggest";
 import { tagIssues } from "./tags";
 import { nameLengthIssues } from "./name-lengths";
+import { CLOUD_TRAIL_REQUIRED, cloudTrailSchema } from "./cloud-trail";
 import { canonical, contains, isCanonical, overlaps, parseCidr } from "./cidr";
 import {
   IDLE_SESSION_TIMEOUT_MINUTES as IDLE,
@@ -448,7 +449,7 @@ const kmsSchema = strict({
     .describe(`Waiting period before the key is deleted (${KMS_WINDOW.min}-${KMS_WINDOW.max} days).`),
 }).prefault({});
 
-const loggingSchema = strict({
+const loggingObject = strict({
   s3: s3LoggingSchema,
   cloudWatch: cloudWatchLoggingSchema,
   kms: kmsSchema,
@@ -461,18 +462,28 @@ const loggingSchema = strict({
     .array(z.email({ error: (iss) => `${show(iss.input)} is not an email address` }))
     .default([])
     .describe("Addresses subscribed to the session audit topic (each must confirm the subscription)."),
-})
-  .prefault({})
-  .superRefine((l, ctx) => {
-    if (!l.s3.enabled && !l.cloudWatch.enabled && !l.waiveLogging) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["waiveLogging"],
-        message:
-          "is required when both s3.enabled and cloudWatch.enabled are false; give the reason sessions need not be recorded",
-      });
-    }
-  });
+  // Required, but checked below rather than by the structure, so its absence is reported with every other problem.
+  cloudTrail: cloudTrailSchema.optional(),
+});
+const loggingSchema = loggingObject.prefault({}).superRefine((l, ctx) => {
+  if (l.cloudTrail === undefined)
+    ctx.addIssue({ code: "custom", path: ["cloudTrail"], message: CLOUD_TRAIL_REQUIRED, input: undefined });
+  if (l.cloudTrail?.create && !l.s3.enabled)
+    ctx.addIssue({
+      code: "custom",
+      path: ["cloudTrail", "create"],
+      message:
+        "needs logging.s3.enabled: the created trail delivers into the session-log bucket; enable S3 logging, or name an existing trail",
+    });
+  if (!l.s3.enabled && !l.cloudWatch.enabled && !l.waiveLogging) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["waiveLogging"],
+      message:
+        "is required when both s3.enabled and cloudWatch.enabled are false; give the reason sessions need not be recorded",
+    });
+  }
+});
 
 const preferencesSchema = strict({
   document: z

@@ -5,6 +5,8 @@
  * healthy VPC); each check gets a `plan` run that feeds its breaking values and expects exactly that data source to
  * fail (`expect_failures`). A check that is written but does not fire fails `npm run validate`.
  */
+import { OTHER_ACCOUNT } from "../modules/operator-access";
+import { TRAIL_PLAN_FIXTURE } from "../modules/session-logging";
 import { hclString } from "./lib/hcl";
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -21,6 +23,8 @@ export interface CheckedDataSource {
   readonly address: string;
   readonly healthy: Record<string, Value>;
   readonly checks: Check[];
+  /** Whole `run` blocks (HCL) of other situations the checks must let through. @default none */
+  readonly passingRuns?: string[];
 }
 
 const BOOLEAN = /^self\.([a-z_]+)$/;
@@ -44,6 +48,68 @@ export function valuesOf(
   return { healthy, breaks: { [first[1]]: `${String(healthy[first[1]])}-other` } };
 }
 
+/**
+ * Cloud Control reads (`aws_cloudcontrolapi_resource`) return one JSON document, `properties`, so their checks are
+ * Terraform expressions over `jsondecode(self.properties)` that no regular shape covers: the module that writes the
+ * checks provides the healthy document and, per check (matched by an attribute named in its condition), the
+ * properties that break it.
+ */
+const JSON_FIXTURES: Record<string, typeof TRAIL_PLAN_FIXTURE> = { "AWS::CloudTrail::Trail": TRAIL_PLAN_FIXTURE };
+
+function cloudControlChecks(
+  address: string,
+  body: Record<string, unknown>,
+  conditions: { condition: string; error_message: string }[],
+): CheckedDataSource {
+  const fixture = JSON_FIXTURES[String(body.type_name)];
+  if (!fixture) throw new Error(`${address}: no plan-check fixture for Cloud Control type ${String(body.type_name)}`);
+  const checks = conditions.map((pc) => {
+    const broken = fixture.breaks.find((b) => pc.condition.includes(b.when));
+    if (!broken) throw new Error(`${address}: no breaking fixture for the postcondition ${pc.condition}`);
+    return {
+      errorMessage: pc.error_message,
+      breaks: { properties: JSON.stringify({ ...fixture.healthy, ...broken.properties }) },
+    };
+  });
+  return { address, healthy: { properties: JSON.stringify(fixture.healthy) }, checks };
+}
+
+/**
+ * The identity stack's placement check (modules/operator-access/identity-center-check.ts): the management account,
+ * or a delegated administrator of Identity Center listed by another data source. Healthy: the account is the
+ * management account and there are no delegated administrators; broken: another management account and no
+ * delegated administrators; and a passing run where the account is only a delegated administrator.
+ */
+function organizationChecks(
+  address: string,
+  conditions: { condition: string; error_message: string }[],
+): CheckedDataSource[] {
+  const [pc] = conditions;
+  const account = /self\.master_account_id == "(\d{12})"/.exec(pc.condition)?.[1];
+  const delegated = /(data\.aws_organizations_delegated_administrators\.[A-Za-z0-9_-]+)/.exec(pc.condition)?.[1];
+  if (conditions.length !== 1 || !account || !delegated)
+    throw new Error(`${address}: postcondition ${pc.condition} is not the management/delegated-admin check`);
+  const admin = [
+    `{ id = "${account}", arn = "arn:aws:organizations::${OTHER_ACCOUNT}:account/o-example/${account}"`,
+    `email = "identity@example.com", name = "identity", status = "ACTIVE", joined_method = "INVITED"`,
+    `joined_timestamp = "2024-01-01T00:00:00Z", delegation_enabled_date = "2024-01-01T00:00:00Z" }`,
+  ].join(", ");
+  return [
+    { address: delegated, healthy: { delegated_administrators: [] }, checks: [] },
+    {
+      address,
+      healthy: { master_account_id: account },
+      checks: [{ errorMessage: pc.error_message, breaks: { master_account_id: OTHER_ACCOUNT } }],
+      passingRuns: [
+        `# The account is not the management account but a delegated administrator for Identity Center: allowed.\n` +
+          `run "plan_check_delegated_administrator_passes" {\n  command = plan\n` +
+          overrideData(address, { master_account_id: OTHER_ACCOUNT }, "  ") +
+          `  override_data {\n    target = ${delegated}\n    values = { delegated_administrators = [${admin}] }\n  }\n}\n`,
+      ],
+    },
+  ];
+}
+
 /** The data sources of a synthesized stack that carry postconditions, with their derived values. */
 export function checkedDataSources(data: Blocks | undefined): CheckedDataSource[] {
   const out: CheckedDataSource[] = [];
@@ -54,6 +120,14 @@ export function checkedDataSources(data: Blocks | undefined): CheckedDataSource[
       const conditions = lifecycle?.postcondition ?? [];
       if (conditions.length === 0) continue;
       const address = `data.${type}.${name}`;
+      if (type === "aws_cloudcontrolapi_resource") {
+        out.push(cloudControlChecks(address, body, conditions));
+        continue;
+      }
+      if (type === "aws_organizations_organization") {
+        out.push(...organizationChecks(address, conditions));
+        continue;
+      }
       const healthy: Record<string, Value> = {};
       const checks: Check[] = [];
       for (const pc of conditions) {
@@ -104,6 +178,7 @@ export function failingRuns(checked: CheckedDataSource[]): string {
           `  expect_failures = [${c.address}]\n}\n`,
       );
     });
+    runs.push(...(c.passingRuns ?? []));
   }
   return runs.join("\n");
 }

@@ -141,6 +141,25 @@ export const PLAN_READ_ACTIONS = [
   "identitystore:Describe*",
   "identitystore:List*",
   "sts:GetCallerIdentity",
+  // logging.cloudTrail: the trail read through Cloud Control (the handler's read permissions) or the created trail.
+  "cloudformation:GetResource",
+  "cloudtrail:DescribeTrails",
+  "cloudtrail:GetEventConfiguration",
+  "cloudtrail:GetEventSelectors",
+  "cloudtrail:GetInsightSelectors",
+  "cloudtrail:GetTrail",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:ListTags",
+];
+/** CloudTrail changes the apply makes for a created trail: never StopLogging or DeleteTrail (the trail is protected). */
+const APPLY_CLOUDTRAIL = [
+  "CreateTrail",
+  "UpdateTrail",
+  "StartLogging",
+  "AddTags",
+  "RemoveTags",
+  "PutEventSelectors",
+  "PutInsightSelectors",
 ];
 
 export function planPolicy(env: EnvironmentConfig): Statement[] {
@@ -186,6 +205,7 @@ export function applyPolicy(env: EnvironmentConfig): Statement[] {
         ...APPLY_SERVICES.map((s) => `${s}:*`),
         ...APPLY_IAM.map((a) => `iam:${a}`),
         ...APPLY_SSM.map((a) => `ssm:${a}`),
+        ...APPLY_CLOUDTRAIL.map((a) => `cloudtrail:${a}`),
       ],
       resources: ["*"],
     },

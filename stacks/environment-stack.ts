@@ -1,3 +1,4 @@
+import { CLOUD_TRAIL_REQUIRED } from "../config/cloud-trail";
 import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../config/schema";
 import { AwsProvider } from "../modules/core/aws";
 import {
@@ -16,7 +17,15 @@ import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole } from "../
 import { requiredServices, SessionManagerEndpoints, type EndpointCost } from "../modules/network-endpoints";
 import { AdoptedVpc, NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
 import { AccessGroup } from "../modules/operator-access";
-import { AuditAlerts, SessionKey, SessionLogBucket, SessionLogGroup } from "../modules/session-logging";
+import {
+  AuditAlerts,
+  AuditTrail,
+  SessionKey,
+  SessionLogBucket,
+  SessionLogGroup,
+  trailArn,
+  TrailLoggingCheck,
+} from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
 import { allowForwarding, blastRadius, endpointPlan, forwardTargets, managesNacl, naclFlows } from "./adopted-network";
 import { accessTagKeys } from "./operator-policy-props";
@@ -55,6 +64,10 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public readonly accessGroups: AccessGroup[] = [];
   public readonly defaultHostManagement?: DefaultHostManagement;
   public readonly launchTemplate?: HardenedLaunchTemplate;
+  /** The trail this environment creates (logging.cloudTrail.create). */
+  public readonly auditTrail?: AuditTrail;
+  /** What the audit alerts rely on, for the synth summary. */
+  private auditTrailNote = "";
 
   private readonly naming: NamingContext;
   private readonly account: AccountScope;
@@ -71,6 +84,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     this.logBucket = this.s3Logging();
     this.preferences = this.sessionPreferences();
     this.auditAlerts();
+    this.auditTrail = this.cloudTrail();
     this.instanceRole = this.instanceAccess();
     this.defaultHostManagement = this.hostManagement();
     this.grantLogging([this.instanceRole, ...(this.defaultHostManagement ? [this.defaultHostManagement] : [])]);
@@ -94,7 +108,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public summary(): string[] {
     const c = this.endpointCost();
     const shape = c.perVpc.map((v) => `${v.endpoints} endpoints × ${v.azs} AZ`).join(" + ");
-    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`, ...this.adoptions];
+    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`, ...this.adoptions, this.auditTrailNote];
   }
 
   /** Sessions are KMS-encrypted unless the environment waives it (then no key ARN goes into the preferences). */
@@ -137,7 +151,20 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       deletionWindowDays: config.logging.kms.deletionWindowDays,
       logGroupNamePattern: `/${config.project}/${config.name}/*`,
       allowEventBridge: true,
+      cloudTrailArn: this.createdTrailArn,
     });
+  }
+
+  /** The created trail's name (logging.cloudTrail.create). */
+  private get trailName(): string {
+    return physicalName(this.naming, "audit-trail");
+  }
+
+  /** The ARN of the trail this environment creates, if it creates one (known before the trail: no cycle). */
+  private get createdTrailArn(): string | undefined {
+    return this.config.logging.cloudTrail?.create
+      ? trailArn("aws", this.config.region, this.config.account, this.trailName)
+      : undefined;
   }
 
   private cloudWatchLogging(): SessionLogGroup | undefined {
@@ -161,6 +188,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       transitionToInfrequentAccessDays: s3.transitionToInfrequentAccessDays,
       objectLock: s3.objectLock,
       accessLogBucket: s3.accessLogBucket,
+      cloudTrail: this.createdTrailArn ? { trailArn: this.createdTrailArn, account: this.config.account } : undefined,
     });
   }
 
@@ -197,6 +225,34 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       preferencesDocumentName: PREFERENCES_DOCUMENT,
       emails: this.config.logging.alertEmails,
     });
+  }
+
+  /**
+   * The trail the audit alerts depend on: an existing one read and checked at plan time, a created one, or a
+   * written waiver (the schema requires exactly one).
+   */
+  private cloudTrail(): AuditTrail | undefined {
+    const { cloudTrail } = this.config.logging;
+    // The schema requires it; a config built without the schema gets the same message.
+    if (!cloudTrail)
+      throw new Error(`EnvironmentStack ${this.config.name}: logging.cloudTrail ${CLOUD_TRAIL_REQUIRED}`);
+    if (cloudTrail.existing) {
+      new TrailLoggingCheck(this, "CloudTrailCheck", { ...this.account, trail: cloudTrail.existing });
+      this.auditTrailNote = `audit trail: reads ${cloudTrail.existing} (plan fails unless it logs write management events here)`;
+      return undefined;
+    }
+    if (cloudTrail.create && this.logBucket) {
+      this.auditTrailNote = `audit trail: creates ${this.trailName} (multi-region, validated, SSE-KMS) into ${this.logBucket.bucketName}`;
+      return new AuditTrail(this, "AuditTrail", {
+        ...this.account,
+        name: this.trailName,
+        bucketName: this.logBucket.bucketName,
+        bucketPolicy: this.logBucket.policy,
+        encryptionKey: this.sessionKey,
+      });
+    }
+    this.auditTrailNote = `audit trail: waived (${cloudTrail.waive}): the session audit alerts may never fire`;
+    return undefined;
   }
 
   /** The least-privilege role instances run as. */

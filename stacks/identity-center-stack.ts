@@ -15,6 +15,7 @@ import { policyDocument, type Statement } from "../modules/core/iam";
 import { compareText } from "../modules/core/order";
 import { enableGuardrails } from "../modules/guardrails";
 import {
+  IdentityCenterPlacementCheck,
   IdentityStoreGroups,
   operatorStatements,
   PermissionSetAccess,
@@ -60,7 +61,8 @@ export function accessTagScp(keys: readonly string[], exemptPrincipalArns: reado
 
 /**
  * Identity Center in its own place: a stack with its own provider, pinned to the management or delegated-admin
- * account in Identity Center's home region (the only place ssoadmin and identitystore answer), its own state, and
+ * account in Identity Center's home region (the only place ssoadmin and identitystore answer; checked at plan time
+ * by `IdentityCenterPlacementCheck`), its own state (bootstrapped by the bootstrap stack), and
  * every permission set of every environment with its inline policy and its account assignments. Optionally the
  * tag-protection SCP as an `aws_organizations_policy` (management account only).
  */
@@ -93,6 +95,13 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
       if (state.locking !== "dynamodb") backend.addOverride("use_lockfile", true);
     }
 
+    // Stops the plan unless the provider's account and region are where Identity Center's APIs answer.
+    new IdentityCenterPlacementCheck(this, "Placement", {
+      account: identity.account,
+      homeRegion: identity.homeRegion,
+      instanceArn: identity.instanceArn,
+      identityStoreId: identity.identityStoreId,
+    });
     const groups = new IdentityStoreGroups(this, "Groups", identity.identityStoreId);
     const sets = new Construct(this, "PermissionSets");
     for (const env of [...props.environments].sort((a, b) => compareText(a.name, b.name))) {

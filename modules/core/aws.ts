@@ -15,6 +15,7 @@
  *      library consumers change their peers.
  */
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+export { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 export { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 export { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -22,10 +23,13 @@ export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 export { DataAwsCloudcontrolapiResource } from "@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource";
 export { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
 export { DataAwsIdentitystoreGroup } from "@cdktf/provider-aws/lib/data-aws-identitystore-group";
+export { DataAwsOrganizationsDelegatedAdministrators } from "@cdktf/provider-aws/lib/data-aws-organizations-delegated-administrators";
+export { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { DataAwsRouteTable } from "@cdktf/provider-aws/lib/data-aws-route-table";
 export { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+export { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 export { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 export { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 export { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint";

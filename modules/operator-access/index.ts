@@ -1,3 +1,4 @@
 export * from "./operator-policy";
 export * from "./operator-access";
 export * from "./permission-set";
+export * from "./identity-center-check";

@@ -42,7 +42,10 @@ export function documentChangePattern(documentName: string) {
 /**
  * Audit alerts: EventBridge rules for StartSession / ResumeSession / TerminateSession and for changes to the
  * preferences document, delivered to a KMS-encrypted SNS topic (EventBridge may publish only from these rules),
- * with optional email subscriptions. Needs CloudTrail management events, which every account has by default.
+ * with optional email subscriptions. EventBridge receives these "AWS API Call via CloudTrail" events only while a
+ * CloudTrail trail logs management events in the account and region (CloudTrail's 90-day event history alone does
+ * not deliver them): pair the alerts with `TrailLoggingCheck` (an existing trail, checked at plan time) or
+ * `AuditTrail` (a created one), see audit-trail.ts.
  */
 export class AuditAlerts extends Construct {
   public readonly topic: SnsTopic;

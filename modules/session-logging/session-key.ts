@@ -4,6 +4,7 @@ import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS } from "../core/limits";
 import { arn, grant, renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
 import { DEFAULT_KMS_DELETION_WINDOW_DAYS } from "../core/defaults";
 import type { IEncryptionKey } from "../core/kms";
+import { cloudTrailKeyStatements } from "./audit-trail";
 
 export interface SessionKeyProps extends AccountScope {
   /** `alias/...`, not `alias/aws/...`. */
@@ -14,6 +15,11 @@ export interface SessionKeyProps extends AccountScope {
   readonly logGroupNamePattern: string;
   /** Let EventBridge publish to topics encrypted with this key. @default false */
   readonly allowEventBridge?: boolean;
+  /**
+   * The ARN of a trail that encrypts its log files with this key (`AuditTrail`): CloudTrail may create data keys
+   * for that trail only. @default - CloudTrail may not use the key
+   */
+  readonly cloudTrailArn?: string;
 }
 
 /**
@@ -97,6 +103,7 @@ export class SessionKey extends Construct implements IEncryptionKey {
         conditions: { StringEquals: { "aws:SourceAccount": props.account } },
       });
     }
+    if (props.cloudTrailArn) statements.push(...cloudTrailKeyStatements(props.cloudTrailArn, props.account, partition));
     return statements;
   }
 

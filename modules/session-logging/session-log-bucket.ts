@@ -9,6 +9,7 @@ import { Construct, Token } from "../core/cdktf";
 import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
 import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
 import type { IEncryptionKey } from "../core/kms";
+import { cloudTrailBucketStatements } from "./audit-trail";
 
 export interface SessionLogBucketProps {
   readonly bucketName: string;
@@ -23,6 +24,11 @@ export interface SessionLogBucketProps {
   readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
   /** Existing bucket for S3 server access logs. @default - no access logging */
   readonly accessLogBucket?: string;
+  /**
+   * A trail that delivers into this bucket (`AuditTrail`), admitted by the bucket policy for its own ARN and
+   * `AWSLogs/<account>/` only. @default - CloudTrail may not write here
+   */
+  readonly cloudTrail?: { readonly trailArn: string; readonly account: string };
 }
 
 /**
@@ -77,6 +83,8 @@ export function logBucketPolicyStatements(bucketArn: string, kmsKeyArn: string):
  */
 export class SessionLogBucket extends Construct {
   public readonly bucket: S3Bucket;
+  /** The bucket policy (a trail delivering here is created after it). */
+  public readonly policy: S3BucketPolicy;
   public readonly bucketArn: string;
   public readonly bucketName: string;
 
@@ -94,9 +102,13 @@ export class SessionLogBucket extends Construct {
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
     applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.encryptionKey.keyArn });
-    new S3BucketPolicy(this, "Policy", {
+    const trail = props.cloudTrail;
+    this.policy = new S3BucketPolicy(this, "Policy", {
       bucket,
-      policy: renderPolicy(logBucketPolicyStatements(this.bucketArn, props.encryptionKey.keyArn)),
+      policy: renderPolicy([
+        ...logBucketPolicyStatements(this.bucketArn, props.encryptionKey.keyArn),
+        ...(trail ? cloudTrailBucketStatements(this.bucketArn, trail.trailArn, trail.account) : []),
+      ]),
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,

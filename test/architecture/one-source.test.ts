@@ -11,7 +11,7 @@ import { exampleInput } from "../helpers/synth";
 /** dev with every setting below left to its default. */
 function defaults(): EnvironmentConfig {
   const input = structuredClone(exampleInput("dev")) as any;
-  input.logging = { alertEmails: input.logging?.alertEmails };
+  input.logging = { alertEmails: input.logging?.alertEmails, cloudTrail: input.logging?.cloudTrail };
   delete input.sessionPreferences;
   return environmentSchema.parse(input);
 }
