@@ -114,6 +114,9 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
       "AccountAdministration",
       "CloudWatchLogsForThisEnvironment",
       "EventBridgeToAuditTopic",
+      // dev creates its audit trail (logging.cloudTrail.create): CloudTrail encrypts that trail's logs only.
+      "CloudTrailEncryptLogs",
+      "CloudTrailDescribeKey",
     ]);
     const logs = statements[1];
     expect(logs.Principal).toEqual({ Service: `logs.${region}.amazonaws.com` });
