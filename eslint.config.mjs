@@ -3,8 +3,8 @@
 //   cdktf / provider classes only through modules/core/{cdktf,aws}.ts;
 // - the layers of README.md "Layers" (test/architecture/layers.test.ts proves the table there and these rules agree):
 //   modules/core imports nothing of the project, modules/** never config/stacks/scripts/test/bench, config/ only the
-//   dependency-free limits and rule ids, library code (config, modules, stacks, index.ts, main.ts) never
-//   scripts/test/bench, scripts never test/bench, bench never test.
+//   dependency-free limits, defaults, endpoint services and rule ids, library code (config, modules, stacks,
+//   index.ts, main.ts) never scripts/test/bench, scripts never test/bench, bench never test.
 import tseslint from "typescript-eslint";
 
 const providerRoot = {
@@ -59,8 +59,8 @@ export default tseslint.config(
       library,
       layer(topLevel(["stacks", "index", "main"]), "config/ is read by stacks and the app, never the reverse"),
       layer(
-        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|guardrails/rule-ids$)",
-        "config/ imports only the dependency-free modules/core/limits, modules/core/defaults and modules/guardrails/rule-ids",
+        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|core/endpoint-services$|guardrails/rule-ids$)",
+        "config/ imports only the dependency-free modules/core/limits, modules/core/defaults, modules/core/endpoint-services and modules/guardrails/rule-ids",
       ),
     ),
   },

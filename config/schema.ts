@@ -21,6 +21,7 @@ import {
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
 } from "../modules/core/limits";
 import { RULE_IDS } from "../modules/guardrails/rule-ids";
+import { INTERFACE_SERVICES, neededInterfaceServices, type InterfaceService } from "../modules/core/endpoint-services";
 import {
   DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
@@ -242,8 +243,8 @@ const createdVpc = strict({
     .describe("Retention of the VPC flow-log group."),
 });
 
-/** The interface endpoint services an environment may need (see modules/network-endpoints/service.ts). */
-export const INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"] as const;
+/** The interface endpoint services an environment may need: the one list, modules/core/endpoint-services.ts. */
+export { INTERFACE_SERVICES, type InterfaceService };
 
 /** The named opt-in for a restrictive S3 gateway on adopted route tables; the name says what it breaks. */
 export const S3_RESTRICTIVE_OPT_IN = "create-restrictive-breaks-other-s3-traffic";
@@ -881,21 +882,17 @@ export const environmentSchema = strict({
   });
 });
 
-export type InterfaceService = (typeof INTERFACE_SERVICES)[number];
-
 /** The interface endpoint services an environment needs, in the order the stack creates them. */
 export function neededServices(env: {
   network: { legacyAgentSupport: boolean };
   logging: { cloudWatch: { enabled: boolean } };
   sessionPreferences: { waiveKmsEncryption?: string };
 }): InterfaceService[] {
-  return [
-    "ssm",
-    "ssmmessages",
-    ...(env.network.legacyAgentSupport ? (["ec2messages"] as const) : []),
-    ...(env.logging.cloudWatch.enabled ? (["logs"] as const) : []),
-    ...(env.sessionPreferences.waiveKmsEncryption === undefined ? (["kms"] as const) : []),
-  ];
+  return neededInterfaceServices({
+    legacyAgentSupport: env.network.legacyAgentSupport,
+    cloudWatchLogging: env.logging.cloudWatch.enabled,
+    kmsEncryption: env.sessionPreferences.waiveKmsEncryption === undefined,
+  });
 }
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -1,5 +1,19 @@
-/** The AWS services Session Manager reaches through interface endpoints. Typed: never a free-form string. */
+import {
+  awsServiceName,
+  INTERFACE_SERVICES,
+  neededInterfaceServices,
+  type EndpointSelection,
+  type InterfaceService,
+} from "../core/endpoint-services";
+
+export type { EndpointSelection, InterfaceService };
+
+/**
+ * The AWS services Session Manager reaches through interface endpoints. Typed: never a free-form string. The names
+ * come from the one list, `INTERFACE_SERVICES` (modules/core/endpoint-services.ts), which the config schema reads too.
+ */
 export class EndpointService {
+  private static readonly byName = new Map<InterfaceService, EndpointService>();
   /** Always: the agent registers and receives commands. */
   public static readonly SSM = new EndpointService("ssm");
   /** Always for Session Manager: the session data channel. */
@@ -10,37 +24,27 @@ export class EndpointService {
   public static readonly KMS = new EndpointService("kms");
   /** When sessions are logged to CloudWatch Logs. */
   public static readonly LOGS = new EndpointService("logs");
-  /** Every service Session Manager may need, in the fixed order `requiredServices` uses. */
-  public static readonly ALL: readonly EndpointService[] = [
-    EndpointService.SSM,
-    EndpointService.SSMMESSAGES,
-    EndpointService.EC2MESSAGES,
-    EndpointService.LOGS,
-    EndpointService.KMS,
-  ];
+  /** Every service Session Manager may need, in the fixed order `requiredServices` uses (`INTERFACE_SERVICES`). */
+  public static readonly ALL: readonly EndpointService[] = INTERFACE_SERVICES.map((s) => EndpointService.of(s));
 
-  private constructor(public readonly shortName: string) {}
+  /** The service of a name from `INTERFACE_SERVICES` (e.g. a key of an environment's `interfaceEndpoints`). */
+  public static of(shortName: InterfaceService): EndpointService {
+    const service = EndpointService.byName.get(shortName);
+    if (!service) throw new Error(`EndpointService: no constant for "${shortName}" of INTERFACE_SERVICES`);
+    return service;
+  }
+
+  private constructor(public readonly shortName: InterfaceService) {
+    EndpointService.byName.set(shortName, this);
+  }
 
   /** `com.amazonaws.<region>.<service>`. */
   public serviceName(region: string): string {
-    return `com.amazonaws.${region}.${this.shortName}`;
+    return awsServiceName(region, this.shortName);
   }
-}
-
-export interface EndpointSelection {
-  /** Keep ec2messages for agents older than 3.3.40.0. */
-  readonly legacyAgentSupport: boolean;
-  readonly cloudWatchLogging: boolean;
-  readonly kmsEncryption: boolean;
 }
 
 /** The interface endpoints an environment needs, in a fixed order. */
 export function requiredServices(s: EndpointSelection): EndpointService[] {
-  return [
-    EndpointService.SSM,
-    EndpointService.SSMMESSAGES,
-    ...(s.legacyAgentSupport ? [EndpointService.EC2MESSAGES] : []),
-    ...(s.cloudWatchLogging ? [EndpointService.LOGS] : []),
-    ...(s.kmsEncryption ? [EndpointService.KMS] : []),
-  ];
+  return neededInterfaceServices(s).map((name) => EndpointService.of(name));
 }

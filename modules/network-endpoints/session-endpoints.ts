@@ -7,6 +7,7 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../core/aws";
 import { Construct, Fn, TerraformIterator, Token, type ITerraformIterator } from "../core/cdktf";
+import { awsServiceName } from "../core/endpoint-services";
 import { renderPolicy, type Statement } from "../core/iam";
 import { checkOnPlan, containsAll, equals } from "../core/plan-checks";
 import { Connections, type IConnectable, Port } from "../network-security/connections";
@@ -16,6 +17,9 @@ import { interfaceEndpointCost, type EndpointCost } from "./cost";
 import type { EndpointService } from "./service";
 
 export type SecurityGroupLayout = "separate" | "shared";
+
+/** The S3 service: its gateway endpoint and its managed prefix list share the name. */
+const s3ServiceName = (region: string): string => awsServiceName(region, "s3");
 
 /**
  * What the endpoints need of the network: the VPC, the private route tables (for an S3 gateway) and, unless
@@ -180,7 +184,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       this.endpointSubnetIds = [...firstSubnetPerAz.values()].slice(0, azs);
     }
 
-    this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: `com.amazonaws.${region}.s3` });
+    this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: s3ServiceName(region) });
 
     const reuse = props.reuse ?? [];
     const created = props.services.filter((svc) => !reuse.some((r) => r.service.shortName === svc.shortName));
@@ -241,7 +245,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
           new VpcEndpoint(endpoints, id, {
             forEach,
             vpcId: network.vpcId,
-            serviceName: `com.amazonaws.${region}.${shortName}`,
+            serviceName: awsServiceName(region, shortName),
             vpcEndpointType: "Interface",
             privateDnsEnabled: true,
             subnetIds: this.endpointSubnetIds,
@@ -265,7 +269,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         (config = {}) =>
           new VpcEndpoint(this, "S3Gateway", {
             vpcId: network.vpcId,
-            serviceName: `com.amazonaws.${region}.s3`,
+            serviceName: s3ServiceName(region),
             vpcEndpointType: "Gateway",
             routeTableIds: [...network.routeTableIds],
             tags: { Name: `${props.namePrefix}-s3` },
@@ -379,7 +383,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
 
   private readS3Gateway(endpointId: string, network: EndpointsNetwork, region: string): DataAwsVpcEndpoint {
     const d = new DataAwsVpcEndpoint(this, "ReusedS3Gateway", { id: endpointId });
-    const serviceName = `com.amazonaws.${region}.s3`;
+    const serviceName = s3ServiceName(region);
     const tables = Token.isUnresolved(network.routeTableIds) ? [] : [...network.routeTableIds];
     checkOnPlan(d, [
       {

@@ -1,16 +1,21 @@
 import { Fn, TerraformIterator, Token } from "../core/cdktf";
 import { type AccountScope, type Conditions, PolicyVariable, type Statement } from "../core/iam";
 
-/** Session documents whose sessions Session Manager cannot log (SSH and port forwarding are end-to-end tunnels). */
+/** The AWS document of SSH sessions: denied unless an access group grants `ssh`. */
+export const SSH_DOCUMENT = "AWS-StartSSHSession";
+
+/**
+ * The one list of the AWS-owned session documents whose sessions Session Manager cannot log (SSH and port
+ * forwarding are end-to-end tunnels, interactive commands skip the shell preferences). The operator policy denies
+ * them, the access report lists the ones a principal may start, and the tests read this list.
+ */
 export const UNLOGGED_DOCUMENTS = [
-  "AWS-StartSSHSession",
+  SSH_DOCUMENT,
   "AWS-StartPortForwardingSession",
   "AWS-StartPortForwardingSessionToRemoteHost",
   "AWS-StartInteractiveCommand",
   "AWS-StartNonInteractiveCommand",
 ] as const;
-
-export const SSH_DOCUMENT = "AWS-StartSSHSession";
 
 export interface OperatorPolicyProps extends AccountScope {
   /**

@@ -6,7 +6,8 @@
  */
 import { S3_RESTRICTIVE_OPT_IN } from "../../config/schema";
 import { DataAwsPartition, DataAwsVpc } from "../../modules/core/aws";
-import { EndpointService } from "../../modules/network-endpoints";
+import { ALWAYS_NEEDED_SERVICES } from "../../modules/core/endpoint-services";
+import { EndpointService, requiredServices } from "../../modules/network-endpoints";
 import { MOCK_VPC_CIDR } from "../tftest";
 import { currentRegion, listOf, namePrefix } from "./common";
 import { address, moduleEndpoints } from "./constructs";
@@ -15,6 +16,13 @@ import { mockDefaults } from "./publishable";
 import { TAGS_VARIABLE } from "./tags";
 
 const INTERFACE_SERVICES = EndpointService.ALL.map((s) => s.shortName);
+/** The example's services: an environment with current agents, CloudWatch logging and KMS. */
+const EXAMPLE_SERVICES = requiredServices({
+  legacyAgentSupport: false,
+  cloudWatchLogging: true,
+  kmsEncryption: true,
+}).map((s) => s.shortName);
+const hclList = (items: readonly string[]): string => `[${items.map((x) => `"${x}"`).join(", ")}]`;
 const REQUIRED = `  name_prefix         = "bastionless-dev-main"
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   endpoint_subnet_ids = ["subnet-0a1b2c3d4e5f60001"]
@@ -308,15 +316,15 @@ export const network: ModuleDefinition = {
       default: INTERFACE_SERVICES,
       validations: [
         {
-          condition: 'contains(var.services, "ssm") && contains(var.services, "ssmmessages")',
-          errorMessage: "services must include ssm and ssmmessages.",
+          condition: ALWAYS_NEEDED_SERVICES.map((s) => `contains(var.services, "${s}")`).join(" && "),
+          errorMessage: `services must include ${ALWAYS_NEEDED_SERVICES.join(" and ")}.`,
         },
         {
-          condition: `alltrue([for s in var.services : contains([${INTERFACE_SERVICES.map((x) => `"${x}"`).join(", ")}], s)])`,
+          condition: `alltrue([for s in var.services : contains(${hclList(INTERFACE_SERVICES)}, s)])`,
           errorMessage: `services may only name ${INTERFACE_SERVICES.join(", ")}.`,
         },
       ],
-      example: ["ssm", "ssmmessages", "logs", "kms"],
+      example: EXAMPLE_SERVICES,
     },
     {
       name: "log_bucket_arn",
@@ -394,7 +402,7 @@ export const network: ModuleDefinition = {
   },
   checks: [
     {
-      condition: 'toset(keys(output.interface_endpoint_ids)) == toset(["ssm", "ssmmessages", "logs", "kms"])',
+      condition: `toset(keys(output.interface_endpoint_ids)) == toset(${hclList(EXAMPLE_SERVICES)})`,
       message: "one interface endpoint per service of the example",
     },
     {

@@ -40,6 +40,7 @@ const TARGETS = [
   "modules/core/iam",
   "modules/core/limits",
   "modules/core/defaults",
+  "modules/core/endpoint-services",
   "modules/guardrails/rule-ids",
   "modules/guardrails/catalog",
   "modules/network-security",

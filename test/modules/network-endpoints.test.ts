@@ -7,6 +7,7 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../../modules/core/aws";
 import type { TerraformStack } from "../../modules/core/cdktf";
+import { INTERFACE_SERVICES } from "../../modules/core/endpoint-services";
 import {
   EndpointService,
   interfaceEndpointCost,
@@ -60,36 +61,45 @@ const endpointSgRef = (e: SessionManagerEndpoints) => refOf(e, e.connections.sec
 
 describe("requiredServices (endpoint toggles)", () => {
   test("ssm and ssmmessages are always there; ec2messages, logs and kms follow their toggles", () => {
-    const names = (s: Parameters<typeof requiredServices>[0]) => requiredServices(s).map((x) => x.shortName);
-    expect(names({ legacyAgentSupport: true, cloudWatchLogging: true, kmsEncryption: true })).toEqual([
-      "ssm",
-      "ssmmessages",
-      "ec2messages",
-      "logs",
-      "kms",
+    const { SSM, SSMMESSAGES, EC2MESSAGES, LOGS, KMS } = EndpointService;
+    const services = (s: Parameters<typeof requiredServices>[0]) => requiredServices(s);
+    expect(services({ legacyAgentSupport: true, cloudWatchLogging: true, kmsEncryption: true })).toEqual([
+      SSM,
+      SSMMESSAGES,
+      EC2MESSAGES,
+      LOGS,
+      KMS,
     ]);
-    expect(names({ legacyAgentSupport: false, cloudWatchLogging: true, kmsEncryption: true })).toEqual([
-      "ssm",
-      "ssmmessages",
-      "logs",
-      "kms",
+    expect(services({ legacyAgentSupport: false, cloudWatchLogging: true, kmsEncryption: true })).toEqual([
+      SSM,
+      SSMMESSAGES,
+      LOGS,
+      KMS,
     ]);
-    expect(names({ legacyAgentSupport: true, cloudWatchLogging: false, kmsEncryption: true })).toEqual([
-      "ssm",
-      "ssmmessages",
-      "ec2messages",
-      "kms",
+    expect(services({ legacyAgentSupport: true, cloudWatchLogging: false, kmsEncryption: true })).toEqual([
+      SSM,
+      SSMMESSAGES,
+      EC2MESSAGES,
+      KMS,
     ]);
-    expect(names({ legacyAgentSupport: true, cloudWatchLogging: true, kmsEncryption: false })).toEqual([
-      "ssm",
-      "ssmmessages",
-      "ec2messages",
-      "logs",
+    expect(services({ legacyAgentSupport: true, cloudWatchLogging: true, kmsEncryption: false })).toEqual([
+      SSM,
+      SSMMESSAGES,
+      EC2MESSAGES,
+      LOGS,
     ]);
-    expect(names({ legacyAgentSupport: false, cloudWatchLogging: false, kmsEncryption: false })).toEqual([
-      "ssm",
-      "ssmmessages",
+    expect(services({ legacyAgentSupport: false, cloudWatchLogging: false, kmsEncryption: false })).toEqual([
+      SSM,
+      SSMMESSAGES,
     ]);
+  });
+
+  // The one place the names are spelled outside the list (modules/core/endpoint-services.ts): every other test reads it.
+  test("GIVEN the one list THEN it names the five Session Manager services, each constant once, in creation order", () => {
+    expect(EndpointService.ALL.map((s) => s.shortName)).toEqual(["ssm", "ssmmessages", "ec2messages", "logs", "kms"]);
+    expect(EndpointService.ALL.map((s) => s.shortName)).toEqual([...INTERFACE_SERVICES]);
+    expect(new Set(EndpointService.ALL).size).toBe(5);
+    expect(EndpointService.of("kms")).toBe(EndpointService.KMS);
   });
 
   test("service names are com.amazonaws.<region>.<service>", () => {
@@ -102,13 +112,7 @@ describe("SessionManagerEndpoints", () => {
     // WHEN
     const { tf } = endpoints();
     // THEN
-    expect(interfaceServices(tf)).toEqual([
-      "com.amazonaws.eu-west-1.ec2messages",
-      "com.amazonaws.eu-west-1.kms",
-      "com.amazonaws.eu-west-1.logs",
-      "com.amazonaws.eu-west-1.ssm",
-      "com.amazonaws.eu-west-1.ssmmessages",
-    ]);
+    expect(interfaceServices(tf)).toEqual(EndpointService.ALL.map((s) => s.serviceName("eu-west-1")).sort());
     for (const e of resources(tf, VpcEndpoint).filter((x) => x.vpc_endpoint_type === "Interface")) {
       expect(e.private_dns_enabled).toBe(true);
       expect(e.subnet_ids).toEqual(["subnet-a1", "subnet-b1", "subnet-c1"]);

@@ -1,5 +1,11 @@
 /** modules/operator-access: the AccessGroup construct (its policies are evaluated in test/policy/operator-access). */
-import { AccessGroup, portForwardDocumentName, type AccessGroupProps } from "../../modules/operator-access";
+import {
+  AccessGroup,
+  portForwardDocumentName,
+  SSH_DOCUMENT,
+  UNLOGGED_DOCUMENTS,
+  type AccessGroupProps,
+} from "../../modules/operator-access";
 import { SessionKey } from "../../modules/session-logging";
 import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { bodyOf, childBody, policyOf, refOf, resources, synthJson, testStack } from "../helpers/synth";
@@ -31,6 +37,20 @@ function group(props: Partial<AccessGroupProps> = {}, grant = true) {
     rolePolicy: policyOf(childBody(tf, g, "Roles/developer")).Statement,
   };
 }
+
+describe("UNLOGGED_DOCUMENTS", () => {
+  // The one place the names are spelled outside the list: every other test, the policy and the access report read it.
+  test("GIVEN the AWS-owned session documents THEN the list holds every one whose sessions Session Manager cannot log", () => {
+    expect([...UNLOGGED_DOCUMENTS].sort()).toEqual([
+      "AWS-StartInteractiveCommand",
+      "AWS-StartNonInteractiveCommand",
+      "AWS-StartPortForwardingSession",
+      "AWS-StartPortForwardingSessionToRemoteHost",
+      "AWS-StartSSHSession",
+    ]);
+    expect(UNLOGGED_DOCUMENTS).toContain(SSH_DOCUMENT);
+  });
+});
 
 describe("AccessGroup", () => {
   test("GIVEN the session key WHEN it grants session start to the group THEN every policy of the group may create data keys with it, before the denies", () => {

@@ -1,5 +1,6 @@
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
+import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
 import { identityStack, permissionSetPolicy } from "../helpers/policies";
@@ -112,13 +113,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
       ),
     ).toBe("Allowed");
   });
-  test.each([
-    "AWS-StartSSHSession",
-    "AWS-StartPortForwardingSession",
-    "AWS-StartPortForwardingSessionToRemoteHost",
-    "AWS-StartInteractiveCommand",
-    "AWS-StartNonInteractiveCommand",
-  ])("explicitly denies the unlogged tunnelling document %s", async (name) => {
+  test.each([...UNLOGGED_DOCUMENTS])("explicitly denies the unlogged tunnelling document %s", async (name) => {
     expect(await evaluate(asAlice("ssm:StartSession", awsDoc(DEV, name)), [devShell])).toBe("ExplicitlyDenied");
   });
   test("denies a document the group was not given", async () => {

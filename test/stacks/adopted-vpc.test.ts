@@ -19,6 +19,7 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
+import { EndpointService } from "../../modules/network-endpoints";
 import type { AdoptedVpc } from "../../modules/network-security";
 import { checkedDataSources, failingRuns } from "../../scripts/tftest-plan-checks";
 import { tftestFile } from "../../scripts/tftest";
@@ -118,6 +119,10 @@ describe("GIVEN the adopted prod VPC (create path)", () => {
 });
 
 describe("GIVEN the adopted staging VPC (reuse path)", () => {
+  /** What staging's file reuses (interfaceEndpoints: reuse, reuse, a vpce- id), in the order the stack reads them. */
+  const REUSED = [EndpointService.SSM, EndpointService.SSMMESSAGES, EndpointService.EC2MESSAGES].map(
+    (s) => s.shortName,
+  );
   const { stack, tf } = build("staging");
 
   test("THEN only the missing endpoints are created and the others are read, by service name or by id", () => {
@@ -125,11 +130,9 @@ describe("GIVEN the adopted staging VPC (reuse path)", () => {
       interfaceEndpoints(tf)
         .map((e) => String(e.service_name).split(".").pop())
         .sort(),
-    ).toEqual(["kms", "logs"]);
+    ).toEqual([EndpointService.KMS.shortName, EndpointService.LOGS.shortName]);
     expect(dataSources(tf, DataAwsVpcEndpoint)).toHaveLength(3);
-    const byName = Object.fromEntries(
-      ["ssm", "ssmmessages", "ec2messages"].map((s) => [s, childBody(tf, endpointsOf(stack), `Reused/${s}`)]),
-    );
+    const byName = Object.fromEntries(REUSED.map((s) => [s, childBody(tf, endpointsOf(stack), `Reused/${s}`)]));
     expect(byName.ssm).toMatchObject({
       vpc_id: "vpc-0a1b2c3d4e5f60718",
       service_name: "com.amazonaws.eu-west-1.ssm",
@@ -144,7 +147,7 @@ describe("GIVEN the adopted staging VPC (reuse path)", () => {
   test("THEN the reused endpoints' groups get one added 443 rule from the instance SG, once per group", () => {
     const endpoints = endpointsOf(stack);
     const rule = childBody(tf, endpoints, "Reused/IngressHttpsFromInstances");
-    const groupLists = ["ssm", "ssmmessages", "ec2messages"].map(
+    const groupLists = REUSED.map(
       (s) => `tolist(${addressOf(childElement(endpoints, `Reused/${s}`))}.security_group_ids)`,
     );
     expect(rule.for_each).toBe(`\${toset(toset(flatten([${groupLists.join(", ")}])))}`);

@@ -1,5 +1,10 @@
 /** Wiring of the example environments (config/environments/*.yaml) into their stacks: networks, preferences, instances. */
-import { requiredServices, HOURS_PER_MONTH, INTERFACE_ENDPOINT_HOURLY_USD } from "../../modules/network-endpoints";
+import {
+  EndpointService,
+  requiredServices,
+  HOURS_PER_MONTH,
+  INTERFACE_ENDPOINT_HOURLY_USD,
+} from "../../modules/network-endpoints";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { DataAwsVpcEndpoint, Instance, SsmDocument, VpcEndpoint } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
@@ -16,10 +21,11 @@ describe("the example environments' networks", () => {
   const envTf = (name: string, patch?: Parameters<typeof exampleConfig>[1]) =>
     synthJson(new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name, patch) }));
 
+  const { SSM, SSMMESSAGES, EC2MESSAGES, LOGS, KMS } = EndpointService;
   test.each([
-    ["dev", ["kms", "logs", "ssm", "ssmmessages"]],
-    ["staging", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
-    ["prod", ["ec2messages", "kms", "logs", "ssm", "ssmmessages"]],
+    ["dev", [SSM, SSMMESSAGES, LOGS, KMS]],
+    ["staging", [SSM, SSMMESSAGES, EC2MESSAGES, LOGS, KMS]],
+    ["prod", [SSM, SSMMESSAGES, EC2MESSAGES, LOGS, KMS]],
   ])("%s has exactly the expected interface endpoints", (name, services) => {
     const cfg = exampleConfig(name);
     const expected = requiredServices({
@@ -27,7 +33,7 @@ describe("the example environments' networks", () => {
       cloudWatchLogging: cfg.logging.cloudWatch.enabled,
       kmsEncryption: cfg.sessionPreferences.waiveKmsEncryption === undefined,
     })
-      .map((s) => `com.amazonaws.${cfg.region}.${s.shortName}`)
+      .map((s) => s.serviceName(cfg.region))
       .sort();
     // Created as resources, or (staging's reuse path) read as data sources of existing endpoints: together, all of them.
     const stack = new EnvironmentStack(Testing.app(), name, { config: cfg });
@@ -37,28 +43,20 @@ describe("the example environments' networks", () => {
     );
     expect(dataSources(tf, DataAwsVpcEndpoint)).toHaveLength(reused.length);
     expect([...interfaceServices(tf), ...reused].sort()).toEqual(expected);
-    expect(expected).toEqual(services.map((s) => `com.amazonaws.${cfg.region}.${s}`));
+    expect(expected).toEqual(services.map((s) => s.serviceName(cfg.region)).sort());
   });
 
   test("turning CloudWatch logging off removes the logs endpoint; the KMS waiver removes the kms endpoint", () => {
     const noLogs = envTf("prod", (e) => {
       e.logging = { ...e.logging, cloudWatch: { enabled: false } };
     });
-    expect(interfaceServices(noLogs).map((s) => String(s).split(".").pop())).toEqual([
-      "ec2messages",
-      "kms",
-      "ssm",
-      "ssmmessages",
-    ]);
+    const names = (services: EndpointService[]) => services.map((s) => s.serviceName("eu-central-1")).sort();
+    expect(exampleConfig("prod").region).toBe("eu-central-1");
+    expect(interfaceServices(noLogs)).toEqual(names([SSM, SSMMESSAGES, EC2MESSAGES, KMS]));
     const noKms = envTf("prod", (e) => {
       e.sessionPreferences = { ...e.sessionPreferences, waiveKmsEncryption: "sandbox without customer data" };
     });
-    expect(interfaceServices(noKms).map((s) => String(s).split(".").pop())).toEqual([
-      "ec2messages",
-      "logs",
-      "ssm",
-      "ssmmessages",
-    ]);
+    expect(interfaceServices(noKms)).toEqual(names([SSM, SSMMESSAGES, EC2MESSAGES, LOGS]));
   });
 
   test("GIVEN the adopted prod VPC with the safe S3 default THEN no gateway endpoint touches its route tables", () => {
