@@ -1,7 +1,7 @@
 // Lint: typescript-eslint's recommended rules, plus two kinds of import boundaries:
 // - synth speed and a cdktf → cdktn switch: never the root of @cdktf/provider-aws (≈2.3 s, 560 MB a process), and
 //   cdktf / provider classes only through modules/core/{cdktf,aws}.ts;
-// - the layers of README.md "Layers" (test/architecture/layers.test.ts proves the table there and these rules agree):
+// - the layers of README.md "Layers" (test/architecture/layers.integ.ts proves the table there and these rules agree):
 //   modules/core imports nothing of the project, modules/** never config/stacks/scripts/test/bench, config/ only the
 //   dependency-free limits, defaults, endpoint services and rule ids, library code (config, modules, stacks,
 //   index.ts, main.ts) never scripts/test/bench, scripts never test/bench, bench never test.

@@ -1,7 +1,3 @@
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Testing, TerraformResource } from "../../modules/core/cdktf";
 import {
   accessReport,
@@ -14,8 +10,6 @@ import { EnvironmentStack } from "../../stacks/environment-stack";
 import { loadEnvironments } from "../../config/load";
 import { identityStack } from "../helpers/policies";
 import { ENV_DIR, exampleConfig } from "../helpers/synth";
-
-const ROOT = path.join(__dirname, "..", "..");
 
 async function reportFor(
   name: string,
@@ -122,25 +116,6 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     expect(md).toContain(
       "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | none |",
     );
-  });
-
-  test("CLI: `npm run access-report -- dev --markdown <file>` prints the table and writes the file; an unknown environment fails", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-ar-")), "access.md");
-    const ok = spawnSync(
-      process.execPath,
-      ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev", "--markdown", file],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^dev:\ngroup +principal/);
-    expect(ok.stdout).not.toMatch(/^prod:/m);
-    expect(fs.readFileSync(file, "utf8")).toMatch(/### Session access: dev/);
-    const bad = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "qa"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/unknown environment "qa"; allowed: dev, prod, staging/);
   });
 });
 

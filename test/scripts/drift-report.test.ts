@@ -2,9 +2,7 @@
  * The drift reporter on real plan text: drift (exit code 2) opens or updates an issue naming what changed outside
  * Terraform, a clean environment closes it, a failed plan is reported as failed (never as clean).
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { driftEntry, renderDriftSummary } from "../../scripts/lib/drift-report";
 import { GITHUB_COMMENT_LIMIT } from "../../scripts/lib/plan-text";
@@ -76,37 +74,5 @@ describe("drift report", () => {
     expect(s).toContain("| dev | ⚠️ drift | `aws_security_group.");
     expect(s).toContain("| prod | ✅ clean | – | – |");
     expect(s).toContain("| staging | ❌ plan failed | – | – |");
-  });
-
-  test("npm run drift-report writes the issues JSON the workflow step reads", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-drift-"));
-    fs.mkdirSync(path.join(dir, "plan-dev"));
-    fs.writeFileSync(path.join(dir, "plan-dev", "plan.txt"), fixture("drift"));
-    fs.writeFileSync(path.join(dir, "plan-dev", "result.json"), JSON.stringify({ environment: "dev", exitcode: 2 }));
-    const json = path.join(dir, "drift.json");
-    const out = execFileSync(
-      process.execPath,
-      [
-        "-r",
-        "./scripts/swc-register.js",
-        "scripts/drift-report.ts",
-        "--plans",
-        dir,
-        "--environments",
-        JSON.stringify([{ environment: "dev" }, { environment: "prod" }]),
-        "--json",
-        json,
-      ],
-      { cwd: path.join(__dirname, "..", ".."), encoding: "utf8" },
-    );
-    expect(out).toContain("## Drift");
-    const report = JSON.parse(fs.readFileSync(json, "utf8")) as {
-      environments: { environment: string; status: string; issueTitle: string }[];
-    };
-    expect(report.environments.map((e) => [e.environment, e.status, e.issueTitle])).toEqual([
-      ["dev", "drift", "Drift: dev"],
-      ["prod", "failed", "Drift: prod"],
-    ]);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

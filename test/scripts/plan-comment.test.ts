@@ -2,9 +2,7 @@
  * The pull-request comment renderer on real Terraform plan text (test/fixtures/plans) and a synthetic 200 k plan:
  * summaries, destroys/replacements called out, failed plans shown, ANSI-free, and always under GitHub's limit.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   accessDiff,
@@ -201,31 +199,5 @@ describe("access and cost changes", () => {
     expect(t).toContain("| dev | $32.12 | $80.30 | +$48.18 |");
     expect(t).toContain("| qa | – | $32.12 | +$32.12 |");
     expect(costDiff(base, head)).toContain("| dev | $80.30 | $32.12 | −$48.18 |");
-  });
-});
-
-describe("npm run plan-comment", () => {
-  test("GIVEN artifacts laid out as download-artifact writes them THEN the CLI prints the comment; a missing plan is failed", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-comment-"));
-    fs.mkdirSync(path.join(dir, "plan-dev"));
-    fs.writeFileSync(path.join(dir, "plan-dev", "plan.txt"), fixture("dev"));
-    fs.writeFileSync(path.join(dir, "plan-dev", "result.json"), JSON.stringify({ environment: "dev", exitcode: 2 }));
-    const out = execFileSync(
-      process.execPath,
-      [
-        "-r",
-        "./scripts/swc-register.js",
-        "scripts/plan-comment.ts",
-        "--plans",
-        dir,
-        "--environments",
-        JSON.stringify([{ environment: "dev" }, { environment: "prod" }]),
-      ],
-      { cwd: path.join(__dirname, "..", ".."), encoding: "utf8" },
-    );
-    expect(out).toContain("| dev | changes | `+54 ~0 -0` |");
-    expect(out).toContain("| prod | ❌ **failed** |");
-    expect(out).toContain("_The access report could not be computed._");
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
