@@ -5,7 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { ConfigError, loadEnvironments } from "../../config/load";
 import { environmentSchema } from "../../config/schema";
-import { ENV_DIR, exampleInput } from "../helpers/synth";
+import { ENV_DIR, exampleInput } from "../helpers/examples";
 
 function envDir(files: Record<string, object>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-adopt-"));

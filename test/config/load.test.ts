@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { ConfigError, loadEnvironments } from "../../config/load";
-import { ENV_DIR, exampleInput } from "../helpers/synth";
+import { ENV_DIR, exampleInput } from "../helpers/examples";
 
 /** A temporary copy of the example environments, with some files replaced or added. */
 function envDir(files: Record<string, string | object | null> = {}, keepExamples = true): string {

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ENV_DIR } from "../helpers/synth";
+import { ENV_DIR } from "../helpers/examples";
 import { envDir, problemsOf } from "../helpers/env-dir";
 
 const SCALAR_LINE = /^(\s*(?:- )?)([A-Za-z][\w-]*): ([^[{#\s&*!|>'"][^#]*|"[^"]*"|'[^']*')\s*$/;

@@ -3,7 +3,7 @@ import * as path from "path";
 import { allRules } from "../../modules/guardrails/catalog";
 import { RULE_IDS } from "../../modules/guardrails/rule-ids";
 import { environmentSchema } from "../../config/schema";
-import { exampleInput } from "../helpers/synth";
+import { exampleInput } from "../helpers/examples";
 
 const ROOT = path.join(__dirname, "..", "..");
 

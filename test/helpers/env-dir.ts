@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { ConfigError, loadEnvironments, type LoadOptions } from "../../config/load";
-import { ENV_DIR, exampleInput } from "./synth";
+import { ENV_DIR, exampleInput } from "./examples";
 
 const made: string[] = [];
 afterAll(() => {

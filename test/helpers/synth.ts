@@ -5,8 +5,6 @@
  * (`refOf(stack, key.keyArn)` = `${aws_kms_key.Key_1A2B3C4D.arn}`), never by Terraform type strings or fragments
  * of generated names.
  */
-import { ENV_DIR, exampleInput } from "../../scripts/lib/examples";
-import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../config/schema";
 import {
   resolveTokens,
   Testing,
@@ -27,17 +25,7 @@ export interface TfJson {
   import?: Body[];
 }
 
-export { ENV_DIR, exampleInput };
-
-/** A validated config from an example environment, with top-level fields replaced. */
-export function exampleConfig(
-  name: string,
-  patch: (input: EnvironmentInput) => void = () => undefined,
-): EnvironmentConfig {
-  const input = structuredClone(exampleInput(name));
-  patch(input);
-  return environmentSchema.parse(input);
-}
+export { ENV_DIR, exampleConfig, exampleInput } from "./examples";
 
 export function synthJson(stack: TerraformStack, runValidations = true): TfJson {
   return JSON.parse(Testing.synth(stack, runValidations)) as TfJson;

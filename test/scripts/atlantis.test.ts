@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { parse } from "yaml";
 import { atlantisConfig, renderAtlantis, SERVER_SIDE } from "../../scripts/lib/atlantis";
 import { ATLANTIS_FILE } from "../../scripts/atlantis";
-import { exampleConfig } from "../helpers/synth";
+import { exampleConfig } from "../helpers/examples";
 
 type Project = {
   name: string;

@@ -1,0 +1,18 @@
+/**
+ * The example environments for tests that need no CDK: their directory, raw input and validated config. Importing
+ * this (not ./synth) keeps cdktf and the provider bindings out of a config test's module registry.
+ */
+import { ENV_DIR, exampleInput } from "../../scripts/lib/examples";
+import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../config/schema";
+
+export { ENV_DIR, exampleInput };
+
+/** A validated config from an example environment, with top-level fields replaced. */
+export function exampleConfig(
+  name: string,
+  patch: (input: EnvironmentInput) => void = () => undefined,
+): EnvironmentConfig {
+  const input = structuredClone(exampleInput(name));
+  patch(input);
+  return environmentSchema.parse(input);
+}
