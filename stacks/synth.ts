@@ -7,7 +7,7 @@ import { isAscii } from "buffer";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, type LoadedEnvironment } from "../config/load";
-import { App, TerraformStack, type Construct } from "../modules/core/cdktf";
+import { App, renderWithoutUnset, TerraformElement, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
 
@@ -68,6 +68,9 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
     // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
     for (const stack of app.node.children)
       if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    // Each element renders only its set attributes: every pass over it (preparing resolve, guardrails, final
+    // resolve) then walks half as much; the JSON is the same (resolution drops unset attributes itself).
+    for (const c of app.node.findAll()) if (c instanceof TerraformElement) renderWithoutUnset(c);
     app.synth();
     const manifest = readJson(path.join(staging, "manifest.json")) as {
       stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;

@@ -41,7 +41,7 @@ export type {
 } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-import { App as CoreApp, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import { App as CoreApp, DefaultTokenResolver, StringConcat, type TerraformElement, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -49,6 +49,44 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** Resolves tokens in `obj` as the stack synthesizer does (references become `${aws_x.name.attr}`). */
 export function resolveTokens<T>(scope: IConstruct, obj: T): T {
   return Tokenization.resolve(obj, { scope, preparing: false, resolver: RESOLVER }) as T;
+}
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `value` without the object properties that are undefined, which token resolution drops anyway, so it walks and
+ * resolves only what is set (about half of what the provider classes render is unset attributes). Only plain data
+ * is rebuilt: tokens, constructs and every other class instance are kept as they are, and a key that could be a
+ * token (anything but a plain name) is kept with its value, so the resolved result is exactly the same.
+ */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== "object" || PRUNED.has(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.resolve === "function") return value; // a token written as an object literal
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (v === undefined && PLAIN_KEY.test(key)) continue;
+    out[key] = withoutUndefined(v);
+  }
+  PRUNED.add(out);
+  return out;
+}
+
+/** Objects withoutUndefined made (a second call returns them as they are). */
+const PRUNED = new WeakSet<object>();
+
+/**
+ * Makes `element.toTerraform()` leave out unset attributes (withoutUndefined), so that each of the synth's passes
+ * over the element (cdktn's preparing resolve, the guardrails, the final resolve) walks only what is set. The
+ * synthesized JSON is the same: resolution drops undefined values itself.
+ */
+export function renderWithoutUnset(element: TerraformElement): void {
+  const render = element.toTerraform.bind(element);
+  element.toTerraform = () => withoutUndefined(render()) as ReturnType<typeof render>;
 }
 
 /**

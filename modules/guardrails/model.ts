@@ -6,6 +6,7 @@
  */
 import {
   resolveTokens,
+  withoutUndefined,
   TerraformDataSource,
   TerraformResource,
   type IConstruct,
@@ -63,30 +64,6 @@ export function blocks(v: Json | undefined): Attributes[] {
 export function strings(v: Json | undefined): string[] {
   if (typeof v === "string") return [v];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * `value` without the object properties that are undefined, which token resolution drops anyway, so it walks and
- * resolves only what is set (about half of what the provider classes render is unset attributes). Only plain data
- * is rebuilt: tokens, constructs and every other class instance are kept as they are, and a key that could be a
- * token (anything but a plain name) is kept with its value, so the resolved result is exactly the same.
- */
-export function withoutUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutUndefined);
-  if (value === null || typeof value !== "object") return value;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const record = value as Record<string, unknown>;
-  if (typeof record.resolve === "function") return value; // a token written as an object literal
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    if (v === undefined && PLAIN_KEY.test(key)) continue;
-    out[key] = withoutUndefined(v);
-  }
-  return out;
 }
 
 /** A block whose configuration is resolved on first use (rules read a fraction of a stack's resources). */

@@ -1,7 +1,7 @@
 /**
- * The guardrail model resolves each block after dropping unset attributes (withoutUndefined) and indexes the
- * references of companion resources once per stack (attachedTo): both only save work, so what the rules see must be
- * exactly what full resolution gives and what the stack writes.
+ * The synth renders elements without their unset attributes (renderWithoutUnset, withoutUndefined) and the guardrail
+ * model indexes the references of companion resources once per stack (attachedTo): both only save work, so what the
+ * rules see and what the stack writes must be exactly what full resolution gives.
  */
 import {
   App,
@@ -9,10 +9,14 @@ import {
   resolveTokens,
   TerraformDataSource,
   TerraformResource,
+  TerraformElement,
   TerraformStack,
+  Testing,
+  renderWithoutUnset,
+  withoutUndefined,
 } from "../../modules/core/cdktf";
 import { S3Bucket, S3BucketVersioningA } from "../../modules/core/aws";
-import { StackModel, withoutUndefined } from "../../modules/guardrails/model";
+import { StackModel } from "../../modules/guardrails/model";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { exampleConfig, synthJson, testStack } from "../helpers/synth";
 
@@ -52,6 +56,24 @@ describe("withoutUndefined before token resolution", () => {
     expect(out.e).toBe(literalToken);
     expect(out.f).toBe(thing);
   });
+});
+
+describe("renderWithoutUnset (what the main job's synth does to every element)", () => {
+  test.each(["dev", "staging", "prod"])(
+    "GIVEN the %s example stack THEN its synthesized JSON is the same with and without unset attributes rendered",
+    (name) => {
+      const plain = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) });
+      const pruned = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) });
+      let wrapped = 0;
+      for (const c of pruned.node.findAll())
+        if (c instanceof TerraformElement) {
+          renderWithoutUnset(c);
+          wrapped++;
+        }
+      expect(wrapped).toBeGreaterThan(20);
+      expect(Testing.synth(pruned)).toBe(Testing.synth(plain));
+    },
+  );
 });
 
 describe("StackModel.attachedTo", () => {
