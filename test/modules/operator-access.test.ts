@@ -1,14 +1,34 @@
 /** modules/operator-access: the AccessGroup construct (its policies are evaluated in test/policy/operator-access). */
 import {
   AccessGroup,
+  IdentityStoreGroups,
+  PermissionSetAccess,
   portForwardDocumentName,
   SSH_DOCUMENT,
   UNLOGGED_DOCUMENTS,
   type AccessGroupProps,
 } from "../../modules/operator-access";
 import { SessionKey } from "../../modules/session-logging";
-import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
-import { bodyOf, childBody, policyOf, refOf, resources, synthJson, testStack } from "../helpers/synth";
+import {
+  DataAwsIdentitystoreGroup,
+  IamGroup,
+  IamGroupPolicy,
+  IamRolePolicy,
+  SsmDocument,
+  SsoadminAccountAssignment,
+} from "../../modules/core/aws";
+import {
+  addressOf,
+  bodyOf,
+  childBody,
+  dataSources,
+  policyOf,
+  refOf,
+  resources,
+  synthJson,
+  testStack,
+  type Body,
+} from "../helpers/synth";
 
 const account = { account: "111111111111", region: "eu-west-1" };
 
@@ -86,6 +106,141 @@ describe("AccessGroup", () => {
     );
     expect(() => portForwardDocumentName("bl-dev-db", { host: `${"a".repeat(120)}.internal`, port: 5432 })).toThrow(
       /not 3-128 letters, digits/,
+    );
+  });
+});
+
+describe("AccessGroup documents and principals", () => {
+  test("GIVEN port-forward targets, one listed twice THEN one Port document per distinct host:port, accepting only that pair", () => {
+    // GIVEN
+    const stack = testStack();
+    const target = { host: "db.internal", port: 5432 };
+    // WHEN
+    const g = new AccessGroup(stack, "Group", {
+      ...account,
+      name: "bl-dev-db",
+      description: "db",
+      instanceTags: { Team: ["db"] },
+      portForwarding: [target, { host: "cache.internal", port: 6379 }, target],
+      iamGroup: true,
+      preferencesDocumentName: "SSM-SessionManagerRunShell",
+    });
+    // THEN
+    const tf = synthJson(stack);
+    expect(g.documentNames).toEqual(["bl-dev-db-port-db.internal-5432", "bl-dev-db-port-cache.internal-6379"]);
+    expect(resources(tf, SsmDocument)).toHaveLength(2);
+    const doc = childBody(tf, g, "PortForwarding/db.internal:5432");
+    expect(doc).toMatchObject({
+      name: "bl-dev-db-port-db.internal-5432",
+      document_type: "Session",
+      document_format: "JSON",
+    });
+    const content = JSON.parse(doc.content as string) as { sessionType: string; parameters: Record<string, Body> };
+    expect(content.sessionType).toBe("Port");
+    expect(content.parameters.host.allowedValues).toEqual(["db.internal"]);
+    expect(content.parameters.portNumber.allowedValues).toEqual(["5432"]);
+  });
+
+  test("GIVEN roles and no IAM group THEN each distinct role gets the policy inline under the group's name, and no IAM group exists", () => {
+    const stack = testStack();
+    const g = new AccessGroup(stack, "Group", {
+      ...account,
+      name: "bl-dev-ops",
+      description: "ops",
+      instanceTags: { Team: ["ops"] },
+      shellDocumentName: "SSM-SessionManagerRunShell",
+      roleNames: ["developer", "oncall", "developer"],
+      preferencesDocumentName: "SSM-SessionManagerRunShell",
+    });
+    const tf = synthJson(stack);
+    expect(g.iamGroup).toBeUndefined();
+    expect(resources(tf, IamGroup)).toEqual([]);
+    expect(resources(tf, IamGroupPolicy)).toEqual([]);
+    expect(resources(tf, IamRolePolicy)).toHaveLength(2);
+    for (const role of ["developer", "oncall"])
+      expect(childBody(tf, g, `Roles/${role}`)).toMatchObject({ name: "bl-dev-ops", role });
+  });
+
+  test("GIVEN no shell, no port forwarding and no ssh THEN the group is refused: it would grant no session", () => {
+    expect(
+      () =>
+        new AccessGroup(testStack(), "Group", {
+          ...account,
+          name: "bl-dev-none",
+          description: "nothing",
+          instanceTags: { Team: ["ops"] },
+          iamGroup: true,
+          preferencesDocumentName: "SSM-SessionManagerRunShell",
+        }),
+    ).toThrow("AccessGroup bl-dev-none: grants no session type; give shellDocumentName, portForwarding or ssh");
+  });
+});
+
+describe("PermissionSetAccess", () => {
+  const instanceArn = "arn:aws:sso:::instance/ssoins-1234567890abcdef";
+  const statements = [{ sid: "Shell", effect: "Allow" as const, actions: ["ssm:StartSession"], resources: ["*"] }];
+  function access(groups: string[], second = false) {
+    const stack = testStack();
+    const lookup = new IdentityStoreGroups(stack, "Groups", "d-1234567890");
+    const props = {
+      instanceArn,
+      description: "x".repeat(800),
+      statements,
+      accountId: "222222222222",
+      groups,
+      groupLookup: lookup,
+    };
+    const set = new PermissionSetAccess(stack, "Set", { ...props, name: "SessionManagerDev" });
+    if (second) new PermissionSetAccess(stack, "Other", { ...props, name: "SessionManagerOther" });
+    return { stack, set, lookup, tf: synthJson(stack) };
+  }
+
+  test("GIVEN two groups THEN one permission set with its inline policy, assigned to each group in the account, after the policy exists", () => {
+    const { stack, set, lookup, tf } = access(["SRE", "Platform/Ops"]);
+    expect(bodyOf(tf, set.permissionSet)).toMatchObject({
+      name: "SessionManagerDev",
+      instance_arn: instanceArn,
+      session_duration: "PT1H",
+      description: "x".repeat(700),
+    });
+    const inline = bodyOf(tf, set.inlinePolicy);
+    expect(inline.permission_set_arn).toBe(refOf(stack, set.permissionSet.arn));
+    expect(JSON.parse(inline.inline_policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Shell", Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }],
+    });
+    expect(set.assignments.map((a) => bodyOf(tf, a))).toEqual(
+      ["SRE", "Platform/Ops"].map((name) =>
+        expect.objectContaining({
+          principal_type: "GROUP",
+          principal_id: refOf(stack, lookup.groupId(name)),
+          target_type: "AWS_ACCOUNT",
+          target_id: "222222222222",
+          permission_set_arn: refOf(stack, set.permissionSet.arn),
+          depends_on: [addressOf(set.inlinePolicy)],
+        }),
+      ),
+    );
+  });
+
+  test("GIVEN two permission sets naming the same groups THEN each group is looked up once, by display name", () => {
+    const { lookup, tf } = access(["SRE", "Platform/Ops"], true);
+    expect(resources(tf, SsoadminAccountAssignment)).toHaveLength(4);
+    expect(lookup.displayNames).toEqual(["SRE", "Platform/Ops"]);
+    expect(dataSources(tf, DataAwsIdentitystoreGroup)).toHaveLength(2);
+    expect(dataSources(tf, DataAwsIdentitystoreGroup)).toEqual(
+      expect.arrayContaining(
+        ["SRE", "Platform/Ops"].map((name) => ({
+          identity_store_id: "d-1234567890",
+          alternate_identifier: { unique_attribute: { attribute_path: "DisplayName", attribute_value: name } },
+        })),
+      ),
+    );
+  });
+
+  test("GIVEN no group THEN the permission set is refused: alone it grants nothing", () => {
+    expect(() => access([])).toThrow(
+      "PermissionSetAccess SessionManagerDev: name at least one Identity Center group; otherwise it grants nothing",
     );
   });
 });
