@@ -13,20 +13,31 @@ import { nameLengthIssues } from "./name-lengths";
 import { CLOUD_TRAIL_REQUIRED, cloudTrailSchema } from "./cloud-trail";
 import { canonical, contains, isCanonical, overlaps, parseCidr } from "./cidr";
 import {
+  BUCKET_NAME,
+  ec2Id,
+  IAM_POLICY_ARN,
+  IAM_ROLE_NAME,
   IDLE_SESSION_TIMEOUT_MINUTES as IDLE,
+  INSTANCE_TYPE,
   KMS_ALIAS,
   KMS_DELETION_WINDOW_DAYS as KMS_WINDOW,
   LINUX_USER,
   LOG_RETENTION_DAYS,
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
+  TAG_KEY,
+  TAG_VALUE,
 } from "../modules/core/limits";
 import { RULE_IDS } from "../modules/guardrails/rule-ids";
 import { INTERFACE_SERVICES, neededInterfaceServices, type InterfaceService } from "../modules/core/endpoint-services";
 import {
+  DEFAULT_CLOUDWATCH_STREAMING,
   DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
+  DEFAULT_INSTANCE_TYPE,
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
+  DEFAULT_LEGACY_AGENT_SUPPORT,
   DEFAULT_LOG_EXPIRE_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_MAX_SESSION_DURATION_MINUTES,
   DEFAULT_NONCURRENT_EXPIRE_DAYS,
 } from "../modules/core/defaults";
@@ -94,9 +105,6 @@ const awsCidr = cidr.refine(
   },
 );
 
-/** S3 general purpose bucket names (no periods: Session Manager recommends none, TLS wildcard certificates). */
-export const BUCKET_NAME =
-  /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export const bucketName = matching(
   BUCKET_NAME,
   "is not a valid S3 bucket name; allowed: 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, " +
@@ -104,13 +112,10 @@ export const bucketName = matching(
 ).describe("S3 bucket name (3-63 chars, lowercase letters, digits, hyphens).");
 
 const tagKey = matching(
-  /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+  TAG_KEY,
   "is not a valid tag key; 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:",
 );
-const tagValue = matching(
-  /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
-  "is not a valid tag value; up to 256 letters, digits, spaces and _.:/=+-@",
-);
+const tagValue = matching(TAG_VALUE, "is not a valid tag value; up to 256 letters, digits, spaces and _.:/=+-@");
 const tags = z.record(tagKey, tagValue);
 
 export const name = matching(
@@ -118,23 +123,11 @@ export const name = matching(
   "is not a valid name; allowed: 2-24 lowercase letters, digits and hyphens, starting with a letter",
 );
 
-const subnetId = matching(
-  /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/,
-  "is not a subnet id (subnet- followed by 8 or 17 hex digits)",
-);
-const routeTableId = matching(
-  /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/,
-  "is not a route table id (rtb- followed by 8 or 17 hex digits)",
-);
-const vpcId = matching(/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a VPC id (vpc- followed by 8 or 17 hex digits)");
-const vpcEndpointId = matching(
-  /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/,
-  "is not a VPC endpoint id (vpce- followed by 8 or 17 hex digits)",
-);
-const securityGroupId = matching(
-  /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/,
-  "is not a security group id (sg- followed by 8 or 17 hex digits)",
-);
+const subnetId = matching(ec2Id("subnet"), "is not a subnet id (subnet- followed by 8 or 17 hex digits)");
+const routeTableId = matching(ec2Id("rtb"), "is not a route table id (rtb- followed by 8 or 17 hex digits)");
+const vpcId = matching(ec2Id("vpc"), "is not a VPC id (vpc- followed by 8 or 17 hex digits)");
+const vpcEndpointId = matching(ec2Id("vpce"), "is not a VPC endpoint id (vpce- followed by 8 or 17 hex digits)");
+const securityGroupId = matching(ec2Id("sg"), "is not a security group id (sg- followed by 8 or 17 hex digits)");
 const azName = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability-zone name like eu-west-1a");
 
 const cloudSchema = strict({
@@ -251,7 +244,7 @@ export const S3_RESTRICTIVE_OPT_IN = "create-restrictive-breaks-other-s3-traffic
 /** The named opt-in for a managed NACL on adopted subnets; the name says what it breaks. */
 export const NACL_OPT_IN = "replace-subnet-acls-blocking-undeclared-traffic";
 
-const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const VPC_ENDPOINT_ID = ec2Id("vpce");
 const endpointChoice = z
   .string()
   .refine((v) => v === "create" || v === "reuse" || VPC_ENDPOINT_ID.test(v), {
@@ -284,7 +277,11 @@ const adoptedVpc = strict({
     ),
   endpointAccess: strict({
     extraCidrs: z
-      .array(cidr)
+      .array(
+        cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
+          error: (iss) => `${show(iss.input)} is every address; list the networks that use the endpoints`,
+        }),
+      )
       .default([])
       .describe("CIDRs besides the VPC CIDR that reach the created endpoints on 443 (e.g. secondary VPC CIDRs)."),
     extraSecurityGroupIds: z
@@ -367,7 +364,7 @@ const vpcSchema = z.discriminatedUnion("mode", [createdVpc, adoptedVpc], {
 const networkSchema = strict({
   legacyAgentSupport: z
     .boolean()
-    .default(true)
+    .default(DEFAULT_LEGACY_AGENT_SUPPORT)
     .describe(
       "Keep the ec2messages endpoint and instance permissions for SSM Agent < 3.3.40.0. Set false once every agent is >= 3.3.40.0 (saves one endpoint per AZ).",
     ),
@@ -430,7 +427,7 @@ const cloudWatchLoggingSchema = strict({
     .describe("Log retention in days; only the values CloudWatch Logs accepts."),
   streaming: z
     .boolean()
-    .default(true)
+    .default(DEFAULT_CLOUDWATCH_STREAMING)
     .describe("Stream session data continually (logs survive an instance that stops mid-session)."),
 }).prefault({});
 
@@ -539,14 +536,11 @@ const preferencesSchema = strict({
 const instanceAccessSchema = strict({
   managedInstanceCore: z
     .boolean()
-    .default(false)
+    .default(DEFAULT_MANAGED_INSTANCE_CORE)
     .describe(
       "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *). Off: least privilege.",
     ),
-  permissionsBoundaryArn: matching(
-    /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/,
-    "is not an IAM policy ARN",
-  )
+  permissionsBoundaryArn: matching(IAM_POLICY_ARN, "is not an IAM policy ARN")
     .optional()
     .describe("Permissions boundary for the roles this environment creates."),
   defaultHostManagement: z
@@ -557,7 +551,7 @@ const instanceAccessSchema = strict({
     .boolean()
     .default(false)
     .describe("Launch one t4g.nano Amazon Linux 2023 instance from the hardened template, to open a session on."),
-  instanceType: matching(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "is not an EC2 instance type").default("t4g.nano"),
+  instanceType: matching(INSTANCE_TYPE, "is not an EC2 instance type").default(DEFAULT_INSTANCE_TYPE),
   instanceTags: tags
     .default({})
     .describe("Tags the launch template puts on instances, e.g. the ones access groups match."),
@@ -633,7 +627,7 @@ const accessGroupSchema = strict({
       .default(false)
       .describe("Create an IAM group <project>-<environment>-<name> with the policy."),
     roleNames: z
-      .array(matching(/^[\w+=,.@-]{1,64}$/, "is not an IAM role name"))
+      .array(matching(IAM_ROLE_NAME, "is not an IAM role name"))
       .default([])
       .describe("Existing IAM roles that get the policy."),
     identityCenter: strict({

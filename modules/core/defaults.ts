@@ -21,3 +21,15 @@ export const DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES = 20;
 
 /** Session Manager maxSessionDuration, in minutes. */
 export const DEFAULT_MAX_SESSION_DURATION_MINUTES = 60;
+
+/** Instance type of the hardened launch template (and the example instance). */
+export const DEFAULT_INSTANCE_TYPE = "t4g.nano";
+
+/** Keep the ec2messages endpoint and instance actions for SSM Agent older than 3.3.40.0. */
+export const DEFAULT_LEGACY_AGENT_SUPPORT = true;
+
+/** AmazonSSMManagedInstanceCore on the instance role: off (least privilege). */
+export const DEFAULT_MANAGED_INSTANCE_CORE = false;
+
+/** Stream session data to CloudWatch Logs as it happens (logs survive an instance that stops mid-session). */
+export const DEFAULT_CLOUDWATCH_STREAMING = true;

@@ -18,9 +18,3 @@ export const namePrefix: VariableSpec = {
   ],
   example: "bastionless-dev-main",
 };
-
-export const listOf = (name: string, prefix: string, what: string): VariableValidation => ({
-  condition: `alltrue([for id in var.${name} : can(regex("^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$", id))])`,
-  errorMessage: `Every ${name} entry must be ${what} id (${prefix}- followed by 8 or 17 hex digits).`,
-});
-export type VariableValidation = NonNullable<VariableSpec["validations"]>[number];

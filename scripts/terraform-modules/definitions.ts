@@ -6,12 +6,23 @@
 import { TAGS_VARIABLE, TAGS_VARIABLE_NOTHING_TAGGABLE } from "./tags";
 import { DataAwsCallerIdentity, DataAwsPartition } from "../../modules/core/aws";
 import {
+  DEFAULT_INSTANCE_TYPE,
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
+  DEFAULT_LEGACY_AGENT_SUPPORT,
   DEFAULT_LOG_EXPIRE_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_NONCURRENT_EXPIRE_DAYS,
 } from "../../modules/core/defaults";
-import { KMS_DELETION_WINDOW_DAYS, LOG_RETENTION_DAYS } from "../../modules/core/limits";
+import {
+  IAM_GROUP_NAME,
+  IAM_POLICY_ARN,
+  IAM_ROLE_NAME,
+  INSTANCE_TYPE,
+  KMS_DELETION_WINDOW_DAYS,
+  LOG_RETENTION_DAYS,
+  PHYSICAL_NAME_LIMITS,
+} from "../../modules/core/limits";
 import { HardenedLaunchTemplate } from "../../modules/instance-access";
 import {
   grantLogBucketSessionWrite,
@@ -24,7 +35,8 @@ import {
 } from "../../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../../modules/session-preferences";
 import type { TerraformStack } from "../../modules/core/cdktf";
-import { currentRegion, type VariableValidation } from "./common";
+import { currentRegion } from "./common";
+import { bucketNameRules, ipv4Cidr, kmsAliasRule, matches, tagRules, wholeNumber } from "./validations";
 import { moduleAccessGroup, moduleInstanceRole } from "./constructs";
 import type { ModuleDefinition } from "./framework";
 import { network } from "./network";
@@ -38,19 +50,6 @@ function accountScope(stack: TerraformStack) {
     partition: new DataAwsPartition(stack, "partition").partition,
   };
 }
-
-const bucketNameRules = (v: string): VariableValidation[] => [
-  {
-    condition: `can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", ${v}))`,
-    errorMessage:
-      "The bucket name must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
-  },
-  {
-    condition: `!anytrue([for p in ["xn--", "sthree-", "amzn-s3-demo-"] : startswith(${v}, p)]) && !anytrue([for s in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] : endswith(${v}, s)])`,
-    errorMessage:
-      "The bucket name uses a prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3) S3 reserves.",
-  },
-];
 
 export const instanceAccess: ModuleDefinition = {
   name: "instance-access",
@@ -68,8 +67,8 @@ export const instanceAccess: ModuleDefinition = {
       description: "Name of the instance role and instance profile.",
       validations: [
         {
-          condition: 'can(regex("^[\\\\w+=,.@-]{1,64}$", var.role_name))',
-          errorMessage: "role_name must be 1-64 characters of letters, digits and +=,.@_-.",
+          condition: matches(IAM_ROLE_NAME, "var.role_name"),
+          errorMessage: `role_name must be 1-${PHYSICAL_NAME_LIMITS.iamRole} characters of letters, digits and +=,.@_-.`,
         },
       ],
       example: "bastionless-dev-session-instance",
@@ -78,7 +77,7 @@ export const instanceAccess: ModuleDefinition = {
       name: "legacy_agent_support",
       type: "bool",
       description: "Keep the ec2messages actions for SSM Agent older than 3.3.40.0.",
-      default: true,
+      default: DEFAULT_LEGACY_AGENT_SUPPORT,
       example: false,
     },
     {
@@ -86,13 +85,19 @@ export const instanceAccess: ModuleDefinition = {
       type: "bool",
       description:
         "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *).",
-      default: false,
+      default: DEFAULT_MANAGED_INSTANCE_CORE,
     },
     {
       name: "permissions_boundary_arn",
       type: "string",
       description: "Permissions boundary for the role (null: none).",
       default: null,
+      validations: [
+        {
+          condition: `var.permissions_boundary_arn == null || ${matches(IAM_POLICY_ARN, "var.permissions_boundary_arn")}`,
+          errorMessage: "permissions_boundary_arn must be an IAM managed policy ARN.",
+        },
+      ],
     },
     {
       name: "log_group_arn",
@@ -146,7 +151,13 @@ export const instanceAccess: ModuleDefinition = {
       name: "instance_type",
       type: "string",
       description: "Instance type of the launch template.",
-      default: "t4g.nano",
+      default: DEFAULT_INSTANCE_TYPE,
+      validations: [
+        {
+          condition: matches(INSTANCE_TYPE, "var.instance_type"),
+          errorMessage: "instance_type must be an EC2 instance type.",
+        },
+      ],
     },
     {
       name: "architecture",
@@ -174,6 +185,7 @@ export const instanceAccess: ModuleDefinition = {
       type: "map(string)",
       description: "Tags for instances and volumes launched from the template (the tags operator access groups match).",
       default: {},
+      validations: tagRules("instance_tags"),
       example: { Team: "platform" },
     },
     TAGS_VARIABLE,
@@ -245,8 +257,8 @@ export const operatorAccess: ModuleDefinition = {
       description: "Name of the IAM group and of the role policies.",
       validations: [
         {
-          condition: 'can(regex("^[\\\\w+=,.@-]{1,128}$", var.name))',
-          errorMessage: "name must be 1-128 characters of letters, digits and +=,.@_-.",
+          condition: matches(IAM_GROUP_NAME, "var.name"),
+          errorMessage: `name must be 1-${PHYSICAL_NAME_LIMITS.iamGroup} characters of letters, digits and +=,.@_-.`,
         },
       ],
       example: "bastionless-dev-platform-shell",
@@ -261,9 +273,10 @@ export const operatorAccess: ModuleDefinition = {
           errorMessage: "Name at least one tag; without one the group would reach every instance.",
         },
         {
-          condition: 'alltrue([for k, v in var.instance_tags : length(v) > 0 && !startswith(k, "aws:")])',
-          errorMessage: "Every tag needs at least one value, and aws: keys are reserved.",
+          condition: "alltrue([for k, v in var.instance_tags : length(v) > 0])",
+          errorMessage: "Every tag needs at least one value.",
         },
+        ...tagRules("instance_tags", true),
       ],
       example: { Team: ["platform"] },
     },
@@ -278,6 +291,12 @@ export const operatorAccess: ModuleDefinition = {
       type: "list(string)",
       description: "Existing IAM roles that also get the policy inline.",
       default: [],
+      validations: [
+        {
+          condition: `alltrue([for r in var.role_names : ${matches(IAM_ROLE_NAME, "r")}])`,
+          errorMessage: `Every role_names entry must be an IAM role name (1-${PHYSICAL_NAME_LIMITS.iamRole} of letters, digits and +=,.@_-).`,
+        },
+      ],
       example: ["developer"],
     },
     {
@@ -293,8 +312,9 @@ export const operatorAccess: ModuleDefinition = {
       default: [],
       validations: [
         {
-          condition: 'alltrue([for c in var.source_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])',
-          errorMessage: "source_cidrs must be CIDRs and not /0 (omit the restriction instead).",
+          condition: `alltrue([for c in var.source_cidrs : ${ipv4Cidr("c")}])`,
+          errorMessage:
+            "source_cidrs must be IPv4 CIDRs without host bits set, and not /0 (omit the restriction instead).",
         },
       ],
     },
@@ -383,13 +403,7 @@ export const sessionLogging: ModuleDefinition = {
       name: "kms_key_alias",
       type: "string",
       description: "Alias of the session key.",
-      validations: [
-        {
-          condition:
-            'can(regex("^alias/[A-Za-z0-9/_-]{1,250}$", var.kms_key_alias)) && !startswith(var.kms_key_alias, "alias/aws/")',
-          errorMessage: "kms_key_alias must start with alias/, not alias/aws/, and use letters, digits, /, _ and -.",
-        },
-      ],
+      validations: [kmsAliasRule("kms_key_alias")],
       example: "alias/bastionless-dev-sessions",
     },
     {
@@ -397,12 +411,7 @@ export const sessionLogging: ModuleDefinition = {
       type: "number",
       description: "Days before a scheduled key deletion happens.",
       default: DEFAULT_KMS_DELETION_WINDOW_DAYS,
-      validations: [
-        {
-          condition: `var.kms_deletion_window_days >= ${KMS_DELETION_WINDOW_DAYS.min} && var.kms_deletion_window_days <= ${KMS_DELETION_WINDOW_DAYS.max}`,
-          errorMessage: `kms_deletion_window_days must be ${KMS_DELETION_WINDOW_DAYS.min}-${KMS_DELETION_WINDOW_DAYS.max}.`,
-        },
-      ],
+      validations: [wholeNumber("kms_deletion_window_days", KMS_DELETION_WINDOW_DAYS)],
     },
     {
       name: "log_group_name",
@@ -440,16 +449,14 @@ export const sessionLogging: ModuleDefinition = {
       type: "number",
       description: "Days before session logs in S3 expire.",
       default: DEFAULT_LOG_EXPIRE_DAYS,
-      validations: [{ condition: "var.expire_days > 0", errorMessage: "expire_days must be positive." }],
+      validations: [wholeNumber("expire_days", { min: 1 })],
     },
     {
       name: "noncurrent_expire_days",
       type: "number",
       description: "Days before overwritten or deleted log versions expire.",
       default: DEFAULT_NONCURRENT_EXPIRE_DAYS,
-      validations: [
-        { condition: "var.noncurrent_expire_days > 0", errorMessage: "noncurrent_expire_days must be positive." },
-      ],
+      validations: [wholeNumber("noncurrent_expire_days", { min: 1 })],
     },
     TAGS_VARIABLE,
   ],

@@ -7,13 +7,15 @@
 import { S3_RESTRICTIVE_OPT_IN } from "../../config/schema";
 import { DataAwsPartition, DataAwsVpc } from "../../modules/core/aws";
 import { ALWAYS_NEEDED_SERVICES } from "../../modules/core/endpoint-services";
+import { BUCKET_NAME_CHARS, ec2Id } from "../../modules/core/limits";
 import { EndpointService, requiredServices } from "../../modules/network-endpoints";
 import { MOCK_VPC_CIDR } from "../tftest";
-import { currentRegion, listOf, namePrefix } from "./common";
+import { currentRegion, namePrefix } from "./common";
 import { address, moduleEndpoints } from "./constructs";
 import type { ModuleDefinition } from "./framework";
 import { mockDefaults } from "./publishable";
 import { TAGS_VARIABLE } from "./tags";
+import { ec2Ids, ipv4Cidr, matches } from "./validations";
 
 const INTERFACE_SERVICES = EndpointService.ALL.map((s) => s.shortName);
 /** The example's services: an environment with current agents, CloudWatch logging and KMS. */
@@ -245,7 +247,7 @@ export const network: ModuleDefinition = {
       description: "The VPC whose private instances are reached.",
       validations: [
         {
-          condition: 'can(regex("^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", var.vpc_id))',
+          condition: matches(ec2Id("vpc"), "var.vpc_id"),
           errorMessage: "vpc_id must be a VPC id (vpc- followed by 8 or 17 hex digits).",
         },
       ],
@@ -258,7 +260,7 @@ export const network: ModuleDefinition = {
         "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost mode).",
       validations: [
         { condition: "length(var.endpoint_subnet_ids) > 0", errorMessage: "Give at least one subnet." },
-        listOf("endpoint_subnet_ids", "subnet", "a subnet"),
+        ec2Ids("endpoint_subnet_ids", "subnet", "a subnet"),
       ],
       example: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
     },
@@ -270,8 +272,8 @@ export const network: ModuleDefinition = {
       default: [],
       validations: [
         {
-          condition: 'alltrue([for c in var.endpoint_allowed_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])',
-          errorMessage: "endpoint_allowed_cidrs must be CIDRs and not /0.",
+          condition: `alltrue([for c in var.endpoint_allowed_cidrs : ${ipv4Cidr("c")}])`,
+          errorMessage: "endpoint_allowed_cidrs must be IPv4 CIDRs without host bits set, and not /0.",
         },
       ],
     },
@@ -280,7 +282,7 @@ export const network: ModuleDefinition = {
       type: "list(string)",
       description: "Security groups besides the VPC CIDR that reach the interface endpoints on 443.",
       default: [],
-      validations: [listOf("endpoint_allowed_security_group_ids", "sg", "a security group")],
+      validations: [ec2Ids("endpoint_allowed_security_group_ids", "sg", "a security group")],
     },
     {
       name: "s3_gateway",
@@ -305,7 +307,7 @@ export const network: ModuleDefinition = {
       description:
         "Route tables of the private subnets; a gateway that s3_gateway creates is added to each (empty: none created).",
       default: [],
-      validations: [listOf("route_table_ids", "rtb", "a route table")],
+      validations: [ec2Ids("route_table_ids", "rtb", "a route table")],
       example: ["rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"],
     },
     {
@@ -333,7 +335,10 @@ export const network: ModuleDefinition = {
         "ARN of the session-log bucket a restrictive S3 gateway's policy lets instances write to (s3_gateway).",
       validations: [
         {
-          condition: 'can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.log_bucket_arn))',
+          condition: matches(
+            new RegExp(`^arn:aws[a-z-]*:s3:::${BUCKET_NAME_CHARS.source.slice(1)}`),
+            "var.log_bucket_arn",
+          ),
           errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
         },
       ],

@@ -9,9 +9,15 @@
  */
 import { SsmDocument } from "../../modules/core/aws";
 import { Construct, Fn, ref } from "../../modules/core/cdktf";
+import {
+  DEFAULT_CLOUDWATCH_STREAMING,
+  DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
+  DEFAULT_MAX_SESSION_DURATION_MINUTES,
+} from "../../modules/core/defaults";
 import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../../modules/core/limits";
 import { PREFERENCES_DOCUMENT, type SessionDocumentContent } from "../../modules/session-preferences";
 import type { ModuleDefinition, VariableSpec } from "./framework";
+import { matches, tagRules } from "./validations";
 
 const minutes = (name: string, what: string, def: number, range: { min: number; max: number }): VariableSpec => ({
   name,
@@ -65,7 +71,7 @@ export const sessionPreferences: ModuleDefinition = {
       name: "cloudwatch_streaming",
       type: "bool",
       description: "Stream session data to CloudWatch Logs as it happens (false: upload at session end).",
-      default: true,
+      default: DEFAULT_CLOUDWATCH_STREAMING,
     },
     text(
       "kms_key_id",
@@ -80,8 +86,18 @@ export const sessionPreferences: ModuleDefinition = {
       "waive_logging",
       "A written reason to log sessions nowhere (empty: s3_bucket_name or cloudwatch_log_group_name is required).",
     ),
-    minutes("idle_session_timeout_minutes", "Idle time after which a session ends", 20, IDLE_SESSION_TIMEOUT_MINUTES),
-    minutes("max_session_duration_minutes", "Longest a session may last", 60, MAX_SESSION_DURATION_MINUTES),
+    minutes(
+      "idle_session_timeout_minutes",
+      "Idle time after which a session ends",
+      DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
+      IDLE_SESSION_TIMEOUT_MINUTES,
+    ),
+    minutes(
+      "max_session_duration_minutes",
+      "Longest a session may last",
+      DEFAULT_MAX_SESSION_DURATION_MINUTES,
+      MAX_SESSION_DURATION_MINUTES,
+    ),
     {
       name: "run_as_default_user",
       type: "string",
@@ -89,7 +105,7 @@ export const sessionPreferences: ModuleDefinition = {
       default: "",
       validations: [
         {
-          condition: `var.run_as_default_user == "" || (can(regex("${LINUX_USER.source.replace(/\\/g, "\\\\")}", var.run_as_default_user)) && var.run_as_default_user != "root")`,
+          condition: `var.run_as_default_user == "" || (${matches(LINUX_USER, "var.run_as_default_user")} && var.run_as_default_user != "root")`,
           errorMessage: "run_as_default_user must be a Linux user name (not root, which Session Manager refuses).",
         },
       ],
@@ -101,6 +117,7 @@ export const sessionPreferences: ModuleDefinition = {
       type: "map(string)",
       description: "Tags for the document.",
       default: {},
+      validations: tagRules("tags"),
       example: { Environment: "dev" },
     },
   ],

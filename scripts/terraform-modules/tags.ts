@@ -4,12 +4,14 @@
  */
 import { Fn, resolveTokens, TerraformResource, Token, type TerraformStack } from "../../modules/core/cdktf";
 import type { Vars, VariableSpec } from "./framework";
+import { tagRules } from "./validations";
 
 export const TAGS_VARIABLE: VariableSpec = {
   name: "tags",
   type: "map(string)",
   description: "Tags added to every taggable resource the module creates (the module's own tags, such as Name, win).",
   default: {},
+  validations: tagRules("tags"),
   example: { Environment: "dev" },
 };
 
