@@ -27,6 +27,11 @@ const s3ServiceName = (region: string): string => awsServiceName(region, "s3");
  */
 export interface EndpointsNetwork {
   readonly vpcId: string;
+  /**
+   * The VPC's CIDR. Not read here: where other workloads use the VPC, admit it with `clients.cidrs`.
+   * @default - not given
+   */
+  readonly cidr?: string;
   readonly routeTableIds: readonly string[];
   /** @default - none: `endpointSubnetIds` must be given */
   readonly subnets?: IPrivateNetwork["subnets"];
