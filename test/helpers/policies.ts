@@ -1,4 +1,5 @@
 /** Test helpers for IAM-engine scenarios: synthesized policies made concrete, example principals and ARNs. */
+import { SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../../modules/core/aws";
 import * as path from "path";
 import { loadIdentity, type IdentityConfig } from "../../config/identity";
 import type { LoadedEnvironment } from "../../config/load";
@@ -7,7 +8,7 @@ import { Testing } from "../../modules/core/cdktf";
 import { concretePolicy, lookupIn } from "../../scripts/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack } from "../../stacks/identity-center-stack";
-import { resourceEntries, synthJson, type TfJson } from "./synth";
+import { resourceEntries, synthJson, type ResourceType, type TfJson } from "./synth";
 
 export interface EnvScope {
   readonly account: string;
@@ -20,9 +21,9 @@ export function synthEnvironment(config: EnvironmentConfig): TfJson {
 }
 
 /** The concrete policy of the first `type` resource whose name contains `nameFragment`. */
-export function policyIn(tf: TfJson, env: EnvScope, type: string, nameFragment: string, attr = "policy"): object {
+export function policyIn(tf: TfJson, env: EnvScope, type: ResourceType, nameFragment: string, attr = "policy"): object {
   const found = resourceEntries(tf, type).find(([n]) => n.includes(nameFragment));
-  if (!found) throw new Error(`no ${type} named like ${nameFragment}`);
+  if (!found) throw new Error(`no ${typeof type === "string" ? type : type.tfResourceType} named like ${nameFragment}`);
   return concretePolicy(lookupIn(tf), found[1][attr] as string, env.account, env.region);
 }
 
@@ -65,9 +66,9 @@ export function identityStack(environments: LoadedEnvironment[], identity?: Iden
 
 /** The concrete inline policy of the permission set `name` in a synthesized identity stack. */
 export function permissionSetPolicy(tf: TfJson, name: string, env: EnvScope): object {
-  const set = resourceEntries(tf, "aws_ssoadmin_permission_set").find(([, b]) => b.name === name);
+  const set = resourceEntries(tf, SsoadminPermissionSet).find(([, b]) => b.name === name);
   if (!set) throw new Error(`no permission set ${name}`);
-  const [, policy] = resourceEntries(tf, "aws_ssoadmin_permission_set_inline_policy").find(
+  const [, policy] = resourceEntries(tf, SsoadminPermissionSetInlinePolicy).find(
     ([, b]) => b.permission_set_arn === `\${aws_ssoadmin_permission_set.${set[0]}.arn}`,
   )!;
   return concretePolicy(lookupIn(tf), policy.inline_policy as string, env.account, env.region);

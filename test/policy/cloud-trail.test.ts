@@ -3,6 +3,7 @@
  * checked at plan time), creates it (multi-region, validated, encrypted with the session key, into the session-log
  * bucket) or waives it in writing. The created trail's bucket and key policies are evaluated with an IAM engine.
  */
+import { Cloudtrail, KmsKeyPolicy, S3BucketPolicy } from "../../modules/core/aws";
 import { environmentSchema, type EnvironmentInput } from "../../config/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { policyDocument } from "../../modules/core/iam";
@@ -108,13 +109,13 @@ describe("GIVEN an environment that creates its trail (create: true)", () => {
   let keyPolicy: object;
   beforeAll(() => {
     tf = synthEnvironment(config);
-    const [, bp] = resourceEntries(tf, "aws_s3_bucket_policy").find(([n]) => n.startsWith("SessionLogBucket"))!;
+    const [, bp] = resourceEntries(tf, S3BucketPolicy).find(([n]) => n.startsWith("SessionLogBucket"))!;
     bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
-    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, "aws_kms_key_policy").policy as string, account, region);
+    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, KmsKeyPolicy).policy as string, account, region);
   });
 
   test("THEN one multi-region trail with global events, log file validation, the session key, protected from destroy", () => {
-    const trail = onlyResource(tf, "aws_cloudtrail");
+    const trail = onlyResource(tf, Cloudtrail);
     expect(trail).toMatchObject({
       name: "bastionless-dev-audit-trail",
       s3_bucket_name: bucket,

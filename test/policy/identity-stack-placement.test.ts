@@ -4,6 +4,7 @@
  * delegated administrator for sso.amazonaws.com, in Identity Center's home region. `npm run validate` runs the
  * generated terraform test, which proves each check fires; here: the checks' shape and the runs it generates.
  */
+import { S3Bucket } from "../../modules/core/aws";
 import { identitySchema, loadIdentity, type IdentityConfig } from "../../config/identity";
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
@@ -27,20 +28,20 @@ describe("GIVEN the identity file WHEN the bootstrap stack is synthesized", () =
   });
   test("THEN the identity stack's state bucket is created in the identity account, in the home region", () => {
     const providers = tf.provider!.aws as { alias: string; allowed_account_ids: string[]; region: string }[];
-    const bucket = resources(tf, "aws_s3_bucket").find((b) => b.bucket === "bastionless-tfstate-999999999999")!;
+    const bucket = resources(tf, S3Bucket).find((b) => b.bucket === "bastionless-tfstate-999999999999")!;
     expect(bucket).toMatchObject({ lifecycle: { prevent_destroy: true } });
     const provider = providers.find((p) => `aws.${p.alias}` === bucket.provider)!;
     expect(provider).toMatchObject({ allowed_account_ids: ["999999999999"], region: "eu-west-1" });
   });
   test("THEN every environment's bucket is still there (the identity bucket is added, nothing replaced)", () => {
-    const names = resources(tf, "aws_s3_bucket").map((b) => b.bucket);
+    const names = resources(tf, S3Bucket).map((b) => b.bucket);
     expect(names.sort()).toEqual([...configs.map((c) => c.state.bucket), identity.state.bucket].sort());
   });
   test("GIVEN a state region and a bootstrap role in the identity file THEN its provider uses both", () => {
     const role = "arn:aws:iam::999999999999:role/bootstrap";
     const custom = withState({ bucket: "org-identity-state", region: "us-east-1", bootstrapRoleArn: role });
     const t = synthJson(new BootstrapStack(Testing.app(), "bootstrap", { environments: configs, identity: custom }));
-    const bucket = resources(t, "aws_s3_bucket").find((b) => b.bucket === "org-identity-state")!;
+    const bucket = resources(t, S3Bucket).find((b) => b.bucket === "org-identity-state")!;
     const provider = (t.provider!.aws as Record<string, unknown>[]).find(
       (p) => `aws.${String(p.alias)}` === bucket.provider,
     )!;
@@ -59,7 +60,7 @@ describe("GIVEN the identity file WHEN the bootstrap stack is synthesized", () =
   test("GIVEN identity state in HCP Terraform THEN no bucket is created for it", () => {
     const cloud = withState({ cloud: { organization: "acme", workspace: "bastionless-identity" } });
     const t = synthJson(new BootstrapStack(Testing.app(), "bootstrap", { environments: configs, identity: cloud }));
-    expect(resources(t, "aws_s3_bucket").map((b) => b.bucket)).not.toContain("bastionless-tfstate-999999999999");
+    expect(resources(t, S3Bucket).map((b) => b.bucket)).not.toContain("bastionless-tfstate-999999999999");
   });
 });
 

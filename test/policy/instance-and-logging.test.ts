@@ -1,3 +1,14 @@
+import {
+  CloudwatchLogGroup,
+  IamRolePolicy,
+  KmsKey,
+  KmsKeyPolicy,
+  S3Bucket,
+  S3BucketPolicy,
+  S3BucketPublicAccessBlock,
+  S3BucketServerSideEncryptionConfigurationA,
+  S3BucketVersioningA,
+} from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
@@ -18,11 +29,11 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   let keyPolicy: object;
   beforeAll(() => {
     tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
-    const [, rolePolicy] = resourceEntries(tf, "aws_iam_role_policy").find(([n]) => n.startsWith("InstanceRole"))!;
+    const [, rolePolicy] = resourceEntries(tf, IamRolePolicy).find(([n]) => n.startsWith("InstanceRole"))!;
     instancePolicy = concretePolicy(lookupIn(tf), rolePolicy.policy as string, account, region);
-    const [, bp] = resourceEntries(tf, "aws_s3_bucket_policy").find(([n]) => n.startsWith("SessionLogBucket"))!;
+    const [, bp] = resourceEntries(tf, S3BucketPolicy).find(([n]) => n.startsWith("SessionLogBucket"))!;
     bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
-    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, "aws_kms_key_policy").policy as string, account, region);
+    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, KmsKeyPolicy).policy as string, account, region);
   });
   const asInstance = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
     principal: role,
@@ -129,14 +140,14 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("the session log group is encrypted with the key, kept on destroy, and created after the key policy", () => {
-    const [, lg] = resourceEntries(tf, "aws_cloudwatch_log_group").find(([n]) => n.startsWith("SessionLogGroup"))!;
+    const [, lg] = resourceEntries(tf, CloudwatchLogGroup).find(([n]) => n.startsWith("SessionLogGroup"))!;
     expect(lg).toMatchObject({ name: "/bastionless/dev/sessions", retention_in_days: 365, skip_destroy: true });
     expect(lg.kms_key_id).toMatch(/^\$\{aws_kms_key\.SessionKey_[0-9A-F]+\.arn\}$/);
     expect(lg.depends_on).toEqual([expect.stringMatching(/^aws_kms_key_policy\.SessionKey_Policy_/)]);
   });
 
   test("the key rotates, waits 30 days before deletion and cannot be destroyed by accident", () => {
-    expect(onlyResource(tf, "aws_kms_key")).toMatchObject({
+    expect(onlyResource(tf, KmsKey)).toMatchObject({
       enable_key_rotation: true,
       deletion_window_in_days: 30,
       lifecycle: { prevent_destroy: true },
@@ -144,19 +155,19 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("the log bucket is owner-enforced, private, KMS-encrypted, versioned and protected", () => {
-    const [, b] = resourceEntries(tf, "aws_s3_bucket").find(([n]) => n.startsWith("SessionLogBucket"))!;
+    const [, b] = resourceEntries(tf, S3Bucket).find(([n]) => n.startsWith("SessionLogBucket"))!;
     expect(b).toMatchObject({ bucket, force_destroy: false, lifecycle: { prevent_destroy: true } });
-    const sse = resources(tf, "aws_s3_bucket_server_side_encryption_configuration")[0].rule as Record<string, any>[];
+    const sse = resources(tf, S3BucketServerSideEncryptionConfigurationA)[0].rule as Record<string, any>[];
     expect(sse[0]).toMatchObject({
       bucket_key_enabled: true,
       apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" },
     });
-    expect(resources(tf, "aws_s3_bucket_public_access_block")[0]).toMatchObject({
+    expect(resources(tf, S3BucketPublicAccessBlock)[0]).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(resources(tf, "aws_s3_bucket_versioning")[0].versioning_configuration).toEqual({ status: "Enabled" });
+    expect(resources(tf, S3BucketVersioningA)[0].versioning_configuration).toEqual({ status: "Enabled" });
   });
 });

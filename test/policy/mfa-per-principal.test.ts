@@ -3,6 +3,7 @@
  * sessions (SAML, OIDC, Identity Center) carry no aws:MultiFactorAuthPresent. A group with both renders separate
  * policies. Evaluated with an IAM engine.
  */
+import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { environmentSchema } from "../../config/schema";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
 import { instanceArn, policyIn, synthEnvironment } from "../helpers/policies";
@@ -35,15 +36,15 @@ describe("GIVEN an access group with an IAM group and a federated role (mixed pr
       i.accessGroups![0].principals = { iamGroup: true, roleNames: ["ops-federated"] };
     });
     tf = synthEnvironment(config);
-    groupPolicy = policyIn(tf, DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
-    rolePolicy = policyIn(tf, DEV, "aws_iam_role_policy", "AccessGroups_platform-shell");
+    groupPolicy = policyIn(tf, DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    rolePolicy = policyIn(tf, DEV, IamRolePolicy, "AccessGroups_platform-shell");
   });
 
   test("THEN the group and the role get separate policies, and only the group's has the MFA deny", () => {
     const sids = (p: object) => (p as { Statement: { Sid?: string }[] }).Statement.map((s) => s.Sid);
     expect(sids(groupPolicy)).toContain("DenySessionsWithoutMfa");
     expect(sids(rolePolicy)).not.toContain("DenySessionsWithoutMfa");
-    const roleBodies = resourceEntries(tf, "aws_iam_role_policy").filter(([n]) => n.includes("platform-shell"));
+    const roleBodies = resourceEntries(tf, IamRolePolicy).filter(([n]) => n.includes("platform-shell"));
     expect(roleBodies.map(([, b]) => b.role)).toEqual(["ops-federated"]);
   });
   test("WHEN a federated role session without the MFA key starts a session THEN it is allowed", async () => {
@@ -69,7 +70,7 @@ describe("GIVEN requireMfa: false on an IAM group", () => {
     const config = exampleConfig("dev", (i) => {
       i.accessGroups![0].requireMfa = false;
     });
-    const policy = policyIn(synthEnvironment(config), DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
+    const policy = policyIn(synthEnvironment(config), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
     expect(await evaluate(start(iamUser), [policy])).toBe("Allowed");
   });
 });

@@ -1,14 +1,15 @@
+import { IamGroupPolicy, IamRolePolicy, KmsKeyPolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { Testing } from "../../modules/core/cdktf";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
 import { identityStack, permissionSetPolicy } from "../helpers/policies";
-import { ENV_DIR, exampleConfig, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
+import { ENV_DIR, exampleConfig, resourceEntries, synthJson, type ResourceType, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
 
-function policyOf(tf: TfJson, type: string, nameFragment: string, attr = "policy"): object {
+function policyOf(tf: TfJson, type: ResourceType, nameFragment: string, attr = "policy"): object {
   const [, body] = resourceEntries(tf, type).find(([n]) => n.includes(nameFragment))!;
   const { account, region } = nameFragment.startsWith("AccessGroups_sre") ? configs.prod : configs.dev;
   return concretePolicy(lookupIn(tf), body[attr] as string, account, region);
@@ -41,11 +42,11 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   beforeAll(() => {
     dev = synthJson(new EnvironmentStack(Testing.app(), "dev", { config: configs.dev }));
     prod = synthJson(new EnvironmentStack(Testing.app(), "prod", { config: configs.prod }));
-    devShell = policyOf(dev, "aws_iam_group_policy", "AccessGroups_platform-shell");
-    devTunnel = policyOf(dev, "aws_iam_role_policy", "AccessGroups_db-tunnel");
-    prodGroup = policyOf(prod, "aws_iam_group_policy", "AccessGroups_sre-shell");
+    devShell = policyOf(dev, IamGroupPolicy, "AccessGroups_platform-shell");
+    devTunnel = policyOf(dev, IamRolePolicy, "AccessGroups_db-tunnel");
+    prodGroup = policyOf(prod, IamGroupPolicy, "AccessGroups_sre-shell");
     prodSso = permissionSetPolicy(synthJson(identityStack(loadEnvironments(ENV_DIR))), "SessionManagerSRE", PROD);
-    devKeyPolicy = policyOf(dev, "aws_kms_key_policy", "SessionKey");
+    devKeyPolicy = policyOf(dev, KmsKeyPolicy, "SessionKey");
   });
 
   const asAlice = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
@@ -303,7 +304,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
       i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
     });
     const tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
-    const policy = policyOf(tf, "aws_iam_group_policy", "AccessGroups_platform-shell");
+    const policy = policyOf(tf, IamGroupPolicy, "AccessGroups_platform-shell");
     const from = (ip: string) =>
       asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform", "aws:SourceIp": ip });
     // THEN

@@ -3,6 +3,7 @@
  * shows (`session/${aws:userid}-*`). The IAM engine models ssmmessages actions as wildcard-only (the service
  * authorization reference lists no resource type), so the resource patterns are checked by matching them here.
  */
+import { IamGroupPolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import { evaluate } from "../../scripts/lib/iam-evaluate";
@@ -31,7 +32,7 @@ const matches = (patterns: string[], vars: Record<string, string>, arn: string) 
 describe("GIVEN the dev access group policies", () => {
   let patterns: string[];
   beforeAll(() => {
-    const shell = policyIn(synthEnvironment(configs.dev), DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
+    const shell = policyIn(synthEnvironment(configs.dev), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
     const channel = (shell as Policy).Statement.filter((s) =>
       [s.Action].flat().includes("ssmmessages:OpenDataChannel"),
     );
@@ -61,7 +62,7 @@ describe("GIVEN the dev access group policies", () => {
     expect(matches(patterns, alice, session("alice-0a1b2c3d4e5f", "us-east-1"))).toBe(false);
   });
   test("WHEN the engine evaluates OpenDataChannel on * THEN no statement grants it unscoped", async () => {
-    const shell = policyIn(synthEnvironment(configs.dev), DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
+    const shell = policyIn(synthEnvironment(configs.dev), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
     const req = {
       principal: "arn:aws:iam::111111111111:user/alice",
       action: "ssmmessages:OpenDataChannel",

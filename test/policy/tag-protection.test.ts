@@ -3,6 +3,7 @@
  * deleting the environment's access tag keys on instances, even when the same principal holds a broad EC2 policy
  * (EC2 full access, PowerUser). Other tags (Name) keep working. Evaluated with an IAM engine.
  */
+import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
 import { EC2_FULL_ACCESS, instanceArn, policyIn, POWER_USER, synthEnvironment } from "../helpers/policies";
@@ -31,8 +32,8 @@ describe("access tag protection (explicit denies next to broad EC2 policies)", (
   let tunnel: object;
   beforeAll(() => {
     dev = synthEnvironment(configs.dev);
-    shell = policyIn(dev, DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
-    tunnel = policyIn(dev, DEV, "aws_iam_role_policy", "AccessGroups_db-tunnel");
+    shell = policyIn(dev, DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    tunnel = policyIn(dev, DEV, IamRolePolicy, "AccessGroups_db-tunnel");
   });
 
   describe.each([
