@@ -1,7 +1,8 @@
 /**
  * Checks that need every environment file at once: names (no two environments, no reserved stack names), state
  * buckets and lock tables shared correctly, globally unique bucket names, KMS aliases unique per account+region,
- * created VPC CIDRs that do not overlap other VPCs within an account+region, one owner of each account-wide setting. Each problem
+ * created VPC CIDRs that do not overlap other VPCs within an account+region, one owner of each account-wide setting,
+ * access groups that cannot reach another environment's instances, one created trail per account. Each problem
  * names every file and field involved, with line and column.
  */
 import { overlaps, parseCidr } from "./cidr";
@@ -240,6 +241,45 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[]): st
             `both own ${setting.what} of account ${e.config.account} in ${e.config.region}; there is one per account and region: ${setting.fix}`,
         );
     }
+  }
+  // Access groups of environments in one account+region: an instance carries no environment, only tags, so a group
+  // whose every selector key another environment's group also selects on, with a common value, reaches the
+  // instances meant for that group.
+  const groups = list.flatMap((env) => env.config.accessGroups.map((group, i) => ({ env, group, i })));
+  for (const [, same] of groupBy(groups, (x) => `${x.env.config.account}/${x.env.config.region}`)) {
+    for (const a of same)
+      for (const b of same) {
+        if (a.env === b.env) continue;
+        const reaches = Object.entries(a.group.instanceTags).every(([key, values]) =>
+          (b.group.instanceTags[key] ?? []).some((v) => values.includes(v)),
+        );
+        if (reaches)
+          report(
+            a.env,
+            ["accessGroups", a.i, "instanceTags"],
+            `access group ${a.group.name} also reaches the instances of access group ${b.group.name} of environment ${b.env.config.name} ` +
+              `(${ref(b.env, ["accessGroups", b.i, "instanceTags"])}) in account ${a.env.config.account}, ${a.env.config.region}: ` +
+              `instance tags are the only boundary between environments of one account and region; ` +
+              `add a tag key that tells the environments apart, e.g. Environment: [${a.env.config.name}]`,
+          );
+      }
+  }
+
+  // One multi-region trail per account logs every region for the audit alerts; a second copy is billed.
+  const trailCreators = groupBy(
+    list.filter((e) => e.config.logging.cloudTrail?.create),
+    (e) => e.config.account,
+  );
+  for (const same of trailCreators.values()) {
+    const first = same[0].config;
+    const trail = `arn:aws:cloudtrail:${first.region}:${first.account}:trail/${physicalName({ project: first.project, environment: first.name }, "audit-trail")}`;
+    for (const e of same.slice(1))
+      report(
+        e,
+        ["logging", "cloudTrail", "create"],
+        `environment ${q(e.config.name)} and environment ${q(first.name)} (${ref(same[0], ["logging", "cloudTrail", "create"])}) ` +
+          `both create a multi-region trail in account ${e.config.account}; one logs every region: write existing: ${trail} instead`,
+      );
   }
   return problems;
 }

@@ -102,7 +102,7 @@ function organizationChecks(
       checks: [{ errorMessage: pc.error_message, breaks: { master_account_id: OTHER_ACCOUNT } }],
       passingRuns: [
         `# The account is not the management account but a delegated administrator for Identity Center: allowed.\n` +
-          `run "plan_check_delegated_administrator_passes" {\n  command = plan\n` +
+          `run "placement_delegated_administrator_passes" {\n  command = plan\n` +
           overrideData(address, { master_account_id: OTHER_ACCOUNT }, "  ") +
           `  override_data {\n    target = ${delegated}\n    values = { delegated_administrators = [${admin}] }\n  }\n}\n`,
       ],

@@ -64,8 +64,11 @@ export function expiryCondition(expires: string | undefined): Conditions {
  * Explicit denies that keep the access tag keys out of reach of every holder of the policy, whatever else it may
  * do in EC2: no CreateTags/DeleteTags naming one of the keys (adding it to an untagged instance, changing its
  * value, removing it; keys compared case-insensitively), no RunInstances that tags a new instance with one, and
- * no DeleteTags without a key list (which removes every tag) on an instance that carries one. Other tags (e.g.
- * `Name`) stay untouched.
+ * no DeleteTags without a key list (which removes every tag) on an instance that carries one. The same keys are
+ * denied on the other front doors to instance tags: the Resource Groups Tagging API (`tag:TagResources`,
+ * `tag:UntagResources`; it also calls ec2:CreateTags for the caller, denied above) and EC2 Auto Scaling group tags,
+ * which the Auto Scaling service-linked role copies onto every instance it launches (PropagateAtLaunch), out of
+ * reach of any deny on the operator. Other tags (e.g. `Name`) stay untouched.
  */
 export function tagProtectionStatements(keys: readonly string[], partition: string = "aws"): Statement[] {
   const instances = [`arn:${partition}:ec2:*:*:instance/*`];
@@ -82,6 +85,18 @@ export function tagProtectionStatements(keys: readonly string[], partition: stri
           "aws:TagKeys": [...keys],
         },
       },
+    },
+    {
+      sid: "DenyAccessTagChangesThroughTaggingApiAndAutoScaling",
+      effect: "Deny",
+      actions: [
+        "tag:TagResources",
+        "tag:UntagResources",
+        "autoscaling:CreateAutoScalingGroup",
+        "autoscaling:CreateOrUpdateTags",
+      ],
+      resources: ["*"],
+      conditions: { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [...keys] } },
     },
   ];
   if (literal) {

@@ -166,6 +166,10 @@ describe("GIVEN environments that only look alike", () => {
           e.vpcs[0].cidr = "10.200.0.0/16";
           e.vpcs[0].privateSubnets = [{ cidr: "10.200.0.0/20", availabilityZone: "eu-central-1a" }];
           e.state = { bucket: "shared-state", region: "eu-west-1", locking: "both", dynamodbTable: "lock" };
+          // qa's multi-region trail already logs this account.
+          e.logging.cloudTrail = {
+            existing: "arn:aws:cloudtrail:eu-west-1:444444444444:trail/bastionless-qa-audit-trail",
+          };
         }),
         "perf.yaml": env("perf", B, (e) => {
           e.vpcs[0].cidr = "10.200.0.0/16";

@@ -382,6 +382,9 @@ describe("loadEnvironments", () => {
           e.vpcs[0].cidr = "10.11.0.0/16";
           e.vpcs[0].privateSubnets = [{ cidr: "10.11.0.0/20", availabilityZone: "eu-west-1a" }];
           e.sessionPreferences = { document: "none" };
+          // Its own access tags (the same ones would reach dev's instances) and dev's trail.
+          for (const g of e.accessGroups) g.instanceTags = { Environment: ["qa"] };
+          e.logging.cloudTrail = { existing: "bastionless-dev-audit-trail" };
         }),
       }),
     );

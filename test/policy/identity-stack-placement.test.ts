@@ -99,7 +99,7 @@ describe("GIVEN the identity stack WHEN it is planned", () => {
     expect(file.match(new RegExp(`expect_failures = \\[${org.replace(/\./g, "\\.")}\\]`, "g"))).toHaveLength(1);
     expect(file.match(new RegExp(`expect_failures = \\[${instances.replace(/\./g, "\\.")}\\]`, "g"))).toHaveLength(2);
     expect(file).toContain('master_account_id = "000000000000"');
-    const passing = file.slice(file.indexOf('run "plan_check_delegated_administrator_passes"'));
+    const passing = file.slice(file.indexOf('run "placement_delegated_administrator_passes"'));
     expect(passing).toMatch(/delegated_administrators = \[\{ id = "999999999999"/);
     expect(passing.slice(0, passing.indexOf("\n}\n"))).not.toContain("expect_failures");
   });

@@ -26,6 +26,7 @@ async function underScp(
   action: string,
   context: Record<string, string | string[]>,
   withScp = true,
+  resource = INSTANCE,
 ): Promise<string> {
   const r = await runSimulation(
     {
@@ -44,7 +45,7 @@ async function underScp(
       request: {
         principal,
         action,
-        resource: { accountId: ACCOUNT, resource: INSTANCE },
+        resource: { accountId: ACCOUNT, resource },
         contextVariables: { "aws:PrincipalArn": principal, ...context },
       },
     },
@@ -71,6 +72,14 @@ describe("GIVEN the tag-protection SCP attached at the organization root", () =>
     ["launches an instance carrying an access tag", "ec2:RunInstances", { "aws:TagKeys": ["Team"] }],
   ])("WHEN an administrator %s THEN the SCP denies it explicitly", async (_what, action, context) => {
     expect(await underScp(admin, action, context)).toBe("ExplicitlyDenied");
+  });
+  test("WHEN an administrator sets an access key through the tagging API or an Auto Scaling group THEN it is denied", async () => {
+    const group = `arn:aws:autoscaling:eu-west-1:${ACCOUNT}:autoScalingGroup:0f1e2d3c-1111-2222-3333-444455556666:autoScalingGroupName/web`;
+    const team = { "aws:TagKeys": ["Team"] };
+    expect(await underScp(admin, "tag:TagResources", team, true, "*")).toBe("ExplicitlyDenied");
+    for (const action of ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"])
+      expect([action, await underScp(admin, action, team, true, group)]).toEqual([action, "ExplicitlyDenied"]);
+    expect(await underScp(admin, "tag:TagResources", { "aws:TagKeys": ["Name"] }, true, "*")).toBe("Allowed");
   });
   test("WHEN an administrator tags or untags Name THEN it is allowed", async () => {
     expect(await underScp(admin, "ec2:CreateTags", { "aws:TagKeys": ["Name"], "aws:RequestTag/Name": "web" })).toBe(
