@@ -5,6 +5,7 @@
  * IAM cannot close from the operator's side is named in docs/access-in-an-organization.md ("Tagging paths").
  */
 import { loadEnvironments } from "../../config/load";
+import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
 import { instanceArn, policyIn, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR, type TfJson } from "../helpers/synth";
@@ -122,7 +123,7 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
       );
     });
     test("WHEN they use an unlogged AWS document while holding ssm:* elsewhere THEN it is explicitly denied", async () => {
-      for (const name of ["AWS-StartInteractiveCommand", "AWS-StartPortForwardingSessionToRemoteHost"])
+      for (const name of UNLOGGED_DOCUMENTS)
         expect([name, await evaluate(req("ssm:StartSession", doc(name)), [shell, SSM_FULL])]).toEqual([
           name,
           "ExplicitlyDenied",
