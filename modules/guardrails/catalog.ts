@@ -16,6 +16,7 @@ import { PolicySize } from "./rules/bl-iam-007-policy-size";
 import { KmsKeyRotated } from "./rules/bl-kms-001-key-rotation";
 import { LogGroupEncrypted } from "./rules/bl-log-001-log-group-kms";
 import { LogRetentionMinimum } from "./rules/bl-log-002-log-retention";
+import { AuditTrailHardened } from "./rules/bl-log-003-audit-trail";
 import { NoIngressFromAnywhere } from "./rules/bl-net-001-open-ingress";
 import { NoAdminPortIngress } from "./rules/bl-net-002-admin-ports";
 import { SecurityGroupRuleDescribed } from "./rules/bl-net-003-rule-description";
@@ -44,6 +45,7 @@ export function allRules(): GuardrailRule[] {
     new ForwardTargetHasEgress(),
     new LogGroupEncrypted(),
     new LogRetentionMinimum(),
+    new AuditTrailHardened(),
     new BucketPublicAccessBlocked(),
     new BucketTlsOnly(),
     new BucketKmsEncrypted(),

@@ -16,6 +16,7 @@ export const RULE_IDS = [
   "BL-NET-010",
   "BL-LOG-001",
   "BL-LOG-002",
+  "BL-LOG-003",
   "BL-BKT-001",
   "BL-BKT-002",
   "BL-BKT-003",
