@@ -5,17 +5,25 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
-import { TERRAFORM_ENV } from "./lib/terraform";
 import { MODULES } from "./terraform-modules/definitions";
 import { writeModule } from "./terraform-modules/framework";
+import { formatHclFiles } from "./terraform-modules/hcl-format";
 import { writeRootExample } from "./terraform-modules/root-example";
 
+/** Every HCL file under dir (.tf and .tftest.hcl). */
+const hclFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && (e.name.endsWith(".tf") || e.name.endsWith(".tftest.hcl")))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+
 /**
- * Writes every module into `outdir` (replacing it). The HCL is valid as written; when terraform is installed it is
- * also put in canonical style with `terraform fmt` (alignment, spacing), which `formatted` reports.
+ * Writes every module into `outdir` (replacing it), in canonical HCL style: every .tf and .tftest.hcl file goes
+ * through @cdktn/hcl-tools' formatter (the hclwrite formatter `terraform fmt` uses), so the output is the same with
+ * or without Terraform installed (test/distribution/terraform-modules-format.integ.ts compares with `terraform fmt`).
  */
-export function buildTerraformModules(outdir: string): { dirs: string[]; formatted: boolean } {
+export function buildTerraformModules(outdir: string): { dirs: string[] } {
   const version = (
     JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string }
   ).version;
@@ -23,18 +31,12 @@ export function buildTerraformModules(outdir: string): { dirs: string[]; formatt
   fs.mkdirSync(outdir, { recursive: true });
   const dirs = MODULES.map((m) => writeModule(m, outdir, version));
   writeRootExample(outdir, MODULES);
-  const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", outdir], {
-    env: TERRAFORM_ENV,
-    encoding: "utf8",
-  });
-  if (!fmt.error && fmt.status !== 0) throw new Error(`terraform fmt rejected the generated modules:\n${fmt.stderr}`);
-  return { dirs, formatted: !fmt.error };
+  formatHclFiles(hclFiles(outdir));
+  return { dirs };
 }
 
 if (require.main === module) {
   const outdir = path.resolve(process.argv[2] ?? path.join(__dirname, "..", "dist", "terraform-modules"));
-  const { dirs, formatted } = buildTerraformModules(outdir);
+  const { dirs } = buildTerraformModules(outdir);
   for (const dir of dirs) console.log(`wrote ${path.relative(process.cwd(), dir)}`);
-  if (!formatted)
-    console.warn("terraform is not installed: the modules are valid HCL but not run through `terraform fmt`");
 }

@@ -3,7 +3,8 @@
  * (type, description, default, validation, example value) and builds constructs in a cdktf stack whose inputs are
  * references to those variables (unresolved tokens, exactly what the constructs get when Terraform decides the
  * value). The stack's resources become main.tf (cdktf's HCL synthesis); variables.tf, outputs.tf, versions.tf,
- * the README tables and examples/complete are rendered from the same metadata.
+ * the README tables and examples/complete are rendered from the same metadata; every file is then put in canonical
+ * style by a real HCL formatter (./hcl-format.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -148,18 +149,23 @@ function unwrapped(line: string): string {
   return inner === undefined ? line : `${m![1]} = ${inner}`;
 }
 
+const TOP_LEVEL_BLOCK =
+  /^(resource|data) "[^"]+" "[^"]+" \{$|^(provider|output|variable|module) "[^"]+" \{$|^(terraform|locals) \{$/;
+
 /**
- * Indents cdktf's HCL (one attribute or block delimiter per line) by bracket depth, ignoring brackets inside
- * strings and template interpolations, and separates top-level blocks by one blank line.
+ * The passes a formatter cannot do on cdktf's HCL (one attribute or block delimiter per line), before it is
+ * formatted (formatHclFiles: indentation and alignment are the formatter's): an interpolation-only string becomes
+ * its expression (`a = "${x}"` → `a = x`, as `terraform fmt` writes it); depends_on / ignore_changes references lose
+ * their quotes (quoted references are deprecated); cdktf's `precondition = [{ ... }]` list becomes one
+ * `precondition { ... }` block per condition, as Terraform wants (likewise postcondition); top-level blocks are
+ * separated by one blank line. Heredoc bodies stay exactly as written.
  */
-export function indentHcl(hcl: string): string {
+export function prepareHcl(hcl: string): string {
   const out: string[] = [];
-  let depth = 0;
   let heredoc: string | undefined;
-  let inDependsOn = false;
-  let dependsOnDepth = 0;
+  let references = false;
+  let conditions: string | undefined;
   for (const raw of hcl.split("\n")) {
-    // Heredoc bodies and their terminator stay exactly as written (<<EOF needs the marker at column 0).
     if (heredoc !== undefined) {
       out.push(raw);
       if (raw.trim() === heredoc) heredoc = undefined;
@@ -167,49 +173,26 @@ export function indentHcl(hcl: string): string {
     }
     const line = raw.trim();
     if (line === "") continue;
-    const opener = /<<-?([A-Z]+)$/.exec(line);
-    if (opener) heredoc = opener[1];
-    if (/^(depends_on|ignore_changes) = \[$/.test(line)) {
-      inDependsOn = true;
-      dependsOnDepth = depth;
+    heredoc = /<<-?([A-Z]+)$/.exec(line)?.[1];
+    const list = /^(depends_on|ignore_changes|precondition|postcondition) = \[$/.exec(line)?.[1];
+    if (references || conditions !== undefined) {
+      if (line === "]") {
+        if (references) out.push(line);
+        references = false;
+        conditions = undefined;
+      } else if (references) out.push(line.replace(/^"([^"]+)"(,?)$/, "$1$2"));
+      else if (line === "{") out.push(`${conditions} {`);
+      else if (line === "}" || line === "},") out.push("}");
+      else out.push(unwrapped(line));
+    } else if (list === "depends_on" || list === "ignore_changes") {
+      references = true;
+      out.push(line);
+    } else if (list !== undefined) {
+      conditions = list;
+    } else {
+      if (TOP_LEVEL_BLOCK.test(line) && out.length > 0) out.push("");
+      out.push(unwrapped(line));
     }
-    let opens = 0;
-    let closes = 0;
-    let leadingCloses = 0;
-    let inString = false;
-    let seenOther = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (inString) {
-        if (c === "\\") i++;
-        else if (c === '"') inString = false;
-        continue;
-      }
-      if (c === '"') {
-        inString = true;
-        seenOther = true;
-      } else if (c === "{" || c === "[" || c === "(") {
-        opens++;
-        seenOther = true;
-      } else if (c === "}" || c === "]" || c === ")") {
-        if (!seenOther) leadingCloses++;
-        closes++;
-      } else if (c !== " ") {
-        seenOther = true;
-      }
-    }
-    const level = Math.max(0, depth - leadingCloses);
-    if (inDependsOn && /^"[^"]+",?$/.test(line)) {
-      // depends_on and ignore_changes take references, not strings (quoted references are deprecated).
-      out.push(`${"  ".repeat(level)}${line.replace(/"/g, "")}`);
-      depth = Math.max(0, depth + opens - closes);
-      if (depth <= dependsOnDepth) inDependsOn = false;
-      continue;
-    }
-    if (level === 0 && out.length > 0 && /^[a-z_]+ /.test(line)) out.push("");
-    out.push(`${"  ".repeat(level)}${unwrapped(line)}`);
-    depth = Math.max(0, depth + opens - closes);
-    if (inDependsOn && depth <= dependsOnDepth) inDependsOn = false;
   }
   return `${out.join("\n")}\n`;
 }
@@ -325,29 +308,6 @@ Resource addresses are stable (\`this\`, or a short role name); a rename ships a
 ${terraformDocs(d.variables, outputs, { terraform: TERRAFORM_VERSION, aws: AWS_PROVIDER_VERSION }, mainTf)}`;
 }
 
-/**
- * cdktf writes `lifecycle { precondition = [{ ... }, ...] }` as a list attribute; Terraform wants one
- * `precondition { ... }` block per condition (likewise postcondition).
- */
-export function conditionBlocks(hcl: string): string {
-  const lines = hcl.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^(\s*)(precondition|postcondition) = \[$/.exec(lines[i]);
-    if (!m) {
-      out.push(lines[i]);
-      continue;
-    }
-    const [, indent, kind] = m;
-    for (i++; i < lines.length && lines[i] !== `${indent}]`; i++) {
-      if (lines[i] === `${indent}  {`) out.push(`${indent}${kind} {`);
-      else if (lines[i] === `${indent}  },` || lines[i] === `${indent}  }`) out.push(`${indent}}`);
-      else out.push(lines[i].slice(2));
-    }
-  }
-  return out.join("\n");
-}
-
 /** Synthesizes one module into `outdir/terraform-aws-bastionless-<name>/`. Returns the module directory. */
 export function writeModule(d: ModuleDefinition, outdir: string, version: string): string {
   const app = new App({ outdir: path.join(outdir, ".cdktf") });
@@ -359,10 +319,10 @@ export function writeModule(d: ModuleDefinition, outdir: string, version: string
   const moved = movedBlocks(stack, d.name);
   const unused = d.variables.filter((v) => !vars.used.has(v.name)).map((v) => v.name);
   if (unused.length > 0) throw new Error(`module ${d.name}: variables declared but never used: ${unused.join(", ")}`);
-  const hcl = (stack as unknown as { toHclTerraform(): { hcl: string } }).toHclTerraform().hcl;
+  const hcl = stack.toHclTerraform().hcl;
   const dir = path.join(outdir, moduleDir(d));
   fs.mkdirSync(path.join(dir, "examples", "complete"), { recursive: true });
-  const mainTf = `${GENERATED}\n\n${conditionBlocks(indentHcl(hcl))}`;
+  const mainTf = `${GENERATED}\n\n${prepareHcl(hcl)}`;
   fs.writeFileSync(path.join(dir, "main.tf"), mainTf);
   if (moved) fs.writeFileSync(path.join(dir, "moved.tf"), moved);
   fs.writeFileSync(path.join(dir, "variables.tf"), variablesTf(d.variables));

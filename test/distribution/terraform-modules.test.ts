@@ -10,7 +10,7 @@ import * as path from "path";
 import { buildTerraformModules } from "../../scripts/build-terraform-modules";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { MODULES } from "../../scripts/terraform-modules/definitions";
-import { hclLiteral, indentHcl, soleInterpolation } from "../../scripts/terraform-modules/framework";
+import { hclLiteral, soleInterpolation } from "../../scripts/terraform-modules/framework";
 
 type Hcl = Record<string, Record<string, Record<string, unknown>[]> | Record<string, unknown>[]>;
 
@@ -206,15 +206,6 @@ describe("HCL rendering helpers", () => {
     expect(soleInterpolation('${jsonencode({"a" = "${var.y}-}"})}')).toBe('jsonencode({"a" = "${var.y}-}"})');
     expect(soleInterpolation("${var.a}-${var.b}")).toBeUndefined();
     expect(soleInterpolation("plain")).toBeUndefined();
-  });
-
-  test("indentHcl nests by brackets, keeps heredocs verbatim and unquotes depends_on references", () => {
-    const out = indentHcl(
-      'resource "a" "b" {\nx = "${var.x}"\ndepends_on = [\n"aws_kms_key.k"\n]\np = <<EOF\n{\n  "k": "}"\n}\nEOF\nblock {\ny = 1\n}\n}',
-    );
-    expect(out).toBe(
-      'resource "a" "b" {\n  x = var.x\n  depends_on = [\n    aws_kms_key.k\n  ]\n  p = <<EOF\n{\n  "k": "}"\n}\nEOF\n  block {\n    y = 1\n  }\n}\n',
-    );
   });
 
   test("hclLiteral writes HCL values", () => {
