@@ -55,9 +55,13 @@ export const instanceAccess: ModuleDefinition = {
   name: "instance-access",
   constructs: ["InstanceRole", "HardenedLaunchTemplate"],
   summary:
-    "The identity and launch template of instances reached through Session Manager: an instance role and profile trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given log group, bucket prefix and key, and a launch template with no public IP, IMDSv2 required and an encrypted root volume.",
+    "The identity and launch template of instances reached through Session Manager: an instance role and profile " +
+    "trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given " +
+    "log group, bucket prefix and key, and a launch template with no public IP, IMDSv2 required and an encrypted " +
+    "root volume.",
   notes: [
-    "AmazonSSMManagedInstanceCore is an explicit opt-in (`managed_instance_core`): it adds Run Command and Patch Manager, and `ssm:GetParameter(s)` on every parameter of the account.",
+    "AmazonSSMManagedInstanceCore is an explicit opt-in (`managed_instance_core`): it adds Run Command and Patch " +
+      "Manager, and `ssm:GetParameter(s)` on every parameter of the account.",
     "Construct-only: Default Host Management Configuration (`DefaultHostManagement`).",
   ],
   variables: [
@@ -68,7 +72,8 @@ export const instanceAccess: ModuleDefinition = {
       validations: [
         {
           condition: matches(IAM_ROLE_NAME, "var.role_name"),
-          errorMessage: `role_name must be 1-${PHYSICAL_NAME_LIMITS.iamRole} characters of letters, digits and +=,.@_-.`,
+          errorMessage:
+            `role_name must be 1-${PHYSICAL_NAME_LIMITS.iamRole} characters ` + "of letters, digits and +=,.@_-.",
         },
       ],
       example: "bastionless-dev-session-instance",
@@ -94,7 +99,8 @@ export const instanceAccess: ModuleDefinition = {
       default: null,
       validations: [
         {
-          condition: `var.permissions_boundary_arn == null || ${matches(IAM_POLICY_ARN, "var.permissions_boundary_arn")}`,
+          condition:
+            "var.permissions_boundary_arn == null || " + matches(IAM_POLICY_ARN, "var.permissions_boundary_arn"),
           errorMessage: "permissions_boundary_arn must be an IAM managed policy ARN.",
         },
       ],
@@ -245,7 +251,10 @@ export const operatorAccess: ModuleDefinition = {
   name: "operator-access",
   constructs: ["AccessGroup"],
   summary:
-    "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager shell sessions on instances with the given tags only, through the logged preferences document, with the document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the preferences document, MFA required and an optional source-network restriction.",
+    "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager " +
+    "shell sessions on instances with the given tags only, through the logged preferences document, with the " +
+    "document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the " +
+    "preferences document, MFA required and an optional source-network restriction.",
   notes: [
     "Tags are matched with StringEquals (never ...IfExists): an untagged instance is never reachable.",
     "Construct-only: port forwarding (a Port document per host:port), SSH, and Identity Center permission sets.",
@@ -294,7 +303,9 @@ export const operatorAccess: ModuleDefinition = {
       validations: [
         {
           condition: `alltrue([for r in var.role_names : ${matches(IAM_ROLE_NAME, "r")}])`,
-          errorMessage: `Every role_names entry must be an IAM role name (1-${PHYSICAL_NAME_LIMITS.iamRole} of letters, digits and +=,.@_-).`,
+          errorMessage:
+            "Every role_names entry must be an IAM role name " +
+            `(1-${PHYSICAL_NAME_LIMITS.iamRole} of letters, digits and +=,.@_-).`,
         },
       ],
       example: ["developer"],
@@ -369,7 +380,8 @@ export const operatorAccess: ModuleDefinition = {
     },
     {
       condition:
-        'jsondecode(output.policy_json).Statement[0].Condition.BoolIfExists["ssm:SessionDocumentAccessCheck"] == "true"',
+        "jsondecode(output.policy_json).Statement[0].Condition" +
+        '.BoolIfExists["ssm:SessionDocumentAccessCheck"] == "true"',
       message: "StartSession carries the document access check",
     },
     {
@@ -383,7 +395,8 @@ export const operatorAccess: ModuleDefinition = {
     },
     {
       condition:
-        'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsFromOtherAddresses"]) == 0',
+        "length([for s in jsondecode(output.policy_json).Statement : " +
+        's if s.Sid == "DenySessionsFromOtherAddresses"]) == 0',
       message: "no source restriction when source_cidrs is empty",
     },
   ],
@@ -393,9 +406,13 @@ export const sessionLogging: ModuleDefinition = {
   name: "session-logging",
   constructs: ["SessionKey", "SessionLogGroup", "SessionLogBucket"],
   summary:
-    "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, SSE-KMS, versioned, TLS-only, refuses uploads naming another key, expires old logs and is protected from destroy.",
+    "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), " +
+    "a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, " +
+    "SSE-KMS, versioned, TLS-only, refuses uploads naming another key, expires old logs and is protected from " +
+    "destroy.",
   notes: [
-    "The key and the bucket have `prevent_destroy`; the log group has `skip_destroy`: removing the module never deletes logs or the key that decrypts them.",
+    "The key and the bucket have `prevent_destroy`; the log group has `skip_destroy`: removing the module never " +
+      "deletes logs or the key that decrypts them.",
     "Construct-only: S3 Object Lock, access logging and the audit alerts (`AuditAlerts`).",
   ],
   variables: [

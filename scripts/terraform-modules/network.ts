@@ -221,7 +221,8 @@ export const network: ModuleDefinition = {
     "Optionally an S3 gateway endpoint on the private route tables (`s3_gateway`; none by default).",
   ].join(" "),
   notes: [
-    "Attach `instance_security_group_id` to the instances you want to reach. Nothing else is needed on the instances: no public IP, no inbound port.",
+    "Attach `instance_security_group_id` to the instances you want to reach. Nothing else is needed on the " +
+      "instances: no public IP, no inbound port.",
     [
       "**What changes for other workloads in the VPC.** Private DNS of the new interface endpoints answers the whole",
       "VPC: every workload there then reaches SSM, Session Manager, CloudWatch Logs and KMS through them, so the",
@@ -237,7 +238,8 @@ export const network: ModuleDefinition = {
       "`aws_vpc_endpoint.s3_gateway[0]`: no replacement); with the default it is destroyed, and the instances then",
       "reach S3 through whatever path the route tables give them (none in a VPC without NAT: session logs to S3 stop).",
     ].join(" "),
-    "Construct-only options: the shared security-group layout, the NACL, reusing existing endpoints and creating a private-only VPC (`PrivateVpc`), and the cost estimate.",
+    "Construct-only options: the shared security-group layout, the NACL, reusing existing endpoints and creating a " +
+      "private-only VPC (`PrivateVpc`), and the cost estimate.",
   ],
   variables: [
     namePrefix,
@@ -257,7 +259,8 @@ export const network: ModuleDefinition = {
       name: "endpoint_subnet_ids",
       type: "list(string)",
       description:
-        "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost mode).",
+        "Private subnets, one per availability zone, that get an ENI of every interface endpoint (one AZ is the cost " +
+        "mode).",
       validations: [
         { condition: "length(var.endpoint_subnet_ids) > 0", errorMessage: "Give at least one subnet." },
         ec2Ids("endpoint_subnet_ids", "subnet", "a subnet"),
@@ -268,7 +271,8 @@ export const network: ModuleDefinition = {
       name: "endpoint_allowed_cidrs",
       type: "list(string)",
       description:
-        "CIDRs besides the VPC's primary CIDR that reach the interface endpoints on 443 (secondary VPC CIDRs, peered networks).",
+        "CIDRs besides the VPC's primary CIDR that reach the interface endpoints on 443 (secondary VPC CIDRs, peered " +
+        "networks).",
       default: [],
       validations: [
         {
@@ -305,7 +309,8 @@ export const network: ModuleDefinition = {
       name: "route_table_ids",
       type: "list(string)",
       description:
-        "Route tables of the private subnets; a gateway that s3_gateway creates is added to each (empty: none created).",
+        "Route tables of the private subnets; a gateway that s3_gateway creates is added to each (empty: none " +
+        "created).",
       default: [],
       validations: [ec2Ids("route_table_ids", "rtb", "a route table")],
       example: ["rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"],
@@ -314,7 +319,8 @@ export const network: ModuleDefinition = {
       name: "services",
       type: "list(string)",
       description:
-        "Interface endpoints to create: ssm and ssmmessages always; ec2messages for SSM Agent < 3.3.40.0; logs when sessions go to CloudWatch Logs; kms when they are KMS-encrypted.",
+        "Interface endpoints to create: ssm and ssmmessages always; ec2messages for SSM Agent < 3.3.40.0; logs when " +
+        "sessions go to CloudWatch Logs; kms when they are KMS-encrypted.",
       default: INTERFACE_SERVICES,
       validations: [
         {
@@ -380,7 +386,8 @@ export const network: ModuleDefinition = {
       {
         name: "endpoint_security_group_id",
         description:
-          "Security group of the interface endpoints (ingress 443 from the instance security group, the VPC CIDR and the allowed CIDRs and groups).",
+          "Security group of the interface endpoints (ingress 443 from the instance security group, the VPC CIDR and " +
+          "the allowed CIDRs and groups).",
         value: e.connections.securityGroupId,
       },
       {

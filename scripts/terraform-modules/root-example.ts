@@ -2,8 +2,9 @@
  * examples/complete beside the modules (dist/terraform-modules/examples/complete): an HCL user's root module that
  * wires every generated module the way EnvironmentStack composes the constructs: session logging first, the
  * preferences document pointing at its bucket, log group and key, the network's endpoints (and, if opted in, the
- * restrictive S3 gateway admitting the log bucket), the instance role allowed to write there and attached to the network's instance security group, and the
- * operators' access scoped to the preferences document and the session key. Shipped with a `terraform test`.
+ * restrictive S3 gateway admitting the log bucket), the instance role allowed to write there and attached to the
+ * network's instance security group, and the operators' access scoped to the preferences document and the session
+ * key. Shipped with a `terraform test`.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -44,10 +44,13 @@ export const sessionPreferences: ModuleDefinition = {
   name: "session-preferences",
   constructs: ["SessionPreferences"],
   summary:
-    "The Session Manager preferences of one account and region: the `SSM-SessionManagerRunShell` document that sends every session's log to S3 and/or CloudWatch Logs, encrypts the session with a KMS key, and sets the idle timeout, the maximum duration and run-as. Use it with the session-logging module's outputs.",
+    "The Session Manager preferences of one account and region: the `SSM-SessionManagerRunShell` document that sends " +
+    "every session's log to S3 and/or CloudWatch Logs, encrypts the session with a KMS key, and sets the idle " +
+    "timeout, the maximum duration and run-as. Use it with the session-logging module's outputs.",
   notes: [
     '**One per account and region.** Session Manager reads exactly this document name. If the console\'s Preferences page already created it, adopt it instead of failing with `DocumentAlreadyExists`: in your root module add `import { to = module.session_preferences.aws_ssm_document.this  id = "SSM-SessionManagerRunShell" }` (Terraform >= 1.5), plan, and apply.',
-    "KMS encryption and a log destination are required unless you give a written reason in `waive_kms_encryption` / `waive_logging` (checked at plan time).",
+    "KMS encryption and a log destination are required unless you give a written reason in `waive_kms_encryption` / " +
+      "`waive_logging` (checked at plan time).",
   ],
   variables: [
     {
@@ -158,14 +161,16 @@ export const sessionPreferences: ModuleDefinition = {
           {
             condition: ref('var.kms_key_id != "" || var.waive_kms_encryption != ""'),
             errorMessage:
-              "kms_key_id is required (session data must be KMS-encrypted); give waive_kms_encryption with a reason to go without.",
+              "kms_key_id is required (session data must be KMS-encrypted); give waive_kms_encryption with a reason " +
+              "to go without.",
           },
           {
             condition: ref(
               'var.s3_bucket_name != "" || var.cloudwatch_log_group_name != "" || var.waive_logging != ""',
             ),
             errorMessage:
-              "No log destination: give s3_bucket_name and/or cloudwatch_log_group_name, or waive_logging with a reason.",
+              "No log destination: give s3_bucket_name and/or cloudwatch_log_group_name, or waive_logging with a " +
+              "reason.",
           },
         ],
       },

@@ -26,7 +26,8 @@ const isTaggable = (r: TerraformResource): r is TerraformResource & Taggable => 
 export const TAGS_VARIABLE_NOTHING_TAGGABLE: VariableSpec = {
   ...TAGS_VARIABLE,
   description:
-    "Accepted for the same interface as the other modules; nothing here takes tags (IAM groups and inline policies cannot be tagged).",
+    "Accepted for the same interface as the other modules; nothing here takes tags (IAM groups and inline policies " +
+    "cannot be tagged).",
 };
 
 /**
