@@ -96,6 +96,8 @@ export class AccessGroup extends Construct implements IGrantable {
   public readonly iamGroup?: IamGroup;
   /** The IAM group's inline policy (with `iamGroup`). */
   public readonly groupPolicy?: IamGroupPolicy;
+  /** The inline policies on the roles (`roleNames`): one per role, or one `for_each` over a Terraform list. */
+  public readonly rolePolicies: IamRolePolicy[] = [];
   private readonly expires?: string;
 
   constructor(scope: Construct, id: string, props: AccessGroupProps) {
@@ -158,16 +160,17 @@ export class AccessGroup extends Construct implements IGrantable {
     const roleNames = props.roleNames ?? [];
     if (Token.isUnresolved(roleNames)) {
       const each = TerraformIterator.fromList(roleNames as string[]);
-      new IamRolePolicy(roles, "Policy", {
+      const policy = new IamRolePolicy(roles, "Policy", {
         forEach: each,
         name: props.name,
         role: each.value as string,
         policy: rolePolicy,
       });
+      this.rolePolicies.push(policy);
     } else {
       // Keyed by role name, not list position.
       for (const role of new Set(roleNames))
-        new IamRolePolicy(roles, role, { name: props.name, role, policy: rolePolicy });
+        this.rolePolicies.push(new IamRolePolicy(roles, role, { name: props.name, role, policy: rolePolicy }));
     }
   }
 

@@ -17,7 +17,7 @@ const files = FOLDERS.flatMap((f) =>
 
 /** A lookup helper called with a type string, or a synthesized block indexed by one (`tf.resource!.aws_x`). */
 const TYPE_STRING_LOOKUP =
-  /\b(?:resources|resourceEntries|onlyResource|dataSources|resourcesByName|policyIn)\((?:[^()]|\([^()]*\))*?["'`]aws_|\.(?:resource|data)[!?]*\.aws_/;
+  /\b(?:resources|resourceEntries|onlyResource|dataSources|resourcesByName)\((?:[^()]|\([^()]*\))*?["'`]aws_|\.(?:resource|data)[!?]*\.aws_/;
 
 test("GIVEN the module and stack tests THEN none looks a resource up by a Terraform type string", () => {
   expect(files.length).toBeGreaterThan(15);

@@ -4,27 +4,49 @@ import * as path from "path";
 import { loadIdentity, type IdentityConfig } from "../../config/identity";
 import type { LoadedEnvironment } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
-import { Testing } from "../../modules/core/cdktf";
+import { Testing, type TerraformResource } from "../../modules/core/cdktf";
 import { concretePolicy, lookupIn } from "../../scripts/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack } from "../../stacks/identity-center-stack";
-import { resourceEntries, synthJson, type ResourceType, type TfJson } from "./synth";
+import { bodyOf, resourceEntries, synthJson, type TfJson } from "./synth";
 
 export interface EnvScope {
   readonly account: string;
   readonly region: string;
 }
 
-/** The synthesized stack of an environment config. */
+const STACKS = new WeakMap<TfJson, EnvironmentStack>();
+
+/** The synthesized stack of an environment config (`environmentStackOf` gives the stack that made it). */
 export function synthEnvironment(config: EnvironmentConfig): TfJson {
-  return synthJson(new EnvironmentStack(Testing.app(), config.name, { config }));
+  const stack = new EnvironmentStack(Testing.app(), config.name, { config });
+  const tf = synthJson(stack);
+  STACKS.set(tf, stack);
+  return tf;
 }
 
-/** The concrete policy of the first `type` resource whose name contains `nameFragment`. */
-export function policyIn(tf: TfJson, env: EnvScope, type: ResourceType, nameFragment: string, attr = "policy"): object {
-  const found = resourceEntries(tf, type).find(([n]) => n.includes(nameFragment));
-  if (!found) throw new Error(`no ${typeof type === "string" ? type : type.tfResourceType} named like ${nameFragment}`);
-  return concretePolicy(lookupIn(tf), found[1][attr] as string, env.account, env.region);
+/** The EnvironmentStack that `synthEnvironment` synthesized into `tf`. */
+export function environmentStackOf(tf: TfJson): EnvironmentStack {
+  const stack = STACKS.get(tf);
+  if (!stack) throw new Error("not a stack synthesized by synthEnvironment");
+  return stack;
+}
+
+/** The concrete policy (account, region and references filled in) of a resource the test holds. */
+export function concretePolicyOf(tf: TfJson, element: TerraformResource, env: EnvScope, attr = "policy"): object {
+  return concretePolicy(lookupIn(tf), bodyOf(tf, element)[attr] as string, env.account, env.region);
+}
+
+/**
+ * The concrete policy of access group `name` (its YAML name) in an environment synthesized by `synthEnvironment`:
+ * the policy of its IAM group (`group`) or of its roles (`role`), found through the stack's typed fields.
+ */
+export function accessGroupPolicy(tf: TfJson, env: EnvScope, name: string, principal: "group" | "role"): object {
+  const group = environmentStackOf(tf).accessGroups.find((g) => g.node.id === name);
+  if (!group) throw new Error(`no access group ${name}`);
+  const element = principal === "group" ? group.groupPolicy : group.rolePolicies[0];
+  if (!element) throw new Error(`access group ${name} has no ${principal} policy`);
+  return concretePolicyOf(tf, element, env);
 }
 
 export const instanceArn = (env: EnvScope, id = "i-0123456789abcdef0") =>

@@ -7,7 +7,7 @@
 import { loadEnvironments } from "../../config/load";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
-import { instanceArn, policyIn, synthEnvironment } from "../helpers/policies";
+import { accessGroupPolicy, instanceArn, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
@@ -33,7 +33,7 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
   let shell: object;
   beforeAll(() => {
     tf = synthEnvironment(configs.dev);
-    shell = policyIn(tf, DEV, "aws_iam_group_policy", "AccessGroups_platform-shell");
+    shell = accessGroupPolicy(tf, DEV, "platform-shell", "group");
   });
 
   describe("the Resource Groups Tagging API (tag:TagResources / tag:UntagResources)", () => {

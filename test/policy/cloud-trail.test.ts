@@ -3,17 +3,17 @@
  * checked at plan time), creates it (multi-region, validated, encrypted with the session key, into the session-log
  * bucket) or waives it in writing. The created trail's bucket and key policies are evaluated with an IAM engine.
  */
-import { Cloudtrail, KmsKeyPolicy, S3BucketPolicy } from "../../modules/core/aws";
+import { Cloudtrail } from "../../modules/core/aws";
 import { environmentSchema, type EnvironmentInput } from "../../config/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { policyDocument } from "../../modules/core/iam";
 import { applyPolicy, planPolicy } from "../../stacks/ci-stack";
-import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
+import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
 import { tftestFile } from "../../scripts/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { edited, envDir, problemsOf } from "../helpers/env-dir";
-import { synthEnvironment } from "../helpers/policies";
-import { exampleConfig, exampleInput, onlyResource, resourceEntries, synthJson, type TfJson } from "../helpers/synth";
+import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
+import { exampleConfig, exampleInput, onlyResource, synthJson, type TfJson } from "../helpers/synth";
 
 const ORG_TRAIL = "arn:aws:cloudtrail:us-east-1:999999999999:trail/organization-trail";
 
@@ -109,9 +109,9 @@ describe("GIVEN an environment that creates its trail (create: true)", () => {
   let keyPolicy: object;
   beforeAll(() => {
     tf = synthEnvironment(config);
-    const [, bp] = resourceEntries(tf, S3BucketPolicy).find(([n]) => n.startsWith("SessionLogBucket"))!;
-    bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
-    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, KmsKeyPolicy).policy as string, account, region);
+    const stack = environmentStackOf(tf);
+    bucketPolicy = concretePolicyOf(tf, stack.logBucket!.policy, { account, region });
+    keyPolicy = concretePolicyOf(tf, stack.sessionKey.keyPolicy, { account, region });
   });
 
   test("THEN one multi-region trail with global events, log file validation, the session key, protected from destroy", () => {

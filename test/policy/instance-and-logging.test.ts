@@ -1,19 +1,13 @@
 import {
-  CloudwatchLogGroup,
-  IamRolePolicy,
   KmsKey,
-  KmsKeyPolicy,
-  S3Bucket,
-  S3BucketPolicy,
   S3BucketPublicAccessBlock,
   S3BucketServerSideEncryptionConfigurationA,
   S3BucketVersioningA,
 } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
-import { Testing } from "../../modules/core/cdktf";
-import { EnvironmentStack } from "../../stacks/environment-stack";
-import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
-import { ENV_DIR, onlyResource, resourceEntries, resources, synthJson, type TfJson } from "../helpers/synth";
+import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
+import { bodyOf, ENV_DIR, onlyResource, resources, type TfJson } from "../helpers/synth";
 
 const config = loadEnvironments(ENV_DIR).find((e) => e.config.name === "dev")!.config;
 const { account, region } = config;
@@ -28,12 +22,11 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   let bucketPolicy: object;
   let keyPolicy: object;
   beforeAll(() => {
-    tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
-    const [, rolePolicy] = resourceEntries(tf, IamRolePolicy).find(([n]) => n.startsWith("InstanceRole"))!;
-    instancePolicy = concretePolicy(lookupIn(tf), rolePolicy.policy as string, account, region);
-    const [, bp] = resourceEntries(tf, S3BucketPolicy).find(([n]) => n.startsWith("SessionLogBucket"))!;
-    bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
-    keyPolicy = concretePolicy(lookupIn(tf), onlyResource(tf, KmsKeyPolicy).policy as string, account, region);
+    tf = synthEnvironment(config);
+    const stack = environmentStackOf(tf);
+    instancePolicy = concretePolicyOf(tf, stack.instanceRole.policy, { account, region });
+    bucketPolicy = concretePolicyOf(tf, stack.logBucket!.policy, { account, region });
+    keyPolicy = concretePolicyOf(tf, stack.sessionKey.keyPolicy, { account, region });
   });
   const asInstance = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
     principal: role,
@@ -140,7 +133,7 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("the session log group is encrypted with the key, kept on destroy, and created after the key policy", () => {
-    const [, lg] = resourceEntries(tf, CloudwatchLogGroup).find(([n]) => n.startsWith("SessionLogGroup"))!;
+    const lg = bodyOf(tf, environmentStackOf(tf).logGroup!.resource);
     expect(lg).toMatchObject({ name: "/bastionless/dev/sessions", retention_in_days: 365, skip_destroy: true });
     expect(lg.kms_key_id).toMatch(/^\$\{aws_kms_key\.SessionKey_[0-9A-F]+\.arn\}$/);
     expect(lg.depends_on).toEqual([expect.stringMatching(/^aws_kms_key_policy\.SessionKey_Policy_/)]);
@@ -155,7 +148,7 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
   });
 
   test("the log bucket is owner-enforced, private, KMS-encrypted, versioned and protected", () => {
-    const [, b] = resourceEntries(tf, S3Bucket).find(([n]) => n.startsWith("SessionLogBucket"))!;
+    const b = bodyOf(tf, environmentStackOf(tf).logBucket!.bucket);
     expect(b).toMatchObject({ bucket, force_destroy: false, lifecycle: { prevent_destroy: true } });
     const sse = resources(tf, S3BucketServerSideEncryptionConfigurationA)[0].rule as Record<string, any>[];
     expect(sse[0]).toMatchObject({

@@ -3,10 +3,9 @@
  * encrypt it with the AWS managed aws/s3 key instead. Evaluated with an IAM engine, with a principal that holds
  * s3:PutObject on the bucket (an administrator), so only the bucket policy's denies decide.
  */
-import { S3BucketPolicy } from "../../modules/core/aws";
-import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
-import { synthEnvironment } from "../helpers/policies";
-import { exampleConfig, resourceEntries } from "../helpers/synth";
+import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
+import { exampleConfig } from "../helpers/synth";
 
 const config = exampleConfig("dev");
 const { account, region } = config;
@@ -24,8 +23,7 @@ describe("GIVEN the dev session-log bucket policy", () => {
   let bucketPolicy: object;
   beforeAll(() => {
     const tf = synthEnvironment(config);
-    const [, bp] = resourceEntries(tf, S3BucketPolicy).find(([n]) => n.startsWith("SessionLogBucket"))!;
-    bucketPolicy = concretePolicy(lookupIn(tf), bp.policy as string, account, region);
+    bucketPolicy = concretePolicyOf(tf, environmentStackOf(tf).logBucket!.policy, { account, region });
   });
   test("WHEN an upload asks for aws:kms without a key id THEN it is explicitly denied", async () => {
     expect(await evaluate(put({ "s3:x-amz-server-side-encryption": "aws:kms" }), [admin], bucketPolicy)).toBe(

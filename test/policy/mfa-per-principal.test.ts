@@ -3,11 +3,10 @@
  * sessions (SAML, OIDC, Identity Center) carry no aws:MultiFactorAuthPresent. A group with both renders separate
  * policies. Evaluated with an IAM engine.
  */
-import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { environmentSchema } from "../../config/schema";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
-import { instanceArn, policyIn, synthEnvironment } from "../helpers/policies";
-import { exampleConfig, exampleInput, resourceEntries, type TfJson } from "../helpers/synth";
+import { accessGroupPolicy, environmentStackOf, instanceArn, synthEnvironment } from "../helpers/policies";
+import { exampleConfig, exampleInput, bodyOf, type TfJson } from "../helpers/synth";
 
 const DEV = { account: "111111111111", region: "eu-west-1" };
 const iamUser = { principal: "arn:aws:iam::111111111111:user/alice", userid: "AIDAALICEEXAMPLE" };
@@ -36,16 +35,16 @@ describe("GIVEN an access group with an IAM group and a federated role (mixed pr
       i.accessGroups![0].principals = { iamGroup: true, roleNames: ["ops-federated"] };
     });
     tf = synthEnvironment(config);
-    groupPolicy = policyIn(tf, DEV, IamGroupPolicy, "AccessGroups_platform-shell");
-    rolePolicy = policyIn(tf, DEV, IamRolePolicy, "AccessGroups_platform-shell");
+    groupPolicy = accessGroupPolicy(tf, DEV, "platform-shell", "group");
+    rolePolicy = accessGroupPolicy(tf, DEV, "platform-shell", "role");
   });
 
   test("THEN the group and the role get separate policies, and only the group's has the MFA deny", () => {
     const sids = (p: object) => (p as { Statement: { Sid?: string }[] }).Statement.map((s) => s.Sid);
     expect(sids(groupPolicy)).toContain("DenySessionsWithoutMfa");
     expect(sids(rolePolicy)).not.toContain("DenySessionsWithoutMfa");
-    const roleBodies = resourceEntries(tf, IamRolePolicy).filter(([n]) => n.includes("platform-shell"));
-    expect(roleBodies.map(([, b]) => b.role)).toEqual(["ops-federated"]);
+    const group = environmentStackOf(tf).accessGroups.find((g) => g.node.id === "platform-shell")!;
+    expect(group.rolePolicies.map((p) => bodyOf(tf, p).role)).toEqual(["ops-federated"]);
   });
   test("WHEN a federated role session without the MFA key starts a session THEN it is allowed", async () => {
     expect(await evaluate(start(samlRole), [rolePolicy])).toBe("Allowed");
@@ -70,7 +69,7 @@ describe("GIVEN requireMfa: false on an IAM group", () => {
     const config = exampleConfig("dev", (i) => {
       i.accessGroups![0].requireMfa = false;
     });
-    const policy = policyIn(synthEnvironment(config), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    const policy = accessGroupPolicy(synthEnvironment(config), DEV, "platform-shell", "group");
     expect(await evaluate(start(iamUser), [policy])).toBe("Allowed");
   });
 });

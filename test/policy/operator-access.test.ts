@@ -1,19 +1,17 @@
-import { IamGroupPolicy, IamRolePolicy, KmsKeyPolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
-import { Testing } from "../../modules/core/cdktf";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
-import { EnvironmentStack } from "../../stacks/environment-stack";
-import { concretePolicy, evaluate, KEY_ID, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
-import { identityStack, permissionSetPolicy } from "../helpers/policies";
-import { ENV_DIR, exampleConfig, resourceEntries, synthJson, type ResourceType, type TfJson } from "../helpers/synth";
+import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import {
+  accessGroupPolicy,
+  concretePolicyOf,
+  environmentStackOf,
+  identityStack,
+  permissionSetPolicy,
+  synthEnvironment,
+} from "../helpers/policies";
+import { ENV_DIR, exampleConfig, synthJson, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
-
-function policyOf(tf: TfJson, type: ResourceType, nameFragment: string, attr = "policy"): object {
-  const [, body] = resourceEntries(tf, type).find(([n]) => n.includes(nameFragment))!;
-  const { account, region } = nameFragment.startsWith("AccessGroups_sre") ? configs.prod : configs.dev;
-  return concretePolicy(lookupIn(tf), body[attr] as string, account, region);
-}
 
 const DEV = { account: "111111111111", region: "eu-west-1" };
 const PROD = { account: "333333333333", region: "eu-central-1" };
@@ -40,13 +38,13 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   let prodSso: object;
   let devKeyPolicy: object;
   beforeAll(() => {
-    dev = synthJson(new EnvironmentStack(Testing.app(), "dev", { config: configs.dev }));
-    prod = synthJson(new EnvironmentStack(Testing.app(), "prod", { config: configs.prod }));
-    devShell = policyOf(dev, IamGroupPolicy, "AccessGroups_platform-shell");
-    devTunnel = policyOf(dev, IamRolePolicy, "AccessGroups_db-tunnel");
-    prodGroup = policyOf(prod, IamGroupPolicy, "AccessGroups_sre-shell");
+    dev = synthEnvironment(configs.dev);
+    prod = synthEnvironment(configs.prod);
+    devShell = accessGroupPolicy(dev, DEV, "platform-shell", "group");
+    devTunnel = accessGroupPolicy(dev, DEV, "db-tunnel", "role");
+    prodGroup = accessGroupPolicy(prod, PROD, "sre-shell", "group");
     prodSso = permissionSetPolicy(synthJson(identityStack(loadEnvironments(ENV_DIR))), "SessionManagerSRE", PROD);
-    devKeyPolicy = policyOf(dev, KmsKeyPolicy, "SessionKey");
+    devKeyPolicy = concretePolicyOf(dev, environmentStackOf(dev).sessionKey.keyPolicy, DEV);
   });
 
   const asAlice = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
@@ -303,8 +301,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     const config = exampleConfig("dev", (i) => {
       i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
     });
-    const tf = synthJson(new EnvironmentStack(Testing.app(), "dev", { config }));
-    const policy = policyOf(tf, IamGroupPolicy, "AccessGroups_platform-shell");
+    const policy = accessGroupPolicy(synthEnvironment(config), DEV, "platform-shell", "group");
     const from = (ip: string) =>
       asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform", "aws:SourceIp": ip });
     // THEN

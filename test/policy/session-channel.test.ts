@@ -3,11 +3,10 @@
  * shows (`session/${aws:userid}-*`). The IAM engine models ssmmessages actions as wildcard-only (the service
  * authorization reference lists no resource type), so the resource patterns are checked by matching them here.
  */
-import { IamGroupPolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import { evaluate } from "../../scripts/lib/iam-evaluate";
-import { policyIn, synthEnvironment } from "../helpers/policies";
+import { accessGroupPolicy, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
@@ -32,7 +31,7 @@ const matches = (patterns: string[], vars: Record<string, string>, arn: string) 
 describe("GIVEN the dev access group policies", () => {
   let patterns: string[];
   beforeAll(() => {
-    const shell = policyIn(synthEnvironment(configs.dev), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    const shell = accessGroupPolicy(synthEnvironment(configs.dev), DEV, "platform-shell", "group");
     const channel = (shell as Policy).Statement.filter((s) =>
       [s.Action].flat().includes("ssmmessages:OpenDataChannel"),
     );
@@ -62,7 +61,7 @@ describe("GIVEN the dev access group policies", () => {
     expect(matches(patterns, alice, session("alice-0a1b2c3d4e5f", "us-east-1"))).toBe(false);
   });
   test("WHEN the engine evaluates OpenDataChannel on * THEN no statement grants it unscoped", async () => {
-    const shell = policyIn(synthEnvironment(configs.dev), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    const shell = accessGroupPolicy(synthEnvironment(configs.dev), DEV, "platform-shell", "group");
     const req = {
       principal: "arn:aws:iam::111111111111:user/alice",
       action: "ssmmessages:OpenDataChannel",

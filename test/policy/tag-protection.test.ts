@@ -3,10 +3,9 @@
  * deleting the environment's access tag keys on instances, even when the same principal holds a broad EC2 policy
  * (EC2 full access, PowerUser). Other tags (Name) keep working. Evaluated with an IAM engine.
  */
-import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { loadEnvironments } from "../../config/load";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
-import { EC2_FULL_ACCESS, instanceArn, policyIn, POWER_USER, synthEnvironment } from "../helpers/policies";
+import { EC2_FULL_ACCESS, instanceArn, accessGroupPolicy, POWER_USER, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR, type TfJson } from "../helpers/synth";
 
 const configs = Object.fromEntries(loadEnvironments(ENV_DIR).map((e) => [e.config.name, e.config]));
@@ -32,8 +31,8 @@ describe("access tag protection (explicit denies next to broad EC2 policies)", (
   let tunnel: object;
   beforeAll(() => {
     dev = synthEnvironment(configs.dev);
-    shell = policyIn(dev, DEV, IamGroupPolicy, "AccessGroups_platform-shell");
-    tunnel = policyIn(dev, DEV, IamRolePolicy, "AccessGroups_db-tunnel");
+    shell = accessGroupPolicy(dev, DEV, "platform-shell", "group");
+    tunnel = accessGroupPolicy(dev, DEV, "db-tunnel", "role");
   });
 
   describe.each([

@@ -3,7 +3,6 @@
  * aws:CurrentTime in the policy, so access ends on time without a deployment. The IAM engine is asked at instants
  * before and after; "now" is always given, never read from the clock.
  */
-import { IamGroupPolicy, IamRolePolicy } from "../../modules/core/aws";
 import { checkExpiries } from "../../config/expiry";
 import { ConfigError, type LoadedEnvironment } from "../../config/load";
 import { environmentSchema } from "../../config/schema";
@@ -11,7 +10,7 @@ import { Testing } from "../../modules/core/cdktf";
 import { accessReport } from "../../scripts/lib/access-report";
 import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { instanceArn, policyIn, synthEnvironment } from "../helpers/policies";
+import { instanceArn, accessGroupPolicy, synthEnvironment } from "../helpers/policies";
 import { exampleConfig, exampleInput } from "../helpers/synth";
 
 const DEV = { account: "111111111111", region: "eu-west-1" };
@@ -31,7 +30,7 @@ describe("GIVEN the platform-shell group expires at 2026-12-31T18:00:00Z", () =>
     const config = exampleConfig("dev", (i) => {
       i.accessGroups![0].expires = EXPIRY;
     });
-    policy = policyIn(synthEnvironment(config), DEV, IamGroupPolicy, "AccessGroups_platform-shell");
+    policy = accessGroupPolicy(synthEnvironment(config), DEV, "platform-shell", "group");
   });
   const shellOn = (time: string) => [
     at(time, "ssm:StartSession", instanceArn(DEV), { "ssm:resourceTag/Team": "platform" }),
@@ -79,7 +78,7 @@ describe("GIVEN one port-forward target of db-tunnel expires, another does not",
         { host: "dev-cache.internal.example.com", port: 6379, cidr: "10.10.16.0/20" },
       ];
     });
-    policy = policyIn(synthEnvironment(config), DEV, IamRolePolicy, "AccessGroups_db-tunnel");
+    policy = accessGroupPolicy(synthEnvironment(config), DEV, "db-tunnel", "role");
   });
   test("WHEN the expiring target's document is started before and after THEN allowed, then denied", async () => {
     const port0 = doc("bastionless-dev-db-tunnel-port-dev-db.internal.example.com-5432");
