@@ -65,16 +65,7 @@ async function checkModule(d: ModuleDefinition, dir: string): Promise<{ name: st
   }
   const main = path.join(dir, "main.tf");
   fs.writeFileSync(main, fs.readFileSync(main, "utf8").replace(/prevent_destroy = true/g, "prevent_destroy = false"));
-  const t = await terraform(["test"], dir);
-  const passed = /(\d+) passed, (\d+) failed/.exec(t.output);
-  return {
-    name,
-    ok: t.code === 0,
-    log:
-      t.code === 0
-        ? `validate ok (module and example); test: ${passed ? passed[0] : "ok"}`
-        : `terraform test failed:\n${t.output}`,
-  };
+  return testOutcome(name, "validate ok (module and example); test", await terraform(["test"], dir));
 }
 
 /**
@@ -98,15 +89,16 @@ async function checkRootExample(dir: string): Promise<{ name: string; ok: boolea
         "",
       )}}\n\nrun "apply" {\n  command = apply\n${ROOT_EXAMPLE_CHECKS.map((c) => assertion(c.condition, c.message)).join("")}}\n`,
   );
-  const t = await terraform(["test"], dir);
+  return testOutcome(name, "validate ok; test (plan + apply)", await terraform(["test"], dir));
+}
+
+/** A check's result from its `terraform test` run: `ok` is the line's prefix when the run passed. */
+function testOutcome(name: string, ok: string, t: { code: number | null; output: string }) {
   const passed = /(\d+) passed, (\d+) failed/.exec(t.output);
   return {
     name,
     ok: t.code === 0,
-    log:
-      t.code === 0
-        ? `validate ok; test (plan + apply): ${passed ? passed[0] : "ok"}`
-        : `terraform test failed:\n${t.output}`,
+    log: t.code === 0 ? `${ok}: ${passed ? passed[0] : "ok"}` : `terraform test failed:\n${t.output}`,
   };
 }
 
