@@ -5,15 +5,20 @@
  * healthy VPC); each check gets a `plan` run that feeds its breaking values and expects exactly that data source to
  * fail (`expect_failures`). A check that is written but does not fire fails `npm run validate`.
  */
+import { canonical, contains, parseCidr } from "../config/cidr";
 import { OTHER_ACCOUNT } from "../modules/operator-access";
 import { TRAIL_PLAN_FIXTURE } from "../modules/session-logging";
 import { hclString } from "./lib/hcl";
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
-type Value = string | boolean | string[];
+/** One entry of data.aws_vpc's `cidr_block_associations` (association_id, cidr_block, state). */
+type Association = Record<string, string>;
+type Value = string | boolean | string[] | Association[];
 
 export interface Check {
   readonly errorMessage: string;
+  /** The condition (without `${}`), where it is one of the plan-checks shapes. @default - a special-cased check */
+  readonly condition?: string;
   /** Values that make this check fail. */
   readonly breaks: Record<string, Value>;
 }
@@ -30,11 +35,22 @@ export interface CheckedDataSource {
 const BOOLEAN = /^self\.([a-z_]+)$/;
 const EQUALS = /self\.([a-z_]+) == ("(?:[^"\\]|\\.)*")/g;
 const CONTAINS_ALL = /^length\(setsubtract\((\[.*\]), self\.([a-z_]+)\)\) == 0$/;
+/** `noUncoveredCidrBlocks([...])` (modules/core/plan-checks.ts): the covering CIDRs are the list after `for c in`. */
+const COVERED_BLOCKS = /^length\(\[for b in self\.cidr_block_associations : .*\bfor c in (\[[^\]]*\]) : .*\]\) == 0$/;
 
 /** Healthy and breaking values of one condition (`${...}` stripped); undefined for a shape not understood. */
 export function valuesOf(
   condition: string,
 ): { healthy: Record<string, Value>; breaks: Record<string, Value> } | undefined {
+  const covered = COVERED_BLOCKS.exec(condition);
+  if (covered) {
+    // The primary block is added once the data source's cidr_block is known (withPrimaryBlock).
+    const covering = JSON.parse(covered[1]) as string[];
+    return {
+      healthy: { cidr_block_associations: [] },
+      breaks: { cidr_block_associations: [association(uncoveredBlock(covering), 2)] },
+    };
+  }
   const bool = BOOLEAN.exec(condition);
   if (bool) return { healthy: { [bool[1]]: true }, breaks: { [bool[1]]: false } };
   const contains = CONTAINS_ALL.exec(condition);
@@ -46,6 +62,79 @@ export function valuesOf(
   const healthy = Object.fromEntries(eqs.map((m) => [m[1], JSON.parse(m[2]) as string]));
   const first = eqs[eqs.length - 1];
   return { healthy, breaks: { [first[1]]: `${String(healthy[first[1]])}-other` } };
+}
+
+const association = (cidr: string, n: number, state = "associated"): Association => ({
+  association_id: `vpc-cidr-assoc-0a1b2c3d4e5f6000${n}`,
+  cidr_block: cidr,
+  state,
+});
+
+/** A block none of `covering` contains (private and shared ranges first: what a secondary block usually is). */
+function uncoveredBlock(covering: readonly string[]): string {
+  const cs = covering.map((c) => parseCidr(c)!);
+  const candidates = ["192.168.0.0/16", "172.16.0.0/16", "100.64.0.0/16", "10.255.0.0/16", "198.18.0.0/15"];
+  const free = candidates.find((x) => !cs.some((c) => contains(c, parseCidr(x)!)));
+  if (!free) throw new Error(`no uncovered test block outside ${covering.join(", ")}`);
+  return free;
+}
+
+/** The second quarter-or-smaller block inside `cidr` (host bits under its prefix set: containment, not equality). */
+function blockInside(cidr: string): string {
+  const c = parseCidr(cidr)!;
+  const prefix = Math.min(c.prefix + 4, 32);
+  const offset = prefix === c.prefix ? 0 : 2 ** (32 - prefix);
+  return canonical({ text: "", network: c.network + offset, prefix });
+}
+
+/**
+ * The secondary-block check of an adopted VPC: every value set gets the VPC's primary block (what AWS returns too),
+ * and the check gets passing runs: secondary blocks equal to, and inside, the admitted CIDRs other than the primary
+ * one; an uncovered block that is no longer in use (disassociated).
+ */
+function withPrimaryBlock(c: CheckedDataSource): CheckedDataSource {
+  const primary = c.healthy.cidr_block;
+  const check = c.checks.find((k) => COVERED_BLOCKS.test(k.condition ?? ""));
+  if (!check || typeof primary !== "string") return c;
+  const own = association(primary, 1);
+  const blocks = (values: Record<string, Value>) => ({
+    ...values,
+    cidr_block_associations: [own, ...(values.cidr_block_associations as Association[])],
+  });
+  const covering = (JSON.parse(COVERED_BLOCKS.exec(check.condition!)![1]) as string[]).filter((x) => x !== primary);
+  const name = c.address.split(".")[1];
+  const run = (label: string, comment: string, assocs: Association[]) =>
+    `# ${comment}\nrun "${name}_${label}" {\n  command = plan\n` +
+    overrideData(c.address, { ...c.healthy, cidr_block_associations: [own, ...assocs] }, "  ") +
+    `}\n`;
+  const uncovered = (check.breaks.cidr_block_associations as Association[])[0].cidr_block;
+  return {
+    ...c,
+    healthy: blocks(c.healthy),
+    checks: c.checks.map((k) => (k === check ? { ...k, breaks: blocks(k.breaks) } : k)),
+    passingRuns: [
+      ...(c.passingRuns ?? []),
+      ...(covering.length > 0
+        ? [
+            run(
+              "secondary_blocks_listed_pass",
+              `Secondary CIDR blocks equal to the admitted ${covering.join(", ")}: the endpoints admit them, the plan passes.`,
+              covering.map((x, i) => association(x, i + 2)),
+            ),
+            run(
+              "secondary_blocks_inside_listed_pass",
+              `Secondary CIDR blocks inside the admitted ${covering.join(", ")}: contained counts as admitted.`,
+              covering.map((x, i) => association(blockInside(x), i + 2)),
+            ),
+          ]
+        : []),
+      run(
+        "disassociated_block_passes",
+        `An unadmitted block ${uncovered} that is disassociated: no workload uses it, the plan passes.`,
+        [association(uncovered, 2, "disassociated")],
+      ),
+    ],
+  };
 }
 
 /**
@@ -136,16 +225,24 @@ export function checkedDataSources(data: Blocks | undefined): CheckedDataSource[
         if (!v)
           throw new Error(`${address}: postcondition ${pc.condition} is not in a shape the generated test understands`);
         Object.assign(healthy, v.healthy);
-        checks.push({ errorMessage: pc.error_message, breaks: v.breaks });
+        checks.push({ errorMessage: pc.error_message, condition: expr, breaks: v.breaks });
       }
-      out.push({ address, healthy, checks });
+      out.push(withPrimaryBlock({ address, healthy, checks }));
     }
   }
   return out;
 }
 
-const hclValue = (v: Value): string =>
-  Array.isArray(v) ? `[${v.map((x) => hclString(x)).join(", ")}]` : typeof v === "string" ? hclString(v) : String(v);
+const hclValue = (v: Value | Association): string =>
+  Array.isArray(v)
+    ? `[${v.map((x: string | Association) => (typeof x === "string" ? hclString(x) : hclValue(x))).join(", ")}]`
+    : typeof v === "object"
+      ? `{ ${Object.entries(v)
+          .map(([k, x]) => `${k} = ${hclString(x)}`)
+          .join(", ")} }`
+      : typeof v === "string"
+        ? hclString(v)
+        : String(v);
 
 function overrideData(address: string, values: Record<string, Value>, indent: string): string {
   const body = Object.entries(values)

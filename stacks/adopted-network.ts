@@ -6,7 +6,7 @@
 import { NACL_OPT_IN, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../config/schema";
 import type { Construct } from "../modules/core/cdktf";
 import type { EndpointService, ReusedEndpoint, S3Gateway, SessionManagerEndpoints } from "../modules/network-endpoints";
-import { Port, SecurityGroup, type NaclFlow } from "../modules/network-security";
+import { Port, SecurityGroup, type CreatedPrivateDnsEndpoints, type NaclFlow } from "../modules/network-security";
 
 type Adopted = Extract<VpcConfig, { mode: "adopt" }>;
 
@@ -35,6 +35,23 @@ export function endpointPlan(vpc: VpcConfig, services: EndpointService[]): Endpo
       securityGroupIds: vpc.endpointAccess.extraSecurityGroupIds,
     },
     s3Gateway: s3GatewayOf(vpc),
+  };
+}
+
+/**
+ * The interface endpoints an adopted VPC gets from this stack, for the plan-time check of its secondary CIDR blocks
+ * (AdoptedVpc); undefined when every endpoint is reused (the VPC's DNS does not change).
+ */
+export function createdEndpoints(vpc: Adopted, plan: EndpointPlan): CreatedPrivateDnsEndpoints | undefined {
+  const created = plan.services.filter((s) => !plan.reuse.some((r) => r.service.shortName === s.shortName));
+  if (created.length === 0) return undefined;
+  const field = `vpcs[${vpc.name}].endpointAccess`;
+  return {
+    services: created.map((s) => s.shortName),
+    admittedCidrs: [vpc.cidr, ...vpc.endpointAccess.extraCidrs],
+    howToFix:
+      `Fix: list each block in ${field}.extraCidrs of the environment file (a CIDR that contains it, e.g. ` +
+      `10.0.0.0/8 for 10.1.0.0/16, also counts), or reuse existing endpoints instead (interfaceEndpoints).`,
   };
 }
 

@@ -27,7 +27,16 @@ import {
   TrailLoggingCheck,
 } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
-import { allowForwarding, blastRadius, endpointPlan, forwardTargets, managesNacl, naclFlows } from "./adopted-network";
+import {
+  allowForwarding,
+  blastRadius,
+  createdEndpoints,
+  endpointPlan,
+  forwardTargets,
+  managesNacl,
+  naclFlows,
+  type EndpointPlan,
+} from "./adopted-network";
 import { accessTagKeys } from "./operator-policy-props";
 import type { ISummarized } from "./synth";
 
@@ -297,8 +306,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     for (const vpc of this.config.vpcs) {
       const vpcScope = new Construct(networks, vpc.name);
       const prefix = physicalName(this.naming, vpc.name);
-      const network = this.vpc(vpcScope, vpc, prefix);
       const plan = endpointPlan(vpc, services);
+      const network = this.vpc(vpcScope, vpc, prefix, plan);
       const endpoints = new SessionManagerEndpoints(vpcScope, "Endpoints", {
         network,
         region: this.config.region,
@@ -356,13 +365,14 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   }
 
   /** A private-only VPC this environment creates, or the existing one it adopts by ids (checked at plan time). */
-  private vpc(scope: Construct, vpc: VpcConfig, prefix: string): IPrivateNetwork {
+  private vpc(scope: Construct, vpc: VpcConfig, prefix: string, plan: EndpointPlan): IPrivateNetwork {
     if (vpc.mode !== "create")
       return new AdoptedVpc(scope, "Vpc", {
         vpcId: vpc.vpcId,
         cidr: vpc.cidr,
         subnets: vpc.privateSubnets,
         routeTableIds: vpc.routeTableIds,
+        createdEndpoints: createdEndpoints(vpc, plan),
       });
     return new PrivateVpc(scope, "Vpc", {
       ...this.account,

@@ -1,6 +1,6 @@
 import { DataAwsRouteTable, DataAwsSubnet, DataAwsVpc } from "../core/aws";
 import { Construct } from "../core/cdktf";
-import { checkOnPlan, equals } from "../core/plan-checks";
+import { checkOnPlan, equals, noUncoveredCidrBlocks, uncoveredCidrBlocks, type PlanCheck } from "../core/plan-checks";
 import type { IPrivateNetwork } from "./vpc";
 
 export interface AdoptedVpcProps {
@@ -11,12 +11,65 @@ export interface AdoptedVpcProps {
   readonly subnets: readonly { readonly id: string; readonly availabilityZone: string; readonly cidr: string }[];
   /** Route tables of the private subnets (checked at plan time to be in the VPC). @default - none */
   readonly routeTableIds?: readonly string[];
+  /**
+   * The interface endpoints with private DNS this stack creates in the VPC. Their private DNS answers the whole VPC,
+   * so the plan fails when the VPC has a secondary IPv4 CIDR block (associated or associating) that no CIDR of
+   * `admittedCidrs` or `cutOffCidrs` contains: its workloads would resolve the services to endpoints that drop them.
+   * @default - this stack creates no interface endpoints (it reuses them, or needs none): the VPC's DNS does not
+   * change, so secondary blocks are not checked
+   */
+  readonly createdEndpoints?: CreatedPrivateDnsEndpoints;
+}
+
+/** What `AdoptedVpc` needs to know of the interface endpoints a stack creates in it. */
+export interface CreatedPrivateDnsEndpoints {
+  /** Short names of the created services (ssm, ssmmessages, ec2messages, logs, kms), for the message. */
+  readonly services: readonly string[];
+  /** The CIDRs the endpoints' security group admits on 443 (the primary CIDR and the extra clients). */
+  readonly admittedCidrs: readonly string[];
+  /** Secondary blocks left without the endpoints on purpose (an explicit opt-in). @default - none */
+  readonly cutOffCidrs?: readonly string[];
+  /** How to admit a block, ending the message. @default - admit it to the endpoints' security group */
+  readonly howToFix?: string;
+}
+
+/** What stops working for a workload whose DNS sends a service to an endpoint that drops it. */
+const LOST: Record<string, string> = {
+  ssm: "SSM (the SSM Agent goes offline: no Session Manager, Run Command or patching)",
+  ssmmessages: "SSM (the SSM Agent goes offline: no Session Manager, Run Command or patching)",
+  ec2messages: "SSM (the SSM Agent goes offline: no Session Manager, Run Command or patching)",
+  logs: "CloudWatch Logs",
+  kms: "KMS",
+};
+
+const and = (items: readonly string[]): string =>
+  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
+/**
+ * The plan-time check of secondary CIDR blocks: creating interface endpoints with private DNS in a VPC switches every
+ * workload's DNS for those services to them, so a block the endpoints do not admit loses the services.
+ */
+export function secondaryBlocksCheck(vpcId: string, e: CreatedPrivateDnsEndpoints): PlanCheck {
+  const covering = JSON.stringify([...e.admittedCidrs, ...(e.cutOffCidrs ?? [])]);
+  const lost = and([...new Set(e.services.map((s) => LOST[s] ?? s))]);
+  return {
+    condition: noUncoveredCidrBlocks(covering),
+    errorMessage:
+      `VPC ${vpcId} has the secondary CIDR block(s) \${join(", ", ${uncoveredCidrBlocks(covering)})}, which the ` +
+      `interface endpoints this stack creates do not admit (their security group allows 443 from ` +
+      `${e.admittedCidrs.join(", ")} only). Their private DNS answers the whole VPC: after apply, workloads in those ` +
+      `blocks resolve the ${and(e.services)} service names to the new endpoints, are dropped on 443, ` +
+      `and lose ${lost}. ` +
+      `${e.howToFix ?? "Admit each block (or a CIDR containing it) to the endpoints' security group."}`,
+  };
 }
 
 /**
  * An existing VPC, adopted by ids: nothing is created or changed. Every id is read with a data source whose
  * postconditions make `terraform plan` fail, with a message naming the id and the fix, before anything is applied:
  * - the VPC has DNS support and DNS hostnames on (endpoint private DNS needs both) and the configured CIDR;
+ * - when the stack creates interface endpoints (`createdEndpoints`), every secondary CIDR block of the VPC is admitted
+ *   by them (or cut off on purpose);
  * - every subnet is in the VPC, in the configured AZ, with the configured CIDR;
  * - every route table is in the VPC.
  */
@@ -49,6 +102,7 @@ export class AdoptedVpc extends Construct implements IPrivateNetwork {
         condition: equals("cidr_block", props.cidr),
         errorMessage: `VPC ${vpcId} has the CIDR \${self.cidr_block}, but the environment file says ${props.cidr}: correct vpcs[].cidr (endpoint and NACL rules are derived from it).`,
       },
+      ...(props.createdEndpoints ? [secondaryBlocksCheck(vpcId, props.createdEndpoints)] : []),
     ]);
 
     const subnets = new Construct(this, "Subnet");
