@@ -2,46 +2,72 @@
  * The cdktf app: one EnvironmentStack per file in config/environments (or $BASTIONLESS_CONFIG_DIR), the
  * IdentityCenterStack when config/identity.yaml exists, the state-backend bootstrap stack and, with config/ci.yaml,
  * the CI identity stack. Everything else lives in config/, stacks/ and modules/.
+ *
+ * The configuration is loaded once; each stack is then built from it alone, so a large app's stacks are
+ * synthesized on several threads (stacks/synth-threads.ts).
  */
 import * as path from "path";
+import { loadCiConfig, type CiConfig } from "./config/ci";
 import { checkExpiries, clockFrom } from "./config/expiry";
 import { identityFileFor, loadIdentity, type LoadedIdentity } from "./config/identity";
-import { loadEnvironments } from "./config/load";
-import { loadCiConfig } from "./config/ci";
+import { loadEnvironments, type LoadedEnvironment } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CiStack } from "./stacks/ci-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 import { IdentityCenterStack } from "./stacks/identity-center-stack";
-import { buildEach, runSynth } from "./stacks/synth";
+import { runStackSynth, type StackDefinition } from "./stacks/synth";
+import type { Construct } from "./modules/core/cdktf";
+
+interface Config {
+  readonly environments: LoadedEnvironment[];
+  readonly identity?: LoadedIdentity;
+  readonly ci?: CiConfig;
+}
 
 const fromEnv = process.env.BASTIONLESS_CONFIG_DIR;
 const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
-let identity: LoadedIdentity | undefined;
 
-runSynth(
-  () => {
+void runStackSynth(
+  (): Config => {
     const environments = loadEnvironments(configDir, {
       variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR",
     });
-    identity = loadIdentity(identityFileFor(configDir), environments);
+    const identity = loadIdentity(identityFileFor(configDir), environments);
     for (const warning of checkExpiries(environments, clockFrom(process.env.BASTIONLESS_NOW)))
       console.warn(`warning: ${warning}`);
-    return environments;
-  },
-  (app, environments) => {
-    buildEach(environments, ({ config }) => new EnvironmentStack(app, config.name, { config }));
-    if (identity) {
-      new IdentityCenterStack(app, "identity", {
-        identity: identity.config,
-        environments: environments.map((e) => e.config),
-      });
-    }
-    new BootstrapStack(app, "bootstrap", {
-      environments: environments.map((e) => e.config),
-      identity: identity?.config,
-    });
     // GitHub Actions OIDC roles per environment, when config/ci.yaml (or $BASTIONLESS_CI_CONFIG) names the repository.
     const ci = loadCiConfig(process.env.BASTIONLESS_CI_CONFIG ?? path.join(__dirname, "config", "ci.yaml"));
-    if (ci) new CiStack(app, "ci", { environments: environments.map((e) => e.config), ci });
+    return { environments, identity, ci };
+  },
+  ({ environments, identity, ci }): StackDefinition<Construct>[] => {
+    const configs = environments.map((e) => e.config);
+    // The bootstrap and CI stacks hold resources for every environment: the largest stacks of a large app.
+    const weight = configs.length;
+    return [
+      ...environments.map(({ file, config }) => ({
+        name: config.name,
+        file,
+        create: (app: Construct) => new EnvironmentStack(app, config.name, { config }),
+      })),
+      ...(identity
+        ? [
+            {
+              name: "identity",
+              file: identity.file,
+              create: (app: Construct) =>
+                new IdentityCenterStack(app, "identity", { identity: identity.config, environments: configs }),
+            },
+          ]
+        : []),
+      {
+        name: "bootstrap",
+        weight,
+        create: (app: Construct) =>
+          new BootstrapStack(app, "bootstrap", { environments: configs, identity: identity?.config }),
+      },
+      ...(ci
+        ? [{ name: "ci", weight, create: (app: Construct) => new CiStack(app, "ci", { environments: configs, ci }) }]
+        : []),
+    ];
   },
 );

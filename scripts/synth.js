@@ -226,7 +226,7 @@ function runBundle(bundle) {
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const cached = cachedData !== undefined && !script.cachedDataRejected;
   debug(cached ? "code cache accepted" : cachedData ? "code cache rejected" : "no code cache yet");
-  if (!cached)
+  if (!cached && require("worker_threads").isMainThread)
     process.once("exit", (code) => {
       if (code !== 0) return; // a failed synth ran only part of the code: leave the cache to a complete run
       try {
@@ -247,13 +247,24 @@ function runBundle(bundle) {
   return mod.exports;
 }
 
-bundlePath().then(
-  (bundle) => {
-    process.env.CDKTN_DISABLE_CREATION_STACK ??= "1";
-    runBundle(bundle);
-  },
-  (e) => {
-    console.error(`synth failed; nothing was written: could not build the app: ${e.message}`);
-    process.exitCode = 1;
-  },
-);
+/** What the bundle's stacks/synth-threads.ts needs to start a worker thread: this file and the bundle it runs. */
+const LAUNCHER = Symbol.for("bastionless.synth.launcher");
+
+// (worker_threads is loaded only when the variable says so: loading it costs every synth a few milliseconds)
+if (process.env.BASTIONLESS_SYNTH_WORKER === "1" && !require("worker_threads").isMainThread) {
+  // A worker thread of a synth (stacks/synth-threads.ts): the main thread has checked and built the bundle.
+  const { bundle } = require("worker_threads").workerData;
+  globalThis[LAUNCHER] = { launcher: __filename, bundle };
+  runBundle(bundle);
+} else
+  bundlePath().then(
+    (bundle) => {
+      process.env.CDKTN_DISABLE_CREATION_STACK ??= "1";
+      globalThis[LAUNCHER] = { launcher: __filename, bundle };
+      runBundle(bundle);
+    },
+    (e) => {
+      console.error(`synth failed; nothing was written: could not build the app: ${e.message}`);
+      process.exitCode = 1;
+    },
+  );

@@ -10,6 +10,9 @@ import { ConfigError, type LoadedEnvironment } from "../config/load";
 import { App, renderWithoutUnset, TerraformElement, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
+import { runAsWorker, type StackDefinition, type StackReport, synthOnThreads, threadCount } from "./synth-threads";
+
+export type { StackDefinition } from "./synth-threads";
 
 /** The Terraform versions every synthesized stack accepts (`terraform.required_version`). */
 export const REQUIRED_TERRAFORM = ">= 1.10.0";
@@ -50,6 +53,65 @@ function readJson(file: string): unknown {
   return JSON.parse(isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8"));
 }
 
+/** What every app gets before synth: the Terraform version line and elements that render only what is set. */
+function prepareApp(app: App): void {
+  // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
+  for (const stack of app.node.children)
+    if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+  // Each element renders only its set attributes: every pass over it (preparing resolve, guardrails, final
+  // resolve) then walks half as much; the JSON is the same (resolution drops unset attributes itself).
+  for (const c of app.node.findAll()) if (c instanceof TerraformElement) renderWithoutUnset(c);
+}
+
+/** A new App writing to `outdir`, which lets every stack record its error annotations (raised after the synth). */
+function newApp(outdir: string): App {
+  // Let every stack synthesize and record its error annotations in the manifest (as under the cdktf CLI), so
+  // one run reports every guardrail finding of every stack; the errors are raised before anything moves.
+  process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ??= "1";
+  return new App({ outdir, skipValidation: false });
+}
+
+/**
+ * One report per stack of a synthesized `app` (from the manifest it wrote to `outdir`): errors and warnings from
+ * the annotations, and the summary lines (`where` is the stack's folder in `target`, the final output directory).
+ */
+function stackReports(app: App, outdir: string, target: string): StackReport[] {
+  const manifest = readJson(path.join(outdir, "manifest.json")) as {
+    stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;
+  };
+  return Object.entries(manifest.stacks).map(([name, stack]) => {
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    for (const a of stack.annotations) {
+      const text = `${name}: [${a.constructPath}] ${a.message}`;
+      if (a.level === "@cdktf/error") errors.push(text);
+      else if (a.level === "@cdktf/warn") warnings.push(text);
+    }
+    const tf = readJson(path.join(outdir, stack.synthesizedStackPath)) as { resource?: Record<string, object> };
+    const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    const construct = app.node.tryFindChild(name);
+    const extra = isSummarized(construct) ? construct.summary() : [];
+    const suppressed = construct instanceof TerraformStack ? suppressedFindings(construct) : [];
+    if (suppressed.length > 0)
+      extra.push(`${suppressed.length} guardrail finding${suppressed.length === 1 ? "" : "s"} suppressed`);
+    const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
+    const lines = [`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`];
+    for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
+    return { name, errors, warnings, lines };
+  });
+}
+
+/** Raises every error of `reports` (in their order) as one SynthError; otherwise the outcome of the synth. */
+function outcomeOf(reports: StackReport[], target: string): SynthOutcome {
+  const buildErrors = reports.flatMap((r) => (r.buildError ? [r.buildError] : []));
+  if (buildErrors.length > 0) throw new SynthError(buildErrors);
+  // in the order of the manifest, whose keys cdktn sorts
+  const byName = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const errors = byName.flatMap((r) => r.errors);
+  if (errors.length > 0) throw new SynthError(errors);
+  return { outdir: target, lines: byName.flatMap((r) => r.lines), warnings: byName.flatMap((r) => r.warnings) };
+}
+
 /**
  * Builds the app with `build`, synthesizes it into `outdir` atomically and returns one summary line per stack.
  * Throws `SynthError` (error annotations, e.g. guardrail findings) or whatever `build` throws; in both cases
@@ -60,49 +122,44 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
   removeStaleStaging(target);
   const staging = stagingPath(target);
   try {
-    // Let every stack synthesize and record its error annotations in the manifest (as under the cdktf CLI), so
-    // one run reports every guardrail finding of every stack; the errors are raised below, before anything moves.
-    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ??= "1";
-    const app = new App({ outdir: staging, skipValidation: false });
+    const app = newApp(staging);
     build(app);
-    // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
-    for (const stack of app.node.children)
-      if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-    // Each element renders only its set attributes: every pass over it (preparing resolve, guardrails, final
-    // resolve) then walks half as much; the JSON is the same (resolution drops unset attributes itself).
-    for (const c of app.node.findAll()) if (c instanceof TerraformElement) renderWithoutUnset(c);
+    prepareApp(app);
     app.synth();
-    const manifest = readJson(path.join(staging, "manifest.json")) as {
-      stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;
-    };
-    const errors: string[] = [];
-    const warnings: string[] = [];
-    const lines: string[] = [];
-    for (const [name, stack] of Object.entries(manifest.stacks)) {
-      for (const a of stack.annotations) {
-        const text = `${name}: [${a.constructPath}] ${a.message}`;
-        if (a.level === "@cdktf/error") errors.push(text);
-        else if (a.level === "@cdktf/warn") warnings.push(text);
-      }
-      const tf = readJson(path.join(staging, stack.synthesizedStackPath)) as {
-        resource?: Record<string, object>;
-      };
-      const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      const construct = app.node.tryFindChild(name);
-      const extra = isSummarized(construct) ? construct.summary() : [];
-      const suppressed = construct instanceof TerraformStack ? suppressedFindings(construct) : [];
-      if (suppressed.length > 0)
-        extra.push(`${suppressed.length} guardrail finding${suppressed.length === 1 ? "" : "s"} suppressed`);
-      const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
-      lines.push(`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`);
-      for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
-    }
-    if (errors.length > 0) throw new SynthError(errors);
+    const outcome = outcomeOf(stackReports(app, staging, target), target);
     swapIn(staging, target);
-    return { outdir: target, lines, warnings };
+    return outcome;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Builds and synthesizes one stack in an App of its own, writing to `outdir`. An exception while building a
+ * stack that names its configuration file is reported as `<file>: <message>` (every such stack is reported
+ * together); configuration and synth errors, and exceptions of stacks without a file, are thrown.
+ */
+function synthStack(definition: StackDefinition<Construct>, outdir: string, target: string): StackReport {
+  const app = newApp(outdir);
+  try {
+    definition.create(app);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SynthError || definition.file === undefined) throw e;
+    if (process.env.BASTIONLESS_DEBUG && e instanceof Error) console.error(e.stack);
+    return {
+      name: definition.name,
+      buildError: `${definition.file}: ${oneLine(e)}`,
+      errors: [],
+      warnings: [],
+      lines: [],
+    };
+  }
+  prepareApp(app);
+  app.synth();
+  const [report, ...others] = stackReports(app, outdir, target);
+  if (report?.name !== definition.name || others.length > 0)
+    throw new Error(`the definition of the ${definition.name} stack must create exactly that stack`);
+  return report;
 }
 
 /** An unexpected exception as one line: `TypeError: …` (no stack; BASTIONLESS_DEBUG=1 prints it). */
@@ -129,7 +186,30 @@ export function buildEach<T extends { readonly file: string }>(items: readonly T
   if (errors.length > 0) throw new SynthError(errors);
 }
 
-/** Entry point used by `main.ts`: prints the summary, or the errors, and sets the exit code. */
+/** Prints a synth's warnings and summary lines. */
+function print(outcome: SynthOutcome): void {
+  for (const w of outcome.warnings) console.warn(`warning: ${w}`);
+  for (const line of outcome.lines) console.log(line);
+}
+
+/** Prints why a synth failed (one line per problem, never a stack trace) and sets the exit code. */
+function printFailure(e: unknown, environments: readonly LoadedEnvironment[]): void {
+  if (e instanceof ConfigError || e instanceof SynthError) {
+    console.error(e.message);
+  } else {
+    // Last line of defence: an unexpected exception is one line, not a stack trace (BASTIONLESS_DEBUG=1 shows it).
+    // The files of the environments whose construct paths the message names, if any.
+    const message = e instanceof Error ? e.message : String(e);
+    const files = environments.filter((env) => message.includes(`${env.config.name}/`)).map((env) => env.file);
+    const detail = process.env.BASTIONLESS_DEBUG && e instanceof Error ? `\n${e.stack}` : "";
+    console.error(
+      `synth failed; nothing was written: ${files.length > 0 ? `${files.join(", ")}: ` : ""}${oneLine(e)}${detail || " (set BASTIONLESS_DEBUG=1 for details)"}`,
+    );
+  }
+  process.exitCode = 1;
+}
+
+/** Runs a synth of an app built by one callback: prints the summary, or the errors, and sets the exit code. */
 export function runSynth(
   load: () => LoadedEnvironment[],
   build: (app: Construct, environments: LoadedEnvironment[]) => void,
@@ -138,22 +218,45 @@ export function runSynth(
   let environments: LoadedEnvironment[] = [];
   try {
     environments = load();
-    const outcome = synthesizeAtomically(outdir, (app) => build(app, environments));
-    for (const w of outcome.warnings) console.warn(`warning: ${w}`);
-    for (const line of outcome.lines) console.log(line);
+    print(synthesizeAtomically(outdir, (app) => build(app, environments)));
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthError) {
-      console.error(e.message);
-    } else {
-      // Last line of defence: an unexpected exception is one line, not a stack trace (BASTIONLESS_DEBUG=1 shows it).
-      // The files of the environments whose construct paths the message names, if any.
-      const message = e instanceof Error ? e.message : String(e);
-      const files = environments.filter((env) => message.includes(`${env.config.name}/`)).map((env) => env.file);
-      const detail = process.env.BASTIONLESS_DEBUG && e instanceof Error ? `\n${e.stack}` : "";
-      console.error(
-        `synth failed; nothing was written: ${files.length > 0 ? `${files.join(", ")}: ` : ""}${oneLine(e)}${detail || " (set BASTIONLESS_DEBUG=1 for details)"}`,
-      );
-    }
-    process.exitCode = 1;
+    printFailure(e, environments);
+  }
+}
+
+/** The configuration of an app: plain data (it is copied to worker threads), with the environments it holds. */
+export interface AppConfig {
+  readonly environments: readonly LoadedEnvironment[];
+}
+
+/**
+ * Entry point used by `main.ts`: loads the configuration once, plans one `StackDefinition` per stack and
+ * synthesizes them atomically into `$CDKTF_OUTDIR` (default `cdktf.out`), on several threads for large apps (see
+ * synth-threads.ts); prints the summary, or the errors, and sets the exit code. The output is the same whichever
+ * thread synthesized which stack. In a worker thread it synthesizes the stacks it is handed instead.
+ */
+export async function runStackSynth<C extends AppConfig>(
+  load: () => C,
+  plan: (config: C) => StackDefinition<Construct>[],
+): Promise<void> {
+  if (runAsWorker(plan, synthStack)) return;
+  const target = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  let environments: readonly LoadedEnvironment[] = [];
+  let staging: string | undefined;
+  try {
+    const config = load();
+    environments = config.environments;
+    const definitions = plan(config);
+    const threads = threadCount(definitions.length);
+    removeStaleStaging(target);
+    staging = stagingPath(target);
+    const reports = await synthOnThreads(config, definitions, threads, staging, target, synthStack);
+    const outcome = outcomeOf(reports, target);
+    swapIn(staging, target);
+    print(outcome);
+  } catch (e) {
+    printFailure(e, environments);
+  } finally {
+    if (staging) fs.rmSync(staging, { recursive: true, force: true });
   }
 }

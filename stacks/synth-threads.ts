@@ -1,0 +1,252 @@
+/**
+ * Synthesizes the stacks of an app on several threads. Every stack is built from configuration alone (a
+ * `StackDefinition`), so each one can be built and synthesized in an App of its own, by any thread: the threads take
+ * stacks from one shared counter until none is left (the largest first), and the stacks' outputs are merged into one
+ * `cdktf.out` that is byte for byte the one a single App writes (cdktn writes the manifest with sorted keys).
+ *
+ * Threads are used only under the synth launcher (`scripts/synth.js`), whose bundle a worker thread loads with the
+ * code cache, and only for apps with at least `MIN_STACKS_PER_THREAD` stacks per thread: a worker costs about as much
+ * to start as a small app costs to synthesize. `BASTIONLESS_SYNTH_THREADS` sets the most threads (default: the
+ * machine's available parallelism; 1 synthesizes on the main thread only).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Worker as WorkerThread } from "worker_threads";
+import { ConfigError } from "../config/load";
+
+/** One stack of the app, built from configuration only (it never references another stack's constructs). */
+export interface StackDefinition<Scope> {
+  /** The stack's construct id: its folder under `cdktf.out/stacks/`. */
+  readonly name: string;
+  /** The configuration file the stack is built from: an exception while building it is reported as `<file>: …`. */
+  readonly file?: string;
+  /** Relative synth cost (default 1): the largest stacks are handed out first, so the threads finish together. */
+  readonly weight?: number;
+  /** Creates the stack, and nothing else, in `app`. */
+  create(app: Scope): void;
+}
+
+/** What synthesizing one stack produced: its summary lines and annotations, or the error that stopped its build. */
+export interface StackReport {
+  readonly name: string;
+  readonly buildError?: string;
+  readonly errors: string[];
+  readonly warnings: string[];
+  readonly lines: string[];
+}
+
+/** Set by scripts/synth.js: the launcher (a worker thread's entry) and the bundle it runs. */
+const LAUNCHER = Symbol.for("bastionless.synth.launcher");
+interface Launcher {
+  readonly launcher: string;
+  readonly bundle: string;
+}
+/** Marks a worker thread started by `synthOnThreads` (its launcher then runs the bundle without a staleness check). */
+export const WORKER_ENV = "BASTIONLESS_SYNTH_WORKER";
+export const THREADS_ENV = "BASTIONLESS_SYNTH_THREADS";
+/** Below this many stacks per thread, a worker would start after the main thread has done the work. */
+export const MIN_STACKS_PER_THREAD = 12;
+
+interface WorkerData<Config> {
+  readonly config: Config;
+  readonly counter: Int32Array;
+  readonly staging: string;
+  readonly target: string;
+}
+type WorkerReply = { reports: Record<number, StackReport> } | { unexpected: { message: string; stack?: string } };
+
+/** The number of threads for `stacks` stacks: 1 unless running under the launcher with enough stacks. */
+export function threadCount(stacks: number): number {
+  const fromEnv = process.env[THREADS_ENV];
+  let most = os.availableParallelism();
+  if (fromEnv !== undefined) {
+    if (!/^[1-9][0-9]{0,2}$/.test(fromEnv))
+      throw new ConfigError([`${THREADS_ENV}: ${JSON.stringify(fromEnv)} is not allowed; expected a whole number ≥ 1`]);
+    most = Number(fromEnv);
+  }
+  if (!(globalThis as Record<symbol, unknown>)[LAUNCHER]) return 1;
+  return Math.max(1, Math.min(most, Math.floor(stacks / MIN_STACKS_PER_THREAD)));
+}
+
+/** The order in which stacks are handed out: largest first, ties in definition order. */
+function claimOrder<Scope>(definitions: readonly StackDefinition<Scope>[]): number[] {
+  return definitions
+    .map((d, i) => ({ i, w: d.weight ?? 1 }))
+    .sort((a, b) => b.w - a.w || a.i - b.i)
+    .map((x) => x.i);
+}
+
+/** Takes stacks from `counter` until none is left; `synthOne(i, dir)` synthesizes definition i into its own dir. */
+function claimAll(
+  counter: Int32Array,
+  order: number[],
+  staging: string,
+  synthOne: (index: number, outdir: string) => StackReport,
+): Record<number, StackReport> {
+  const reports: Record<number, StackReport> = {};
+  for (let k = Atomics.add(counter, 0, 1); k < order.length; k = Atomics.add(counter, 0, 1)) {
+    const index = order[k];
+    reports[index] = synthOne(index, stackDir(staging, index));
+  }
+  return reports;
+}
+
+/** Where definition `index` is synthesized before the merge: inside the staging directory, removed by the merge. */
+function stackDir(staging: string, index: number): string {
+  const dir = path.join(staging, ".stacks", String(index));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * In a worker thread started by `synthOnThreads`: synthesizes stacks of `plan(config)` until none is left and posts
+ * their reports. Returns false on the main thread (nothing done).
+ */
+export function runAsWorker<Config, Scope>(
+  plan: (config: Config) => StackDefinition<Scope>[],
+  synthOne: (definition: StackDefinition<Scope>, outdir: string, target: string) => StackReport,
+): boolean {
+  if (process.env[WORKER_ENV] !== "1") return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (a cost for every synth)
+  const { isMainThread, parentPort, workerData } = require("worker_threads") as typeof import("worker_threads");
+  if (isMainThread) return false;
+  const data = workerData as WorkerData<Config>;
+  let reply: WorkerReply;
+  try {
+    const definitions = plan(data.config);
+    reply = {
+      reports: claimAll(data.counter, claimOrder(definitions), data.staging, (i, dir) =>
+        synthOne(definitions[i], dir, data.target),
+      ),
+    };
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    reply = {
+      unexpected: { message: `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`, stack: error.stack },
+    };
+  }
+  parentPort!.postMessage(reply);
+  return true;
+}
+
+interface Started {
+  readonly reports: Promise<Record<number, StackReport>>;
+  stop(): Promise<unknown>;
+}
+
+function startWorker<Config>(launcher: Launcher, data: WorkerData<Config>): Started {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when threads are used
+  const { Worker } = require("worker_threads") as typeof import("worker_threads");
+  const worker: WorkerThread = new Worker(launcher.launcher, {
+    workerData: { ...data, bundle: launcher.bundle },
+    env: { ...process.env, [WORKER_ENV]: "1" },
+  });
+  const reports = new Promise<Record<number, StackReport>>((resolve, reject) => {
+    let reply: WorkerReply | undefined;
+    worker.on("message", (m: WorkerReply) => (reply = m));
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (reply && "reports" in reply) resolve(reply.reports);
+      else if (reply) {
+        const error = new Error(reply.unexpected.message);
+        error.stack = reply.unexpected.stack;
+        reject(error);
+      } else reject(new Error(`a synth worker thread stopped (exit code ${code}) before reporting`));
+    });
+  });
+  reports.catch(() => undefined); // handled by whoever awaits it; never an unhandled rejection after stop()
+  return { reports, stop: () => worker.terminate() };
+}
+
+/**
+ * Synthesizes every definition into `staging` on `threads` threads (this one included) and returns the reports in
+ * definition order. Each stack is first written to its own directory, then merged into `staging` (see mergeStacks).
+ */
+export async function synthOnThreads<Config, Scope>(
+  config: Config,
+  definitions: StackDefinition<Scope>[],
+  threads: number,
+  staging: string,
+  target: string,
+  synthOne: (definition: StackDefinition<Scope>, outdir: string, target: string) => StackReport,
+): Promise<StackReport[]> {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const launcher = (globalThis as Record<symbol, Launcher | undefined>)[LAUNCHER];
+  const workers =
+    threads > 1 && launcher
+      ? Array.from({ length: threads - 1 }, () => startWorker(launcher, { config, counter, staging, target }))
+      : [];
+  const order = claimOrder(definitions);
+  const all: Record<number, StackReport> = {};
+  let own: Record<number, StackReport> = {};
+  try {
+    // The main thread does its part while the workers start; a worker that finds nothing left reports nothing.
+    own = claimAll(counter, order, staging, (i, dir) => synthOne(definitions[i], dir, target));
+    Object.assign(all, own);
+    for (const reports of await Promise.all(workers.map((w) => w.reports))) Object.assign(all, reports);
+  } catch (e) {
+    Atomics.store(counter, 0, order.length); // nothing more to take
+    await Promise.all(workers.map((w) => w.stop()));
+    throw e;
+  }
+  if (process.env.BASTIONLESS_SYNTH_DEBUG === "1") {
+    const byWorkers = definitions.length - Object.keys(own).length;
+    process.stderr.write(
+      `synth: ${definitions.length} stacks on ${threads} thread${threads === 1 ? "" : "s"}: ${definitions.length - byWorkers} on the main thread, ${byWorkers} on workers\n`,
+    );
+  }
+  const reports = definitions.map((d, i) => {
+    const report = all[i];
+    if (!report) throw new Error(`no thread synthesized the ${d.name} stack`);
+    return report;
+  });
+  mergeStacks(
+    staging,
+    definitions.map((_, i) => i).filter((i) => !reports[i].buildError),
+  );
+  return reports;
+}
+
+/**
+ * Moves every stack's output from its own directory into `staging` and writes the one manifest, as cdktn writes it:
+ * JSON with sorted keys and two-space indentation (safe-stable-stringify's output for plain data).
+ */
+function mergeStacks(staging: string, indexes: number[]): void {
+  let version: unknown;
+  const stacks: Record<string, unknown> = {};
+  for (const index of indexes) {
+    const dir = path.join(staging, ".stacks", String(index));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+      version: unknown;
+      stacks: Record<string, unknown>;
+    };
+    version ??= manifest.version;
+    Object.assign(stacks, manifest.stacks);
+    fs.rmSync(path.join(dir, "manifest.json"));
+    moveInto(dir, staging);
+  }
+  fs.rmSync(path.join(staging, ".stacks"), { recursive: true, force: true });
+  if (indexes.length > 0)
+    fs.writeFileSync(path.join(staging, "manifest.json"), JSON.stringify(sortKeys({ version, stacks }), null, 2));
+}
+
+/** Moves the files below `from` to the same places below `to`; two stacks never write the same file. */
+function moveInto(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const dest = path.join(to, entry.name);
+    if (entry.isDirectory() && fs.existsSync(dest)) moveInto(source, dest);
+    else if (fs.existsSync(dest)) throw new Error(`two stacks wrote ${path.relative(to, dest)}`);
+    else fs.renameSync(source, dest);
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
+}

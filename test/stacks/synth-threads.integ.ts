@@ -1,0 +1,179 @@
+/**
+ * The main job on several threads (stacks/synth-threads.ts): a large app's stacks are synthesized by the main thread
+ * and worker threads together. Whichever thread synthesizes which stack, the output and the summary must be exactly
+ * those of one thread, and a failure on any thread must fail the whole synth, write nothing and print no stack trace.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { MIN_STACKS_PER_THREAD } from "../../stacks/synth-threads";
+import { tempDir } from "../helpers/env-dir";
+import { exampleInput } from "../helpers/examples";
+import { runMain, treeDigest } from "../helpers/run-main";
+
+const ROOT = path.join(__dirname, "..", "..");
+const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+const SPLIT = /synth: (\d+) stacks on (\d+) threads?: (\d+) on the main thread, (\d+) on workers/;
+
+/** `n` copies of the staging example, each its own account (what bench/synth.ts generates). */
+function generatedEnvironments(n: number): string {
+  const dir = tempDir("bl-threads-env-");
+  const base = exampleInput("staging");
+  for (let i = 0; i < n; i++) {
+    const env = structuredClone(base) as Record<string, any>;
+    env.name = `env${String(i).padStart(3, "0")}`;
+    env.account = String(100000000000 + i);
+    env.state = { ...env.state, bucket: `threads-tfstate-${env.account}` };
+    fs.writeFileSync(path.join(dir, `${env.name}.yaml`), stringify(env));
+  }
+  return dir;
+}
+
+describe("GIVEN an app with enough stacks for two threads", () => {
+  const work = tempDir("bl-threads-");
+  const environments = generatedEnvironments(2 * MIN_STACKS_PER_THREAD + 4);
+  const synth = (threads: number, outdir: string) =>
+    runMain({
+      BASTIONLESS_CONFIG_DIR: environments,
+      CDKTF_OUTDIR: path.join(work, outdir),
+      BASTIONLESS_SYNTH_THREADS: String(threads),
+      BASTIONLESS_SYNTH_DEBUG: "1",
+    });
+  let one: ReturnType<typeof runMain>;
+  let two: ReturnType<typeof runMain>;
+  beforeAll(() => {
+    one = synth(1, "one");
+    two = synth(2, "two");
+  });
+
+  test("WHEN synthesized on two threads THEN the worker thread took stacks", () => {
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(SPLIT.exec(one.stderr)?.slice(2)).toEqual(["1", expect.any(String), "0"]);
+    const [, stacks, threads, main, workers] = SPLIT.exec(two.stderr)!.map(Number);
+    expect(threads).toBe(2);
+    expect(main + workers).toBe(stacks);
+    expect(workers).toBeGreaterThan(0);
+    expect(main).toBeGreaterThan(0);
+  });
+
+  test("THEN every file of cdktf.out, the manifest included, is byte for byte the one-thread output", () => {
+    const a = treeDigest(path.join(work, "one"));
+    expect(Object.keys(a)).toContain("manifest.json");
+    expect(Object.keys(a).length).toBeGreaterThan(2 * MIN_STACKS_PER_THREAD);
+    expect(treeDigest(path.join(work, "two"))).toEqual(a);
+  });
+
+  test("THEN the summary is the same, line for line and in the same order, and nothing is left beside cdktf.out", () => {
+    const lines = (out: string, dir: string) => out.split(`${dir}${path.sep}stacks`).join("<out>/stacks");
+    expect(lines(two.stdout, "two")).toBe(lines(one.stdout, "one"));
+    expect(fs.readdirSync(work).sort()).toEqual(["one", "two"]);
+  });
+});
+
+/**
+ * A tiny app beside a copy of the launcher, planning `count` stacks through runStackSynth; FIXTURE_MODE makes some
+ * fail. Each stack takes a while to build, so that the worker thread starts before the main thread is done.
+ */
+function fixture(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-threads-app-"));
+  fs.mkdirSync(path.join(dir, "scripts"));
+  fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const from = (p: string) => JSON.stringify(path.join(ROOT, p));
+  fs.writeFileSync(
+    path.join(dir, "main.ts"),
+    `import { isMainThread } from "worker_threads";
+import { TerraformStack, type Construct } from ${from("modules/core/cdktf")};
+import { runStackSynth } from ${from("stacks/synth")};
+const mode = process.env.FIXTURE_MODE ?? "ok";
+const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end); };
+void runStackSynth(
+  () => ({ environments: [], count: ${2 * MIN_STACKS_PER_THREAD + 6} }),
+  ({ count }) =>
+    Array.from({ length: count }, (_, i) => ({
+      name: "s" + String(i).padStart(2, "0"),
+      file: "config/s" + i + ".yaml",
+      create: (app: Construct) => {
+        busy(40);
+        if (mode === "fail" && i % 3 === 0) throw new Error("stack " + i + " cannot be built");
+        if (mode === "die" && !isMainThread) process.exit(3);
+        new TerraformStack(app, "s" + String(i).padStart(2, "0")).addOverride("locals.index", i);
+      },
+    })),
+);
+`,
+  );
+  return dir;
+}
+
+describe("GIVEN a large app whose stacks fail on both threads", () => {
+  const dir = fixture();
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const key = dir.replace(/[^A-Za-z0-9]+/g, "-");
+    fs.rmSync(path.join(ROOT, "node_modules", ".cache", "bastionless-synth", key), { recursive: true, force: true });
+  });
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, [path.join(dir, "scripts", "synth.js")], {
+      cwd: dir,
+      env: { ...process.env, BASTIONLESS_SYNTH_DEBUG: "1", ...env },
+      encoding: "utf8",
+    });
+    return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  };
+  let good: ReturnType<typeof run>;
+  let before: Record<string, string>;
+  beforeAll(() => {
+    good = run({ BASTIONLESS_SYNTH_THREADS: "2" });
+    before = treeDigest(path.join(dir, "cdktf.out"));
+  });
+
+  test("WHEN it succeeds THEN both threads took stacks", () => {
+    expect(good.code).toBe(0);
+    const [, , threads, main, workers] = SPLIT.exec(good.stderr)!.map(Number);
+    expect([threads, main > 0, workers > 0]).toEqual([2, true, true]);
+  });
+
+  test("WHEN stacks fail to build on either thread THEN one error lists every failing file in order, as on one thread", () => {
+    const failed = run({ BASTIONLESS_SYNTH_THREADS: "2", FIXTURE_MODE: "fail" });
+    const single = run({ BASTIONLESS_SYNTH_THREADS: "1", FIXTURE_MODE: "fail" });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/synth failed \(\d+ errors\); nothing was written:/);
+    const listed = [...failed.stderr.matchAll(/config\/s(\d+)\.yaml: stack (\d+) cannot be built/g)];
+    expect(listed.map((m) => Number(m[1]))).toEqual(
+      Array.from({ length: 2 * MIN_STACKS_PER_THREAD + 6 }, (_, i) => i).filter((i) => i % 3 === 0),
+    );
+    const errorsOf = (r: { stderr: string }) => r.stderr.split("\n").filter((l) => !l.startsWith("synth"));
+    expect(errorsOf(failed)).toEqual(errorsOf(single));
+    expect(failed.stderr).not.toMatch(STACK_TRACE);
+    expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out."))).toEqual([]);
+  });
+
+  test("WHEN a worker thread dies THEN the synth fails in one line and writes nothing", () => {
+    const died = run({ BASTIONLESS_SYNTH_THREADS: "2", FIXTURE_MODE: "die" });
+    expect(died.code).toBe(1);
+    expect(died.stderr).toContain(
+      "synth failed; nothing was written: a synth worker thread stopped (exit code 3) before reporting",
+    );
+    expect(died.stderr).not.toMatch(STACK_TRACE);
+    expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out."))).toEqual([]);
+  });
+
+  test.each(["0", "two", "-1", "1.5", ""])(
+    "WHEN BASTIONLESS_SYNTH_THREADS is %j THEN it is rejected by name, value and what is allowed",
+    (value) => {
+      const r = run({ BASTIONLESS_SYNTH_THREADS: value });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `BASTIONLESS_SYNTH_THREADS: ${JSON.stringify(value)} is not allowed; expected a whole number ≥ 1`,
+      );
+      expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
+    },
+  );
+});
