@@ -34,6 +34,8 @@ export interface StackReport {
   readonly errors: string[];
   readonly warnings: string[];
   readonly lines: string[];
+  /** The stack's entry in cdktn's manifest.json, and the manifest's version. */
+  readonly manifest?: { readonly version: string; readonly entry: unknown };
 }
 
 /** Set by scripts/synth.js: the launcher (a worker thread's entry) and the bundle it runs. */
@@ -51,7 +53,8 @@ export const MIN_STACKS_PER_THREAD = 12;
 interface WorkerData<Config> {
   readonly config: Config;
   readonly counter: Int32Array;
-  readonly staging: string;
+  /** This worker's output directory. */
+  readonly outdir: string;
   readonly target: string;
 }
 type WorkerReply = { reports: Record<number, StackReport> } | { unexpected: { message: string; stack?: string } };
@@ -77,26 +80,24 @@ function claimOrder<Scope>(definitions: readonly StackDefinition<Scope>[]): numb
     .map((x) => x.i);
 }
 
-/** Takes stacks from `counter` until none is left; `synthOne(i, dir)` synthesizes definition i into its own dir. */
+/**
+ * Takes stacks from `counter` until none is left; `synthOne(i)` synthesizes definition i into this thread's
+ * output directory (each in an App of its own: one App per stack, so any thread can take any stack).
+ */
 function claimAll(
   counter: Int32Array,
   order: number[],
-  staging: string,
-  synthOne: (index: number, outdir: string) => StackReport,
+  synthOne: (index: number) => StackReport,
 ): Record<number, StackReport> {
   const reports: Record<number, StackReport> = {};
-  for (let k = Atomics.add(counter, 0, 1); k < order.length; k = Atomics.add(counter, 0, 1)) {
-    const index = order[k];
-    reports[index] = synthOne(index, stackDir(staging, index));
-  }
+  for (let k = Atomics.add(counter, 0, 1); k < order.length; k = Atomics.add(counter, 0, 1))
+    reports[order[k]] = synthOne(order[k]);
   return reports;
 }
 
-/** Where definition `index` is synthesized before the merge: inside the staging directory, removed by the merge. */
-function stackDir(staging: string, index: number): string {
-  const dir = path.join(staging, ".stacks", String(index));
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
+/** Where worker `n` writes its stacks: inside the staging directory (the main thread writes to it directly). */
+function workerDir(staging: string, n: number): string {
+  return path.join(staging, `.worker-${n}`);
 }
 
 /**
@@ -116,8 +117,8 @@ export function runAsWorker<Config, Scope>(
   try {
     const definitions = plan(data.config);
     reply = {
-      reports: claimAll(data.counter, claimOrder(definitions), data.staging, (i, dir) =>
-        synthOne(definitions[i], dir, data.target),
+      reports: claimAll(data.counter, claimOrder(definitions), (i) =>
+        synthOne(definitions[i], data.outdir, data.target),
       ),
     };
   } catch (e) {
@@ -161,7 +162,7 @@ function startWorker<Config>(launcher: Launcher, data: WorkerData<Config>): Star
 
 /**
  * Synthesizes every definition into `staging` on `threads` threads (this one included) and returns the reports in
- * definition order. Each stack is first written to its own directory, then merged into `staging` (see mergeStacks).
+ * definition order. The main thread writes to `staging`, each worker to a folder inside it (see mergeStacks).
  */
 export async function synthOnThreads<Config, Scope>(
   config: Config,
@@ -171,18 +172,21 @@ export async function synthOnThreads<Config, Scope>(
   target: string,
   synthOne: (definition: StackDefinition<Scope>, outdir: string, target: string) => StackReport,
 ): Promise<StackReport[]> {
+  fs.mkdirSync(staging, { recursive: true }); // (the workers' folders are inside)
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const launcher = (globalThis as Record<symbol, Launcher | undefined>)[LAUNCHER];
   const workers =
     threads > 1 && launcher
-      ? Array.from({ length: threads - 1 }, () => startWorker(launcher, { config, counter, staging, target }))
+      ? Array.from({ length: threads - 1 }, (_, n) =>
+          startWorker(launcher, { config, counter, outdir: workerDir(staging, n + 1), target }),
+        )
       : [];
   const order = claimOrder(definitions);
   const all: Record<number, StackReport> = {};
   let own: Record<number, StackReport> = {};
   try {
     // The main thread does its part while the workers start; a worker that finds nothing left reports nothing.
-    own = claimAll(counter, order, staging, (i, dir) => synthOne(definitions[i], dir, target));
+    own = claimAll(counter, order, (i) => synthOne(definitions[i], staging, target));
     Object.assign(all, own);
     for (const reports of await Promise.all(workers.map((w) => w.reports))) Object.assign(all, reports);
   } catch (e) {
@@ -201,45 +205,39 @@ export async function synthOnThreads<Config, Scope>(
     if (!report) throw new Error(`no thread synthesized the ${d.name} stack`);
     return report;
   });
-  mergeStacks(
-    staging,
-    definitions.map((_, i) => i).filter((i) => !reports[i].buildError),
-  );
+  mergeStacks(staging, workers.length, reports);
   return reports;
 }
 
 /**
- * Moves every stack's output from its own directory into `staging` and writes the one manifest, as cdktn writes it:
- * JSON with sorted keys and two-space indentation (safe-stable-stringify's output for plain data).
+ * Moves what the workers wrote into `staging` (each stack writes its own folder, and the files it adds, e.g. an
+ * SCP) and writes the app's manifest from every stack's entry, as cdktn writes it: JSON with sorted keys and
+ * two-space indentation (safe-stable-stringify's output for plain data).
  */
-function mergeStacks(staging: string, indexes: number[]): void {
-  let version: unknown;
-  const stacks: Record<string, unknown> = {};
-  for (const index of indexes) {
-    const dir = path.join(staging, ".stacks", String(index));
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
-      version: unknown;
-      stacks: Record<string, unknown>;
-    };
-    version ??= manifest.version;
-    Object.assign(stacks, manifest.stacks);
-    fs.rmSync(path.join(dir, "manifest.json"));
+function mergeStacks(staging: string, workers: number, reports: StackReport[]): void {
+  fs.mkdirSync(staging, { recursive: true });
+  for (let n = 1; n <= workers; n++) {
+    const dir = workerDir(staging, n);
+    if (!fs.existsSync(dir)) continue; // it took no stack
+    fs.rmSync(path.join(dir, "manifest.json"), { force: true });
     moveInto(dir, staging);
+    fs.rmSync(dir, { recursive: true });
   }
-  fs.rmSync(path.join(staging, ".stacks"), { recursive: true, force: true });
-  if (indexes.length > 0)
-    fs.writeFileSync(path.join(staging, "manifest.json"), JSON.stringify(sortKeys({ version, stacks }), null, 2));
+  const synthesized = reports.filter((r) => r.manifest);
+  if (synthesized.length === 0) return;
+  const stacks = Object.fromEntries(synthesized.map((r) => [r.name, r.manifest!.entry]));
+  const manifest = { version: synthesized[0].manifest!.version, stacks };
+  fs.writeFileSync(path.join(staging, "manifest.json"), JSON.stringify(sortKeys(manifest), null, 2));
 }
 
 /** Moves the files below `from` to the same places below `to`; two stacks never write the same file. */
 function moveInto(from: string, to: string): void {
-  fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const dest = path.join(to, entry.name);
-    if (entry.isDirectory() && fs.existsSync(dest)) moveInto(source, dest);
-    else if (fs.existsSync(dest)) throw new Error(`two stacks wrote ${path.relative(to, dest)}`);
-    else fs.renameSync(source, dest);
+    if (!fs.existsSync(dest)) fs.renameSync(source, dest);
+    else if (entry.isDirectory()) moveInto(source, dest);
+    else throw new Error(`two stacks wrote ${path.relative(to, dest)}`);
   }
 }
 

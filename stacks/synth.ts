@@ -26,10 +26,10 @@ function isSummarized(x: unknown): x is ISummarized {
   return typeof (x as ISummarized).summary === "function";
 }
 
-interface ManifestAnnotation {
-  readonly constructPath: string;
-  readonly level: string;
-  readonly message: string;
+/** A stack's entry in cdktn's manifest.json. */
+interface StackManifest {
+  readonly synthesizedStackPath: string;
+  readonly annotations: readonly { readonly constructPath: string; readonly level: string; readonly message: string }[];
 }
 
 export class SynthError extends Error {
@@ -76,10 +76,9 @@ function newApp(outdir: string): App {
  * the annotations, and the summary lines (`where` is the stack's folder in `target`, the final output directory).
  */
 function stackReports(app: App, outdir: string, target: string): StackReport[] {
-  const manifest = readJson(path.join(outdir, "manifest.json")) as {
-    stacks: Record<string, { synthesizedStackPath: string; annotations: ManifestAnnotation[] }>;
-  };
-  return Object.entries(manifest.stacks).map(([name, stack]) => {
+  // (what cdktn wrote to manifest.json, as it holds it)
+  const stacks = app.manifest.stacks as Record<string, StackManifest>;
+  return Object.entries(stacks).map(([name, stack]) => {
     const errors: string[] = [];
     const warnings: string[] = [];
     for (const a of stack.annotations) {
@@ -97,7 +96,7 @@ function stackReports(app: App, outdir: string, target: string): StackReport[] {
     const where = path.relative(process.cwd(), path.join(target, path.dirname(stack.synthesizedStackPath)));
     const lines = [`${[`${name}: ${resources} resources`, ...extra].join(", ")} → ${where}`];
     for (const f of suppressed) lines.push(`  suppressed ${f.rule} on ${f.address} (${f.path}): ${f.reason}`);
-    return { name, errors, warnings, lines };
+    return { name, errors, warnings, lines, manifest: { version: app.manifest.version, entry: stack } };
   });
 }
 
@@ -155,6 +154,9 @@ function synthStack(definition: StackDefinition<Construct>, outdir: string, targ
     };
   }
   prepareApp(app);
+  // The app's one manifest is written by the merge, from every stack's entry (writing one per stack cost more than
+  // a millisecond each here).
+  app.manifest.writeToFile = () => undefined;
   app.synth();
   const [report, ...others] = stackReports(app, outdir, target);
   if (report?.name !== definition.name || others.length > 0)
