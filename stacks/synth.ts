@@ -157,11 +157,22 @@ function synthStack(definition: StackDefinition<Construct>, outdir: string, targ
   // The app's one manifest is written by the merge, from every stack's entry (writing one per stack cost more than
   // a millisecond each here).
   app.manifest.writeToFile = () => undefined;
-  app.synth();
-  const [report, ...others] = stackReports(app, outdir, target);
-  if (report?.name !== definition.name || others.length > 0)
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  if (stacks.length !== 1 || stacks[0].node.id !== definition.name || app.node.children.length !== 1)
     throw new Error(`the definition of the ${definition.name} stack must create exactly that stack`);
-  return report;
+  const [stack] = stacks;
+  // Before the resolve that writes the stack, cdktn resolves every element once more, only to discover what it
+  // refers to: other stacks (none: this App holds this stack alone) and the Terraform functions in use, for the
+  // validation of their availability in the targeted Terraform versions. That pass was a fifth of a large synth. It
+  // is skipped; the writing resolve records the same functions, and the validations run again after it (below):
+  // an error fails the synth, naming the construct, before anything is swapped in.
+  stack.prepareStack = () => void stack.ensureBackendExists();
+  app.synth();
+  const [report] = stackReports(app, outdir, target);
+  const invalid = stack.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((message) => `${definition.name}: [${c.node.path}] ${message}`));
+  return invalid.length === 0 ? report : { ...report, errors: [...report.errors, ...invalid] };
 }
 
 /** An unexpected exception as one line: `TypeError: …` (no stack; BASTIONLESS_DEBUG=1 prints it). */

@@ -86,7 +86,7 @@ function fixture(): string {
   fs.writeFileSync(
     path.join(dir, "main.ts"),
     `import { isMainThread } from "worker_threads";
-import { TerraformStack, type Construct } from ${from("modules/core/cdktf")};
+import { Fn, TerraformOutput, TerraformStack, type Construct } from ${from("modules/core/cdktf")};
 import { runStackSynth } from ${from("stacks/synth")};
 const mode = process.env.FIXTURE_MODE ?? "ok";
 const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end); };
@@ -101,7 +101,11 @@ void runStackSynth(
         busy(mode === "die" && isMainThread ? 100 : 60);
         if (mode === "fail" && i % 3 === 0) throw new Error("stack " + i + " cannot be built");
         if (mode === "die" && !isMainThread) process.exit(3);
-        new TerraformStack(app, "s" + String(i).padStart(2, "0")).addOverride("locals.index", i);
+        const stack = new TerraformStack(app, "s" + String(i).padStart(2, "0"));
+        stack.addOverride("locals.index", i);
+        // issensitive needs Terraform 1.8; cdktn's default targets start at 1.5.7
+        if (mode === "fn" && i === 5) new TerraformOutput(stack, "o", { value: Fn.issensitive("x") });
+        if (mode === "two" && i === 7) new TerraformStack(app, "extra");
       },
     })),
 );
@@ -165,6 +169,23 @@ describe("GIVEN a large app whose stacks fail on both threads", () => {
     expect(died.stderr).not.toMatch(STACK_TRACE);
     expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out."))).toEqual([]);
+  });
+
+  test("WHEN a stack uses a Terraform function its targeted versions lack THEN cdktn's validation still fails the synth", () => {
+    // (the per-stack synth skips cdktn's discovery pass and validates after the writing pass instead)
+    const r = run({ BASTIONLESS_SYNTH_THREADS: "1", FIXTURE_MODE: "fn" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("synth failed (2 errors); nothing was written:"); // terraform and opentofu
+    expect(r.stderr).toMatch(/s05: \[s05\] .*Terraform function "issensitive"/);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
+  });
+
+  test("WHEN a stack definition creates a second stack THEN the synth fails naming the definition", () => {
+    const r = run({ BASTIONLESS_SYNTH_THREADS: "1", FIXTURE_MODE: "two" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the definition of the s07 stack must create exactly that stack");
+    expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
   });
 
   test.each(["0", "two", "-1", "1.5", ""])(
