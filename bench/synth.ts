@@ -9,7 +9,9 @@
  *
  * Cases: `npm run synth` of the example environments (`cdktn synth` runs the same command: cdktf.json's `app`), the
  * same app through the development .ts loader (for comparison only), and 25 / 50 / 100 generated environments,
- * whose time per environment shows whether synth (config load included) grows linearly with the config.
+ * whose time per environment shows whether synth (config load included) grows linearly with the config. Those
+ * large apps are synthesized on the machine's cores (stacks/synth-threads.ts; their CPU time is that of all
+ * threads); 100 environments on one thread (BASTIONLESS_SYNTH_THREADS=1) shows what the threads gain.
  * Targets (issue 12): examples ≤ 2x the floor and ≤ 150 MB; 100 environments ≤ 3 s; linear growth.
  * BENCH_ROUNDS=n changes the number of rounds (default 7).
  */
@@ -111,6 +113,15 @@ const cases: Case[] = [
     args: synth,
     env: { CDKTF_OUTDIR: path.join(out, `gen${n}`), BASTIONLESS_CONFIG_DIR: dirs[i] },
   })),
+  {
+    name: "  100 envs on one thread",
+    args: synth,
+    env: {
+      CDKTF_OUTDIR: path.join(out, "gen100-1"),
+      BASTIONLESS_CONFIG_DIR: dirs[sizes.indexOf(100)],
+      BASTIONLESS_SYNTH_THREADS: "1",
+    },
+  },
 ];
 const startedOn = machine();
 let results: Result[];

@@ -123,6 +123,39 @@ const zodForSynth = {
   },
 };
 
+/**
+ * Modules the core requires at load time that a synth never calls: they are required on first use instead
+ * (`fflate` zips assets, `child_process` runs the terraform binary for a version check or a test matcher). Loading
+ * them cost a synth of the examples about 15 ms. A core upgrade that changes these lines fails the build, naming
+ * the file, rather than silently loading them again.
+ */
+const LAZY_REQUIRES = {
+  "cdktf/lib/private/fs.js": ["fflate"],
+  "cdktf/lib/validations/validate-binary-version.js": ["child_process"],
+  "cdktf/lib/testing/matchers.js": ["child_process"],
+};
+const lazyRequires = {
+  name: "lazy-requires",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const file = args.path.split(path.sep).join("/");
+      const key = Object.keys(LAZY_REQUIRES).find((k) => file.endsWith(`/node_modules/${k}`));
+      if (!key) return undefined;
+      let source = fs.readFileSync(args.path, "utf8");
+      for (const spec of LAZY_REQUIRES[key]) {
+        const eager = new RegExp(`^const (\\w+) = require\\("${spec}"\\);$`, "m");
+        if (!eager.test(source)) throw new Error(`${key} no longer requires ${spec} as scripts/synth.js expects`);
+        source = source.replace(
+          eager,
+          (_, name) =>
+            `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, p) => (${name}$loaded ??= require("${spec}"))[p] });`,
+        );
+      }
+      return { contents: source, loader: "js" };
+    });
+  },
+};
+
 async function build() {
   const esbuild = require("esbuild");
   fs.mkdirSync(CACHE, { recursive: true });
@@ -141,7 +174,7 @@ async function build() {
     sourcesContent: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [projectDirname, zodForSynth],
+    plugins: [projectDirname, zodForSynth, lazyRequires],
   });
   const manifest = { launcher, bundle: "", own: {}, packages: {}, folders: {} };
   const texts = {};

@@ -122,4 +122,32 @@ describe("the main job's command", () => {
     expect(pkg.scripts.synth).toMatch(/^node .*scripts\/synth\.js$/);
     expect(pkg.scripts.synth).not.toContain("swc-register");
   });
+
+  test("GIVEN the example environments WHEN synthesized THEN the core's unused modules (child_process) are never loaded", () => {
+    // (scripts/synth.js defers the core's requires of fflate and child_process to their first use: a synth makes none)
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-lazy-"));
+    const report = path.join(out, "modules.json");
+    fs.writeFileSync(
+      path.join(out, "hook.js"),
+      `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    try {
+      const [cmd, ...args] = pkg.scripts.synth.split(/\s+/);
+      expect(cmd).toBe("node");
+      const env = { ...process.env, CDKTF_OUTDIR: path.join(out, "cdktf.out") };
+      // a first run (re)builds the bundle if needed: esbuild itself runs as a child process
+      expect(spawnSync(process.execPath, args, { cwd: ROOT, env }).status).toBe(0);
+      const r = spawnSync(process.execPath, ["-r", path.join(out, "hook.js"), ...args], {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      const loaded = JSON.parse(fs.readFileSync(report, "utf8")) as string[];
+      expect(loaded).toContain("NativeModule fs"); // the report works
+      expect(loaded.filter((m) => /child_process/.test(m))).toEqual([]);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
