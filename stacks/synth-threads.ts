@@ -57,7 +57,16 @@ interface WorkerData<Config> {
   readonly outdir: string;
   readonly target: string;
 }
-type WorkerReply = { reports: Record<number, StackReport> } | { unexpected: { message: string; stack?: string } };
+/** An exception thrown on a worker thread, as it crosses to the main thread (`problems`: ConfigError, SynthError). */
+export interface ThreadFailure {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly problems?: string[];
+}
+type WorkerReply = { reports: Record<number, StackReport> } | { failure: ThreadFailure };
+/** Turns a worker's failure back into the exception the main thread would have thrown. */
+export type Revive = (failure: ThreadFailure) => Error;
 
 /** The number of threads for `stacks` stacks: 1 unless running under the launcher with enough stacks. */
 export function threadCount(stacks: number): number {
@@ -123,8 +132,14 @@ export function runAsWorker<Config, Scope>(
     };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
+    const { problems } = error as { problems?: unknown };
     reply = {
-      unexpected: { message: `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`, stack: error.stack },
+      failure: {
+        name: error.name,
+        message: error.message,
+        stack: error.stack,
+        problems: Array.isArray(problems) ? problems.map(String) : undefined,
+      },
     };
   }
   parentPort!.postMessage(reply);
@@ -136,7 +151,7 @@ interface Started {
   stop(): Promise<unknown>;
 }
 
-function startWorker<Config>(launcher: Launcher, data: WorkerData<Config>): Started {
+function startWorker<Config>(launcher: Launcher, data: WorkerData<Config>, revive: Revive): Started {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when threads are used
   const { Worker } = require("worker_threads") as typeof import("worker_threads");
   const worker: WorkerThread = new Worker(launcher.launcher, {
@@ -149,11 +164,8 @@ function startWorker<Config>(launcher: Launcher, data: WorkerData<Config>): Star
     worker.on("error", reject);
     worker.on("exit", (code) => {
       if (reply && "reports" in reply) resolve(reply.reports);
-      else if (reply) {
-        const error = new Error(reply.unexpected.message);
-        error.stack = reply.unexpected.stack;
-        reject(error);
-      } else reject(new Error(`a synth worker thread stopped (exit code ${code}) before reporting`));
+      else if (reply) reject(revive(reply.failure));
+      else reject(new Error(`a synth worker thread stopped (exit code ${code}) before reporting`));
     });
   });
   reports.catch(() => undefined); // handled by whoever awaits it; never an unhandled rejection after stop()
@@ -171,6 +183,7 @@ export async function synthOnThreads<Config, Scope>(
   staging: string,
   target: string,
   synthOne: (definition: StackDefinition<Scope>, outdir: string, target: string) => StackReport,
+  revive: Revive,
 ): Promise<StackReport[]> {
   fs.mkdirSync(staging, { recursive: true }); // (the workers' folders are inside)
   const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -178,7 +191,7 @@ export async function synthOnThreads<Config, Scope>(
   const workers =
     threads > 1 && launcher
       ? Array.from({ length: threads - 1 }, (_, n) =>
-          startWorker(launcher, { config, counter, outdir: workerDir(staging, n + 1), target }),
+          startWorker(launcher, { config, counter, outdir: workerDir(staging, n + 1), target }, revive),
         )
       : [];
   const order = claimOrder(definitions);

@@ -10,7 +10,14 @@ import { ConfigError, type LoadedEnvironment } from "../config/load";
 import { App, renderWithoutUnset, TerraformElement, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
-import { runAsWorker, type StackDefinition, type StackReport, synthOnThreads, threadCount } from "./synth-threads";
+import {
+  runAsWorker,
+  type StackDefinition,
+  type StackReport,
+  synthOnThreads,
+  type ThreadFailure,
+  threadCount,
+} from "./synth-threads";
 
 export type { StackDefinition } from "./synth-threads";
 
@@ -199,6 +206,16 @@ export function buildEach<T extends { readonly file: string }>(items: readonly T
   if (errors.length > 0) throw new SynthError(errors);
 }
 
+/** A worker thread's exception as the main thread would have thrown it (see synth-threads.ts). */
+function revive(failure: ThreadFailure): Error {
+  if (failure.name === "ConfigError" && failure.problems) return new ConfigError(failure.problems);
+  if (failure.name === "SynthError" && failure.problems) return new SynthError(failure.problems);
+  const error = new Error(failure.message);
+  if (failure.name !== "Error") error.name = failure.name;
+  error.stack = failure.stack;
+  return error;
+}
+
 /** Prints a synth's warnings and summary lines. */
 function print(outcome: SynthOutcome): void {
   for (const w of outcome.warnings) console.warn(`warning: ${w}`);
@@ -263,7 +280,7 @@ export async function runStackSynth<C extends AppConfig>(
     const threads = threadCount(definitions.length);
     removeStaleStaging(target);
     staging = stagingPath(target);
-    const reports = await synthOnThreads(config, definitions, threads, staging, target, synthStack);
+    const reports = await synthOnThreads(config, definitions, threads, staging, target, synthStack, revive);
     const outcome = outcomeOf(reports, target);
     swapIn(staging, target);
     print(outcome);

@@ -88,6 +88,7 @@ function fixture(): string {
     `import { isMainThread } from "worker_threads";
 import { Fn, TerraformOutput, TerraformStack, type Construct } from ${from("modules/core/cdktf")};
 import { runStackSynth } from ${from("stacks/synth")};
+import { ConfigError } from ${from("config/load")};
 const mode = process.env.FIXTURE_MODE ?? "ok";
 const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end); };
 void runStackSynth(
@@ -98,9 +99,10 @@ void runStackSynth(
       file: "config/s" + i + ".yaml",
       create: (app: Construct) => {
         // long enough for the worker thread to start and take stacks, also on a busy machine
-        busy(mode === "die" && isMainThread ? 100 : 60);
+        busy((mode === "die" || mode === "config") && isMainThread ? 100 : 60);
         if (mode === "fail" && i % 3 === 0) throw new Error("stack " + i + " cannot be built");
         if (mode === "die" && !isMainThread) process.exit(3);
+        if (mode === "config" && !isMainThread) throw new ConfigError(["config/s" + i + ".yaml: ami: not allowed here"]);
         const stack = new TerraformStack(app, "s" + String(i).padStart(2, "0"));
         stack.addOverride("locals.index", i);
         // issensitive needs Terraform 1.8; cdktn's default targets start at 1.5.7
@@ -169,6 +171,17 @@ describe("GIVEN a large app whose stacks fail on both threads", () => {
     expect(died.stderr).not.toMatch(STACK_TRACE);
     expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out."))).toEqual([]);
+  });
+
+  test("WHEN a worker thread meets a configuration error THEN it is reported in full, as the main thread reports one", () => {
+    const r = run({ BASTIONLESS_SYNTH_THREADS: "2", FIXTURE_MODE: "config" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^invalid environment configuration \(1 problem\):\n {2}config\/s\d+\.yaml: ami: not allowed here$/m,
+    );
+    expect(r.stderr).not.toContain("synth failed");
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(treeDigest(path.join(dir, "cdktf.out"))).toEqual(before);
   });
 
   test("WHEN a stack uses a Terraform function its targeted versions lack THEN cdktn's validation still fails the synth", () => {
