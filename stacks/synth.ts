@@ -65,8 +65,8 @@ function prepareApp(app: App): void {
   // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
   for (const stack of app.node.children)
     if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-  // Each element renders only its set attributes: every pass over it (preparing resolve, guardrails, final
-  // resolve) then walks half as much; the JSON is the same (resolution drops unset attributes itself).
+  // Each element renders only its set attributes: every pass over it (guardrails, resolves) then walks half as
+  // much; the JSON is the same (resolution drops unset attributes itself).
   for (const c of app.node.findAll()) if (c instanceof TerraformElement) renderWithoutUnset(c);
 }
 
@@ -79,11 +79,11 @@ function newApp(outdir: string): App {
 }
 
 /**
- * One report per stack of a synthesized `app` (from the manifest it wrote to `outdir`): errors and warnings from
- * the annotations, and the summary lines (`where` is the stack's folder in `target`, the final output directory).
+ * One report per stack of a synthesized `app` (from its manifest, as cdktn holds it: what it writes to
+ * manifest.json): errors and warnings from the annotations, the summary lines (`where` is the stack's folder in
+ * `target`, the final output directory) and the stack's manifest entry.
  */
 function stackReports(app: App, outdir: string, target: string): StackReport[] {
-  // (what cdktn wrote to manifest.json, as it holds it)
   const stacks = app.manifest.stacks as Record<string, StackManifest>;
   return Object.entries(stacks).map(([name, stack]) => {
     const errors: string[] = [];
