@@ -13,6 +13,12 @@ import { MOCK_VPC_CIDR } from "../tftest";
 import { currentRegion, namePrefix } from "./common";
 import { address, moduleEndpoints } from "./constructs";
 import type { ModuleDefinition } from "./framework";
+import {
+  checkSecondaryBlocks,
+  CUT_OFF_VARIABLE,
+  cutOffCidrsVariable,
+  secondaryBlocksTest,
+} from "./network-secondary-blocks";
 import { mockDefaults } from "./publishable";
 import { TAGS_VARIABLE } from "./tags";
 import { ec2Ids, ipv4Cidr, matches } from "./validations";
@@ -227,7 +233,11 @@ export const network: ModuleDefinition = {
       "**What changes for other workloads in the VPC.** Private DNS of the new interface endpoints answers the whole",
       "VPC: every workload there then reaches SSM, Session Manager, CloudWatch Logs and KMS through them, so the",
       "endpoint security group admits 443 from the VPC's primary CIDR (read with `data.aws_vpc`); add secondary CIDRs",
-      "and peered or on-premises clients to `endpoint_allowed_cidrs`. No S3 gateway is created unless `s3_gateway`",
+      "and peered or on-premises clients to `endpoint_allowed_cidrs`. The plan fails (a postcondition on",
+      "`data.aws_vpc`) while the VPC has an associated secondary CIDR block that no CIDR of `endpoint_allowed_cidrs`",
+      "contains, instead of cutting that block's workloads off after apply; `endpoint_cut_off_cidrs` is the explicit",
+      "opt-in for a block whose workloads reach the endpoints through a listed security group, or are to lose them.",
+      "No S3 gateway is created unless `s3_gateway`",
       'asks for one: `"create-full-access"` adds a gateway with the AWS default policy to `route_table_ids`;',
       `\`"${S3_RESTRICTIVE_OPT_IN}"\` adds one whose policy admits only the SSM Agent's buckets and the`,
       "session-log bucket, which cuts every other workload's S3 traffic from those route tables.",
@@ -272,7 +282,8 @@ export const network: ModuleDefinition = {
       type: "list(string)",
       description:
         "CIDRs besides the VPC's primary CIDR that reach the interface endpoints on 443 (secondary VPC CIDRs, peered " +
-        "networks).",
+        "networks). The plan fails while a secondary CIDR block of the VPC lies outside every one of them (private " +
+        "DNS would send its workloads to endpoints that drop them); a CIDR that contains the block covers it.",
       default: [],
       validations: [
         {
@@ -281,6 +292,7 @@ export const network: ModuleDefinition = {
         },
       ],
     },
+    cutOffCidrsVariable,
     {
       name: "endpoint_allowed_security_group_ids",
       type: "list(string)",
@@ -354,6 +366,10 @@ export const network: ModuleDefinition = {
   ],
   build(stack, v) {
     const vpc = new DataAwsVpc(stack, "vpc", { id: v.string("vpc_id") });
+    // The check's condition names these variables in HCL (modules/core/plan-checks.ts builds it as text).
+    v.list(CUT_OFF_VARIABLE);
+    v.list("services");
+    checkSecondaryBlocks(vpc);
     const { endpoints: e, endpointIngressCidrs } = moduleEndpoints(
       stack,
       "Endpoints",
@@ -409,6 +425,7 @@ export const network: ModuleDefinition = {
   },
   tests: {
     "s3-gateway-and-clients.tftest.hcl": gatewayAndClientsTest(),
+    "secondary-cidr-blocks.tftest.hcl": secondaryBlocksTest(REQUIRED),
     "upgrade.tftest.hcl": upgradeTest(),
     ...RELEASE_FIXTURES,
   },
