@@ -283,12 +283,39 @@ const adoptedVpc = strict({
         }),
       )
       .default([])
-      .describe("CIDRs besides the VPC CIDR that reach the created endpoints on 443 (e.g. secondary VPC CIDRs)."),
+      .describe(
+        "CIDRs besides the VPC CIDR that reach the created endpoints on 443 (e.g. secondary VPC CIDRs). The plan fails while the VPC has a secondary CIDR block that none of them contains.",
+      ),
     extraSecurityGroupIds: z
       .array(securityGroupId)
       .default([])
       .describe("Security groups besides the VPC CIDR that reach the created endpoints on 443."),
+    cutOffCidrs: z
+      .array(
+        cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
+          error: (iss) => `${show(iss.input)} is every address; list the secondary blocks to leave out`,
+        }),
+      )
+      .default([])
+      .describe(
+        "Opt-in: secondary CIDR blocks of the VPC deliberately not admitted to the created endpoints (the plan otherwise fails on them, because private DNS sends their workloads to endpoints that drop them: they lose SSM, CloudWatch Logs and KMS). Only for blocks whose workloads reach the endpoints through extraSecurityGroupIds, or are to lose those services.",
+      ),
   })
+    .superRefine((a, ctx) => {
+      a.cutOffCidrs.forEach((c, i) => {
+        const cut = parseCidr(c);
+        const admitted = a.extraCidrs.find((x) => {
+          const e = parseCidr(x);
+          return cut && e && overlaps(e, cut);
+        });
+        if (admitted)
+          ctx.addIssue({
+            code: "custom",
+            path: ["cutOffCidrs", i],
+            message: `${show(c)} overlaps extraCidrs ${show(admitted)}: a block is either admitted or cut off; list it in one of them`,
+          });
+      });
+    })
     .prefault({})
     .describe(
       "Who else reaches endpoints this stack creates. The VPC CIDR always does: private DNS sends every workload in the VPC to them.",

@@ -49,9 +49,12 @@ export function createdEndpoints(vpc: Adopted, plan: EndpointPlan): CreatedPriva
   return {
     services: created.map((s) => s.shortName),
     admittedCidrs: [vpc.cidr, ...vpc.endpointAccess.extraCidrs],
+    cutOffCidrs: vpc.endpointAccess.cutOffCidrs,
     howToFix:
       `Fix: list each block in ${field}.extraCidrs of the environment file (a CIDR that contains it, e.g. ` +
-      `10.0.0.0/8 for 10.1.0.0/16, also counts), or reuse existing endpoints instead (interfaceEndpoints).`,
+      `10.0.0.0/8 for 10.1.0.0/16, also counts), or reuse existing endpoints instead (interfaceEndpoints). Only if ` +
+      `its workloads reach the endpoints through ${field}.extraSecurityGroupIds, or are to lose these services, ` +
+      `list it in the opt-in ${field}.cutOffCidrs.`,
   };
 }
 
@@ -140,7 +143,11 @@ export function blastRadius(vpc: Adopted, endpoints: SessionManagerEndpoints, na
   const parts = [
     ...(reused > 0 ? [`reuses ${reused} endpoint${reused === 1 ? "" : "s"} (+443 rule on their SG)`] : []),
     created > 0
-      ? `creates ${created} (private DNS for the whole VPC, 443 from ${[vpc.cidr, ...vpc.endpointAccess.extraCidrs].join(", ")})`
+      ? `creates ${created} (private DNS for the whole VPC, 443 from ${[vpc.cidr, ...vpc.endpointAccess.extraCidrs].join(", ")}${
+          vpc.endpointAccess.cutOffCidrs.length > 0
+            ? `; cut off (opt-in): ${vpc.endpointAccess.cutOffCidrs.join(", ")}`
+            : ""
+        })`
       : "creates no endpoints",
     `S3 gateway: ${endpoints.s3GatewayMode === "create-restrictive" ? `${S3_RESTRICTIVE_OPT_IN} (opt-in)` : endpoints.s3GatewayMode}`,
     nacl ? `NACL: replaced (${NACL_OPT_IN})` : "NACL: untouched",

@@ -238,6 +238,15 @@ export const CASES: readonly Case[] = [
   },
   {
     module: "network",
+    variable: "endpoint_cut_off_cidrs",
+    env: "staging",
+    set: (i, v) => (adopted(i).endpointAccess = { cutOffCidrs: [v] }),
+    schemaDefault: (c) => (c.vpcs[0] as any).endpointAccess.cutOffCidrs,
+    probes: CIDRS,
+    asVariable: (v) => [v],
+  },
+  {
+    module: "network",
     variable: "endpoint_allowed_security_group_ids",
     env: "staging",
     set: (i, v) => (adopted(i).endpointAccess = { extraSecurityGroupIds: [v] }),

@@ -4,13 +4,14 @@
  * plan fails on a secondary block the endpoints do not admit, only when this stack creates endpoints; the generated
  * terraform test (npm run validate) proves it fires, and that listed, contained and disassociated blocks pass.
  */
-import type { EnvironmentInput } from "../../config/schema";
+import { environmentSchema, type EnvironmentInput } from "../../config/schema";
+import { VpcSecurityGroupIngressRule } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import type { AdoptedVpc } from "../../modules/network-security";
 import { checkedDataSources, failingRuns } from "../../scripts/tftest-plan-checks";
 import { tftestFile } from "../../scripts/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { addressOf, bodyOf, exampleConfig, synthJson, type Body } from "../helpers/synth";
+import { addressOf, bodyOf, exampleConfig, exampleInput, resources, synthJson, type Body } from "../helpers/synth";
 
 function build(name: string, patch: (e: Record<string, any>) => void = () => undefined) {
   const config = exampleConfig(name, (e: EnvironmentInput) => patch(e as Record<string, any>));
@@ -146,5 +147,48 @@ describe("GIVEN an adopted VPC where this stack creates no interface endpoint", 
     });
     expect(String(check?.error_message)).toContain("resolve the kms service names to the new endpoints");
     expect(String(check?.error_message)).toContain("and lose KMS.");
+  });
+});
+
+describe("GIVEN the opt-in endpointAccess.cutOffCidrs", () => {
+  const { stack, tf, check } = build("prod", (e) => {
+    e.vpcs[0].endpointAccess = { extraCidrs: ["100.64.0.0/16"], cutOffCidrs: ["100.65.0.0/16"] };
+  });
+
+  test("WHEN a block is listed THEN the check lets it through, the endpoints still do not admit it, and the synth says so", () => {
+    expect(String(check?.condition)).toContain('for c in ["10.30.0.0/16","100.64.0.0/16","100.65.0.0/16"]');
+    // The message states what the security group admits: the cut-off block is not among them.
+    expect(String(check?.error_message)).toContain("allows 443 from 10.30.0.0/16, 100.64.0.0/16 only");
+    expect(String(check?.error_message)).toContain("list it in the opt-in vpcs[main].endpointAccess.cutOffCidrs");
+    const admitted = resources(tf, VpcSecurityGroupIngressRule).map((r) => r.cidr_ipv4);
+    expect(admitted).toContain("100.64.0.0/16");
+    expect(admitted).not.toContain("100.65.0.0/16");
+    expect(stack.summary()[1]).toContain("443 from 10.30.0.0/16, 100.64.0.0/16; cut off (opt-in): 100.65.0.0/16)");
+  });
+
+  const parse = (endpointAccess: unknown) => {
+    const input = structuredClone(exampleInput("prod")) as Record<string, any>;
+    input.vpcs[0].endpointAccess = endpointAccess;
+    return environmentSchema.safeParse(input);
+  };
+
+  test("WHEN a block is both admitted and cut off THEN the config is refused at that entry, naming the other list", () => {
+    const r = parse({ extraCidrs: ["100.0.0.0/8"], cutOffCidrs: ["100.65.0.0/16"] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      [
+        "vpcs.0.endpointAccess.cutOffCidrs.0",
+        '"100.65.0.0/16" overlaps extraCidrs "100.0.0.0/8": a block is either admitted or cut off; list it in one of them',
+      ],
+    ]);
+  });
+
+  test("WHEN it names every address or sets host bits THEN the config is refused", () => {
+    expect(parse({ cutOffCidrs: ["0.0.0.0/0"] }).error?.issues[0].message).toMatch(/is every address/);
+    expect(parse({ cutOffCidrs: ["100.65.1.0/16"] }).error?.issues[0].message).toMatch(/host bits/);
+  });
+
+  test("WHEN it is not set THEN it defaults to none", () => {
+    expect(parse({}).data?.vpcs[0]).toMatchObject({ endpointAccess: { cutOffCidrs: [] } });
   });
 });
