@@ -1,30 +1,39 @@
 /**
  * The acceptance check of the guardrails: inject one kind of violation into an example stack and run the same
- * synth `npm run synth` runs. It must exit non-zero naming the rule, and leave the previous cdktf.out as it was.
+ * synth `npm run synth` runs (runStackSynth, one App per stack). It must exit non-zero naming the rule, and leave the
+ * previous cdktf.out as it was.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments, type LoadedEnvironment } from "../../config/load";
 import { CloudwatchLogGroup, Instance, VpcSecurityGroupIngressRule } from "../../modules/core/aws";
 import { resolveTokens, TerraformResource, type Construct } from "../../modules/core/cdktf";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { runSynth } from "../../stacks/synth";
+import { runStackSynth, type StackDefinition } from "../../stacks/synth";
 import { treeDigest } from "../helpers/run-main";
 import { ENV_DIR } from "../helpers/synth";
 
 type Injection = (stack: EnvironmentStack) => void;
 
-/** The app main.ts builds, with `inject` applied to the dev stack. */
-function build(inject?: Injection) {
-  return (app: Construct, environments: ReturnType<typeof loadEnvironments>) => {
-    for (const { config } of environments) {
-      const stack = new EnvironmentStack(app, config.name, { config });
-      if (config.name === "dev") inject?.(stack);
-    }
-    new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) });
-  };
+/** The stacks main.ts plans (environments and bootstrap), with `inject` applied to the dev stack. */
+function plan(inject?: Injection) {
+  return ({ environments }: { environments: LoadedEnvironment[] }): StackDefinition<Construct>[] => [
+    ...environments.map(({ file, config }) => ({
+      name: config.name,
+      file,
+      create: (app: Construct) => {
+        const stack = new EnvironmentStack(app, config.name, { config });
+        if (config.name === "dev") inject?.(stack);
+      },
+    })),
+    {
+      name: "bootstrap",
+      create: (app: Construct) =>
+        new BootstrapStack(app, "bootstrap", { environments: environments.map((e) => e.config) }),
+    },
+  ];
 }
 
 /** Rewrites the policy JSON of the first access group's IAM group policy (an escape-hatch override). */
@@ -114,11 +123,11 @@ const INJECTIONS: [string, string, Injection][] = [
 
 describe("injected violations fail `npm run synth` and leave cdktf.out untouched", () => {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-inject-")), "cdktf.out");
-  const load = () => loadEnvironments(ENV_DIR);
+  const load = () => ({ environments: loadEnvironments(ENV_DIR) });
   let errors: string[];
   let logs: string[];
 
-  function synth(inject?: Injection): { exitCode: number; stderr: string; stdout: string } {
+  async function synth(inject?: Injection): Promise<{ exitCode: number; stderr: string; stdout: string }> {
     errors = [];
     logs = [];
     const err = jest.spyOn(console, "error").mockImplementation((m: unknown) => void errors.push(String(m)));
@@ -128,7 +137,7 @@ describe("injected violations fail `npm run synth` and leave cdktf.out untouched
     process.env.CDKTF_OUTDIR = outdir;
     process.exitCode = 0;
     try {
-      runSynth(load, build(inject));
+      await runStackSynth(load, plan(inject));
       return { exitCode: Number(process.exitCode ?? 0), stderr: errors.join("\n"), stdout: logs.join("\n") };
     } finally {
       process.exitCode = 0;
@@ -139,19 +148,19 @@ describe("injected violations fail `npm run synth` and leave cdktf.out untouched
     }
   }
 
-  test("the example environments synthesize with zero guardrail errors or warnings", () => {
-    const r = synth();
+  test("the example environments synthesize with zero guardrail errors or warnings", async () => {
+    const r = await synth();
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     expect(fs.existsSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"))).toBe(true);
   });
 
-  test.each(INJECTIONS)("%s → %s", (_what, rule, inject) => {
+  test.each(INJECTIONS)("%s → %s", async (_what, rule, inject) => {
     // GIVEN a previous synth
     const before = treeDigest(outdir);
     expect(Object.keys(before).length).toBeGreaterThan(0);
     // WHEN the violation is injected into the dev stack
-    const r = synth(inject);
+    const r = await synth(inject);
     // THEN the synth fails with the rule id, the Terraform address and the construct path, and writes nothing
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(
