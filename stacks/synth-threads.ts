@@ -42,7 +42,8 @@ export interface StackReport {
 const LAUNCHER = Symbol.for("bastionless.synth.launcher");
 interface Launcher {
   readonly launcher: string;
-  readonly bundle: string;
+  /** What the launcher runs (handed to a worker's launcher as it is). */
+  readonly bundle: unknown;
 }
 /** Marks a worker thread started by `synthOnThreads` (its launcher then runs the bundle without a staleness check). */
 export const WORKER_ENV = "BASTIONLESS_SYNTH_WORKER";
