@@ -19,8 +19,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
-import { exampleInput, synthArgs } from "../scripts/lib/examples";
+import { synthArgs, writeGeneratedEnvironments } from "../scripts/lib/examples";
 
 const ROOT = path.join(__dirname, "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -78,16 +77,7 @@ function measure(cases: Case[]): Result[] {
 }
 
 function generatedEnvironments(n: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bl-bench-${n}-`));
-  const base = exampleInput("staging");
-  for (let i = 0; i < n; i++) {
-    const env = structuredClone(base);
-    env.name = `env${String(i).padStart(3, "0")}`;
-    env.account = String(100000000000 + i);
-    env.state = { ...env.state, bucket: `bench-tfstate-${env.account}` };
-    fs.writeFileSync(path.join(dir, `${env.name}.yaml`), stringify(env));
-  }
-  return dir;
+  return writeGeneratedEnvironments(fs.mkdtempSync(path.join(os.tmpdir(), `bl-bench-${n}-`)), n);
 }
 
 function machine(): string {

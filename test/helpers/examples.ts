@@ -2,10 +2,10 @@
  * The example environments for tests that need no CDK: their directory, raw input and validated config. Importing
  * this (not ./synth) keeps cdktf and the provider bindings out of a config test's module registry.
  */
-import { ENV_DIR, exampleInput } from "../../scripts/lib/examples";
+import { ENV_DIR, exampleInput, writeGeneratedEnvironments } from "../../scripts/lib/examples";
 import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../config/schema";
 
-export { ENV_DIR, exampleInput };
+export { ENV_DIR, exampleInput, writeGeneratedEnvironments };
 
 /** A validated config from an example environment, with top-level fields replaced. */
 export function exampleConfig(

@@ -7,33 +7,18 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { MIN_STACKS_PER_THREAD } from "../../stacks/synth-threads";
 import { tempDir } from "../helpers/env-dir";
-import { exampleInput } from "../helpers/examples";
+import { writeGeneratedEnvironments } from "../helpers/examples";
 import { runMain, treeDigest } from "../helpers/run-main";
 
 const ROOT = path.join(__dirname, "..", "..");
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 const SPLIT = /synth: (\d+) stacks on (\d+) threads?: (\d+) on the main thread, (\d+) on workers/;
 
-/** `n` copies of the staging example, each its own account (what bench/synth.ts generates). */
-function generatedEnvironments(n: number): string {
-  const dir = tempDir("bl-threads-env-");
-  const base = exampleInput("staging");
-  for (let i = 0; i < n; i++) {
-    const env = structuredClone(base) as Record<string, any>;
-    env.name = `env${String(i).padStart(3, "0")}`;
-    env.account = String(100000000000 + i);
-    env.state = { ...env.state, bucket: `threads-tfstate-${env.account}` };
-    fs.writeFileSync(path.join(dir, `${env.name}.yaml`), stringify(env));
-  }
-  return dir;
-}
-
 describe("GIVEN an app with enough stacks for two threads", () => {
   const work = tempDir("bl-threads-");
-  const environments = generatedEnvironments(2 * MIN_STACKS_PER_THREAD + 4);
+  const environments = writeGeneratedEnvironments(tempDir("bl-threads-env-"), 2 * MIN_STACKS_PER_THREAD + 4);
   const synth = (threads: number, outdir: string) =>
     runMain({
       BASTIONLESS_CONFIG_DIR: environments,
