@@ -22,7 +22,7 @@ export function endpointPlan(vpc: VpcConfig, services: EndpointService[]): Endpo
   if (vpc.mode === "create") return { services, reuse: [] };
   const reuse: ReusedEndpoint[] = [];
   for (const service of services) {
-    const choice = vpc.sharedEndpointsFrom ? "reuse" : (vpc.interfaceEndpoints[service.shortName as never] ?? "create");
+    const choice = vpc.sharedEndpointsFrom ? "reuse" : (vpc.interfaceEndpoints[service.shortName] ?? "create");
     if (choice === "reuse") reuse.push({ service });
     else if (choice !== "create") reuse.push({ service, endpointId: choice });
   }
