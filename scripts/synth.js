@@ -20,7 +20,10 @@
 //   a tenth of a synth) only to decorate an error message about an unresolvable token. Set it to 0 to get them.
 // - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
 //   stack trace back to the .ts lines (the bundle is then loaded by require(), without the code cache).
-// BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why) to stderr.
+// - Worker threads: for a large app the bundle (stacks/synth-threads.ts) starts worker threads on this file, which
+//   then runs the bundle the main thread checked, with the same code cache, and writes no cache of its own.
+// BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why), and how the stacks were
+// shared out among threads, to stderr.
 // Development tools (tests, scripts/*.ts) keep running the .ts files directly (scripts/swc-register.js).
 "use strict";
 const fs = require("fs");
