@@ -4,9 +4,8 @@
  * released is pinned here; one that disappears without a `moved` block to a current address fails.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { addressProblems, declaredAddresses } from "../../scripts/terraform-modules/addresses";
 import { MODULES } from "../../scripts/terraform-modules/definitions";
 
@@ -80,9 +79,8 @@ const PINNED: Record<string, string[]> = {
   "session-preferences": ["aws_ssm_document.this"],
 };
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-addr-"));
-beforeAll(() => buildTerraformModules(outdir), 60_000);
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+const outdir = MODULES_DIR;
+beforeAll(() => sharedTerraformModules(), 60_000);
 
 /** Every .tf file of a module's root, concatenated (moved blocks live in moved.tf). */
 const moduleTf = (name: string) => {

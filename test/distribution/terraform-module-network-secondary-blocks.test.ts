@@ -6,19 +6,18 @@
  */
 import { parse } from "@cdktf/hcl2json";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 
 type Block = Record<string, unknown>;
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-secondary-"));
+const outdir = MODULES_DIR;
 const dir = path.join(outdir, "terraform-aws-bastionless-network");
 let main: Record<string, Record<string, Record<string, Block[]>>>;
 let variables: Record<string, Block[]>;
 let tftest: string;
 
 beforeAll(async () => {
-  buildTerraformModules(outdir);
+  sharedTerraformModules();
   const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
   main = (await parse("main.tf", read("main.tf"))) as typeof main;
   variables = ((await parse("variables.tf", read("variables.tf"))) as { variable: Record<string, Block[]> }).variable;

@@ -4,9 +4,8 @@
  * runs on 5.100.0, the only provider in the offline mirror, so this list is what guards 6.x).
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 
 /**
  * From "Terraform AWS Provider Version 6 Upgrade Guide" (website/docs/guides/version-6-upgrade.html.markdown):
@@ -46,10 +45,10 @@ const REMOVED_TYPES = [
   "aws_opsworks_stack",
 ];
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-p6-"));
+const outdir = MODULES_DIR;
 let files: { file: string; text: string }[];
 beforeAll(() => {
-  buildTerraformModules(outdir);
+  sharedTerraformModules();
   files = fs
     .readdirSync(outdir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(".tf"))
@@ -58,7 +57,6 @@ beforeAll(() => {
       text: fs.readFileSync(path.join(e.parentPath, e.name), "utf8"),
     }));
 }, 60_000);
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
 /** The body of every `resource "<type>" "<name>" { ... }` block (brace-balanced). */
 function blocksOf(text: string, type: string): string[] {

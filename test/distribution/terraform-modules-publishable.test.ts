@@ -7,15 +7,14 @@ import { parse } from "@cdktf/hcl2json";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { moduleFiles } from "../../scripts/lib/publish-git";
 import { MODULES } from "../../scripts/terraform-modules/definitions";
 import { declaredResources, TF_DOCS_BEGIN, TF_DOCS_END } from "../../scripts/terraform-modules/publishable";
 
 const ROOT = path.join(__dirname, "..", "..");
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-pub-"));
-beforeAll(() => buildTerraformModules(outdir), 60_000);
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+const outdir = MODULES_DIR;
+beforeAll(() => sharedTerraformModules(), 60_000);
 
 const dirOf = (name: string) => path.join(outdir, `terraform-aws-bastionless-${name}`);
 const read = (name: string, f: string) => fs.readFileSync(path.join(dirOf(name), f), "utf8");
@@ -83,9 +82,12 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
   });
 
   test("the files the publish script pushes are the module, its example, tests and licence (no local Terraform state)", () => {
-    fs.mkdirSync(path.join(dirOf(name), ".terraform"), { recursive: true });
+    // (in a copy: the generated modules are shared with other test files)
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-pub-"));
+    fs.cpSync(dirOf(name), copy, { recursive: true });
+    fs.mkdirSync(path.join(copy, ".terraform"), { recursive: true });
     expect(
-      moduleFiles(dirOf(name)).filter(
+      moduleFiles(copy).filter(
         (f) => f !== "moved.tf" && !(f.startsWith("tests/") && f !== "tests/complete.tftest.hcl"),
       ),
     ).toEqual([

@@ -5,14 +5,12 @@
  */
 import { parse } from "@cdktf/hcl2json";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { MODULES } from "../../scripts/terraform-modules/definitions";
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-tags-"));
-beforeAll(() => buildTerraformModules(outdir), 60_000);
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+const outdir = MODULES_DIR;
+beforeAll(() => sharedTerraformModules(), 60_000);
 
 const read = (name: string, f: string) =>
   fs.readFileSync(path.join(outdir, `terraform-aws-bastionless-${name}`, f), "utf8");

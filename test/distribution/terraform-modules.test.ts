@@ -5,16 +5,15 @@
  */
 import { parse } from "@cdktf/hcl2json";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
 import { MODULES } from "../../scripts/terraform-modules/definitions";
 import { hclLiteral, soleInterpolation } from "../../scripts/terraform-modules/framework";
 
 type Hcl = Record<string, Record<string, Record<string, unknown>[]> | Record<string, unknown>[]>;
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-"));
+const outdir = MODULES_DIR;
 let dirs: string[];
 const parsed = new Map<string, Hcl>();
 
@@ -25,7 +24,7 @@ const tfFiles = (dir: string): string[] =>
     .map((e) => path.join(e.parentPath, e.name));
 
 beforeAll(async () => {
-  dirs = buildTerraformModules(outdir).dirs;
+  dirs = sharedTerraformModules().dirs;
   for (const dir of dirs)
     for (const f of tfFiles(dir)) parsed.set(f, (await parse(path.basename(f), fs.readFileSync(f, "utf8"))) as Hcl);
 }, 60_000);
