@@ -84,7 +84,7 @@ void runStackSynth(
       file: "config/s" + i + ".yaml",
       create: (app: Construct) => {
         // long enough for the worker thread to start and take stacks, also on a busy machine
-        busy((mode === "die" || mode === "config") && isMainThread ? 100 : 60);
+        busy(50);
         if (mode === "fail" && i % 3 === 0) throw new Error("stack " + i + " cannot be built");
         if (mode === "die" && !isMainThread) process.exit(3);
         if (mode === "config" && !isMainThread) throw new ConfigError(["config/s" + i + ".yaml: ami: not allowed here"]);
