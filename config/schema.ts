@@ -255,6 +255,12 @@ const endpointChoice = z
     "create: a new endpoint with private DNS (it then answers the whole VPC, so it admits 443 from the VPC CIDR). reuse: the VPC's existing endpoint for the service, found by service name. vpce-…: that existing endpoint.",
   );
 
+/** A CIDR other than /0 (every address); `instead` says what to list. */
+const notEveryAddress = (instead: string) =>
+  cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
+    error: (iss) => `${show(iss.input)} is every address; ${instead}`,
+  });
+
 const adoptedVpc = strict({
   ...vpcCommon,
   mode: z.literal("adopt").describe("Adopt an existing VPC by ids: add what is missing, change nothing that exists."),
@@ -277,11 +283,7 @@ const adoptedVpc = strict({
     ),
   endpointAccess: strict({
     extraCidrs: z
-      .array(
-        cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
-          error: (iss) => `${show(iss.input)} is every address; list the networks that use the endpoints`,
-        }),
-      )
+      .array(notEveryAddress("list the networks that use the endpoints"))
       .default([])
       .describe(
         "CIDRs besides the VPC CIDR that reach the created endpoints on 443 (e.g. secondary VPC CIDRs). The plan fails while the VPC has a secondary CIDR block that none of them contains.",
@@ -291,11 +293,7 @@ const adoptedVpc = strict({
       .default([])
       .describe("Security groups besides the VPC CIDR that reach the created endpoints on 443."),
     cutOffCidrs: z
-      .array(
-        cidr.refine((c) => parseCidr(c)?.prefix !== 0, {
-          error: (iss) => `${show(iss.input)} is every address; list the secondary blocks to leave out`,
-        }),
-      )
+      .array(notEveryAddress("list the secondary blocks to leave out"))
       .default([])
       .describe(
         "Opt-in: secondary CIDR blocks of the VPC deliberately not admitted to the created endpoints (the plan otherwise fails on them, because private DNS sends their workloads to endpoints that drop them: they lose SSM, CloudWatch Logs and KMS). Only for blocks whose workloads reach the endpoints through extraSecurityGroupIds, or are to lose those services.",
