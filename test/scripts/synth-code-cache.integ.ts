@@ -7,14 +7,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { launcherCacheDir, launcherProject, removeLauncherProject } from "../helpers/launcher-project";
 
 const ROOT = path.join(__dirname, "..", "..");
 
 function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-code-cache-"));
-  fs.mkdirSync(path.join(dir, "scripts"));
-  fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const dir = launcherProject("bl-code-cache-");
   fs.writeFileSync(
     path.join(dir, "main.ts"),
     'import * as fs from "fs";\nimport * as path from "path";\n' +
@@ -26,9 +24,7 @@ function project(): string {
   return dir;
 }
 
-const cacheDir = (dir: string) =>
-  path.join(ROOT, "node_modules", ".cache", "bastionless-synth", dir.replace(/[^A-Za-z0-9]+/g, "-"));
-const codeCaches = (dir: string) => fs.readdirSync(cacheDir(dir)).filter((f) => f.endsWith(".v8"));
+const codeCaches = (dir: string) => fs.readdirSync(launcherCacheDir(dir)).filter((f) => f.endsWith(".v8"));
 
 function run(dir: string, nodeArgs: string[] = []) {
   const r = spawnSync(process.execPath, [...nodeArgs, path.join(dir, "scripts", "synth.js")], {
@@ -44,10 +40,7 @@ describe("the synth launcher's code cache", () => {
   beforeEach(() => {
     dir = project();
   });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(cacheDir(dir), { recursive: true, force: true });
-  });
+  afterEach(() => removeLauncherProject(dir));
 
   test("GIVEN a first successful synth THEN it writes the code cache AND the next synth uses it with the same output", () => {
     const first = run(dir);
@@ -72,7 +65,7 @@ describe("the synth launcher's code cache", () => {
   test("GIVEN a damaged code cache THEN V8 rejects it, the synth runs as usual AND a good cache replaces it", () => {
     expect(run(dir).code).toBe(0);
     const [file] = codeCaches(dir);
-    fs.writeFileSync(path.join(cacheDir(dir), file), Buffer.alloc(4096, 7));
+    fs.writeFileSync(path.join(launcherCacheDir(dir), file), Buffer.alloc(4096, 7));
     const r = run(dir);
     expect(r).toMatchObject({ code: 0, stdout: "hello world" });
     expect(r.stderr).toContain("code cache rejected");

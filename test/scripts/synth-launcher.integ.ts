@@ -7,9 +7,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { launcherProject, removeLauncherProject } from "../helpers/launcher-project";
 
 const ROOT = path.join(__dirname, "..", "..");
-const LAUNCHER = path.join(ROOT, "scripts", "synth.js");
 
 interface Run {
   code: number;
@@ -19,11 +19,8 @@ interface Run {
 }
 
 function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-launcher-"));
-  fs.mkdirSync(path.join(dir, "scripts"));
+  const dir = launcherProject("bl-launcher-");
   fs.mkdirSync(path.join(dir, "lib"));
-  fs.copyFileSync(LAUNCHER, path.join(dir, "scripts", "synth.js"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   fs.writeFileSync(
     path.join(dir, "main.ts"),
     'import * as fs from "fs";\nimport * as path from "path";\nimport { greeting } from "./lib/greet";\n' +
@@ -56,12 +53,7 @@ describe("the synth launcher (scripts/synth.js)", () => {
   beforeEach(() => {
     dir = project();
   });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    // the launcher keeps one cache per checkout, under the (shared, symlinked) node_modules
-    const key = dir.replace(/[^A-Za-z0-9]+/g, "-");
-    fs.rmSync(path.join(ROOT, "node_modules", ".cache", "bastionless-synth", key), { recursive: true, force: true });
-  });
+  afterEach(() => removeLauncherProject(dir));
 
   test("GIVEN a fresh checkout WHEN synth runs again, also after a touch THEN the first builds the bundle, the rest reuse it", () => {
     // (main.ts reads name.txt beside itself through __dirname: the bundle keeps each source file's own folder)

@@ -5,10 +5,10 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { MIN_STACKS_PER_THREAD } from "../../stacks/synth-threads";
 import { tempDir } from "../helpers/env-dir";
+import { launcherProject, removeLauncherProject } from "../helpers/launcher-project";
 import { writeGeneratedEnvironments } from "../helpers/examples";
 import { runMain, treeDigest } from "../helpers/run-main";
 
@@ -63,10 +63,7 @@ describe("GIVEN an app with enough stacks for two threads", () => {
  * fail. Each stack takes a while to build, so that the worker thread starts before the main thread is done.
  */
 function fixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-threads-app-"));
-  fs.mkdirSync(path.join(dir, "scripts"));
-  fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const dir = launcherProject("bl-threads-app-");
   const from = (p: string) => JSON.stringify(path.join(ROOT, p));
   fs.writeFileSync(
     path.join(dir, "main.ts"),
@@ -103,11 +100,7 @@ void runStackSynth(
 
 describe("GIVEN a large app whose stacks fail on both threads", () => {
   const dir = fixture();
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    const key = dir.replace(/[^A-Za-z0-9]+/g, "-");
-    fs.rmSync(path.join(ROOT, "node_modules", ".cache", "bastionless-synth", key), { recursive: true, force: true });
-  });
+  afterAll(() => removeLauncherProject(dir));
   const run = (env: Record<string, string>) => {
     const r = spawnSync(process.execPath, [path.join(dir, "scripts", "synth.js")], {
       cwd: dir,
