@@ -188,24 +188,6 @@ function oneLine(e: unknown): string {
   return text.split("\n")[0];
 }
 
-/**
- * Builds one stack per environment, so that an exception thrown while building one names the file it came from:
- * every failing environment is reported (`<file>: <message>`) in one SynthError, and nothing is written.
- */
-export function buildEach<T extends { readonly file: string }>(items: readonly T[], build: (item: T) => void): void {
-  const errors: string[] = [];
-  for (const item of items) {
-    try {
-      build(item);
-    } catch (e) {
-      if (e instanceof ConfigError || e instanceof SynthError) throw e;
-      if (process.env.BASTIONLESS_DEBUG && e instanceof Error) console.error(e.stack);
-      errors.push(`${item.file}: ${oneLine(e)}`);
-    }
-  }
-  if (errors.length > 0) throw new SynthError(errors);
-}
-
 /** A worker thread's exception as the main thread would have thrown it (see synth-threads.ts). */
 function revive(failure: ThreadFailure): Error {
   if (failure.name === "ConfigError" && failure.problems) return new ConfigError(failure.problems);

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { RESERVED_STACK_NAMES } from "../config/reserved";
-import { buildEach, runSynth } from "../stacks/synth";
+import { TerraformStack, type Construct } from "../modules/core/cdktf";
+import { runStackSynth, runSynth } from "../stacks/synth";
 import { envDir, tempDir, variant } from "./helpers/env-dir";
 import { runMain, treeDigest } from "./helpers/run-main";
 
@@ -132,24 +133,41 @@ describe("runSynth's last line of defence", () => {
   });
 });
 
-describe("buildEach: an exception while building one environment's stack names its file", () => {
-  test("GIVEN two environments whose stacks throw WHEN built THEN one SynthError lists both files, one line each", () => {
+describe("runStackSynth: an exception while building one environment's stack names its file", () => {
+  test("GIVEN two environments whose stacks throw WHEN synthesized THEN one SynthError lists both files, one line each", async () => {
+    const work = tempDir("bl-build-");
+    const errors: string[] = [];
     const built: string[] = [];
-    expect(() =>
-      buildEach(
-        [
-          { file: "config/environments/a.yaml" },
-          { file: "config/environments/b.yaml" },
-          { file: "config/environments/c.yaml" },
-        ],
-        ({ file }) => {
-          if (!file.endsWith("b.yaml")) throw new RangeError(`name too long\n    at Stack (x.ts:1:1)`);
-          built.push(file);
-        },
-      ),
-    ).toThrow(
+    const spy = jest
+      .spyOn(console, "error")
+      .mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
+    const saved = { outdir: process.env.CDKTF_OUTDIR, code: process.exitCode };
+    process.env.CDKTF_OUTDIR = path.join(work, "cdktf.out");
+    try {
+      await runStackSynth(
+        () => ({ environments: [] }),
+        () =>
+          ["a", "b", "c"].map((name) => ({
+            name,
+            file: `config/environments/${name}.yaml`,
+            create: (app: Construct) => {
+              if (name !== "b") throw new RangeError(`name too long\n    at Stack (x.ts:1:1)`);
+              new TerraformStack(app, name);
+              built.push(name);
+            },
+          })),
+      );
+      expect(process.exitCode).toBe(1);
+    } finally {
+      spy.mockRestore();
+      process.env.CDKTF_OUTDIR = saved.outdir;
+      if (saved.outdir === undefined) delete process.env.CDKTF_OUTDIR;
+      process.exitCode = saved.code;
+    }
+    expect(errors).toEqual([
       "synth failed (2 errors); nothing was written:\n  config/environments/a.yaml: RangeError: name too long\n  config/environments/c.yaml: RangeError: name too long",
-    );
-    expect(built).toEqual(["config/environments/b.yaml"]);
+    ]);
+    expect(built).toEqual(["b"]);
+    expect(fs.readdirSync(work)).toEqual([]);
   });
 });
