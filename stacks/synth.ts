@@ -71,11 +71,11 @@ function prepareApp(app: App): void {
 }
 
 /** A new App writing to `outdir`, which lets every stack record its error annotations (raised after the synth). */
-function newApp(outdir: string): App {
+function newApp(outdir: string, skipValidation = false): App {
   // Let every stack synthesize and record its error annotations in the manifest (as under the cdktf CLI), so
   // one run reports every guardrail finding of every stack; the errors are raised before anything moves.
   process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS ??= "1";
-  return new App({ outdir, skipValidation: false });
+  return new App({ outdir, skipValidation });
 }
 
 /**
@@ -146,7 +146,8 @@ export function synthesizeAtomically(outdir: string, build: (app: Construct) => 
  * together); configuration and synth errors, and exceptions of stacks without a file, are thrown.
  */
 function synthStack(definition: StackDefinition<Construct>, outdir: string, target: string): StackReport {
-  const app = newApp(outdir);
+  // (validated once, after the synth: see below)
+  const app = newApp(outdir, true);
   try {
     definition.create(app);
   } catch (e) {
@@ -171,12 +172,13 @@ function synthStack(definition: StackDefinition<Construct>, outdir: string, targ
   // Before the resolve that writes the stack, cdktn resolves every element once more, only to discover what it
   // refers to: other stacks (none: this App holds this stack alone) and the Terraform functions in use, for the
   // validation of their availability in the targeted Terraform versions. That pass was a fifth of a large synth. It
-  // is skipped; the writing resolve records the same functions, and the validations run again after it (below):
-  // an error fails the synth, naming the construct, before anything is swapped in.
+  // is skipped; the writing resolve records the same functions, so every validation of the app (cdktn's, run before
+  // that resolve when an App validates itself) runs once, after it: an error fails the synth, naming the
+  // construct, before anything is swapped in.
   stack.prepareStack = () => void stack.ensureBackendExists();
   app.synth();
   const [report] = stackReports(app, outdir, target);
-  const invalid = stack.node
+  const invalid = app.node
     .findAll()
     .flatMap((c) => c.node.validate().map((message) => `${definition.name}: [${c.node.path}] ${message}`));
   return invalid.length === 0 ? report : { ...report, errors: [...report.errors, ...invalid] };
