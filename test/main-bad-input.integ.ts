@@ -102,31 +102,39 @@ describe("main (npm run synth) with bad input", () => {
   });
 });
 
+/**
+ * Runs an in-process synth into `work`/cdktf.out and returns what it printed with console.error and the exit code
+ * it set; the process's CDKTF_OUTDIR and exit code are restored afterwards.
+ */
+async function synthCapturingErrors(work: string, synth: () => void | Promise<void>) {
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
+  const saved = { outdir: process.env.CDKTF_OUTDIR, code: process.exitCode };
+  process.env.CDKTF_OUTDIR = path.join(work, "cdktf.out");
+  try {
+    await synth();
+    return { errors, exitCode: process.exitCode };
+  } finally {
+    spy.mockRestore();
+    process.env.CDKTF_OUTDIR = saved.outdir;
+    if (saved.outdir === undefined) delete process.env.CDKTF_OUTDIR;
+    process.exitCode = saved.code;
+  }
+}
+
 describe("runSynth's last line of defence", () => {
-  test("GIVEN a build that throws an unexpected error WHEN synthesizing THEN one line is printed, no stack trace, nothing written", () => {
+  test("GIVEN a build that throws an unexpected error WHEN synthesizing THEN one line is printed, no stack trace, nothing written", async () => {
     const work = tempDir("bl-guard-");
-    const outdir = path.join(work, "cdktf.out");
-    const errors: string[] = [];
-    const spy = jest
-      .spyOn(console, "error")
-      .mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
-    const saved = { outdir: process.env.CDKTF_OUTDIR, code: process.exitCode };
-    process.env.CDKTF_OUTDIR = outdir;
-    try {
+    const r = await synthCapturingErrors(work, () =>
       runSynth(
         () => [],
         () => {
           throw new TypeError("Cannot read properties of undefined (reading 'x')\n    at somewhere (file.ts:1:2)");
         },
-      );
-      expect(process.exitCode).toBe(1);
-    } finally {
-      spy.mockRestore();
-      process.env.CDKTF_OUTDIR = saved.outdir;
-      if (saved.outdir === undefined) delete process.env.CDKTF_OUTDIR;
-      process.exitCode = saved.code;
-    }
-    expect(errors).toEqual([
+      ),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
       "synth failed; nothing was written: TypeError: Cannot read properties of undefined (reading 'x') (set BASTIONLESS_DEBUG=1 for details)",
     ]);
     expect(fs.readdirSync(work)).toEqual([]);
@@ -136,15 +144,9 @@ describe("runSynth's last line of defence", () => {
 describe("runStackSynth: an exception while building one environment's stack names its file", () => {
   test("GIVEN two environments whose stacks throw WHEN synthesized THEN one SynthError lists both files, one line each", async () => {
     const work = tempDir("bl-build-");
-    const errors: string[] = [];
     const built: string[] = [];
-    const spy = jest
-      .spyOn(console, "error")
-      .mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
-    const saved = { outdir: process.env.CDKTF_OUTDIR, code: process.exitCode };
-    process.env.CDKTF_OUTDIR = path.join(work, "cdktf.out");
-    try {
-      await runStackSynth(
+    const r = await synthCapturingErrors(work, () =>
+      runStackSynth(
         () => ({ environments: [] }),
         () =>
           ["a", "b", "c"].map((name) => ({
@@ -156,15 +158,10 @@ describe("runStackSynth: an exception while building one environment's stack nam
               built.push(name);
             },
           })),
-      );
-      expect(process.exitCode).toBe(1);
-    } finally {
-      spy.mockRestore();
-      process.env.CDKTF_OUTDIR = saved.outdir;
-      if (saved.outdir === undefined) delete process.env.CDKTF_OUTDIR;
-      process.exitCode = saved.code;
-    }
-    expect(errors).toEqual([
+      ),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
       "synth failed (2 errors); nothing was written:\n  config/environments/a.yaml: RangeError: name too long\n  config/environments/c.yaml: RangeError: name too long",
     ]);
     expect(built).toEqual(["b"]);
