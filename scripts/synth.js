@@ -19,7 +19,11 @@
 // - Token creation stack traces (CDKTN_DISABLE_CREATION_STACK) are off: cdktn captures one for every token (about
 //   a tenth of a synth) only to decorate an error message about an unresolvable token. Set it to 0 to get them.
 // - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
-//   stack trace back to the .ts lines (the bundle is then loaded by require(), without the code cache).
+//   stack trace back to the .ts lines (the bundle is then compiled as require() compiles a module, without the code
+//   cache).
+// - Memory: on a virtual machine every page a process touches first costs a page fault, and those are dear (measured
+//   on the development VM: about 5 ms per MB, 15 µs a page). The bundle is stored already wrapped as a module, and
+//   its bytes and code cache share one buffer, so that loading it touches as little fresh memory as it can.
 // - Worker threads: for a large app the bundle (stacks/synth-threads.ts) starts worker threads on this file, which
 //   then runs the bundle the main thread checked, with the same code cache, and writes no cache of its own.
 // BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why), and how the stacks were
@@ -127,31 +131,46 @@ const zodForSynth = {
 };
 
 /**
- * Modules the core requires at load time that a synth never calls: they are required on first use instead
- * (`fflate` zips assets, `child_process` runs the terraform binary for a version check or a test matcher). Loading
- * them cost a synth of the examples about 15 ms. A core upgrade that changes these lines fails the build, naming
- * the file, rather than silently loading them again.
+ * Node modules the core requires at load time, and what the bundle gives it instead (loading crypto, assert and os
+ * cost a synth of the examples about 10 ms):
+ * - "lazy": required on first use instead, which a synth never makes (`fflate` zips assets, `child_process` runs
+ *   the terraform binary for a version check or a test matcher, `os` finds the home folder for module assets, sha1
+ *   and md5 of other ids);
+ * - "shim": scripts/synth-core-shims.js, which does what the core calls on every synth (an MD5 of each logical id,
+ *   an assert of each element) without loading the module, and hands anything else to it.
+ * A core upgrade that changes these lines fails the build, naming the file, rather than silently loading them again.
  */
-const LAZY_REQUIRES = {
-  "cdktf/lib/private/fs.js": ["fflate"],
-  "cdktf/lib/validations/validate-binary-version.js": ["child_process"],
-  "cdktf/lib/testing/matchers.js": ["child_process"],
+const CORE_REQUIRES = {
+  "cdktf/lib/private/fs.js": { fflate: "lazy", crypto: "lazy" },
+  "cdktf/lib/private/unique.js": { crypto: "shim" },
+  "cdktf/lib/tokens/private/uniqueid.js": { crypto: "lazy" },
+  "cdktf/lib/upgrade-id-aspect.js": { crypto: "lazy" },
+  "cdktf/lib/terraform-module-asset.js": { os: "lazy" },
+  "cdktf/lib/terraform-element.js": { assert: "shim" },
+  "cdktf/lib/terraform-resource.js": { assert: "shim" },
+  "cdktf/lib/terraform-data-source.js": { assert: "shim" },
+  "cdktf/lib/terraform-ephemeral-resource.js": { assert: "shim" },
+  "cdktf/lib/validations/validate-binary-version.js": { child_process: "lazy" },
+  "cdktf/lib/testing/index.js": { "node:os": "lazy" },
+  "cdktf/lib/testing/matchers.js": { child_process: "lazy" },
+  "constructs/lib/private/node-addr.js": { crypto: "lazy" },
 };
-const lazyRequires = {
-  name: "lazy-requires",
+const SHIMS = path.join(__dirname, "synth-core-shims.js");
+const coreRequires = {
+  name: "core-requires",
   setup(build) {
-    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/].*\.js$/ }, (args) => {
+    build.onLoad({ filter: /[\\/](cdktf|constructs)[\\/]lib[\\/].*\.js$/ }, (args) => {
       const file = args.path.split(path.sep).join("/");
-      const key = Object.keys(LAZY_REQUIRES).find((k) => file.endsWith(`/node_modules/${k}`));
+      const key = Object.keys(CORE_REQUIRES).find((k) => file.endsWith(`/node_modules/${k}`));
       if (!key) return undefined;
       let source = fs.readFileSync(args.path, "utf8");
-      for (const spec of LAZY_REQUIRES[key]) {
+      for (const [spec, how] of Object.entries(CORE_REQUIRES[key])) {
         const eager = new RegExp(`^const (\\w+) = require\\("${spec}"\\);$`, "m");
         if (!eager.test(source)) throw new Error(`${key} no longer requires ${spec} as scripts/synth.js expects`);
-        source = source.replace(
-          eager,
-          (_, name) =>
-            `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, p) => (${name}$loaded ??= require("${spec}"))[p] });`,
+        source = source.replace(eager, (_, name) =>
+          how === "shim"
+            ? `const ${name} = require(${JSON.stringify(SHIMS)}).${spec};`
+            : `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, p) => (${name}$loaded ??= require("${spec}"))[p] });`,
         );
       }
       return { contents: source, loader: "js" };
@@ -177,7 +196,7 @@ async function build() {
     sourcesContent: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [projectDirname, zodForSynth, lazyRequires],
+    plugins: [projectDirname, zodForSynth, coreRequires],
   });
   const manifest = { launcher, bundle: "", own: {}, packages: {}, folders: {} };
   const texts = {};
@@ -202,7 +221,9 @@ async function build() {
   const bundle = path.join(CACHE, manifest.bundle);
   fs.writeFileSync(
     tmp,
-    String(code).replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${manifest.bundle}.map\n`),
+    WRAPPER[0] +
+      String(code).replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${manifest.bundle}.map`) +
+      WRAPPER[1],
   );
   fs.renameSync(`${tmp}.map`, `${bundle}.map`);
   fs.renameSync(tmp, bundle);
@@ -244,23 +265,62 @@ function codeCachePath(bundle) {
 }
 
 /**
+ * The bundle is stored inside the function wrapper require() would put around it (`Module.wrap`): compiling it takes
+ * the file's text as it is, where a wrapper added at run time made V8 copy the 2 MB text once more.
+ */
+const WRAPPER = ["(function (exports, require, module, __filename, __dirname) { ", "\n});"];
+
+/** Reads `size` bytes of the open file `fd` into the start of `buffer`; returns how many it read. */
+function readAll(fd, buffer, size) {
+  let done = 0;
+  for (let n; done < size && (n = fs.readSync(fd, buffer, done, size - done, done)) > 0;) done += n;
+  return done;
+}
+
+/** Opens `file` for reading, or returns undefined when it does not exist (yet). */
+function openIfExists(file) {
+  try {
+    return fs.openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs the bundle as require() would (same module wrapper, require, module, __filename and __dirname), compiled
  * with its code cache; after a successful run without a usable cache, writes one that holds every function run.
  */
 function runBundle({ bundle, ascii }) {
-  if (process.sourceMapsEnabled) return require(bundle);
-  const cacheFile = codeCachePath(bundle);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    // no cache yet
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  if (process.sourceMapsEnabled) {
+    mod.paths = Module._nodeModulePaths(path.dirname(bundle));
+    // require()'s own compile, which reads the source map; it is given the text inside the stored wrapper (exactly
+    // esbuild's output, whose lines and columns the map describes), without the code cache
+    const text = fs.readFileSync(bundle, "utf8");
+    mod._compile(text.slice(WRAPPER[0].length, text.length - WRAPPER[1].length), bundle);
+    return mod.exports;
   }
-  // An ASCII bundle (esbuild escapes other characters) decoded as Latin-1 gives the same string several times faster
-  // than readFileSync(bundle, "utf8") does (measured: 10 against 49 ms for the 2 MB bundle)
-  const bytes = fs.readFileSync(bundle);
-  const source = bytes.toString(ascii ? "latin1" : "utf8");
-  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const cacheFile = codeCachePath(bundle);
+  // The bundle's bytes and then its code cache are read into ONE buffer, reused once the bytes are decoded: every
+  // page of memory a process touches first costs a page fault, and on a virtual machine those are dear (measured on
+  // the development VM: 5 ms per MB; a second buffer for the 2.5 MB cache cost the examples' synth 9 ms).
+  const fd = fs.openSync(bundle, "r");
+  const cacheFd = openIfExists(cacheFile);
+  let source, cachedData;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const cacheSize = cacheFd === undefined ? 0 : fs.fstatSync(cacheFd).size;
+    const buffer = Buffer.allocUnsafeSlow(Math.max(size, cacheSize));
+    // An ASCII bundle (esbuild escapes other characters) decoded as Latin-1 gives the same string several times
+    // faster than UTF-8 decoding does (measured: 10 against 49 ms for the 2 MB bundle). Either way it is a copy.
+    source = buffer.toString(ascii ? "latin1" : "utf8", 0, readAll(fd, buffer, size));
+    if (cacheFd !== undefined) cachedData = buffer.subarray(0, readAll(cacheFd, buffer, cacheSize));
+  } finally {
+    fs.closeSync(fd);
+    if (cacheFd !== undefined) fs.closeSync(cacheFd);
+  }
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   const cached = cachedData !== undefined && !script.cachedDataRejected;
   debug(cached ? "code cache accepted" : cachedData ? "code cache rejected" : "no code cache yet");
   if (!cached && require("worker_threads").isMainThread)
@@ -275,8 +335,6 @@ function runBundle({ bundle, ascii }) {
         debug(`code cache not written: ${e.message}`); // a read-only cache folder only costs speed
       }
     });
-  const mod = new Module(bundle, module);
-  mod.filename = bundle;
   mod.loaded = true;
   script
     .runInThisContext()

@@ -3,7 +3,6 @@
  * own `<outdir>.tmp-<pid>-<random>`, swaps it in with renames that tolerate a racing peer, and removes the
  * leftovers of runs that were interrupted (their process is gone).
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -57,9 +56,19 @@ export function removeStaleStaging(target: string): string[] {
   return removed;
 }
 
+/**
+ * 8 random hex digits that, with the pid, keep the names of concurrent runs apart. (Not a secret, so Math.random:
+ * loading Node's crypto for it cost every synth several milliseconds.)
+ */
+function randomHex(): string {
+  return Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, "0");
+}
+
 /** A fresh staging path for this run, next to the target (same filesystem, so renames are atomic). */
 export function stagingPath(target: string): string {
-  return `${target}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  return `${target}.tmp-${process.pid}-${randomHex()}`;
 }
 
 /**
@@ -71,7 +80,7 @@ export function swapIn(staging: string, target: string): void {
   const asides: string[] = [];
   try {
     for (let attempt = 0; ; attempt++) {
-      const aside = `${target}.old-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+      const aside = `${target}.old-${process.pid}-${randomHex()}`;
       try {
         fs.renameSync(target, aside);
         asides.push(aside);

@@ -10,7 +10,6 @@
  * machine's available parallelism; 1 synthesizes on the main thread only).
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type { Worker as WorkerThread } from "worker_threads";
 import { ConfigError } from "../config/load";
@@ -76,14 +75,17 @@ export type Revive = (failure: ThreadFailure) => Error;
 /** The number of threads for `stacks` stacks: 1 unless running under the launcher with enough stacks. */
 export function threadCount(stacks: number): number {
   const fromEnv = process.env[THREADS_ENV];
-  let most = os.availableParallelism();
+  let most: number | undefined;
   if (fromEnv !== undefined) {
     if (!/^[1-9][0-9]{0,2}$/.test(fromEnv))
       throw new ConfigError([`${THREADS_ENV}: ${JSON.stringify(fromEnv)} is not allowed; expected a whole number ≥ 1`]);
     most = Number(fromEnv);
   }
-  if (!(globalThis as Record<symbol, unknown>)[LAUNCHER]) return 1;
-  return Math.max(1, Math.min(most, Math.floor(stacks / MIN_STACKS_PER_THREAD)));
+  const wanted = Math.floor(stacks / MIN_STACKS_PER_THREAD);
+  if (!(globalThis as Record<symbol, unknown>)[LAUNCHER] || wanted <= 1) return 1;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (a cost for every synth)
+  most ??= (require("os") as typeof import("os")).availableParallelism();
+  return Math.min(most, wanted);
 }
 
 /** The order in which stacks are handed out: largest first, ties in definition order. */

@@ -9,11 +9,15 @@ import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** A fresh temporary folder holding scripts/synth.js (a copy of the launcher) and a node_modules symlink. */
+/**
+ * A fresh temporary folder holding scripts/synth.js (a copy of the launcher, with the stand-ins it bundles into the
+ * core) and a node_modules symlink.
+ */
 export function launcherProject(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, "scripts"));
-  fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
+  for (const file of ["synth.js", "synth-core-shims.js"])
+    fs.copyFileSync(path.join(ROOT, "scripts", file), path.join(dir, "scripts", file));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
