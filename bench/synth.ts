@@ -95,7 +95,7 @@ const cases: Case[] = [
   { name: "npm run synth: 4 example envs", args: synth, env: { CDKTF_OUTDIR: path.join(out, "examples") } },
   {
     name: "  same app via the .ts loader (dev)",
-    args: ["--max-semi-space-size=2", "-r", "./scripts/swc-register.js", "main.ts"],
+    args: ["--max-semi-space-size=1", "-r", "./scripts/swc-register.js", "main.ts"],
     env: { CDKTF_OUTDIR: path.join(out, "dev") },
   },
   {

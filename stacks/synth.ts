@@ -200,10 +200,26 @@ function revive(failure: ThreadFailure): Error {
   return error;
 }
 
-/** Prints a synth's warnings and summary lines. */
-function print(outcome: SynthOutcome): void {
+/**
+ * Writes `text` to standard output without creating `process.stdout`: that stream (with Node's streams, net or tty
+ * behind it) cost the examples' synth about 10 ms. A pipe that is full and non-blocking (EAGAIN) gets the rest through
+ * the stream, which waits for it.
+ */
+export function writeStdout(text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += fs.writeSync(1, bytes, done);
+  } catch {
+    process.stdout.write(bytes.subarray(done));
+  }
+}
+
+/** Prints a synth's warnings (to stderr) and summary lines (through `write`, else console.log). */
+function print(outcome: SynthOutcome, write?: (text: string) => void): void {
   for (const w of outcome.warnings) console.warn(`warning: ${w}`);
-  for (const line of outcome.lines) console.log(line);
+  if (!write) for (const line of outcome.lines) console.log(line);
+  else if (outcome.lines.length > 0) write(outcome.lines.map((line) => `${line}\n`).join(""));
 }
 
 /** Prints why a synth failed (one line per problem, never a stack trace) and sets the exit code. */
@@ -246,12 +262,14 @@ export interface AppConfig {
 /**
  * Entry point used by `main.ts`: loads the configuration once, plans one `StackDefinition` per stack and
  * synthesizes them atomically into `$CDKTF_OUTDIR` (default `cdktf.out`), on several threads for large apps (see
- * synth-threads.ts); prints the summary, or the errors, and sets the exit code. The output is the same whichever
+ * synth-threads.ts); prints the summary (through `write`: by default straight to stdout), or the errors, and sets
+ * the exit code. The output is the same whichever
  * thread synthesized which stack. In a worker thread it synthesizes the stacks it is handed instead.
  */
 export async function runStackSynth<C extends AppConfig>(
   load: () => C,
   plan: (config: C) => StackDefinition<Construct>[],
+  write: (text: string) => void = writeStdout,
 ): Promise<void> {
   if (runAsWorker(plan, synthStack)) return;
   const target = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
@@ -267,7 +285,7 @@ export async function runStackSynth<C extends AppConfig>(
     const reports = await synthOnThreads(config, definitions, threads, staging, target, synthStack, revive);
     const outcome = outcomeOf(reports, target);
     swapIn(staging, target);
-    print(outcome);
+    print(outcome, write);
   } catch (e) {
     printFailure(e, environments);
   } finally {

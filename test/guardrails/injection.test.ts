@@ -132,19 +132,17 @@ describe("injected violations fail `npm run synth` and leave cdktf.out untouched
     logs = [];
     const err = jest.spyOn(console, "error").mockImplementation((m: unknown) => void errors.push(String(m)));
     const warn = jest.spyOn(console, "warn").mockImplementation((m: unknown) => void errors.push(String(m)));
-    const log = jest.spyOn(console, "log").mockImplementation((m: unknown) => void logs.push(String(m)));
     const before = process.env.CDKTF_OUTDIR;
     process.env.CDKTF_OUTDIR = outdir;
     process.exitCode = 0;
     try {
-      await runStackSynth(load, plan(inject));
+      await runStackSynth(load, plan(inject), (text) => void logs.push(text.replace(/\n$/, "")));
       return { exitCode: Number(process.exitCode ?? 0), stderr: errors.join("\n"), stdout: logs.join("\n") };
     } finally {
       process.exitCode = 0;
       process.env.CDKTF_OUTDIR = before;
       err.mockRestore();
       warn.mockRestore();
-      log.mockRestore();
     }
   }
 
