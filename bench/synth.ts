@@ -5,7 +5,8 @@
  * (`node -e "require('cdktf'); require('constructs')"`): no app can be faster than loading its framework.
  * Every round runs the floor and then each case once, interleaved, so load on a shared machine hits all of them
  * alike; after one warm-up round (which also builds the synth bundle) the medians of ROUNDS rounds are reported:
- * wall time, CPU time (user + system, from the child's own resourceUsage) and peak RSS (max of all rounds).
+ * wall time, CPU time (user + system, from the child's own resourceUsage), minor page faults (the pages a process
+ * touches first, each of which costs about 15 µs on this project's development VM) and peak RSS (max of all rounds).
  *
  * Cases: `npm run synth` of the example environments (`cdktn synth` runs the same command: cdktf.json's `app`), the
  * same app through the development .ts loader (for comparison only), 100 generated environments as the main job
@@ -35,13 +36,10 @@ interface Case {
 interface Sample {
   wall: number;
   cpu: number;
+  faults: number;
   mb: number;
 }
-interface Result {
-  wall: number;
-  cpu: number;
-  mb: number;
-}
+type Result = Sample;
 
 function runOnce(c: Case): Sample {
   const start = process.hrtime.bigint();
@@ -54,8 +52,8 @@ function runOnce(c: Case): Sample {
   if (r.status !== 0) throw new Error(`${c.name} failed:\n${r.stderr}`);
   const line = r.stderr.split("\n").find((l) => l.startsWith(MARKER));
   if (!line) throw new Error(`no usage line in the output of ${c.name}`);
-  const usage = JSON.parse(line.slice(MARKER.length)) as { cpuMicros: number; maxRssKb: number };
-  return { wall, cpu: usage.cpuMicros / 1e6, mb: usage.maxRssKb / 1024 };
+  const usage = JSON.parse(line.slice(MARKER.length)) as { cpuMicros: number; maxRssKb: number; faults: number };
+  return { wall, cpu: usage.cpuMicros / 1e6, faults: usage.faults, mb: usage.maxRssKb / 1024 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -72,6 +70,7 @@ function measure(cases: Case[]): Result[] {
   return samples.map((ss) => ({
     wall: median(ss.map((s) => s.wall)),
     cpu: median(ss.map((s) => s.cpu)),
+    faults: median(ss.map((s) => s.faults)),
     mb: Math.max(...ss.map((s) => s.mb)),
   }));
 }
@@ -124,11 +123,11 @@ const gen = sizes.map((n) => byName.get(`  ${n} generated envs, one thread`)!);
 const f = (x: number, digits = 2) => x.toFixed(digits).padStart(7);
 console.log(`machine: ${startedOn}`);
 console.log(`${ROUNDS} interleaved rounds after a warm-up; medians (peak RSS: max)`);
-console.log(`${"case".padEnd(38)}  wall s  ×floor   cpu s  ×floor  peak MB`);
+console.log(`${"case".padEnd(38)}  wall s  ×floor   cpu s  ×floor   faults  peak MB`);
 cases.forEach((c, i) => {
   const r = results[i];
   console.log(
-    `${c.name.padEnd(38)} ${f(r.wall)} ${f(r.wall / floor.wall)} ${f(r.cpu)} ${f(r.cpu / floor.cpu)} ${f(r.mb, 0)}`,
+    `${c.name.padEnd(38)} ${f(r.wall)} ${f(r.wall / floor.wall)} ${f(r.cpu)} ${f(r.cpu / floor.cpu)} ${String(r.faults).padStart(8)} ${f(r.mb, 0).padStart(8)}`,
   );
 });
 // Marginal cost per environment between consecutive sizes: equal (within 25 %) when growth is linear.

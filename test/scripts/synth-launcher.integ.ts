@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { launcherProject, removeLauncherProject } from "../helpers/launcher-project";
+import { treeDigest } from "../helpers/run-main";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -101,6 +102,31 @@ describe("the synth launcher (scripts/synth.js)", () => {
     writeKeepingStat(path.join(dir, "lib", "greet.ts"), "export const greeting = (n: string): string => `hey ${n}`;\n");
     expect(run(dir)).toMatchObject({ code: 0, stdout: "hey world" });
   });
+
+  test("GIVEN a core whose code no longer reads as the launcher's edits of it expect (an upgrade) THEN the build fails naming the file", () => {
+    // the project's own node_modules: the repository's packages, but a copy of the core with the edited lines changed
+    const modules = path.join(dir, "node_modules");
+    fs.rmSync(modules);
+    fs.mkdirSync(modules);
+    for (const name of fs.readdirSync(path.join(ROOT, "node_modules")))
+      if (name !== "cdktf" && name !== ".cache")
+        fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(modules, name), "dir");
+    fs.cpSync(path.join(ROOT, "node_modules", "cdktf"), path.join(modules, "cdktf"), { recursive: true });
+    const stack = path.join(modules, "cdktf", "lib", "terraform-stack.js");
+    const text = fs.readFileSync(stack, "utf8");
+    const edited = "(0, util_1.deepMerge)(tf, this.rawOverrides);\n        return (0, _tokens_1.resolve)(this, tf);";
+    expect(text.split(edited)).toHaveLength(2); // the lines the launcher edits, as the installed core has them
+    fs.writeFileSync(
+      stack,
+      text.replace(edited, () => edited.replace("\n", "\n        // upgraded\n")),
+    );
+    fs.writeFileSync(path.join(dir, "main.ts"), 'import { App } from "cdktf";\nconsole.log(typeof App);\n');
+    const r = run(dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("synth failed; nothing was written: could not build the app");
+    expect(r.stderr).toContain("cdktf/lib/terraform-stack.js no longer reads as scripts/synth.js expects");
+  });
 });
 
 describe("the main job's command", () => {
@@ -139,6 +165,29 @@ describe("the main job's command", () => {
       const loaded = JSON.parse(fs.readFileSync(report, "utf8")) as string[];
       expect(loaded).toContain("NativeModule fs"); // the report works
       expect(loaded.filter((m) => /^NativeModule (child_process|crypto|assert|os)$/.test(m))).toEqual([]);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("GIVEN the example environments WHEN the launcher (the bundle, with its edits of the core) and the .ts loader synthesize them THEN every file is byte for byte the same, and the summary", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-same-"));
+    try {
+      const synth = (name: string, args: string[]) => {
+        const r = spawnSync(process.execPath, args, {
+          cwd: ROOT,
+          env: { ...process.env, CDKTF_OUTDIR: path.join(out, name) },
+          encoding: "utf8",
+        });
+        expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+        return { tree: treeDigest(path.join(out, name)), summary: r.stdout.replaceAll(name, "OUT") };
+      };
+      const [cmd, ...args] = pkg.scripts.synth.split(/\s+/);
+      expect(cmd).toBe("node");
+      const bundled = synth("bundle", args);
+      const loader = synth("loader", ["-r", path.join(ROOT, "scripts", "swc-register.js"), path.join(ROOT, "main.ts")]);
+      expect(Object.keys(bundled.tree)).toContain("stacks/prod/cdk.tf.json"); // the comparison covers the stacks
+      expect(bundled).toEqual(loader);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
