@@ -161,11 +161,21 @@ const SHIMS = path.join(__dirname, "synth-core-shims.js");
  * - TerraformStack.toTerraform resolves every element's fragment, merges them, then resolves the whole merged
  *   document once more: a second walk over every resolved value, which finds nothing (resolving resolved values
  *   changes nothing; the merge adds no tokens). Only what the stack's own overrides (addOverride) brought in can
- *   hold tokens: just those top-level keys are resolved again. About 3 % of the examples' synth; the output is the
- *   same, byte for byte (test/scripts/synth-launcher.integ.ts compares it with the .ts loader's).
+ *   hold tokens: just those top-level keys are resolved again. About 3 % of the examples' synth.
+ * - It takes an element's fragment as the guardrails resolved it, when the stack keeps those for this synth
+ *   (modules/guardrails: shareResolvedRenderings, which stacks/synth.ts calls where that is sound), instead of
+ *   resolving the same rendering again, and empties that store. About 10 % of the examples' synth.
+ * The output is the same, byte for byte (test/scripts/synth-launcher.integ.ts compares it with the .ts loader's).
  */
 const CORE_EDITS = {
   "cdktf/lib/terraform-stack.js": [
+    {
+      from: "const fragments = elements.map((e) => (0, _tokens_1.resolve)(this, e.toTerraform()));",
+      to:
+        'const resolved = this[Symbol.for("bastionless.guardrails.resolvedRenderings")];\n' +
+        '        this[Symbol.for("bastionless.guardrails.resolvedRenderings")] = undefined;\n' +
+        "        const fragments = elements.map((e) => resolved?.get(e) ?? (0, _tokens_1.resolve)(this, e.toTerraform()));",
+    },
     {
       from: "(0, util_1.deepMerge)(tf, this.rawOverrides);\n        return (0, _tokens_1.resolve)(this, tf);",
       to:

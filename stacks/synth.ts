@@ -9,6 +9,7 @@ import * as path from "path";
 import { ConfigError, type LoadedEnvironment } from "../config/load";
 import { App, renderWithoutUnset, TerraformElement, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
+import { shareResolvedRenderings } from "../modules/guardrails/guardrails";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
 import {
   runAsWorker,
@@ -169,6 +170,9 @@ function synthStack(definition: StackDefinition<Construct>, outdir: string, targ
   if (stacks.length !== 1 || stacks[0].node.id !== definition.name || app.node.children.length !== 1)
     throw new Error(`the definition of the ${definition.name} stack must create exactly that stack`);
   const [stack] = stacks;
+  // This App is synthesized once: where it is sound, the writing pass takes each element the guardrails resolved as
+  // they resolved it (in the main job's bundle, scripts/synth.js) instead of resolving it again.
+  shareResolvedRenderings(stack);
   // Before the resolve that writes the stack, cdktn resolves every element once more, only to discover what it
   // refers to: other stacks (none: this App holds this stack alone) and the Terraform functions in use, for the
   // validation of their availability in the targeted Terraform versions. That pass was a fifth of a large synth. It

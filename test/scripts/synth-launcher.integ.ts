@@ -103,6 +103,44 @@ describe("the synth launcher (scripts/synth.js)", () => {
     expect(run(dir)).toMatchObject({ code: 0, stdout: "hey world" });
   });
 
+  test("GIVEN an aspect of the app's own that changes a rule after the guardrails read it THEN the bundle writes the change", () => {
+    // (the bundle's writing pass takes elements as the guardrails resolved them only where nothing can change them
+    // in between: modules/guardrails shareResolvedRenderings; here an aspect of the app's own can)
+    const from = (p: string) => JSON.stringify(path.join(ROOT, p));
+    const main = (rename: boolean) =>
+      fs.writeFileSync(
+        path.join(dir, "main.ts"),
+        `import { Aspects, TerraformStack, type Construct, type IConstruct } from ${from("modules/core/cdktf")};
+import { AwsProvider, VpcSecurityGroupIngressRule } from ${from("modules/core/aws")};
+import { enableGuardrails } from ${from("modules/guardrails")};
+import { runStackSynth } from ${from("stacks/synth")};
+void runStackSynth(
+  () => ({ environments: [] }),
+  () => [{ name: "s", create: (app: Construct) => {
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new VpcSecurityGroupIngressRule(stack, "Https", { securityGroupId: "sg-0123456789abcdef0", ipProtocol: "tcp",
+      fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16", description: "HTTPS from the VPC" });
+    enableGuardrails(stack);
+    if (${rename}) Aspects.of(stack).add({ visit: (n: IConstruct) => void (n instanceof VpcSecurityGroupIngressRule && (n.cidrIpv4 = "10.1.0.0/16")) });
+  } }],
+);
+`,
+      );
+    const cidrs = () => {
+      const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "s", "cdk.tf.json"), "utf8")) as {
+        resource: { aws_vpc_security_group_ingress_rule: Record<string, { cidr_ipv4: string }> };
+      };
+      return Object.values(tf.resource.aws_vpc_security_group_ingress_rule).map((r) => r.cidr_ipv4);
+    };
+    main(false);
+    expect(run(dir)).toMatchObject({ code: 0, stderr: expect.not.stringContaining("failed") });
+    expect(cidrs()).toEqual(["10.0.0.0/16"]);
+    main(true);
+    expect(run(dir).code).toBe(0);
+    expect(cidrs()).toEqual(["10.1.0.0/16"]);
+  });
+
   test("GIVEN a core whose code no longer reads as the launcher's edits of it expect (an upgrade) THEN the build fails naming the file", () => {
     // the project's own node_modules: the repository's packages, but a copy of the core with the edited lines changed
     const modules = path.join(dir, "node_modules");
