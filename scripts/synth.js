@@ -164,7 +164,7 @@ const SHIMS = path.join(__dirname, "synth-core-shims.js");
  *   hold tokens: just those top-level keys are resolved again. About 3 % of the examples' synth.
  * - It takes an element's fragment as the guardrails resolved it, when the stack keeps those for this synth
  *   (modules/guardrails: shareResolvedRenderings, which stacks/synth.ts calls where that is sound), instead of
- *   resolving the same rendering again, and empties that store. About 10 % of the examples' synth.
+ *   resolving the same rendering again, and empties that store. About 4 % of the examples' synth.
  * The output is the same, byte for byte (test/scripts/synth-launcher.integ.ts compares it with the .ts loader's).
  */
 const CORE_EDITS = {
@@ -340,7 +340,7 @@ function runBundle({ bundle, ascii }) {
   const cacheFile = codeCachePath(bundle);
   // The bundle's bytes and then its code cache are read into ONE buffer, reused once the bytes are decoded: every
   // page of memory a process touches first costs a page fault, and on a virtual machine those are dear (measured on
-  // the development VM: 5 ms per MB; a second buffer for the 2.5 MB cache cost the examples' synth 9 ms).
+  // the development VM: 5 ms per MB; a second buffer for the 2.5 MB cache was 600 more page faults).
   const fd = fs.openSync(bundle, "r");
   const cacheFd = openIfExists(cacheFile);
   let source, cachedData;

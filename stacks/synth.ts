@@ -267,8 +267,8 @@ export interface AppConfig {
  * Entry point used by `main.ts`: loads the configuration once, plans one `StackDefinition` per stack and
  * synthesizes them atomically into `$CDKTF_OUTDIR` (default `cdktf.out`), on several threads for large apps (see
  * synth-threads.ts); prints the summary (through `write`: by default straight to stdout), or the errors, and sets
- * the exit code. The output is the same whichever
- * thread synthesized which stack. In a worker thread it synthesizes the stacks it is handed instead.
+ * the exit code. The output is the same whichever thread synthesized which stack. In a worker thread it
+ * synthesizes the stacks it is handed instead.
  */
 export async function runStackSynth<C extends AppConfig>(
   load: () => C,
