@@ -43,23 +43,19 @@ interface Sample {
   faults: number;
   mb: number;
 }
-type Result = Sample;
 
 function runOnce(c: Case): Sample {
   const start = process.hrtime.bigint();
   // A case run through npm gets the hook through NODE_OPTIONS, so that npm's process and the synth's both report
   // (NODE_OPTIONS is not part of process.execArgv: the synth keeps its code cache)
-  const r = c.npm
-    ? spawnSync(process.execPath, [c.npm, ...c.args], {
-        cwd: ROOT,
-        env: { ...process.env, ...c.env, NODE_OPTIONS: `-r ${JSON.stringify(USAGE_HOOK)}` },
-        encoding: "utf8",
-      })
-    : spawnSync(process.execPath, ["-r", USAGE_HOOK, ...c.args], {
-        cwd: ROOT,
-        env: { ...process.env, ...c.env },
-        encoding: "utf8",
-      });
+  const hook = c.npm
+    ? { args: [c.npm, ...c.args], env: { NODE_OPTIONS: `-r ${JSON.stringify(USAGE_HOOK)}` } }
+    : { args: ["-r", USAGE_HOOK, ...c.args], env: {} };
+  const r = spawnSync(process.execPath, hook.args, {
+    cwd: ROOT,
+    env: { ...process.env, ...c.env, ...hook.env },
+    encoding: "utf8",
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${c.name} failed:\n${r.stderr}`);
   type Usage = { pid: number; cpuMicros: number; maxRssKb: number; faults: number };
@@ -86,7 +82,7 @@ function runOnce(c: Case): Sample {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs all cases round-robin: warm-up round first, then ROUNDS measured rounds. */
-function measure(cases: Case[]): Result[] {
+function measure(cases: Case[]): Sample[] {
   const samples = cases.map(() => [] as Sample[]);
   for (let round = 0; round <= ROUNDS; round++) {
     cases.forEach((c, i) => {
@@ -149,7 +145,7 @@ const cases: Case[] = [
   })),
 ];
 const startedOn = machine();
-let results: Result[];
+let results: Sample[];
 try {
   results = measure(cases);
 } finally {
