@@ -1,10 +1,8 @@
 // Lint: typescript-eslint's recommended rules, plus two kinds of import boundaries:
-// - synth speed and a cdktf → cdktn switch: never the root of @cdktf/provider-aws (≈2.3 s, 560 MB a process), and
-//   cdktf / provider classes only through modules/core/{cdktf,aws}.ts;
-// - the layers of README.md "Layers" (test/architecture/layers.integ.ts proves the table there and these rules agree):
-//   modules/core imports nothing of the project, modules/** never config/stacks/scripts/test/bench, config/ only the
-//   dependency-free limits, defaults, endpoint services and rule ids, library code (config, modules, stacks,
-//   index.ts, main.ts) never scripts/test/bench, scripts never test/bench, bench never test.
+// - never the root of @cdktf/provider-aws (≈2.3 s, 560 MB a process), and cdktf / provider classes only through
+//   modules/core/{cdktf,aws}.ts;
+// - the layers of docs/architecture.md "Layers" (test/architecture/layers.integ.ts proves the table there and these
+//   rules agree): each folder may import only the folders its row names.
 import tseslint from "typescript-eslint";
 
 const providerRoot = {
@@ -22,17 +20,34 @@ const providerDeep = {
 const topLevel = (names) => `^(\\.\\./)+(${names.join("|")})(/|$)`;
 /** The same, from a file at the root (index.ts, main.ts). */
 const fromRoot = (names) => `^\\./(${names.join("|")})(/|$)`;
-const layer = (regex, message) => ({ regex, message: `Layer boundary: ${message} (README.md "Layers").` });
+const layer = (regex, message) => ({ regex, message: `Layer boundary: ${message} (docs/architecture.md "Layers").` });
 
 /** The no-restricted-imports rule for files of a layer: the package rules plus that layer's boundaries. */
 const boundaries = (...layers) => ({
   "no-restricted-imports": ["error", { paths: packagePaths, patterns: [providerDeep, ...layers] }],
 });
 
-const notTestOrBench = layer(topLevel(["test", "bench"]), "only tests import test/ and bench/");
-const libraryMessage =
-  "library code (config, modules, stacks, index.ts, main.ts) never imports scripts/, test/ or bench/";
-const library = layer(topLevel(["scripts", "test", "bench"]), libraryMessage);
+/** Every top-level part of the repository a relative import can reach. */
+const PARTS = [
+  "modules",
+  "loader",
+  "stacks",
+  "synth",
+  "index",
+  "main",
+  "cli",
+  "ops",
+  "tools",
+  "terraform-modules",
+  "bench",
+  "test",
+];
+/** The boundary of a layer: it may import only `allowed` (besides itself and npm packages). */
+const only = (self, allowed, message, root = false) => {
+  const forbidden = PARTS.filter((p) => p !== self && !allowed.includes(p));
+  return layer((root ? fromRoot : topLevel)(forbidden), message);
+};
+const LIBRARY = ["modules", "loader", "stacks", "synth", "index", "main"];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", "**/*.js", "**/*.mjs"] },
@@ -44,39 +59,75 @@ export default tseslint.config(
     },
   },
   {
-    files: ["stacks/**/*.ts"],
-    rules: boundaries(library, layer(topLevel(["index", "main"]), "stacks/ never imports the app (index.ts, main.ts)")),
-  },
-  {
-    files: ["index.ts", "main.ts"],
-    rules: boundaries(layer(fromRoot(["scripts", "test", "bench"]), libraryMessage)),
-  },
-  { files: ["scripts/**/*.ts"], rules: boundaries(notTestOrBench) },
-  { files: ["bench/**/*.ts"], rules: boundaries(layer(topLevel(["test"]), "the bench never imports test/")) },
-  {
-    files: ["config/**/*.ts"],
-    rules: boundaries(
-      library,
-      layer(topLevel(["stacks", "index", "main"]), "config/ is read by stacks and the app, never the reverse"),
-      layer(
-        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|core/endpoint-services$|guardrails/rule-ids$)",
-        "config/ imports only the dependency-free modules/core/limits, modules/core/defaults, modules/core/endpoint-services and modules/guardrails/rule-ids",
-      ),
-    ),
-  },
-  {
     files: ["modules/**/*.ts"],
-    rules: boundaries(
-      library,
-      layer(topLevel(["config", "stacks", "index", "main"]), "modules/** never imports config/, stacks/ or the app"),
-    ),
+    rules: boundaries(only("modules", [], "modules/** never imports loader/, stacks/, the synth or the app")),
   },
   {
     files: ["modules/core/**/*.ts"],
     rules: boundaries(
-      library,
-      layer(topLevel(["config", "stacks", "index", "main"]), "modules/** never imports config/, stacks/ or the app"),
+      only("modules", [], "modules/** never imports loader/, stacks/, the synth or the app"),
       layer("^\\.\\./", "modules/core/ imports nothing of the project outside modules/core/"),
+    ),
+  },
+  {
+    files: ["loader/**/*.ts"],
+    rules: boundaries(
+      only("loader", ["modules"], "loader/ is read by stacks, the synth and the app, never the reverse"),
+      layer(
+        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|core/endpoint-services$|guardrails/rule-ids$)",
+        "loader/ imports only the dependency-free modules/core/limits, modules/core/defaults, modules/core/endpoint-services and modules/guardrails/rule-ids",
+      ),
+    ),
+  },
+  {
+    files: ["stacks/**/*.ts"],
+    rules: boundaries(only("stacks", ["modules", "loader"], "stacks/ imports only loader/ and modules/")),
+  },
+  {
+    files: ["synth/**/*.ts"],
+    rules: boundaries(
+      only("synth", ["modules", "loader", "stacks"], "synth/ imports only loader/, modules/ and stacks/"),
+    ),
+  },
+  {
+    files: ["index.ts", "main.ts"],
+    rules: boundaries(
+      only(
+        "index",
+        LIBRARY,
+        "the app (index.ts, main.ts) imports only the library: loader/, modules/, stacks/, synth/",
+        true,
+      ),
+    ),
+  },
+  {
+    files: ["cli/**/*.ts"],
+    rules: boundaries(
+      only("cli", ["modules", "loader"], "cli/ (the operator program) imports only loader/ and modules/"),
+    ),
+  },
+  {
+    files: ["tools/**/*.ts"],
+    rules: boundaries(only("tools", LIBRARY, "tools/ imports only the library")),
+  },
+  {
+    files: ["ops/**/*.ts"],
+    rules: boundaries(only("ops", [...LIBRARY, "tools"], "ops/ imports only the library and tools/")),
+  },
+  {
+    files: ["terraform-modules/**/*.ts"],
+    rules: boundaries(
+      only(
+        "terraform-modules",
+        ["modules", "loader", "stacks", "tools"],
+        "terraform-modules/ imports only loader/, modules/, stacks/ and tools/",
+      ),
+    ),
+  },
+  {
+    files: ["bench/**/*.ts"],
+    rules: boundaries(
+      only("bench", [...LIBRARY, "ops", "tools", "terraform-modules"], "the bench never imports test/ or cli/"),
     ),
   },
   {

@@ -14,4 +14,5 @@ export * from "./modules/session-logging";
 export * from "./modules/session-preferences";
 export * from "./modules/state-backend";
 export * from "./stacks";
-export * from "./config";
+export { runSynth, synthesizeAtomically, SynthError, type SynthOutcome } from "./synth/synth";
+export * from "./loader";

@@ -4,18 +4,18 @@
  * the CI identity stack. Everything else lives in config/, stacks/ and modules/.
  *
  * The configuration is loaded once; each stack is then built from it alone, so a large app's stacks are
- * synthesized on several threads (stacks/synth-threads.ts).
+ * synthesized on several threads (synth/synth-threads.ts).
  */
 import * as path from "path";
-import { loadCiConfig, type CiConfig } from "./config/ci";
-import { checkExpiries, clockFrom } from "./config/expiry";
-import { identityFileFor, loadIdentity, type LoadedIdentity } from "./config/identity";
-import { loadEnvironments, type LoadedEnvironment } from "./config/load";
+import { loadCiConfig, type CiConfig } from "./loader/ci";
+import { checkExpiries, clockFrom } from "./loader/expiry";
+import { identityFileFor, loadIdentity, type LoadedIdentity } from "./loader/identity";
+import { loadEnvironments, type LoadedEnvironment } from "./loader/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CiStack } from "./stacks/ci-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 import { IdentityCenterStack } from "./stacks/identity-center-stack";
-import { runStackSynth, type StackDefinition } from "./stacks/synth";
+import { runStackSynth, type StackDefinition } from "./synth/synth";
 import type { Construct } from "./modules/core/cdktf";
 
 interface Config {

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadEnvironments } from "../config/load";
-import { ENV_DIR } from "../scripts/lib/examples";
+import { ConfigError, loadEnvironments } from "../loader/load";
+import { ENV_DIR } from "../ops/lib/examples";
 
 const RUNS = 5;
 const FLOOR = 2;

@@ -12,7 +12,7 @@
  * runs the same command: cdktf.json's `app`), then the same through npm itself (npm's start included, which no project
  * can make faster: only under `npm run bench`), the same app through the development .ts loader (for comparison
  * only), 100 generated environments as the main job
- * runs them (on the machine's cores, stacks/synth-threads.ts: CPU time is that of all threads), and 25 / 50 / 100
+ * runs them (on the machine's cores, synth/synth-threads.ts: CPU time is that of all threads), and 25 / 50 / 100
  * generated environments on one thread (BASTIONLESS_SYNTH_THREADS=1), whose CPU time per environment shows whether
  * synth (config load included) grows linearly with the config.
  * Targets (issue 12): examples ≤ 2x the floor and ≤ 150 MB; 100 environments ≤ 3 s; linear growth.
@@ -22,7 +22,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { synthArgs, writeGeneratedEnvironments } from "../scripts/lib/examples";
+import { synthArgs, writeGeneratedEnvironments } from "../ops/lib/examples";
 
 const ROOT = path.join(__dirname, "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -129,7 +129,7 @@ const cases: Case[] = [
     : []),
   {
     name: "  same app via the .ts loader (dev)",
-    args: ["--max-semi-space-size=1", "-r", "./scripts/swc-register.js", "main.ts"],
+    args: ["--max-semi-space-size=1", "-r", "./tools/swc-register.js", "main.ts"],
     env: { CDKTF_OUTDIR: path.join(out, "dev") },
   },
   {

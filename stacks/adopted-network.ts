@@ -3,7 +3,7 @@
  * reused, who reaches the created ones, the S3 gateway mode, the flows a managed NACL keeps, the port-forward
  * egress rules, and the one-line blast radius printed by the synth.
  */
-import { NACL_OPT_IN, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../config/schema";
+import { NACL_OPT_IN, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../loader/schema";
 import type { Construct } from "../modules/core/cdktf";
 import type { EndpointService, ReusedEndpoint, S3Gateway, SessionManagerEndpoints } from "../modules/network-endpoints";
 import { Port, SecurityGroup, type CreatedPrivateDnsEndpoints, type NaclFlow } from "../modules/network-security";

@@ -1,5 +1,5 @@
-import type { IdentityConfig } from "../config/identity";
-import type { EnvironmentConfig } from "../config/schema";
+import type { IdentityConfig } from "../loader/identity";
+import type { EnvironmentConfig } from "../loader/schema";
 import { AwsProvider } from "../modules/core/aws";
 import { Construct, LocalBackend, TerraformStack } from "../modules/core/cdktf";
 import { compareText } from "../modules/core/order";

@@ -1,5 +1,5 @@
-import type { CiConfig } from "../config/ci";
-import type { EnvironmentConfig } from "../config/schema";
+import type { CiConfig } from "../loader/ci";
+import type { EnvironmentConfig } from "../loader/schema";
 import { AwsProvider, IamOpenidConnectProvider, IamRole, IamRolePolicy } from "../modules/core/aws";
 import { Construct, Fn, LocalBackend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
 import { renderPolicy, type Statement } from "../modules/core/iam";

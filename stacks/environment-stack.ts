@@ -1,5 +1,5 @@
-import { CLOUD_TRAIL_REQUIRED } from "../config/cloud-trail";
-import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../config/schema";
+import { CLOUD_TRAIL_REQUIRED } from "../loader/cloud-trail";
+import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../loader/schema";
 import { AwsProvider } from "../modules/core/aws";
 import {
   CloudBackend,
@@ -38,7 +38,7 @@ import {
   type EndpointPlan,
 } from "./adopted-network";
 import { accessTagKeys } from "./operator-policy-props";
-import type { ISummarized } from "./synth";
+import type { ISummarized } from "./summary";
 
 export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;

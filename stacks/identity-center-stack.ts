@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { IdentityConfig } from "../config/identity";
-import type { EnvironmentConfig } from "../config/schema";
+import type { IdentityConfig } from "../loader/identity";
+import type { EnvironmentConfig } from "../loader/schema";
 import { AwsProvider, OrganizationsPolicy, OrganizationsPolicyAttachment } from "../modules/core/aws";
 import {
   CloudBackend,
@@ -22,7 +22,7 @@ import {
   tagProtectionStatements,
 } from "../modules/operator-access";
 import { accessGroupName, accessTagKeys, permissionSetPolicyProps } from "./operator-policy-props";
-import type { ISummarized } from "./synth";
+import type { ISummarized } from "./summary";
 
 export interface IdentityCenterStackProps {
   readonly identity: IdentityConfig;

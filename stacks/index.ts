@@ -1,6 +1,6 @@
 export { BootstrapStack, type BootstrapStackProps } from "./bootstrap-stack";
 export { EnvironmentStack, defaultTags, type EnvironmentStackProps } from "./environment-stack";
-export { runSynth, synthesizeAtomically, SynthError, type ISummarized, type SynthOutcome } from "./synth";
+export type { ISummarized } from "./summary";
 export {
   IdentityCenterStack,
   accessTagScp,

@@ -3,7 +3,7 @@
  * environment stack (IAM group and role policies) and the identity stack (permission set inline policies)
  * write the same rules.
  */
-import type { AccessGroupConfig, EnvironmentConfig } from "../config/schema";
+import type { AccessGroupConfig, EnvironmentConfig } from "../loader/schema";
 import { physicalName } from "../modules/core/naming";
 import { portForwardDocumentName, type OperatorPolicyProps } from "../modules/operator-access";
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";

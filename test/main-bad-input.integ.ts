@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { RESERVED_STACK_NAMES } from "../config/reserved";
+import { RESERVED_STACK_NAMES } from "../loader/reserved";
 import { TerraformStack, type Construct } from "../modules/core/cdktf";
-import { runStackSynth, runSynth } from "../stacks/synth";
+import { runStackSynth, runSynth } from "../synth/synth";
 import { envDir, tempDir, variant } from "./helpers/env-dir";
 import { runMain, treeDigest } from "./helpers/run-main";
 
@@ -33,7 +33,7 @@ describe("main (npm run synth) with bad input", () => {
     expect(good.stdout).toMatch(/^dev: \d+ resources/m);
   });
 
-  test("every stack that is not an environment has a reserved name (add new stacks to config/reserved.ts)", () => {
+  test("every stack that is not an environment has a reserved name (add new stacks to loader/reserved.ts)", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: object };
     const others = Object.keys(manifest.stacks).filter((s) => !["dev", "staging", "prod"].includes(s));
     expect(others.length).toBeGreaterThan(0);

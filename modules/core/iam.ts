@@ -5,7 +5,7 @@
  * Policies are rendered as JSON text (not through the `aws_iam_policy_document` data source) so that they show
  * in a pull request's synth diff and can be evaluated offline by an IAM simulator. (The Terraform registry module
  * generator renders them as `jsonencode(...)` expressions instead, through the constructs' `renderPolicy` seam and
- * its own renderer in scripts/terraform-modules/policy-expression.ts.)
+ * its own renderer in terraform-modules/policy-expression.ts.)
  */
 import { Lazy, Token } from "./cdktf";
 

@@ -4,7 +4,7 @@
  * the condition against `self` and stops with the message before anything is created or changed.
  *
  * Conditions are written in four shapes only, so the generated `terraform test` of every stack
- * (scripts/tftest-plan-checks.ts) can derive from them the values of a healthy object and the values that break
+ * (tools/tftest-plan-checks.ts) can derive from them the values of a healthy object and the values that break
  * each check, and prove that every check fires: `self.a` (a boolean attribute), `self.a == "literal"` (joined with
  * `&&`), `length(setsubtract(["x", ...], self.a)) == 0` (a set attribute contains every listed value), and
  * `noUncoveredCidrBlocks(["cidr", ...])` (every secondary CIDR block of a VPC lies inside a listed CIDR).

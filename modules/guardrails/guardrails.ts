@@ -84,7 +84,7 @@ const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
  * resolving the same rendering a second time (the main job's bundle does; 4 % of the examples' synth), when that is
  * sound: the App's only aspects are guardrails (a rule, ours or a library user's, only reads what it checks) and no
  * construct has a custom synthesis, so nothing runs between the guardrails and the writing pass that could change an
- * element or a value it refers to. Returns whether it did. For an App that is synthesized once (stacks/synth.ts: one
+ * element or a value it refers to. Returns whether it did. For an App that is synthesized once (synth/synth.ts: one
  * App per stack).
  */
 export function shareResolvedRenderings(stack: TerraformStack): boolean {

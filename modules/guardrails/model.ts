@@ -69,7 +69,7 @@ export function strings(v: Json | undefined): string[] {
 /**
  * Where a stack keeps, for one synth, each element's rendering as the guardrails resolved it (element → the resolved
  * `toTerraform()`), once `shareResolvedRenderings` (guardrails.ts) has judged that nothing can change an element
- * between the guardrails and the synth's writing pass. The main job's bundle (scripts/synth.js) has
+ * between the guardrails and the synth's writing pass. The main job's bundle (synth/launcher.js) has
  * `TerraformStack.toTerraform` take an element's fragment from here instead of resolving it a second time, and empty
  * it; anywhere else it is unused.
  */

@@ -96,7 +96,7 @@ export function trailLoggingChecks(props: TrailLoggingCheckProps): PlanCheck[] {
 
 /**
  * Trail properties as Cloud Control returns them for a healthy trail, and per check of `trailLoggingChecks` the
- * properties that break it: the generated terraform test (scripts/tftest-plan-checks.ts) feeds both through
+ * properties that break it: the generated terraform test (tools/tftest-plan-checks.ts) feeds both through
  * `override_data` to prove every check fires.
  */
 export const TRAIL_PLAN_FIXTURE = {

@@ -1,5 +1,5 @@
 /**
- * The layer table of README.md ("Layers") and the ESLint boundaries (eslint.config.mjs) say the same thing: from a
+ * The layer table of docs/architecture.md ("Layers") and the ESLint boundaries (eslint.config.mjs) say the same thing: from a
  * file of every layer, an import of every other layer is linted, and it fails exactly when the table forbids it.
  */
 import { spawnSync } from "child_process";
@@ -14,9 +14,9 @@ interface Layer {
   mayImport: string[] | "everything";
 }
 
-/** The rows of the README table: `| layer | files | may import |`. */
+/** The rows of the docs/architecture.md table: `| layer | files | may import |`. */
 function readmeLayers(): Layer[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "architecture.md"), "utf8");
   const section = readme.slice(readme.indexOf("## Layers"));
   const table = section.slice(section.indexOf("| layer |")).split("\n\n")[0].split("\n").slice(2);
   const ticks = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
@@ -44,11 +44,14 @@ const TARGETS = [
   "modules/guardrails/rule-ids",
   "modules/guardrails/catalog",
   "modules/network-security",
-  "config/schema",
-  "stacks/synth",
+  "loader/schema",
+  "synth/synth",
   "index",
   "main",
-  "scripts/lib/hcl",
+  "tools/hcl",
+  "ops/lib/access-report",
+  "terraform-modules/build",
+  "cli/sample",
   "bench/synth",
   "test/helpers/synth",
 ];
@@ -126,23 +129,27 @@ describe("layer boundaries", () => {
     results = lintImports(cases);
   }, 120_000);
 
-  test("GIVEN the README table THEN it names every layer of the repository", () => {
+  test("GIVEN the docs/architecture.md table THEN it names every layer of the repository", () => {
     expect(layers.map((l) => l.name)).toEqual([
       "core",
       "modules",
-      "config",
+      "loader",
       "stacks",
+      "synth",
       "app",
-      "scripts",
+      "cli",
+      "tools",
+      "ops",
+      "terraform-modules",
       "bench",
       "test",
     ]);
     // Sanity of the table itself: it forbids the edges this project cares about.
     const find = (name: string) => layers.find((l) => l.name === name)!;
-    expect(allowedByTable(layers, find("modules"), "config/schema")).toBe(false);
-    expect(allowedByTable(layers, find("config"), "modules/guardrails/catalog")).toBe(false);
+    expect(allowedByTable(layers, find("modules"), "loader/schema")).toBe(false);
+    expect(allowedByTable(layers, find("loader"), "modules/guardrails/catalog")).toBe(false);
     expect(allowedByTable(layers, find("bench"), "test/helpers/synth")).toBe(false);
-    expect(allowedByTable(layers, find("stacks"), "scripts/lib/hcl")).toBe(false);
+    expect(allowedByTable(layers, find("stacks"), "tools/hcl")).toBe(false);
   });
 
   test("GIVEN an import from every layer to every other WHEN linted THEN it fails exactly where the table forbids it", () => {
@@ -158,12 +165,14 @@ describe("layer boundaries", () => {
   });
 
   test("GIVEN a forbidden import WHEN linted THEN the message names the layer rule and the README", () => {
-    const i = cases.findIndex((c) => c.layer === "modules" && c.target === "config/schema");
-    expect(results[i].join("\n")).toMatch(/Layer boundary: modules\/\*\* never imports config\/.*README\.md "Layers"/);
+    const i = cases.findIndex((c) => c.layer === "modules" && c.target === "loader/schema");
+    expect(results[i].join("\n")).toMatch(
+      /Layer boundary: modules\/\*\* never imports loader\/.*docs\/architecture\.md "Layers"/,
+    );
   });
 
   test("GIVEN the type-only import of config that modules/network-security/vpc.ts once had WHEN linted THEN lint fails", () => {
-    const [messages] = lintImports([{ file: "modules/network-security/vpc.ts", spec: "../../config/schema" }]);
+    const [messages] = lintImports([{ file: "modules/network-security/vpc.ts", spec: "../../loader/schema" }]);
     expect(messages.length).toBe(1);
   });
 });

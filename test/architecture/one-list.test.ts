@@ -6,13 +6,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { environmentSchema, INTERFACE_SERVICES as CONFIG_SERVICES, neededServices } from "../../config/schema";
+import { environmentSchema, INTERFACE_SERVICES as CONFIG_SERVICES, neededServices } from "../../loader/schema";
 import { INTERFACE_SERVICES } from "../../modules/core/endpoint-services";
 import { EndpointService, requiredServices } from "../../modules/network-endpoints";
 import { exampleInput } from "../helpers/synth";
 
 const ROOT = path.join(__dirname, "..", "..");
-const FOLDERS = ["bench", "config", "modules", "scripts", "stacks", "test"];
+const FOLDERS = ["bench", "loader", "modules", "ops", "stacks", "synth", "terraform-modules", "test", "tools"];
 
 function typescriptFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -67,7 +67,7 @@ describe("one list of unlogged tunnelling documents", () => {
   });
 
   test("GIVEN the access report THEN it reads UNLOGGED_DOCUMENTS and keeps no copy of its own (the old TUNNEL_DOCUMENTS)", () => {
-    const report = fs.readFileSync(path.join(ROOT, "scripts", "lib", "access-report.ts"), "utf8");
+    const report = fs.readFileSync(path.join(ROOT, "ops", "lib", "access-report.ts"), "utf8");
     expect(report).toMatch(/import \{[^}]*\bUNLOGGED_DOCUMENTS\b[^}]*\} from "\.\.\/\.\.\/modules\/operator-access"/);
     expect(FILES.filter((f) => fs.readFileSync(path.join(ROOT, f), "utf8").includes("TUNNEL_DOCUMENTS"))).toEqual([
       "test/architecture/one-list.test.ts",

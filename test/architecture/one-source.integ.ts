@@ -7,8 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformInstalled, TERRAFORM_ENV } from "../../scripts/lib/terraform";
-import type { VariableSpec } from "../../scripts/terraform-modules/framework";
+import { terraformInstalled, TERRAFORM_ENV } from "../../tools/terraform";
+import type { VariableSpec } from "../../terraform-modules/framework";
 import { CASES, schemaAccepts, variable } from "../helpers/one-source-cases";
 
 /** Every validation condition of the variable, with `var.<name>` replaced by the value, as one HCL boolean. */

@@ -4,7 +4,7 @@
  * limits.ts); one-source.integ.ts runs the HCL validations in Terraform against the schema at each limit.
  */
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
+import { MODULES } from "../../terraform-modules/definitions";
 import { CASES, defaults, variable } from "../helpers/one-source-cases";
 
 describe("one source for limits and defaults", () => {

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { ConfigError, loadEnvironments } from "../../config/load";
-import { environmentSchema } from "../../config/schema";
+import { ConfigError, loadEnvironments } from "../../loader/load";
+import { environmentSchema } from "../../loader/schema";
 import { ENV_DIR, exampleInput } from "../helpers/examples";
 
 function envDir(files: Record<string, object>): string {

@@ -2,8 +2,8 @@
  * BASTIONLESS_NOW, the clock override of the expiry checks (synth and access report): an ISO-8601 UTC instant or
  * a clear error, never silently the real clock.
  */
-import { clockFrom } from "../../config/expiry";
-import { ConfigError } from "../../config/load";
+import { clockFrom } from "../../loader/expiry";
+import { ConfigError } from "../../loader/load";
 
 const problemOf = (value: string): string => {
   try {

@@ -3,8 +3,8 @@
  * field involved with line and column.
  */
 import { envDir, problemsOf, variant } from "../helpers/env-dir";
-import { loadEnvironments } from "../../config/load";
-import { sessionKeyAlias, sessionLogBucket } from "../../config/cross-environment";
+import { loadEnvironments } from "../../loader/load";
+import { sessionKeyAlias, sessionLogBucket } from "../../loader/cross-environment";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { Testing } from "../../modules/core/cdktf";
 

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { envDir, problemsOf, tempDir } from "../helpers/env-dir";
 
 const names = (dir: string) => loadEnvironments(dir).map((e) => e.config.name);

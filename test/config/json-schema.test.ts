@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { renderJsonSchema, SCHEMA_FILE } from "../../scripts/schema";
+import { renderJsonSchema, SCHEMA_FILE } from "../../tools/schema";
 
 describe("config/environment.schema.json", () => {
   test("is generated from the current zod schema (run `npm run schema` when this fails)", () => {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { ConfigError, loadEnvironments } from "../../config/load";
+import { ConfigError, loadEnvironments } from "../../loader/load";
 import { ENV_DIR, exampleInput } from "../helpers/examples";
 
 /** A temporary copy of the example environments, with some files replaced or added. */

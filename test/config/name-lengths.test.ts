@@ -2,7 +2,7 @@
  * Generated physical names are checked against their AWS limits at config time (S3 bucket 63, IAM role 64,
  * EventBridge rule 64), naming the field that made them too long and the fix.
  */
-import { environmentSchema, type EnvironmentInput } from "../../config/schema";
+import { environmentSchema, type EnvironmentInput } from "../../loader/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { exampleInput, resources, synthJson } from "../helpers/synth";

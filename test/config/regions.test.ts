@@ -1,6 +1,6 @@
 /** The dated region list, closest-match suggestions and regions registered by a library user. */
 import { envDir, problemsOf, variant } from "../helpers/env-dir";
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import {
   AWS_REGIONS,
   REGIONS_RETRIEVED,
@@ -8,9 +8,9 @@ import {
   closestRegion,
   isRegion,
   registerRegion,
-} from "../../config/regions";
+} from "../../loader/regions";
 
-describe("the region list (config/aws-regions.ts)", () => {
+describe("the region list (loader/aws-regions.ts)", () => {
   test("is dated and covers the commercial regions, opt-in ones included", () => {
     expect(REGIONS_RETRIEVED).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const r of [

@@ -1,7 +1,7 @@
 /** Reserved tag keys and the per-resource tag budget (50, counting the tags the stack adds). */
 import { envDir, problemsOf, variant } from "../helpers/env-dir";
-import { loadEnvironments } from "../../config/load";
-import { MAX_TAGS_PER_RESOURCE } from "../../config/reserved";
+import { loadEnvironments } from "../../loader/load";
+import { MAX_TAGS_PER_RESOURCE } from "../../loader/reserved";
 
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`Tag${i}`, `v${i}`]));
 

@@ -2,7 +2,7 @@
  * Odd YAML input: every case is rejected as a problem of the file (never an exception), with the line and column
  * where the input is YAML.
  */
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { edited, envDir, lineOf, problemsOf } from "../helpers/env-dir";
 
 const dev = (from: string | RegExp, to: string) => ({ "dev.yaml": edited("dev", from, to) });

@@ -31,7 +31,7 @@ describe("npm package", () => {
       "dist/modules/network-endpoints/index.d.ts",
       "dist/modules/guardrails/rules/bl-net-001-open-ingress.js",
       "dist/stacks/index.d.ts",
-      "dist/config/index.d.ts",
+      "dist/loader/index.d.ts",
       "config/environment.schema.json",
     ]) {
       expect(files).toContain(f);

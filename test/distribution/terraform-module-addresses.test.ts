@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
-import { addressProblems, declaredAddresses } from "../../scripts/terraform-modules/addresses";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
+import { addressProblems, declaredAddresses } from "../../terraform-modules/addresses";
+import { MODULES } from "../../terraform-modules/definitions";
 
 /** 0.1.0 (cdktf's hashed names), then the conventional names that replaced them. */
 const PINNED: Record<string, string[]> = {

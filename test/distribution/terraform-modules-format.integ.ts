@@ -6,10 +6,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
-import { terraformInstalled, TERRAFORM_ENV } from "../../scripts/lib/terraform";
-import { prepareHcl } from "../../scripts/terraform-modules/framework";
-import { formatHclFiles } from "../../scripts/terraform-modules/hcl-format";
+import { buildTerraformModules } from "../../terraform-modules/build";
+import { terraformInstalled, TERRAFORM_ENV } from "../../tools/terraform";
+import { prepareHcl } from "../../terraform-modules/framework";
+import { formatHclFiles } from "../../terraform-modules/hcl-format";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-tfmod-fmt-"));
 beforeAll(() => buildTerraformModules(outdir), 120_000);

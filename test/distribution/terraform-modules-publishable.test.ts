@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
-import { moduleFiles } from "../../scripts/lib/publish-git";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
-import { declaredResources, TF_DOCS_BEGIN, TF_DOCS_END } from "../../scripts/terraform-modules/publishable";
+import { moduleFiles } from "../../terraform-modules/publish-git";
+import { MODULES } from "../../terraform-modules/definitions";
+import { declaredResources, TF_DOCS_BEGIN, TF_DOCS_END } from "../../terraform-modules/publishable";
 
 const ROOT = path.join(__dirname, "..", "..");
 const outdir = MODULES_DIR;

@@ -7,7 +7,7 @@ import { parse } from "@cdktf/hcl2json";
 import * as fs from "fs";
 import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
+import { MODULES } from "../../terraform-modules/definitions";
 
 const outdir = MODULES_DIR;
 beforeAll(() => sharedTerraformModules(), 60_000);

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
-import { hclLiteral, soleInterpolation } from "../../scripts/terraform-modules/framework";
+import { MODULES } from "../../terraform-modules/definitions";
+import { hclLiteral, soleInterpolation } from "../../terraform-modules/framework";
 
 type Hcl = Record<string, Record<string, Record<string, unknown>[]> | Record<string, unknown>[]>;
 

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import { allRules, suppressedFindings } from "../../modules/guardrails";
-import { GUARDRAILS_DOC, renderGuardrailsDoc } from "../../scripts/guardrails-docs";
+import { GUARDRAILS_DOC, renderGuardrailsDoc } from "../../tools/guardrails-docs";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { annotations } from "../helpers/guardrails";
-import type { EnvironmentInput } from "../../config/schema";
+import type { EnvironmentInput } from "../../loader/schema";
 import { exampleConfig } from "../helpers/synth";
 
 describe("the rule catalogue", () => {

@@ -6,12 +6,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironments, type LoadedEnvironment } from "../../config/load";
+import { loadEnvironments, type LoadedEnvironment } from "../../loader/load";
 import { CloudwatchLogGroup, Instance, VpcSecurityGroupIngressRule } from "../../modules/core/aws";
 import { resolveTokens, TerraformResource, type Construct } from "../../modules/core/cdktf";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { runStackSynth, type StackDefinition } from "../../stacks/synth";
+import { runStackSynth, type StackDefinition } from "../../synth/synth";
 import { treeDigest } from "../helpers/run-main";
 import { ENV_DIR } from "../helpers/synth";
 

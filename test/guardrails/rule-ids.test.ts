@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { allRules } from "../../modules/guardrails/catalog";
 import { RULE_IDS } from "../../modules/guardrails/rule-ids";
-import { environmentSchema } from "../../config/schema";
+import { environmentSchema } from "../../loader/schema";
 import { exampleInput } from "../helpers/examples";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -25,8 +25,10 @@ describe("the dependency-free list of guardrail rule ids", () => {
     expect([...RULE_IDS]).toEqual(allRules().map((r) => r.id));
   });
 
-  test("GIVEN config/schema.ts WHEN its imports are followed THEN no guardrail rule is loaded, only rule-ids.ts", () => {
-    const loaded = [...importClosure(path.join(ROOT, "config", "schema.ts"))].map((f) => path.relative(ROOT, f));
+  test("GIVEN loader/schema WHEN its imports are followed THEN no guardrail rule is loaded, only rule-ids.ts", () => {
+    const loaded = [...importClosure(path.join(ROOT, "loader", "schema", "index.ts"))].map((f) =>
+      path.relative(ROOT, f),
+    );
     expect(loaded).toContain(path.join("modules", "guardrails", "rule-ids.ts"));
     expect(
       loaded.filter((f) => f.startsWith(path.join("modules", "guardrails")) && !f.endsWith("rule-ids.ts")),

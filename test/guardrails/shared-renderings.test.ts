@@ -1,6 +1,6 @@
 /**
  * shareResolvedRenderings: the main job's writing pass may take each element as the guardrails resolved it (the
- * bundle's edit of TerraformStack.toTerraform, scripts/synth.js) only when nothing can change an element in between.
+ * bundle's edit of TerraformStack.toTerraform, synth/launcher.js) only when nothing can change an element in between.
  * A wrong "yes" would write a stale resource to cdk.tf.json, so the refusals matter as much as the kept renderings.
  */
 import {

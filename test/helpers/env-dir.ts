@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { ConfigError, loadEnvironments, type LoadOptions } from "../../config/load";
+import { ConfigError, loadEnvironments, type LoadOptions } from "../../loader/load";
 import { ENV_DIR, exampleInput } from "./examples";
 
 const made: string[] = [];

@@ -2,8 +2,8 @@
  * The example environments for tests that need no CDK: their directory, raw input and validated config. Importing
  * this (not ./synth) keeps cdktf and the provider bindings out of a config test's module registry.
  */
-import { ENV_DIR, exampleInput, writeGeneratedEnvironments } from "../../scripts/lib/examples";
-import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../config/schema";
+import { ENV_DIR, exampleInput, writeGeneratedEnvironments } from "../../ops/lib/examples";
+import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from "../../loader/schema";
 
 export { ENV_DIR, exampleInput, writeGeneratedEnvironments };
 

@@ -1,5 +1,5 @@
 /**
- * A tiny project beside a copy of the synth launcher (scripts/synth.js), using the repository's node_modules
+ * A tiny project beside a copy of the synth launcher (synth/launcher.js), using the repository's node_modules
  * through a symlink: the launcher tests run it in milliseconds instead of a full synth. The launcher keeps one
  * bundle cache per checkout under the (shared) node_modules, so removing a project removes its cache too.
  */
@@ -10,19 +10,19 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..", "..");
 
 /**
- * A fresh temporary folder holding scripts/synth.js (a copy of the launcher, with the stand-ins it bundles into the
+ * A fresh temporary folder holding synth/launcher.js (a copy of the launcher, with the stand-ins it bundles into the
  * core) and a node_modules symlink.
  */
 export function launcherProject(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.mkdirSync(path.join(dir, "scripts"));
-  for (const file of ["synth.js", "synth-core-shims.js"])
-    fs.copyFileSync(path.join(ROOT, "scripts", file), path.join(dir, "scripts", file));
+  fs.mkdirSync(path.join(dir, "synth"));
+  for (const file of ["launcher.js", "synth-core-shims.js"])
+    fs.copyFileSync(path.join(ROOT, "synth", file), path.join(dir, "synth", file));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
 
-/** The launcher's bundle cache for the project in `dir` (named as scripts/synth.js names it). */
+/** The launcher's bundle cache for the project in `dir` (named as synth/launcher.js names it). */
 export function launcherCacheDir(dir: string): string {
   return path.join(ROOT, "node_modules", ".cache", "bastionless-synth", dir.replace(/[^A-Za-z0-9]+/g, "-"));
 }

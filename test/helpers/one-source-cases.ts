@@ -2,9 +2,9 @@
  * The module variables that have an environment-schema counterpart, with the values that probe their limits
  * (test/architecture/one-source.test.ts compares defaults, one-source.integ.ts runs the validations in Terraform).
  */
-import { environmentSchema, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig } from "../../config/schema";
-import { MODULES } from "../../scripts/terraform-modules/definitions";
-import type { VariableSpec } from "../../scripts/terraform-modules/framework";
+import { environmentSchema, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig } from "../../loader/schema";
+import { MODULES } from "../../terraform-modules/definitions";
+import type { VariableSpec } from "../../terraform-modules/framework";
 import { exampleInput } from "./synth";
 
 export type Env = "dev" | "staging";

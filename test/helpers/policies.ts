@@ -1,11 +1,11 @@
 /** Test helpers for IAM-engine scenarios: synthesized policies made concrete, example principals and ARNs. */
 import { SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../../modules/core/aws";
 import * as path from "path";
-import { loadIdentity, type IdentityConfig } from "../../config/identity";
-import type { LoadedEnvironment } from "../../config/load";
-import type { EnvironmentConfig } from "../../config/schema";
+import { loadIdentity, type IdentityConfig } from "../../loader/identity";
+import type { LoadedEnvironment } from "../../loader/load";
+import type { EnvironmentConfig } from "../../loader/schema";
 import { Testing, type TerraformResource } from "../../modules/core/cdktf";
-import { concretePolicy, lookupIn } from "../../scripts/lib/iam-evaluate";
+import { concretePolicy, lookupIn } from "../../ops/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack } from "../../stacks/identity-center-stack";
 import { bodyOf, resourceEntries, synthJson, type TfJson } from "./synth";

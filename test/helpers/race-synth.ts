@@ -3,7 +3,7 @@
  * several of these racing on one outdir prove the swap is safe. Usage: race-synth.ts <outdir> <rounds> <marker>
  */
 import { TerraformOutput, TerraformStack } from "../../modules/core/cdktf";
-import { synthesizeAtomically } from "../../stacks/synth";
+import { synthesizeAtomically } from "../../synth/synth";
 
 const [outdir, rounds, marker] = process.argv.slice(2);
 for (let i = 0; i < Number(rounds); i++) {

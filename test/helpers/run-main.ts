@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { synthArgs } from "../../scripts/lib/examples";
+import { synthArgs } from "../../ops/lib/examples";
 
 export { synthArgs };
 

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildTerraformModules } from "../../scripts/build-terraform-modules";
+import { buildTerraformModules } from "../../terraform-modules/build";
 
 const RUN_ROOT = process.env.BASTIONLESS_TEST_TMP_ROOT;
 

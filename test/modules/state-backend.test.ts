@@ -16,7 +16,7 @@ import {
 } from "../../modules/core/aws";
 import { DEFAULT_NONCURRENT_EXPIRE_DAYS } from "../../modules/core/defaults";
 import { StateBucket, type StateBucketProps } from "../../modules/state-backend";
-import { concretePolicy, evaluate, lookupIn, type Request } from "../../scripts/lib/iam-evaluate";
+import { concretePolicy, evaluate, lookupIn, type Request } from "../../ops/lib/iam-evaluate";
 import {
   bodyOf,
   childBody,

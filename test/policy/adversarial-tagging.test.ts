@@ -4,9 +4,9 @@
  * put an instance into reach or to reach one that is not theirs. Each path is evaluated with the IAM engine; a path
  * IAM cannot close from the operator's side is named in docs/access-in-an-organization.md ("Tagging paths").
  */
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
-import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
+import { evaluate, type Request } from "../../ops/lib/iam-evaluate";
 import { accessGroupPolicy, instanceArn, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR, type TfJson } from "../helpers/synth";
 

@@ -4,12 +4,12 @@
  * bucket) or waives it in writing. The created trail's bucket and key policies are evaluated with an IAM engine.
  */
 import { Cloudtrail } from "../../modules/core/aws";
-import { environmentSchema, type EnvironmentInput } from "../../config/schema";
+import { environmentSchema, type EnvironmentInput } from "../../loader/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { policyDocument } from "../../modules/core/iam";
 import { applyPolicy, planPolicy } from "../../stacks/ci-stack";
-import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
-import { tftestFile } from "../../scripts/tftest";
+import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
+import { tftestFile } from "../../tools/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { edited, envDir, problemsOf } from "../helpers/env-dir";
 import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";

@@ -2,10 +2,10 @@
  * The permission set inline policy the identity stack writes, evaluated with an IAM engine as an Identity Center
  * role session (AWSReservedSSO_*), alone and next to a broad policy from another permission set.
  */
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { policyDocument } from "../../modules/core/iam";
 import { SessionKey } from "../../modules/session-logging";
-import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
+import { evaluate, type Request } from "../../ops/lib/iam-evaluate";
 import { identityStack, instanceArn, permissionSetPolicy, POWER_USER } from "../helpers/policies";
 import { ENV_DIR, synthJson } from "../helpers/synth";
 

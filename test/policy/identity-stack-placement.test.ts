@@ -5,10 +5,10 @@
  * generated terraform test, which proves each check fires; here: the checks' shape and the runs it generates.
  */
 import { S3Bucket } from "../../modules/core/aws";
-import { identitySchema, loadIdentity, type IdentityConfig } from "../../config/identity";
-import { loadEnvironments } from "../../config/load";
+import { identitySchema, loadIdentity, type IdentityConfig } from "../../loader/identity";
+import { loadEnvironments } from "../../loader/load";
 import { Testing } from "../../modules/core/cdktf";
-import { tftestFile } from "../../scripts/tftest";
+import { tftestFile } from "../../tools/tftest";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { IDENTITY_FILE, identityStack } from "../helpers/policies";
 import { ENV_DIR, resources, synthJson, type TfJson } from "../helpers/synth";

@@ -4,8 +4,8 @@ import {
   S3BucketServerSideEncryptionConfigurationA,
   S3BucketVersioningA,
 } from "../../modules/core/aws";
-import { loadEnvironments } from "../../config/load";
-import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import { loadEnvironments } from "../../loader/load";
+import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
 import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
 import { bodyOf, ENV_DIR, onlyResource, resources, type TfJson } from "../helpers/synth";
 

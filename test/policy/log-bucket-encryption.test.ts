@@ -3,7 +3,7 @@
  * encrypt it with the AWS managed aws/s3 key instead. Evaluated with an IAM engine, with a principal that holds
  * s3:PutObject on the bucket (an administrator), so only the bucket policy's denies decide.
  */
-import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
 import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
 import { exampleConfig } from "../helpers/synth";
 

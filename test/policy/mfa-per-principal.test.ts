@@ -3,8 +3,8 @@
  * sessions (SAML, OIDC, Identity Center) carry no aws:MultiFactorAuthPresent. A group with both renders separate
  * policies. Evaluated with an IAM engine.
  */
-import { environmentSchema } from "../../config/schema";
-import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
+import { environmentSchema } from "../../loader/schema";
+import { evaluate, type Request } from "../../ops/lib/iam-evaluate";
 import { accessGroupPolicy, environmentStackOf, instanceArn, synthEnvironment } from "../helpers/policies";
 import { exampleConfig, exampleInput, bodyOf, type TfJson } from "../helpers/synth";
 

@@ -1,6 +1,6 @@
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
-import { evaluate, KEY_ID, type Request } from "../../scripts/lib/iam-evaluate";
+import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
 import {
   accessGroupPolicy,
   concretePolicyOf,

@@ -4,7 +4,7 @@
  * level, the tag-protection SCP at the root). A principal with AdministratorAccess cannot set, change or remove an
  * access tag key; it can still tag Name; the exempt platform role manages the access keys.
  */
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { identityStack } from "../helpers/policies";
 import { ENV_DIR } from "../helpers/synth";

@@ -3,9 +3,9 @@
  * shows (`session/${aws:userid}-*`). The IAM engine models ssmmessages actions as wildcard-only (the service
  * authorization reference lists no resource type), so the resource patterns are checked by matching them here.
  */
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { wildcardMatch } from "../../modules/guardrails/policy";
-import { evaluate } from "../../scripts/lib/iam-evaluate";
+import { evaluate } from "../../ops/lib/iam-evaluate";
 import { accessGroupPolicy, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR } from "../helpers/synth";
 

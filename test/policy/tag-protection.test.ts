@@ -3,8 +3,8 @@
  * deleting the environment's access tag keys on instances, even when the same principal holds a broad EC2 policy
  * (EC2 full access, PowerUser). Other tags (Name) keep working. Evaluated with an IAM engine.
  */
-import { loadEnvironments } from "../../config/load";
-import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
+import { loadEnvironments } from "../../loader/load";
+import { evaluate, type Request } from "../../ops/lib/iam-evaluate";
 import { EC2_FULL_ACCESS, instanceArn, accessGroupPolicy, POWER_USER, synthEnvironment } from "../helpers/policies";
 import { ENV_DIR, type TfJson } from "../helpers/synth";
 

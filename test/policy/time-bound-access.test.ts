@@ -3,12 +3,12 @@
  * aws:CurrentTime in the policy, so access ends on time without a deployment. The IAM engine is asked at instants
  * before and after; "now" is always given, never read from the clock.
  */
-import { checkExpiries } from "../../config/expiry";
-import { ConfigError, type LoadedEnvironment } from "../../config/load";
-import { environmentSchema } from "../../config/schema";
+import { checkExpiries } from "../../loader/expiry";
+import { ConfigError, type LoadedEnvironment } from "../../loader/load";
+import { environmentSchema } from "../../loader/schema";
 import { Testing } from "../../modules/core/cdktf";
-import { accessReport } from "../../scripts/lib/access-report";
-import { evaluate, type Request } from "../../scripts/lib/iam-evaluate";
+import { accessReport } from "../../ops/lib/access-report";
+import { evaluate, type Request } from "../../ops/lib/iam-evaluate";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { instanceArn, accessGroupPolicy, synthEnvironment } from "../helpers/policies";
 import { exampleConfig, exampleInput } from "../helpers/synth";

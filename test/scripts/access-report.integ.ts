@@ -11,14 +11,14 @@ describe("access report CLI", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-ar-")), "access.md");
     const ok = spawnSync(
       process.execPath,
-      ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev", "--markdown", file],
+      ["-r", "./tools/swc-register.js", "ops/access-report.ts", "dev", "--markdown", file],
       { cwd: ROOT, encoding: "utf8" },
     );
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^dev:\ngroup +principal/);
     expect(ok.stdout).not.toMatch(/^prod:/m);
     expect(fs.readFileSync(file, "utf8")).toMatch(/### Session access: dev/);
-    const bad = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "qa"], {
+    const bad = spawnSync(process.execPath, ["-r", "./tools/swc-register.js", "ops/access-report.ts", "qa"], {
       cwd: ROOT,
       encoding: "utf8",
     });

@@ -1,13 +1,7 @@
 import { Testing, TerraformResource } from "../../modules/core/cdktf";
-import {
-  accessReport,
-  networkNotes,
-  renderMarkdown,
-  renderText,
-  type GroupAccess,
-} from "../../scripts/lib/access-report";
+import { accessReport, networkNotes, renderMarkdown, renderText, type GroupAccess } from "../../ops/lib/access-report";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { identityStack } from "../helpers/policies";
 import { ENV_DIR, exampleConfig } from "../helpers/synth";
 

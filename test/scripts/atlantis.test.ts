@@ -4,8 +4,8 @@
  */
 import * as fs from "fs";
 import { parse } from "yaml";
-import { atlantisConfig, renderAtlantis, SERVER_SIDE } from "../../scripts/lib/atlantis";
-import { ATLANTIS_FILE } from "../../scripts/atlantis";
+import { atlantisConfig, renderAtlantis, SERVER_SIDE } from "../../ops/lib/atlantis";
+import { ATLANTIS_FILE } from "../../ops/atlantis";
 import { exampleConfig } from "../helpers/examples";
 
 type Project = {
@@ -36,7 +36,7 @@ describe("atlantis.yaml", () => {
     expect(prod.autoplan.when_modified).toContain("../../../config/environments/prod.yaml");
     expect(prod.autoplan.when_modified).not.toContain("../../../config/environments/dev.yaml");
     expect(prod.autoplan.when_modified).toEqual(
-      expect.arrayContaining(["../../../modules/**/*.ts", "../../../config/*.ts"]),
+      expect.arrayContaining(["../../../modules/**/*.ts", "../../../loader/**/*.ts"]),
     );
     expect(prod.apply_requirements).toEqual(["approved", "mergeable", "undiverged"]);
   });

@@ -18,8 +18,8 @@ describe("drift report CLI", () => {
       process.execPath,
       [
         "-r",
-        "./scripts/swc-register.js",
-        "scripts/drift-report.ts",
+        "./tools/swc-register.js",
+        "ops/drift-report.ts",
         "--plans",
         dir,
         "--environments",

@@ -4,8 +4,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { driftEntry, renderDriftSummary } from "../../scripts/lib/drift-report";
-import { GITHUB_COMMENT_LIMIT } from "../../scripts/lib/plan-text";
+import { driftEntry, renderDriftSummary } from "../../ops/lib/drift-report";
+import { GITHUB_COMMENT_LIMIT } from "../../ops/lib/plan-text";
 
 const fixture = (name: string) =>
   fs.readFileSync(path.join(__dirname, "..", "fixtures", "plans", `${name}.txt`), "utf8");

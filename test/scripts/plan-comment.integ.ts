@@ -17,8 +17,8 @@ describe("npm run plan-comment", () => {
       process.execPath,
       [
         "-r",
-        "./scripts/swc-register.js",
-        "scripts/plan-comment.ts",
+        "./tools/swc-register.js",
+        "ops/plan-comment.ts",
         "--plans",
         dir,
         "--environments",

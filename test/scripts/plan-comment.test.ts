@@ -11,7 +11,7 @@ import {
   renderComment,
   renderSummary,
   summaryLine,
-} from "../../scripts/lib/plan-comment";
+} from "../../ops/lib/plan-comment";
 import {
   fence,
   GITHUB_COMMENT_LIMIT,
@@ -20,7 +20,7 @@ import {
   summarizePlan,
   trimMiddle,
   type EnvironmentPlan,
-} from "../../scripts/lib/plan-text";
+} from "../../ops/lib/plan-text";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, `${name}.txt`), "utf8");

@@ -1,7 +1,7 @@
 /** The registry-module generator's policy renderer: a jsonencode expression when Terraform decides. */
 import { ref, resolveTokens, Token, type TerraformStack } from "../../modules/core/cdktf";
 import type { Statement } from "../../modules/core/iam";
-import { renderPolicyExpression, type StatementConditions } from "../../scripts/terraform-modules/policy-expression";
+import { renderPolicyExpression, type StatementConditions } from "../../terraform-modules/policy-expression";
 import { testStack } from "../helpers/synth";
 
 const read: Statement = { sid: "Read", effect: "Allow", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] };

@@ -1,5 +1,5 @@
 /**
- * Publishing the generated modules to one git repository each (scripts/publish-terraform-modules.ts, github target),
+ * Publishing the generated modules to one git repository each (terraform-modules/publish.ts, github target),
  * proven against local bare repositories standing in for the remote (file:// base URL): what a dry run plans and
  * leaves untouched, what a push writes, and that re-runs, new versions and changed contents behave.
  */
@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs, publish, PublishConfigError } from "../../scripts/publish-terraform-modules";
+import { parseArgs, publish, PublishConfigError } from "../../terraform-modules/publish";
 
 const git = (args: string[], cwd: string) => {
   const r = spawnSync("git", args, { cwd, encoding: "utf8" });
@@ -123,7 +123,7 @@ describe("publishing modules to their own git repositories", () => {
   test("fails without the owner, and without a push token for an https remote, naming the variable", async () => {
     await expect(run("v0.1.0", { env: {} })).rejects.toThrow(
       new PublishConfigError(
-        "MODULES_GITHUB_OWNER is not set (see scripts/publish-terraform-modules.ts for the configuration)",
+        "MODULES_GITHUB_OWNER is not set (see terraform-modules/publish.ts for the configuration)",
       ),
     );
     await expect(run("v0.1.0", { env: { MODULES_GITHUB_OWNER: "acme" } })).rejects.toThrow(

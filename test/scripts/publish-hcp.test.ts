@@ -1,5 +1,5 @@
 /**
- * Publishing the generated modules to an HCP Terraform private registry (scripts/publish-terraform-modules.ts, hcp
+ * Publishing the generated modules to an HCP Terraform private registry (terraform-modules/publish.ts, hcp
  * target), against a local HTTP server that answers like the registry-modules API: the requests, their order and
  * authentication, the uploaded archive, and re-runs.
  */
@@ -9,7 +9,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { publish } from "../../scripts/publish-terraform-modules";
+import { publish } from "../../terraform-modules/publish";
 
 interface Seen {
   readonly method: string;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const HOOK = path.join(__dirname, "..", "..", "scripts", "swc-register.js");
+const HOOK = path.join(__dirname, "..", "..", "tools", "swc-register.js");
 
 function run(file: string): string {
   const r = spawnSync(process.execPath, ["-r", HOOK, file], { encoding: "utf8" });

@@ -1,5 +1,5 @@
 /**
- * The launcher's V8 code cache (scripts/synth.js): written after a successful synth, so the next one skips compiling
+ * The launcher's V8 code cache (synth/launcher.js): written after a successful synth, so the next one skips compiling
  * the functions it runs; never written by a failed run; a cache V8 cannot use is replaced, never trusted. Exercised
  * on a tiny project beside a copy of the launcher, as in synth-launcher.test.ts.
  */
@@ -27,7 +27,7 @@ function project(): string {
 const codeCaches = (dir: string) => fs.readdirSync(launcherCacheDir(dir)).filter((f) => f.endsWith(".v8"));
 
 function run(dir: string, nodeArgs: string[] = []) {
-  const r = spawnSync(process.execPath, [...nodeArgs, path.join(dir, "scripts", "synth.js")], {
+  const r = spawnSync(process.execPath, [...nodeArgs, path.join(dir, "synth", "launcher.js")], {
     cwd: dir,
     env: { ...process.env, BASTIONLESS_SYNTH_DEBUG: "1" },
     encoding: "utf8",
@@ -95,8 +95,8 @@ describe("the synth launcher's staleness check of packages", () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-pkg-stale-"));
-    fs.mkdirSync(path.join(dir, "scripts"));
-    fs.copyFileSync(path.join(ROOT, "scripts", "synth.js"), path.join(dir, "scripts", "synth.js"));
+    fs.mkdirSync(path.join(dir, "synth"));
+    fs.copyFileSync(path.join(ROOT, "synth", "launcher.js"), path.join(dir, "synth", "launcher.js"));
     // an own node_modules: the real esbuild, and a package this test may edit
     fs.mkdirSync(path.join(dir, "node_modules", "fakepkg"), { recursive: true });
     fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(dir, "node_modules", "esbuild"), "dir");

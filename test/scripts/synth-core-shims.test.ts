@@ -1,5 +1,5 @@
 /**
- * scripts/synth-core-shims.js stands in for Node's crypto and assert inside the synth bundle (scripts/synth.js): the
+ * synth/synth-core-shims.js stands in for Node's crypto and assert inside the synth bundle (synth/launcher.js): the
  * core's logical ids are an MD5 of the construct path, so a wrong digest would rename every resource in every
  * stack. Each stand-in must answer exactly as the module it replaces.
  */
@@ -16,7 +16,7 @@ interface Shims {
   assert: ((value: unknown, message?: string) => void) & { ok(value: unknown, message?: string): void };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS, bundled by the launcher
-const shims = require("../../scripts/synth-core-shims.js") as Shims;
+const shims = require("../../synth/synth-core-shims.js") as Shims;
 
 const md5 = (text: string) => crypto.createHash("md5").update(text).digest("hex");
 

@@ -1,5 +1,5 @@
 /**
- * scripts/synth.js, the main job's fast path (`npm run synth`, `cdktn synth`): it runs main.ts as one cached
+ * synth/launcher.js, the main job's fast path (`npm run synth`, `cdktn synth`): it runs main.ts as one cached
  * esbuild bundle, and must never run stale code. Exercised on a tiny project (a main.ts and a module) beside a copy
  * of the launcher, so each run costs milliseconds instead of a full synth.
  */
@@ -41,7 +41,7 @@ function writeKeepingStat(file: string, text: string): void {
 }
 
 function run(dir: string): Run {
-  const r = spawnSync(process.execPath, [path.join(dir, "scripts", "synth.js")], {
+  const r = spawnSync(process.execPath, [path.join(dir, "synth", "launcher.js")], {
     cwd: dir,
     env: { ...process.env, BASTIONLESS_SYNTH_DEBUG: "1" },
     encoding: "utf8",
@@ -49,7 +49,7 @@ function run(dir: string): Run {
   return { code: r.status ?? 1, stdout: r.stdout.trim(), stderr: r.stderr, rebuilt: r.stderr.includes("rebuilding") };
 }
 
-describe("the synth launcher (scripts/synth.js)", () => {
+describe("the synth launcher (synth/launcher.js)", () => {
   let dir: string;
   beforeEach(() => {
     dir = project();
@@ -113,7 +113,7 @@ describe("the synth launcher (scripts/synth.js)", () => {
         `import { Aspects, TerraformStack, type Construct, type IConstruct } from ${from("modules/core/cdktf")};
 import { AwsProvider, VpcSecurityGroupIngressRule } from ${from("modules/core/aws")};
 import { enableGuardrails } from ${from("modules/guardrails")};
-import { runStackSynth } from ${from("stacks/synth")};
+import { runStackSynth } from ${from("synth/synth")};
 void runStackSynth(
   () => ({ environments: [] }),
   () => [{ name: "s", create: (app: Construct) => {
@@ -163,7 +163,7 @@ void runStackSynth(
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("synth failed; nothing was written: could not build the app");
-    expect(r.stderr).toContain("cdktf/lib/terraform-stack.js no longer reads as scripts/synth.js expects");
+    expect(r.stderr).toContain("cdktf/lib/terraform-stack.js no longer reads as synth/launcher.js expects");
   });
 });
 
@@ -175,12 +175,12 @@ describe("the main job's command", () => {
 
   test("GIVEN cdktf.json THEN `cdktn synth` runs exactly what `npm run synth` runs: the launcher, not the .ts loader", () => {
     expect(cdktfJson.app).toBe(pkg.scripts.synth);
-    expect(pkg.scripts.synth).toMatch(/^node .*scripts\/synth\.js$/);
+    expect(pkg.scripts.synth).toMatch(/^node .*synth\/launcher\.js$/);
     expect(pkg.scripts.synth).not.toContain("swc-register");
   });
 
   test("GIVEN the example environments WHEN synthesized THEN the Node modules a synth does not need are never loaded", () => {
-    // (scripts/synth.js defers the core's requires of fflate, child_process, os and crypto to their first use, which a
+    // (synth/launcher.js defers the core's requires of fflate, child_process, os and crypto to their first use, which a
     // synth never makes, and gives it stand-ins for the MD5 of logical ids and for assert)
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bl-lazy-"));
     const report = path.join(out, "modules.json");
@@ -223,7 +223,7 @@ describe("the main job's command", () => {
       const [cmd, ...args] = pkg.scripts.synth.split(/\s+/);
       expect(cmd).toBe("node");
       const bundled = synth("bundle", args);
-      const loader = synth("loader", ["-r", path.join(ROOT, "scripts", "swc-register.js"), path.join(ROOT, "main.ts")]);
+      const loader = synth("loader", ["-r", path.join(ROOT, "tools", "swc-register.js"), path.join(ROOT, "main.ts")]);
       expect(Object.keys(bundled.tree)).toContain("stacks/prod/cdk.tf.json"); // the comparison covers the stacks
       expect(bundled).toEqual(loader);
     } finally {

@@ -15,7 +15,7 @@ describe("temporary directories", () => {
 
   test("GIVEN the access report WHEN it runs THEN it removes the directory it synthesized into", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bl-artmp-"));
-    const r = spawnSync(process.execPath, ["-r", "./scripts/swc-register.js", "scripts/access-report.ts", "dev"], {
+    const r = spawnSync(process.execPath, ["-r", "./tools/swc-register.js", "ops/access-report.ts", "dev"], {
       cwd: ROOT,
       env: { ...process.env, TMPDIR: tmp },
       encoding: "utf8",

@@ -4,7 +4,7 @@
  * runner with setup-terraform and the public registry).
  */
 import * as fs from "fs";
-import { cliConfigFile, mirrorPaths, REPO_CLI_CONFIG } from "../../scripts/lib/terraform";
+import { cliConfigFile, mirrorPaths, REPO_CLI_CONFIG } from "../../tools/terraform";
 
 describe("Terraform CLI configuration", () => {
   test("the repository config names its mirror", () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformInstalled, TERRAFORM_ENV } from "../../scripts/lib/terraform";
+import { terraformInstalled, TERRAFORM_ENV } from "../../tools/terraform";
 
 const SCRIPTS = path.join(__dirname, "..", "..", ".github", "scripts");
 jest.setTimeout(120_000);

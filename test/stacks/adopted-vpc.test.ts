@@ -2,7 +2,7 @@
  * Brownfield adoption, end to end through EnvironmentStack: GIVEN an adopted VPC that already runs other
  * workloads, THEN the stack adds what is missing, changes nothing that exists, and says so.
  */
-import type { EnvironmentInput } from "../../config/schema";
+import type { EnvironmentInput } from "../../loader/schema";
 import {
   DataAwsRouteTable,
   DataAwsSubnet,
@@ -21,8 +21,8 @@ import {
 import { Testing } from "../../modules/core/cdktf";
 import { EndpointService } from "../../modules/network-endpoints";
 import type { AdoptedVpc } from "../../modules/network-security";
-import { checkedDataSources, failingRuns } from "../../scripts/tftest-plan-checks";
-import { tftestFile } from "../../scripts/tftest";
+import { checkedDataSources, failingRuns } from "../../tools/tftest-plan-checks";
+import { tftestFile } from "../../tools/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { annotations } from "../helpers/guardrails";
 import {

@@ -6,12 +6,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { environmentSchema } from "../../config/schema";
+import { environmentSchema } from "../../loader/schema";
 import { S3Bucket } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { REQUIRED_TERRAFORM, synthesizeAtomically } from "../../stacks/synth";
+import { REQUIRED_TERRAFORM, synthesizeAtomically } from "../../synth/synth";
 import { exampleConfig, exampleInput, resources, synthJson } from "../helpers/synth";
 
 const cloud = { organization: "acme", workspace: "bastionless-dev" };

@@ -1,4 +1,4 @@
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import {
   DynamodbTable,
   S3Bucket,

@@ -7,12 +7,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ciSchema, loadCiConfig, type CiConfig } from "../../config/ci";
-import { ConfigError } from "../../config/load";
+import { ciSchema, loadCiConfig, type CiConfig } from "../../loader/ci";
+import { ConfigError } from "../../loader/load";
 import { IamOpenidConnectProvider, IamRole, IamRolePolicy } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { CiStack, GITHUB_OIDC_HOST } from "../../stacks/ci-stack";
-import { evaluate, type Outcome } from "../../scripts/lib/iam-evaluate";
+import { evaluate, type Outcome } from "../../ops/lib/iam-evaluate";
 import { exampleConfig, resources, resourcesByName, synthJson, type TfJson } from "../helpers/synth";
 
 const ci: CiConfig = ciSchema.parse({ github: { owner: "acme", repository: "infra" } });

@@ -1,4 +1,4 @@
-import { loadEnvironments } from "../../config/load";
+import { loadEnvironments } from "../../loader/load";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { ENV_DIR, exampleConfig, synthJson, type TfJson } from "../helpers/synth";

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { identitySchema, loadIdentity, type IdentityConfig } from "../../config/identity";
-import { ConfigError, loadEnvironments, type LoadedEnvironment } from "../../config/load";
+import { identitySchema, loadIdentity, type IdentityConfig } from "../../loader/identity";
+import { ConfigError, loadEnvironments, type LoadedEnvironment } from "../../loader/load";
 import {
   DataAwsIdentitystoreGroup,
   OrganizationsPolicy,
@@ -15,7 +15,7 @@ import {
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
-import { synthesizeAtomically } from "../../stacks/synth";
+import { synthesizeAtomically } from "../../synth/synth";
 import { IDENTITY_FILE, identityStack } from "../helpers/policies";
 import {
   dataSources,

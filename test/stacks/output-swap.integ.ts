@@ -2,14 +2,14 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { removeStaleStaging, stagingPath, swapIn } from "../../stacks/output-swap";
+import { removeStaleStaging, stagingPath, swapIn } from "../../synth/output-swap";
 import { tempDir } from "../helpers/env-dir";
 
 const ROOT = path.join(__dirname, "..", "..");
 
 function run(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-r", "./scripts/swc-register.js", "test/helpers/race-synth.ts", ...args], {
+    const child = spawn(process.execPath, ["-r", "./tools/swc-register.js", "test/helpers/race-synth.ts", ...args], {
       cwd: ROOT,
     });
     let stderr = "";

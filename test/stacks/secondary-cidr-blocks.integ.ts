@@ -13,8 +13,8 @@ import { Testing, TerraformStack } from "../../modules/core/cdktf";
 import { AwsProvider } from "../../modules/core/aws";
 import { AdoptedVpc } from "../../modules/network-security";
 import { EndpointService } from "../../modules/network-endpoints";
-import { TERRAFORM_ENV, terraformInstalled } from "../../scripts/lib/terraform";
-import { MOCK_DATA, mockBlock } from "../../scripts/tftest";
+import { TERRAFORM_ENV, terraformInstalled } from "../../tools/terraform";
+import { MOCK_DATA, mockBlock } from "../../tools/tftest";
 import { addressOf } from "../helpers/synth";
 
 jest.setTimeout(180_000);

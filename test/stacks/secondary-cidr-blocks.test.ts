@@ -4,12 +4,12 @@
  * plan fails on a secondary block the endpoints do not admit, only when this stack creates endpoints; the generated
  * terraform test (npm run validate) proves it fires, and that listed, contained and disassociated blocks pass.
  */
-import { environmentSchema, type EnvironmentInput } from "../../config/schema";
+import { environmentSchema, type EnvironmentInput } from "../../loader/schema";
 import { VpcSecurityGroupIngressRule } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import type { AdoptedVpc } from "../../modules/network-security";
-import { checkedDataSources, failingRuns } from "../../scripts/tftest-plan-checks";
-import { tftestFile } from "../../scripts/tftest";
+import { checkedDataSources, failingRuns } from "../../tools/tftest-plan-checks";
+import { tftestFile } from "../../tools/tftest";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { addressOf, bodyOf, exampleConfig, exampleInput, resources, synthJson, type Body } from "../helpers/synth";
 

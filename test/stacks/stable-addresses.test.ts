@@ -5,7 +5,7 @@
 import { IamRolePolicy, RouteTableAssociation, SnsTopicSubscription, Subnet } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import type { EnvironmentInput } from "../../config/schema";
+import type { EnvironmentInput } from "../../loader/schema";
 import { addressOf, exampleConfig, synthJson, type ProviderClass, type TfJson } from "../helpers/synth";
 
 /** Every resource address (`type.name`) with the physical name it carries, if any. */

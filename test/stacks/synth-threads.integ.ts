@@ -1,12 +1,12 @@
 /**
- * The main job on several threads (stacks/synth-threads.ts): a large app's stacks are synthesized by the main thread
+ * The main job on several threads (synth/synth-threads.ts): a large app's stacks are synthesized by the main thread
  * and worker threads together. Whichever thread synthesizes which stack, the output and the summary must be exactly
  * those of one thread, and a failure on any thread must fail the whole synth, write nothing and print no stack trace.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { MIN_STACKS_PER_THREAD } from "../../stacks/synth-threads";
+import { MIN_STACKS_PER_THREAD } from "../../synth/synth-threads";
 import { tempDir } from "../helpers/env-dir";
 import { launcherProject, removeLauncherProject } from "../helpers/launcher-project";
 import { writeGeneratedEnvironments } from "../helpers/examples";
@@ -69,8 +69,8 @@ function fixture(): string {
     path.join(dir, "main.ts"),
     `import { isMainThread } from "worker_threads";
 import { Fn, TerraformOutput, TerraformStack, type Construct } from ${from("modules/core/cdktf")};
-import { runStackSynth } from ${from("stacks/synth")};
-import { ConfigError } from ${from("config/load")};
+import { runStackSynth } from ${from("synth/synth")};
+import { ConfigError } from ${from("loader/load")};
 const mode = process.env.FIXTURE_MODE ?? "ok";
 const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end); };
 void runStackSynth(
@@ -102,7 +102,7 @@ describe("GIVEN a large app whose stacks fail on both threads", () => {
   const dir = fixture();
   afterAll(() => removeLauncherProject(dir));
   const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, [path.join(dir, "scripts", "synth.js")], {
+    const r = spawnSync(process.execPath, [path.join(dir, "synth", "launcher.js")], {
       cwd: dir,
       env: { ...process.env, BASTIONLESS_SYNTH_DEBUG: "1", ...env },
       encoding: "utf8",

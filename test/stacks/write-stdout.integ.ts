@@ -6,10 +6,10 @@ import { spawn, spawnSync } from "child_process";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const HOOK = path.join(ROOT, "scripts", "swc-register.js");
+const HOOK = path.join(ROOT, "tools", "swc-register.js");
 const LINES = 40_000; // about 1.3 MB: far more than a pipe holds, so the writer must wait for the reader
 const SCRIPT = `
-const { writeStdout } = require(${JSON.stringify(path.join(ROOT, "stacks", "synth.ts"))});
+const { writeStdout } = require(${JSON.stringify(path.join(ROOT, "synth", "synth.ts"))});
 writeStdout(Array.from({ length: ${LINES} }, (_, i) => "line " + i + " of the summary\\n").join(""));
 console.log("printed after it");
 `;

@@ -1,0 +1,222 @@
+/**
+ * The environment schema, section "environment": The environment: every section together, the cross-field checks, and the derived types.
+ * The schema is the single source of the `EnvironmentConfig` type, of the load-time validation and of the JSON
+ * Schema editors use (`npm run schema` -> `config/environment.schema.json`). Conventions: every object is strict
+ * (unknown keys are errors), every optional field has a described default, and every custom check writes its
+ * message as `<value> <what is wrong>; <what is allowed>`.
+ */
+import { z } from "zod";
+import { availabilityZones } from "../regions";
+import { tagIssues } from "../tags";
+import { nameLengthIssues } from "../name-lengths";
+import { contains, isCanonical, overlaps, parseCidr } from "../cidr";
+import { RULE_IDS } from "../../modules/guardrails/rule-ids";
+import { neededInterfaceServices, type InterfaceService } from "../../modules/core/endpoint-services";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/core/defaults";
+import { accountId, name, region, show, strict, tags } from "./primitives";
+import { stateSchema } from "./state";
+import { networkSchema, vpcSchema } from "./network";
+import { loggingSchema } from "./logging";
+import { accessGroupSchema, instanceAccessSchema, preferencesSchema } from "./access";
+
+export const guardrailsSchema = strict({
+  minLogRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_LOG_RETENTION_DAYS)
+    .describe("Log groups must keep logs at least this long."),
+  suppressions: z
+    .array(
+      strict({
+        rule: z.enum(RULE_IDS).describe("Guardrail rule id (docs/guardrails.md)."),
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            "Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it.",
+          ),
+        reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
+      }),
+    )
+    .default([]),
+}).prefault({});
+
+export const environmentSchema = strict({
+  name: name.describe("Environment name; must equal the file name without .yaml."),
+  project: name.default("bastionless").describe("Project name used in resource names and the Project tag."),
+  account: accountId,
+  region,
+  state: stateSchema,
+  tags: tags.default({}).describe("Tags added to every resource, besides Project, Environment and ManagedBy."),
+  vpcs: z.array(vpcSchema).min(1).describe("The VPCs whose private instances are reached through Session Manager."),
+  network: networkSchema,
+  logging: loggingSchema,
+  sessionPreferences: preferencesSchema,
+  instanceAccess: instanceAccessSchema,
+  accessGroups: z.array(accessGroupSchema).default([]),
+  guardrails: guardrailsSchema,
+  promotion: strict({
+    after: name
+      .optional()
+      .describe(
+        "Environment whose apply must succeed before this one is applied on merge (dev → staging → prod). @default - applied in the first stage",
+      ),
+  })
+    .prefault({})
+    .describe(
+      "Where this environment sits in the merge pipeline's promotion order (.github/scripts/environments.mjs).",
+    ),
+}).superRefine((env, ctx) => {
+  for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
+  for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
+  if (env.promotion.after === env.name)
+    ctx.addIssue({
+      code: "custom",
+      path: ["promotion", "after"],
+      message: `${show(env.name)} is this environment itself`,
+    });
+  const regionAzs = availabilityZones(env.region);
+  const vpcNames = new Set<string>();
+  env.vpcs.forEach((vpc, i) => {
+    const at = (...p: (string | number)[]) => ["vpcs", i, ...p];
+    if (vpcNames.has(vpc.name))
+      ctx.addIssue({
+        code: "custom",
+        path: at("name"),
+        message: `${show(vpc.name)} is used by another VPC of this environment`,
+      });
+    vpcNames.add(vpc.name);
+    const vpcCidr = parseCidr(vpc.cidr);
+    const seenIds = new Set<string>();
+    const subnetCidrs: { cidr: ReturnType<typeof parseCidr>; index: number }[] = [];
+    vpc.privateSubnets.forEach((s, j) => {
+      if (regionAzs.length > 0 && !regionAzs.includes(s.availabilityZone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("privateSubnets", j, "availabilityZone"),
+          message: `${show(s.availabilityZone)} is not an availability zone of ${env.region}; allowed: ${regionAzs.join(", ")}`,
+        });
+      }
+      const c = parseCidr(s.cidr);
+      if (vpcCidr && c && isCanonical(vpcCidr) && !contains(vpcCidr, c)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("privateSubnets", j, "cidr"),
+          message: `${show(s.cidr)} is outside the VPC CIDR ${vpc.cidr}`,
+        });
+      }
+      for (const other of subnetCidrs) {
+        if (c && other.cidr && overlaps(c, other.cidr)) {
+          ctx.addIssue({
+            code: "custom",
+            path: at("privateSubnets", j, "cidr"),
+            message: `${show(s.cidr)} overlaps privateSubnets[${other.index}].cidr ${other.cidr.text}`,
+          });
+        }
+      }
+      subnetCidrs.push({ cidr: c, index: j });
+      const id = "id" in s ? (s.id as string) : undefined;
+      if (id !== undefined) {
+        if (seenIds.has(id))
+          ctx.addIssue({ code: "custom", path: at("privateSubnets", j, "id"), message: `${show(id)} is listed twice` });
+        seenIds.add(id);
+      }
+    });
+    const azs = new Set(vpc.privateSubnets.map((s) => s.availabilityZone));
+    if (vpc.endpointAzs !== undefined) {
+      if (regionAzs.length > 0 && vpc.endpointAzs > regionAzs.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("endpointAzs"),
+          message: `${vpc.endpointAzs} is more availability zones than ${env.region} offers (${regionAzs.length})`,
+        });
+      } else if (vpc.endpointAzs > azs.size) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("endpointAzs"),
+          message: `${vpc.endpointAzs} asks for more AZs than the private subnets cover (${azs.size}: ${[...azs].join(", ")}); add subnets or lower endpointAzs`,
+        });
+      }
+    }
+    if (vpc.mode === "adopt") {
+      const rt = new Set<string>();
+      vpc.routeTableIds.forEach((id, j) => {
+        if (rt.has(id))
+          ctx.addIssue({ code: "custom", path: at("routeTableIds", j), message: `${show(id)} is listed twice` });
+        rt.add(id);
+      });
+      const needed = neededServices(env);
+      for (const service of Object.keys(vpc.interfaceEndpoints)) {
+        if (!(needed as string[]).includes(service))
+          ctx.addIssue({
+            code: "custom",
+            path: at("interfaceEndpoints", service),
+            message: `this environment needs no ${service} endpoint (it needs ${needed.join(", ")}); remove the entry`,
+          });
+      }
+      const creates =
+        !vpc.sharedEndpointsFrom &&
+        needed.some((svc) => (vpc.interfaceEndpoints[svc as InterfaceService] ?? "create") === "create");
+      if (creates && env.network.securityGroupLayout === "shared")
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "securityGroupLayout"],
+          message: `"shared" cannot be used with adopted VPC ${show(vpc.name)}: its endpoints must admit the whole VPC CIDR (private DNS), and a shared group would then admit it to the instances too; use "separate"`,
+        });
+      if (vpc.sharedEndpointsFrom === env.name)
+        ctx.addIssue({
+          code: "custom",
+          path: at("sharedEndpointsFrom"),
+          message: `${show(vpc.sharedEndpointsFrom)} is this environment; name the environment that owns the endpoints`,
+        });
+    }
+  });
+  env.accessGroups.forEach((g, i) => {
+    g.capabilities.portForwarding.forEach((t, j) => {
+      const at = ["accessGroups", i, "capabilities", "portForwarding", j];
+      if (t.vpc !== undefined && !vpcNames.has(t.vpc))
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "vpc"],
+          message: `${show(t.vpc)} is not a VPC of this environment; allowed: ${[...vpcNames].join(", ")}`,
+        });
+      if (t.vpc === undefined && t.securityGroupId !== undefined && env.vpcs.length > 1)
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "vpc"],
+          message: `is required for a securityGroupId target when the environment has several VPCs (a security group belongs to one VPC)`,
+        });
+    });
+  });
+  const groupNames = new Set<string>();
+  env.accessGroups.forEach((g, i) => {
+    if (groupNames.has(g.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["accessGroups", i, "name"],
+        message: `${show(g.name)} is used by another access group`,
+      });
+    groupNames.add(g.name);
+  });
+});
+
+/** The interface endpoint services an environment needs, in the order the stack creates them. */
+export function neededServices(env: {
+  network: { legacyAgentSupport: boolean };
+  logging: { cloudWatch: { enabled: boolean } };
+  sessionPreferences: { waiveKmsEncryption?: string };
+}): InterfaceService[] {
+  return neededInterfaceServices({
+    legacyAgentSupport: env.network.legacyAgentSupport,
+    cloudWatchLogging: env.logging.cloudWatch.enabled,
+    kmsEncryption: env.sessionPreferences.waiveKmsEncryption === undefined,
+  });
+}
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type VpcConfig = EnvironmentConfig["vpcs"][number];
+export type AccessGroupConfig = EnvironmentConfig["accessGroups"][number];
+export type LoggingConfig = EnvironmentConfig["logging"];
+export type StateConfig = EnvironmentConfig["state"];

@@ -1,0 +1,85 @@
+/**
+ * `npm run access-report [-- <env>...] [--markdown <file>]`: who may open which sessions in each environment,
+ * computed by evaluating the synthesized policies with an IAM engine. Prints a table per environment; with
+ * --markdown also writes the tables as Markdown (for a pull-request comment). Development tooling: the IAM engine
+ * is a devDependency (AGPL-3.0) and is not part of the published package.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { clockFrom } from "../loader/expiry";
+import { identityFileFor, loadIdentity } from "../loader/identity";
+import { ConfigError, loadEnvironments } from "../loader/load";
+import { App } from "../modules/core/cdktf";
+import { EnvironmentStack } from "../stacks/environment-stack";
+import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
+import { IdentityCenterStack } from "../stacks/identity-center-stack";
+
+async function main(argv: string[]): Promise<number> {
+  const mdAt = argv.indexOf("--markdown");
+  const markdownFile = mdAt >= 0 ? argv[mdAt + 1] : undefined;
+  if (mdAt >= 0 && !markdownFile) {
+    console.error("--markdown needs a file name");
+    return 2;
+  }
+  const wanted = argv.filter((a, i) => !a.startsWith("--") && (mdAt < 0 || i !== mdAt + 1));
+  const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
+  let environments;
+  let identityConfig;
+  let now: Date;
+  try {
+    now = clockFrom(process.env.BASTIONLESS_NOW);
+    environments = loadEnvironments(configDir);
+    identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const unknown = wanted.filter((w) => !environments.some((e) => e.config.name === w));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown environment ${unknown.map((u) => JSON.stringify(u)).join(", ")}; allowed: ${environments.map((e) => e.config.name).join(", ")}`,
+    );
+    return 1;
+  }
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-access-"));
+  const app = new App({ outdir });
+  const identity = identityConfig
+    ? new IdentityCenterStack(app, "identity", {
+        identity: identityConfig,
+        environments: environments.map((e) => e.config),
+      })
+    : undefined;
+  const text: string[] = [];
+  const markdown: string[] = [];
+  try {
+    for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
+      const stack = new EnvironmentStack(app, config.name, { config });
+      const groups = await accessReport(stack, { identity, now });
+      const notes = networkNotes(stack);
+      text.push([renderText(config.name, groups), ...notes.map((n) => `  network: ${n}`)].join("\n"));
+      markdown.push([renderMarkdown(config.name, groups), ...notes.map((n) => `- network: ${n}`)].join("\n\n"));
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  console.log(text.join("\n\n"));
+  if (markdownFile) {
+    fs.writeFileSync(markdownFile, `${markdown.join("\n\n")}\n`);
+    console.error(`wrote ${markdownFile}`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exitCode = 1;
+  },
+);

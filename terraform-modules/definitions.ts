@@ -1,0 +1,534 @@
+/**
+ * The registry modules, each generated from the constructs it names. Validation blocks mirror what the
+ * constructs and the environment schema check (Terraform's regex is RE2: no look-around, so bucket-name rules are
+ * spelled out).
+ */
+import { TAGS_VARIABLE, TAGS_VARIABLE_NOTHING_TAGGABLE } from "./tags";
+import { DataAwsCallerIdentity, DataAwsPartition } from "../modules/core/aws";
+import {
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_KMS_DELETION_WINDOW_DAYS,
+  DEFAULT_LEGACY_AGENT_SUPPORT,
+  DEFAULT_LOG_EXPIRE_DAYS,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MANAGED_INSTANCE_CORE,
+  DEFAULT_NONCURRENT_EXPIRE_DAYS,
+} from "../modules/core/defaults";
+import {
+  IAM_GROUP_NAME,
+  IAM_POLICY_ARN,
+  IAM_ROLE_NAME,
+  INSTANCE_TYPE,
+  KMS_DELETION_WINDOW_DAYS,
+  LOG_RETENTION_DAYS,
+  PHYSICAL_NAME_LIMITS,
+} from "../modules/core/limits";
+import { HardenedLaunchTemplate } from "../modules/instance-access";
+import {
+  grantLogBucketSessionWrite,
+  grantLogGroupSessionWrite,
+  grantSessionKeyEncryptDecrypt,
+  grantSessionKeyStart,
+  SessionKey,
+  SessionLogBucket,
+  SessionLogGroup,
+} from "../modules/session-logging";
+import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
+import type { TerraformStack } from "../modules/core/cdktf";
+import { currentRegion } from "./common";
+import { bucketNameRules, ipv4Cidr, kmsAliasRule, matches, tagRules, wholeNumber } from "./validations";
+import { moduleAccessGroup, moduleInstanceRole } from "./constructs";
+import type { ModuleDefinition } from "./framework";
+import { network } from "./network";
+import { sessionPreferences } from "./session-preferences";
+
+/** The account, region and partition the module is applied in (the caller's provider decides). */
+function accountScope(stack: TerraformStack) {
+  return {
+    account: new DataAwsCallerIdentity(stack, "caller").accountId,
+    region: currentRegion(stack),
+    partition: new DataAwsPartition(stack, "partition").partition,
+  };
+}
+
+export const instanceAccess: ModuleDefinition = {
+  name: "instance-access",
+  constructs: ["InstanceRole", "HardenedLaunchTemplate"],
+  summary:
+    "The identity and launch template of instances reached through Session Manager: an instance role and profile " +
+    "trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given " +
+    "log group, bucket prefix and key, and a launch template with no public IP, IMDSv2 required and an encrypted " +
+    "root volume.",
+  notes: [
+    "AmazonSSMManagedInstanceCore is an explicit opt-in (`managed_instance_core`): it adds Run Command and Patch " +
+      "Manager, and `ssm:GetParameter(s)` on every parameter of the account.",
+    "Construct-only: Default Host Management Configuration (`DefaultHostManagement`).",
+  ],
+  variables: [
+    {
+      name: "role_name",
+      type: "string",
+      description: "Name of the instance role and instance profile.",
+      validations: [
+        {
+          condition: matches(IAM_ROLE_NAME, "var.role_name"),
+          errorMessage:
+            `role_name must be 1-${PHYSICAL_NAME_LIMITS.iamRole} characters ` + "of letters, digits and +=,.@_-.",
+        },
+      ],
+      example: "bastionless-dev-session-instance",
+    },
+    {
+      name: "legacy_agent_support",
+      type: "bool",
+      description: "Keep the ec2messages actions for SSM Agent older than 3.3.40.0.",
+      default: DEFAULT_LEGACY_AGENT_SUPPORT,
+      example: false,
+    },
+    {
+      name: "managed_instance_core",
+      type: "bool",
+      description:
+        "Also attach AmazonSSMManagedInstanceCore (Run Command, Patch Manager; adds ssm:GetParameter* on *).",
+      default: DEFAULT_MANAGED_INSTANCE_CORE,
+    },
+    {
+      name: "permissions_boundary_arn",
+      type: "string",
+      description: "Permissions boundary for the role (null: none).",
+      default: null,
+      validations: [
+        {
+          condition:
+            "var.permissions_boundary_arn == null || " + matches(IAM_POLICY_ARN, "var.permissions_boundary_arn"),
+          errorMessage: "permissions_boundary_arn must be an IAM managed policy ARN.",
+        },
+      ],
+    },
+    {
+      name: "log_group_arn",
+      type: "string",
+      description: "ARN of the session log group the agent writes to.",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:logs:", var.log_group_arn))',
+          errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
+        },
+      ],
+      example: "arn:aws:logs:eu-west-1:111111111111:log-group:/bastionless/dev/sessions",
+    },
+    {
+      name: "log_bucket_arn",
+      type: "string",
+      description: "ARN of the session-log bucket.",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:s3:::", var.log_bucket_arn))',
+          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
+        },
+      ],
+      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
+    },
+    {
+      name: "log_prefix",
+      type: "string",
+      description: "Key prefix the instances may write session logs under (their environment's prefix).",
+      validations: [
+        {
+          condition: 'can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.log_prefix))',
+          errorMessage: "log_prefix must be a key prefix without leading or trailing /.",
+        },
+      ],
+      example: "dev",
+    },
+    {
+      name: "kms_key_arn",
+      type: "string",
+      description: "ARN of the session KMS key (kms:Decrypt and kms:GenerateDataKey).",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
+          errorMessage: "kms_key_arn must be a KMS key ARN.",
+        },
+      ],
+      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    },
+    {
+      name: "instance_type",
+      type: "string",
+      description: "Instance type of the launch template.",
+      default: DEFAULT_INSTANCE_TYPE,
+      validations: [
+        {
+          condition: matches(INSTANCE_TYPE, "var.instance_type"),
+          errorMessage: "instance_type must be an EC2 instance type.",
+        },
+      ],
+    },
+    {
+      name: "architecture",
+      type: "string",
+      description: "Architecture of the Amazon Linux 2023 AMI (match the instance type).",
+      default: "arm64",
+      validations: [
+        {
+          condition: 'contains(["arm64", "x86_64"], var.architecture)',
+          errorMessage: "architecture must be arm64 or x86_64.",
+        },
+      ],
+    },
+    {
+      name: "security_group_ids",
+      type: "list(string)",
+      description: "Security groups of the instances (the network module's instance_security_group_id).",
+      validations: [
+        { condition: "length(var.security_group_ids) > 0", errorMessage: "Give at least one security group." },
+      ],
+      example: ["sg-0a1b2c3d4e5f60001"],
+    },
+    {
+      name: "instance_tags",
+      type: "map(string)",
+      description: "Tags for instances and volumes launched from the template (the tags operator access groups match).",
+      default: {},
+      validations: tagRules("instance_tags"),
+      example: { Team: "platform" },
+    },
+    TAGS_VARIABLE,
+  ],
+  build(stack, v) {
+    const role = moduleInstanceRole(
+      stack,
+      "InstanceRole",
+      { roleName: v.string("role_name"), permissionsBoundaryArn: v.string("permissions_boundary_arn") },
+      {
+        legacyAgentSupport: v.bool("legacy_agent_support"),
+        managedInstanceCore: v.bool("managed_instance_core"),
+        partition: new DataAwsPartition(stack, "partition").partition,
+      },
+    );
+    // The same grants the logging constructs give, to resources passed in by ARN.
+    grantLogGroupSessionWrite(role, v.string("log_group_arn"));
+    grantLogBucketSessionWrite(role, v.string("log_bucket_arn"), v.string("log_prefix"));
+    grantSessionKeyEncryptDecrypt(role, v.string("kms_key_arn"));
+    const lt = new HardenedLaunchTemplate(stack, "LaunchTemplate", {
+      name: v.string("role_name"),
+      instanceType: v.string("instance_type"),
+      architecture: v.string("architecture"),
+      instanceProfileArn: role.instanceProfile.arn,
+      securityGroupIds: v.list("security_group_ids"),
+      instanceTags: v.stringMap("instance_tags"),
+    });
+    return [
+      { name: "role_name", description: "Name of the instance role.", value: role.role.name },
+      { name: "role_arn", description: "ARN of the instance role.", value: role.role.arn },
+      { name: "instance_profile_name", description: "Name of the instance profile.", value: role.instanceProfile.name },
+      { name: "instance_profile_arn", description: "ARN of the instance profile.", value: role.instanceProfile.arn },
+      { name: "launch_template_id", description: "Id of the hardened launch template.", value: lt.template.id },
+      {
+        name: "instance_policy_json",
+        description: "The instance role's inline policy (for review).",
+        value: role.policy.policy,
+      },
+    ];
+  },
+  checks: [
+    { condition: 'output.role_name == "bastionless-dev-session-instance"', message: "the role takes role_name" },
+    { condition: 'output.launch_template_id == "lt-0123456789abcdef0"', message: "the launch template is created" },
+    {
+      condition: '!strcontains(output.instance_policy_json, "ec2messages:")',
+      message: "legacy_agent_support = false leaves out the ec2messages actions",
+    },
+    {
+      condition:
+        'strcontains(output.instance_policy_json, "arn:aws:s3:::bastionless-dev-session-logs-111111111111/dev/*")',
+      message: "log writes are limited to the environment's prefix",
+    },
+  ],
+};
+
+export const operatorAccess: ModuleDefinition = {
+  name: "operator-access",
+  constructs: ["AccessGroup"],
+  summary:
+    "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager " +
+    "shell sessions on instances with the given tags only, through the logged preferences document, with the " +
+    "document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the " +
+    "preferences document, MFA required and an optional source-network restriction.",
+  notes: [
+    "Tags are matched with StringEquals (never ...IfExists): an untagged instance is never reachable.",
+    "Construct-only: port forwarding (a Port document per host:port), SSH, and Identity Center permission sets.",
+  ],
+  variables: [
+    {
+      name: "name",
+      type: "string",
+      description: "Name of the IAM group and of the role policies.",
+      validations: [
+        {
+          condition: matches(IAM_GROUP_NAME, "var.name"),
+          errorMessage: `name must be 1-${PHYSICAL_NAME_LIMITS.iamGroup} characters of letters, digits and +=,.@_-.`,
+        },
+      ],
+      example: "bastionless-dev-platform-shell",
+    },
+    {
+      name: "instance_tags",
+      type: "map(list(string))",
+      description: "Instance tags the group may reach: every key must match one of its values.",
+      validations: [
+        {
+          condition: "length(var.instance_tags) > 0",
+          errorMessage: "Name at least one tag; without one the group would reach every instance.",
+        },
+        {
+          condition: "alltrue([for k, v in var.instance_tags : length(v) > 0])",
+          errorMessage: "Every tag needs at least one value.",
+        },
+        ...tagRules("instance_tags", true),
+      ],
+      example: { Team: ["platform"] },
+    },
+    {
+      name: "shell_document_name",
+      type: "string",
+      description: "The session preferences document operators start shells with (logged).",
+      default: PREFERENCES_DOCUMENT,
+    },
+    {
+      name: "role_names",
+      type: "list(string)",
+      description: "Existing IAM roles that also get the policy inline.",
+      default: [],
+      validations: [
+        {
+          condition: `alltrue([for r in var.role_names : ${matches(IAM_ROLE_NAME, "r")}])`,
+          errorMessage:
+            "Every role_names entry must be an IAM role name " +
+            `(1-${PHYSICAL_NAME_LIMITS.iamRole} of letters, digits and +=,.@_-).`,
+        },
+      ],
+      example: ["developer"],
+    },
+    {
+      name: "require_mfa",
+      type: "bool",
+      description: "Deny StartSession/ResumeSession without MFA (long-term access keys included).",
+      default: true,
+    },
+    {
+      name: "source_cidrs",
+      type: "list(string)",
+      description: "Only allow sessions from these source addresses (empty: no restriction).",
+      default: [],
+      validations: [
+        {
+          condition: `alltrue([for c in var.source_cidrs : ${ipv4Cidr("c")}])`,
+          errorMessage:
+            "source_cidrs must be IPv4 CIDRs without host bits set, and not /0 (omit the restriction instead).",
+        },
+      ],
+    },
+    {
+      name: "session_key_arn",
+      type: "string",
+      description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions).",
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.session_key_arn))',
+          errorMessage: "session_key_arn must be a KMS key ARN.",
+        },
+      ],
+      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    },
+    TAGS_VARIABLE_NOTHING_TAGGABLE,
+  ],
+  build(stack, v) {
+    const group = moduleAccessGroup(
+      stack,
+      "AccessGroup",
+      {
+        ...accountScope(stack),
+        name: v.string("name"),
+        description: "Session Manager access group",
+        instanceTags: v.listMap("instance_tags"),
+        shellDocumentName: v.string("shell_document_name"),
+        iamGroup: true,
+        roleNames: v.list("role_names"),
+        sourceCidrs: v.list("source_cidrs"),
+        preferencesDocumentName: v.string("shell_document_name"),
+      },
+      { requireMfa: v.bool("require_mfa") },
+    );
+    grantSessionKeyStart(group, v.string("session_key_arn"));
+    return [
+      { name: "group_name", description: "Name of the IAM group; add operators to it.", value: group.iamGroup!.name },
+      { name: "group_arn", description: "ARN of the IAM group.", value: group.iamGroup!.arn },
+      {
+        name: "policy_json",
+        description: "The group's identity policy (for review).",
+        value: group.groupPolicy!.policy,
+      },
+    ];
+  },
+  checks: [
+    { condition: 'output.group_name == "bastionless-dev-platform-shell"', message: "the group takes name" },
+    {
+      condition:
+        'jsondecode(output.policy_json).Statement[0].Condition.StringEquals["ssm:resourceTag/Team"] == ["platform"]',
+      message: "StartSession is limited to the instance tags, with StringEquals",
+    },
+    {
+      condition:
+        "jsondecode(output.policy_json).Statement[0].Condition" +
+        '.BoolIfExists["ssm:SessionDocumentAccessCheck"] == "true"',
+      message: "StartSession carries the document access check",
+    },
+    {
+      condition: 'strcontains(output.policy_json, "$${aws:userid}")',
+      message: "the IAM policy variable reaches IAM literally",
+    },
+    {
+      condition:
+        'length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenySessionsWithoutMfa"]) == 1',
+      message: "MFA is required by default",
+    },
+    {
+      condition:
+        "length([for s in jsondecode(output.policy_json).Statement : " +
+        's if s.Sid == "DenySessionsFromOtherAddresses"]) == 0',
+      message: "no source restriction when source_cidrs is empty",
+    },
+  ],
+};
+
+export const sessionLogging: ModuleDefinition = {
+  name: "session-logging",
+  constructs: ["SessionKey", "SessionLogGroup", "SessionLogBucket"],
+  summary:
+    "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), " +
+    "a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, " +
+    "SSE-KMS, versioned, TLS-only, refuses uploads naming another key, expires old logs and is protected from " +
+    "destroy.",
+  notes: [
+    "The key and the bucket have `prevent_destroy`; the log group has `skip_destroy`: removing the module never " +
+      "deletes logs or the key that decrypts them.",
+    "Construct-only: S3 Object Lock, access logging and the audit alerts (`AuditAlerts`).",
+  ],
+  variables: [
+    {
+      name: "kms_key_alias",
+      type: "string",
+      description: "Alias of the session key.",
+      validations: [kmsAliasRule("kms_key_alias")],
+      example: "alias/bastionless-dev-sessions",
+    },
+    {
+      name: "kms_deletion_window_days",
+      type: "number",
+      description: "Days before a scheduled key deletion happens.",
+      default: DEFAULT_KMS_DELETION_WINDOW_DAYS,
+      validations: [wholeNumber("kms_deletion_window_days", KMS_DELETION_WINDOW_DAYS)],
+    },
+    {
+      name: "log_group_name",
+      type: "string",
+      description: "Name of the session log group.",
+      validations: [
+        {
+          condition: 'can(regex("^[.\\\\-_/#A-Za-z0-9]{1,512}$", var.log_group_name))',
+          errorMessage: "log_group_name must be 1-512 characters of letters, digits and ._-/#.",
+        },
+      ],
+      example: "/bastionless/dev/sessions",
+    },
+    {
+      name: "log_retention_days",
+      type: "number",
+      description: "Days CloudWatch Logs keeps session logs.",
+      default: DEFAULT_LOG_RETENTION_DAYS,
+      validations: [
+        {
+          condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
+          errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+        },
+      ],
+    },
+    {
+      name: "bucket_name",
+      type: "string",
+      description: "Name of the session-log bucket.",
+      validations: bucketNameRules("var.bucket_name"),
+      example: "bastionless-dev-session-logs-111111111111",
+    },
+    {
+      name: "expire_days",
+      type: "number",
+      description: "Days before session logs in S3 expire.",
+      default: DEFAULT_LOG_EXPIRE_DAYS,
+      validations: [wholeNumber("expire_days", { min: 1 })],
+    },
+    {
+      name: "noncurrent_expire_days",
+      type: "number",
+      description: "Days before overwritten or deleted log versions expire.",
+      default: DEFAULT_NONCURRENT_EXPIRE_DAYS,
+      validations: [wholeNumber("noncurrent_expire_days", { min: 1 })],
+    },
+    TAGS_VARIABLE,
+  ],
+  build(stack, v) {
+    const scope = accountScope(stack);
+    const key = new SessionKey(stack, "SessionKey", {
+      ...scope,
+      alias: v.string("kms_key_alias"),
+      deletionWindowDays: v.number("kms_deletion_window_days"),
+      logGroupNamePattern: v.string("log_group_name"),
+    });
+    const group = new SessionLogGroup(stack, "SessionLogGroup", {
+      name: v.string("log_group_name"),
+      retentionDays: v.number("log_retention_days"),
+      encryptionKey: key,
+    });
+    const bucket = new SessionLogBucket(stack, "SessionLogBucket", {
+      bucketName: v.string("bucket_name"),
+      encryptionKey: key,
+      expireDays: v.number("expire_days"),
+      noncurrentExpireDays: v.number("noncurrent_expire_days"),
+    });
+    return [
+      {
+        name: "kms_key_arn",
+        description: "ARN of the session key (for the preferences document, the instance role and operators).",
+        value: key.keyArn,
+      },
+      { name: "kms_key_alias", description: "Alias of the session key.", value: key.aliasName },
+      { name: "log_group_name", description: "Name of the session log group.", value: group.logGroupName },
+      { name: "log_group_arn", description: "ARN of the session log group.", value: group.logGroupArn },
+      { name: "bucket_name", description: "Name of the session-log bucket.", value: bucket.bucketName },
+      { name: "bucket_arn", description: "ARN of the session-log bucket.", value: bucket.bucketArn },
+    ];
+  },
+  checks: [
+    {
+      condition: 'output.log_group_name == "/bastionless/dev/sessions"',
+      message: "the log group takes log_group_name",
+    },
+    {
+      condition: 'output.bucket_name == "bastionless-dev-session-logs-111111111111"',
+      message: "the bucket takes bucket_name",
+    },
+    {
+      condition: 'output.kms_key_alias == "alias/bastionless-dev-sessions"',
+      message: "the key alias takes kms_key_alias",
+    },
+  ],
+};
+
+export const MODULES: readonly ModuleDefinition[] = [
+  network,
+  instanceAccess,
+  operatorAccess,
+  sessionLogging,
+  sessionPreferences,
+];
