@@ -21,15 +21,24 @@
 // - Source maps are written but not loaded: `NODE_OPTIONS=--enable-source-maps npm run synth` maps an unexpected
 //   stack trace back to the .ts lines (the bundle is then compiled as require() compiles a module, without the code
 //   cache).
-// - Memory: on a virtual machine every page a process touches first costs a page fault, and those are dear (measured
-//   on the development VM: about 5 ms per MB, 15 µs a page). The bundle is stored already wrapped as a module, and
-//   its bytes and code cache share one buffer, so that loading it touches as little fresh memory as it can.
-// - Worker threads: for a large app the bundle (synth/synth-threads.ts) starts worker threads on this file, which
-//   then runs the bundle the main thread checked, with the same code cache, and writes no cache of its own.
+// - The packages go into the bundle exactly as published: nothing of a dependency's code is edited or replaced, so a
+//   patch release of cdktn, constructs or zod (reformatted or not) is bundled as it is.
+// - Memory: the bundle is stored already wrapped as a module, and its bytes and code cache share one buffer, so that
+//   loading it touches as little fresh memory as it can.
+// - Worker threads, only when asked for (BASTIONLESS_SYNTH_THREADS=N, synth/synth-threads.ts): each worker runs this
+//   file on the bundle the main thread checked, with the same code cache, and writes no cache of its own.
 // BASTIONLESS_SYNTH_DEBUG=1 prints whether the bundle was reused or rebuilt (and why), and how the stacks were
 // shared out among threads, to stderr.
-// Development tools (tests, scripts/*.ts) keep running the .ts files directly (tools/swc-register.js).
+// Development tools (tests, tools/, ops/) keep running the .ts files directly (tools/swc-register.js).
 "use strict";
+// The oldest Node the project runs on (package.json "engines"): say so plainly rather than fail on a missing API.
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `synth failed; nothing was written: Node ${process.versions.node} is too old; bastionless needs Node 20.19 or later (22 LTS recommended)`,
+  );
+  process.exit(1);
+}
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
@@ -104,117 +113,6 @@ const projectDirname = {
   },
 };
 
-/**
- * Loads only what a synth needs from zod: `z.locales` (and `z.core.locales`) keep English (the other ~40 error-message languages are a
- * quarter of zod's code) and `z.fromJSONSchema` is left out (only tools/schema.ts converts schemas, and the
- * other way round). Both stay complete for tests and scripts, which do not use the bundle.
- */
-const zodForSynth = {
-  name: "zod-for-synth",
-  setup(build) {
-    const fromZodApi = (args) => /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer);
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      fromZodApi(args)
-        ? { path: path.join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-en" }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: path.dirname(args.path),
-    }));
-    build.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
-      fromZodApi(args) ? { path: "from-json-schema", namespace: "zod-omitted" } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "zod-omitted" }, () => ({
-      contents: 'export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not in the synth bundle"); }',
-    }));
-  },
-};
-
-/**
- * Node modules the core requires at load time, and what the bundle gives it instead (loading crypto, assert and os
- * cost a synth of the examples about 10 ms):
- * - "lazy": required on first use instead, which a synth never makes (`fflate` zips assets, `child_process` runs
- *   the terraform binary for a version check or a test matcher, `os` finds the home folder for module assets, sha1
- *   and md5 of other ids);
- * - "shim": synth/synth-core-shims.js, which does what the core calls on every synth (an MD5 of each logical id,
- *   an assert of each element) without loading the module, and hands anything else to it.
- * A core upgrade that changes these lines fails the build, naming the file, rather than silently loading them again.
- */
-const CORE_REQUIRES = {
-  "cdktf/lib/private/fs.js": { fflate: "lazy", crypto: "lazy" },
-  "cdktf/lib/private/unique.js": { crypto: "shim" },
-  "cdktf/lib/tokens/private/uniqueid.js": { crypto: "lazy" },
-  "cdktf/lib/upgrade-id-aspect.js": { crypto: "lazy" },
-  "cdktf/lib/terraform-module-asset.js": { os: "lazy" },
-  "cdktf/lib/terraform-element.js": { assert: "shim" },
-  "cdktf/lib/terraform-resource.js": { assert: "shim" },
-  "cdktf/lib/terraform-data-source.js": { assert: "shim" },
-  "cdktf/lib/terraform-ephemeral-resource.js": { assert: "shim" },
-  "cdktf/lib/validations/validate-binary-version.js": { child_process: "lazy" },
-  "cdktf/lib/testing/index.js": { "node:os": "lazy" },
-  "cdktf/lib/testing/matchers.js": { child_process: "lazy" },
-  "constructs/lib/private/node-addr.js": { crypto: "lazy" },
-};
-const SHIMS = path.join(__dirname, "synth-core-shims.js");
-/**
- * Edits of the core's code for a synth (each must match exactly once, or the build fails naming the file):
- * - TerraformStack.toTerraform resolves every element's fragment, merges them, then resolves the whole merged
- *   document once more: a second walk over every resolved value, which finds nothing (resolving resolved values
- *   changes nothing; the merge adds no tokens). Only what the stack's own overrides (addOverride) brought in can
- *   hold tokens: just those top-level keys are resolved again. About 3 % of the examples' synth.
- * - It takes an element's fragment as the guardrails resolved it, when the stack keeps those for this synth
- *   (modules/guardrails: shareResolvedRenderings, which synth/synth.ts calls where that is sound), instead of
- *   resolving the same rendering again, and empties that store. About 4 % of the examples' synth.
- * The output is the same, byte for byte (test/scripts/synth-launcher.integ.ts compares it with the .ts loader's).
- */
-const CORE_EDITS = {
-  "cdktf/lib/terraform-stack.js": [
-    {
-      from: "const fragments = elements.map((e) => (0, _tokens_1.resolve)(this, e.toTerraform()));",
-      to:
-        'const resolved = this[Symbol.for("bastionless.guardrails.resolvedRenderings")];\n' +
-        '        this[Symbol.for("bastionless.guardrails.resolvedRenderings")] = undefined;\n' +
-        "        const fragments = elements.map((e) => resolved?.get(e) ?? (0, _tokens_1.resolve)(this, e.toTerraform()));",
-    },
-    {
-      from: "(0, util_1.deepMerge)(tf, this.rawOverrides);\n        return (0, _tokens_1.resolve)(this, tf);",
-      to:
-        "(0, util_1.deepMerge)(tf, this.rawOverrides);\n" +
-        "        for (const key of Object.keys(this.rawOverrides)) tf[key] = (0, _tokens_1.resolve)(this, tf[key]);\n" +
-        "        return tf;",
-    },
-  ],
-};
-
-const coreForSynth = {
-  name: "core-for-synth",
-  setup(build) {
-    build.onLoad({ filter: /[\\/](cdktf|constructs)[\\/]lib[\\/].*\.js$/ }, (args) => {
-      const file = args.path.split(path.sep).join("/");
-      const key = [...Object.keys(CORE_REQUIRES), ...Object.keys(CORE_EDITS)].find((k) =>
-        file.endsWith(`/node_modules/${k}`),
-      );
-      if (!key) return undefined;
-      let source = fs.readFileSync(args.path, "utf8");
-      for (const [spec, how] of Object.entries(CORE_REQUIRES[key] ?? {})) {
-        const eager = new RegExp(`^const (\\w+) = require\\("${spec}"\\);$`, "m");
-        if (!eager.test(source)) throw new Error(`${key} no longer requires ${spec} as synth/launcher.js expects`);
-        source = source.replace(eager, (_, name) =>
-          how === "shim"
-            ? `const ${name} = require(${JSON.stringify(SHIMS)}).${spec};`
-            : `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, p) => (${name}$loaded ??= require("${spec}"))[p] });`,
-        );
-      }
-      for (const { from, to } of CORE_EDITS[key] ?? []) {
-        if (source.split(from).length !== 2) throw new Error(`${key} no longer reads as synth/launcher.js expects`);
-        source = source.replace(from, () => to);
-      }
-      return { contents: source, loader: "js" };
-    });
-  },
-};
-
 async function build() {
   const esbuild = require("esbuild");
   fs.mkdirSync(CACHE, { recursive: true });
@@ -225,7 +123,7 @@ async function build() {
     outfile: tmp,
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: "node20",
     format: "cjs",
     minifyWhitespace: true,
     minifySyntax: true,
@@ -233,12 +131,11 @@ async function build() {
     sourcesContent: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [projectDirname, zodForSynth, coreForSynth],
+    plugins: [projectDirname],
   });
   const manifest = { launcher, bundle: "", own: {}, packages: {}, folders: {} };
   const texts = {};
   for (const input of Object.keys(result.metafile.inputs)) {
-    if (/^[a-z-]+:/.test(input)) continue; // a module made up by a plugin (zod-en:, zod-omitted:)
     const file = path.resolve(input); // esbuild reports inputs relative to the working directory
     const rel = path.relative(ROOT, file);
     if (own(file)) {

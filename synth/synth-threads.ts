@@ -72,20 +72,17 @@ type WorkerReply = { reports: Record<number, StackReport> } | { failure: ThreadF
 /** Turns a worker's failure back into the exception the main thread would have thrown. */
 export type Revive = (failure: ThreadFailure) => Error;
 
-/** The number of threads for `stacks` stacks: 1 unless running under the launcher with enough stacks. */
+/** The number of threads for `stacks` stacks: 1 unless BASTIONLESS_SYNTH_THREADS asks for more, under the launcher, with enough stacks. */
 export function threadCount(stacks: number): number {
   const fromEnv = process.env[THREADS_ENV];
-  let most: number | undefined;
-  if (fromEnv !== undefined) {
-    if (!/^[1-9][0-9]{0,2}$/.test(fromEnv))
-      throw new ConfigError([`${THREADS_ENV}: ${JSON.stringify(fromEnv)} is not allowed; expected a whole number ≥ 1`]);
-    most = Number(fromEnv);
-  }
+  // Worker threads only when a user asks for them: one thread is simpler to reason about and to debug, and a
+  // thousand environments still synthesize in linear time on it (npm run bench).
+  if (fromEnv === undefined) return 1;
+  if (!/^[1-9][0-9]{0,2}$/.test(fromEnv))
+    throw new ConfigError([`${THREADS_ENV}: ${JSON.stringify(fromEnv)} is not allowed; expected a whole number ≥ 1`]);
   const wanted = Math.floor(stacks / MIN_STACKS_PER_THREAD);
   if (!(globalThis as Record<symbol, unknown>)[LAUNCHER] || wanted <= 1) return 1;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (a cost for every synth)
-  most ??= (require("os") as typeof import("os")).availableParallelism();
-  return Math.min(most, wanted);
+  return Math.min(Number(fromEnv), wanted);
 }
 
 /** The order in which stacks are handed out: largest first, ties in definition order. */

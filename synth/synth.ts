@@ -7,9 +7,8 @@ import { isAscii } from "buffer";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, type LoadedEnvironment } from "../loader/load";
-import { App, renderWithoutUnset, TerraformElement, TerraformStack, type Construct } from "../modules/core/cdktf";
+import { App, TerraformStack, type Construct } from "../modules/core/cdktf";
 import { suppressedFindings } from "../modules/guardrails";
-import { shareResolvedRenderings } from "../modules/guardrails/guardrails";
 import type { ISummarized } from "../stacks/summary";
 import { removeStaleStaging, stagingPath, swapIn } from "./output-swap";
 import {
@@ -57,14 +56,11 @@ function readJson(file: string): unknown {
   return JSON.parse(isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8"));
 }
 
-/** What every app gets before synth: the Terraform version line and elements that render only what is set. */
+/** What every app gets before synth: the Terraform version line. */
 function prepareApp(app: App): void {
   // Every stack states the Terraform it needs: S3-native locking (use_lockfile) needs 1.10 or later.
   for (const stack of app.node.children)
     if (stack instanceof TerraformStack) stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-  // Each element renders only its set attributes: every pass over it (guardrails, resolves) then walks half as
-  // much; the JSON is the same (resolution drops unset attributes itself).
-  for (const c of app.node.findAll()) if (c instanceof TerraformElement) renderWithoutUnset(c);
 }
 
 /** A new App writing to `outdir`, which lets every stack record its error annotations (raised after the synth). */
@@ -159,23 +155,12 @@ function synthStack(definition: StackDefinition<Construct>, outdir: string, targ
     };
   }
   prepareApp(app);
-  // The app's one manifest is written by the merge, from every stack's entry (writing one per stack cost more than
-  // a millisecond each here).
-  app.manifest.writeToFile = () => undefined;
   const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
   if (stacks.length !== 1 || stacks[0].node.id !== definition.name || app.node.children.length !== 1)
     throw new Error(`the definition of the ${definition.name} stack must create exactly that stack`);
-  const [stack] = stacks;
-  // This App is synthesized once: where it is sound, the writing pass takes each element the guardrails resolved as
-  // they resolved it (in the main job's bundle, synth/launcher.js) instead of resolving it again.
-  shareResolvedRenderings(stack);
-  // Before the resolve that writes the stack, cdktn resolves every element once more, only to discover what it
-  // refers to: other stacks (none: this App holds this stack alone) and the Terraform functions in use, for the
-  // validation of their availability in the targeted Terraform versions. That pass was a fifth of a large synth. It
-  // is skipped; the writing resolve records the same functions, so every validation of the app (cdktn's, run before
-  // that resolve when an App validates itself) runs once, after it: an error fails the synth, naming the
-  // construct, before anything is swapped in.
-  stack.prepareStack = () => void stack.ensureBackendExists();
+  // Every validation of the app runs after the synth (cdktn's own is skipped through the App's public
+  // skipValidation option), so that an error is listed per construct with the others: it fails the synth before
+  // anything is swapped in.
   app.synth();
   const [report] = stackReports(app, outdir, target);
   const invalid = app.node

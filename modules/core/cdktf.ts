@@ -41,7 +41,7 @@ export type {
 } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-import { App as CoreApp, DefaultTokenResolver, StringConcat, type TerraformElement, Tokenization } from "cdktf";
+import { App as CoreApp, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -78,16 +78,6 @@ export function withoutUndefined(value: unknown): unknown {
 
 /** Objects withoutUndefined made (a second call returns them as they are). */
 const PRUNED = new WeakSet<object>();
-
-/**
- * Makes `element.toTerraform()` leave out unset attributes (withoutUndefined), so that each of the synth's passes
- * over the element (cdktn's preparing resolve, the guardrails, the final resolve) walks only what is set. The
- * synthesized JSON is the same: resolution drops undefined values itself.
- */
-export function renderWithoutUnset(element: TerraformElement): void {
-  const render = element.toTerraform.bind(element);
-  element.toTerraform = () => withoutUndefined(render()) as ReturnType<typeof render>;
-}
 
 /**
  * Throws when `scope` lives in an App of another copy of the CDK core, e.g. an app that imports `cdktn` while this

@@ -11,7 +11,6 @@ import {
   type TerraformStack,
 } from "../core/cdktf";
 import { allRules } from "./catalog";
-import { keepResolvedRenderings } from "./model";
 import {
   GuardrailRule,
   guardrailsOf,
@@ -77,26 +76,6 @@ class UnusedSuppressions implements IAspect {
 }
 
 /** Where cdktn keeps a construct's custom synthesis (e.g. an asset's), run after the aspects and before the write. */
-const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
-
-/**
- * Lets the next synth of `stack` write each element the guardrails resolved as they resolved it, instead of
- * resolving the same rendering a second time (the main job's bundle does; 4 % of the examples' synth), when that is
- * sound: the App's only aspects are guardrails (a rule, ours or a library user's, only reads what it checks) and no
- * construct has a custom synthesis, so nothing runs between the guardrails and the writing pass that could change an
- * element or a value it refers to. Returns whether it did. For an App that is synthesized once (synth/synth.ts: one
- * App per stack).
- */
-export function shareResolvedRenderings(stack: TerraformStack): boolean {
-  const readOnly = (a: IAspect) =>
-    a instanceof GuardrailRule || a instanceof PathSuppressions || a instanceof UnusedSuppressions;
-  const sound = stack.node.root.node
-    .findAll()
-    .every((c) => !(CUSTOM_SYNTHESIS in c) && Aspects.of(c).all.every(readOnly));
-  if (sound) keepResolvedRenderings(stack);
-  return sound;
-}
-
 /** Adds every guardrail rule to `stack`. Findings become errors or warnings when the stack is synthesized. */
 export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
   assertSameCore(stack, "enableGuardrails");

@@ -66,21 +66,6 @@ export function strings(v: Json | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
-/**
- * Where a stack keeps, for one synth, each element's rendering as the guardrails resolved it (element → the resolved
- * `toTerraform()`), once `shareResolvedRenderings` (guardrails.ts) has judged that nothing can change an element
- * between the guardrails and the synth's writing pass. The main job's bundle (synth/launcher.js) has
- * `TerraformStack.toTerraform` take an element's fragment from here instead of resolving it a second time, and empty
- * it; anywhere else it is unused.
- */
-export const RESOLVED_RENDERINGS = Symbol.for("bastionless.guardrails.resolvedRenderings");
-type SharingStack = TerraformStack & { [RESOLVED_RENDERINGS]?: Map<object, unknown> };
-
-/** Starts keeping the guardrails' resolved renderings of `stack`'s elements for its next synth. */
-export function keepResolvedRenderings(stack: TerraformStack): void {
-  (stack as SharingStack)[RESOLVED_RENDERINGS] = new Map();
-}
-
 /** A block whose configuration is resolved on first use (rules read a fraction of a stack's resources). */
 class LazyBlock implements TfBlock {
   private resolved?: Attributes;
@@ -104,7 +89,6 @@ class LazyBlock implements TfBlock {
         string,
         Record<string, Record<string, Record<string, Json>>> | undefined
       >;
-      (this.stack as SharingStack)[RESOLVED_RENDERINGS]?.set(this.element, rendered);
       // A moved resource renders no block of its own.
       const attrs = rendered[this.kind]?.[this.type]?.[this.element.friendlyUniqueId] ?? {};
       this.resolved = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== "//"));

@@ -10,14 +10,12 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..", "..");
 
 /**
- * A fresh temporary folder holding synth/launcher.js (a copy of the launcher, with the stand-ins it bundles into the
- * core) and a node_modules symlink.
+ * A fresh temporary folder holding synth/launcher.js (a copy of the launcher) and a node_modules symlink.
  */
 export function launcherProject(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, "synth"));
-  for (const file of ["launcher.js", "synth-core-shims.js"])
-    fs.copyFileSync(path.join(ROOT, "synth", file), path.join(dir, "synth", file));
+  fs.copyFileSync(path.join(ROOT, "synth", "launcher.js"), path.join(dir, "synth", "launcher.js"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }

@@ -1,5 +1,5 @@
 /**
- * The synth renders elements without their unset attributes (renderWithoutUnset, withoutUndefined) and the guardrail
+ * The guardrail model resolves elements without their unset attributes (withoutUndefined) and
  * model indexes the references of companion resources once per stack (attachedTo): both only save work, so what the
  * rules see and what the stack writes must be exactly what full resolution gives.
  */
@@ -9,10 +9,7 @@ import {
   resolveTokens,
   TerraformDataSource,
   TerraformResource,
-  TerraformElement,
   TerraformStack,
-  Testing,
-  renderWithoutUnset,
   withoutUndefined,
 } from "../../modules/core/cdktf";
 import { S3Bucket, S3BucketVersioningA } from "../../modules/core/aws";
@@ -56,24 +53,6 @@ describe("withoutUndefined before token resolution", () => {
     expect(out.e).toBe(literalToken);
     expect(out.f).toBe(thing);
   });
-});
-
-describe("renderWithoutUnset (what the main job's synth does to every element)", () => {
-  test.each(["dev", "staging", "prod"])(
-    "GIVEN the %s example stack THEN its synthesized JSON is the same with and without unset attributes rendered",
-    (name) => {
-      const plain = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) });
-      const pruned = new EnvironmentStack(Testing.app(), name, { config: exampleConfig(name) });
-      let wrapped = 0;
-      for (const c of pruned.node.findAll())
-        if (c instanceof TerraformElement) {
-          renderWithoutUnset(c);
-          wrapped++;
-        }
-      expect(wrapped).toBeGreaterThan(20);
-      expect(Testing.synth(pruned)).toBe(Testing.synth(plain));
-    },
-  );
 });
 
 describe("StackModel.attachedTo", () => {
