@@ -125,6 +125,9 @@ export const ADDRESSES: Record<string, Record<string, Address>> = {
     },
   },
   "session-preferences": {
+    "aws_partition partition": { name: "current" },
+    "aws_region region": { name: "current" },
+    "aws_caller_identity caller": { name: "current" },
     "aws_ssm_document Preferences/Resource": { name: "this" },
   },
 };

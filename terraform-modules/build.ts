@@ -5,16 +5,19 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { vocabularyTable, writeConsumerTesting } from "./consumer-testing";
 import { MODULES } from "./definitions";
 import { writeModule } from "./framework";
 import { formatHclFiles } from "./hcl-format";
 import { writeRootExample } from "./root-example";
 
-/** Every HCL file under dir (.tf and .tftest.hcl). */
+/** Every HCL file under dir (.tf, .tftest.hcl and .tfmock.hcl). */
 const hclFiles = (dir: string): string[] =>
   fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && (e.name.endsWith(".tf") || e.name.endsWith(".tftest.hcl")))
+    .filter(
+      (e) => e.isFile() && (e.name.endsWith(".tf") || e.name.endsWith(".tftest.hcl") || e.name.endsWith(".tfmock.hcl")),
+    )
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 
@@ -29,7 +32,9 @@ export function buildTerraformModules(outdir: string): { dirs: string[] } {
   ).version;
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
-  const dirs = MODULES.map((m) => writeModule(m, outdir, version));
+  const vocabulary = vocabularyTable();
+  const dirs = MODULES.map((m) => writeModule(m, outdir, version, vocabulary));
+  writeConsumerTesting(dirs);
   writeRootExample(outdir, MODULES);
   formatHclFiles(hclFiles(outdir));
   return { dirs };

@@ -111,6 +111,12 @@ export function moduleEndpoints(
               condition: Op.gte(Fn.lengthOf(props.network.routeTableIds), 1),
               errorMessage: "s3_gateway creates a gateway endpoint on route_table_ids: list the private route tables.",
             },
+            {
+              condition: Op.or(Op.neq(vars.s3Gateway, vars.restrictiveMode), Op.neq(props.logBucketArn ?? "", "")),
+              errorMessage:
+                "The restrictive S3 gateway admits the session-log bucket by ARN: give log_bucket_arn (the " +
+                "session-logging module's log_bucket_arn output).",
+            },
           ],
         },
       });

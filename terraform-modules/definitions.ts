@@ -4,7 +4,7 @@
  * spelled out).
  */
 import { TAGS_VARIABLE, TAGS_VARIABLE_NOTHING_TAGGABLE } from "./tags";
-import { DataAwsCallerIdentity, DataAwsPartition } from "../modules/core/aws";
+import { DataAwsCallerIdentity, DataAwsPartition, type KmsAlias } from "../modules/core/aws";
 import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
@@ -36,8 +36,10 @@ import {
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
 import type { TerraformStack } from "../modules/core/cdktf";
 import { currentRegion } from "./common";
-import { bucketNameRules, ipv4Cidr, kmsAliasRule, matches, tagRules, wholeNumber } from "./validations";
-import { moduleAccessGroup, moduleInstanceRole } from "./constructs";
+import { EXAMPLE } from "./example-values";
+import { bucketNameRules, ipv4Cidr, kmsAliasRule, LOG_PREFIX, matches, tagRules, wholeNumber } from "./validations";
+import { address, moduleAccessGroup, moduleInstanceRole } from "./constructs";
+import { mockDefaults } from "./publishable";
 import type { ModuleDefinition } from "./framework";
 import { network } from "./network";
 import { sessionPreferences } from "./session-preferences";
@@ -54,6 +56,7 @@ function accountScope(stack: TerraformStack) {
 export const instanceAccess: ModuleDefinition = {
   name: "instance-access",
   constructs: ["InstanceRole", "HardenedLaunchTemplate"],
+  npmSubpath: "instance-access",
   summary:
     "The identity and launch template of instances reached through Session Manager: an instance role and profile " +
     "trusted by ec2.amazonaws.com with only what the SSM Agent needs plus session-logging writes to the given " +
@@ -76,7 +79,7 @@ export const instanceAccess: ModuleDefinition = {
             `role_name must be 1-${PHYSICAL_NAME_LIMITS.iamRole} characters ` + "of letters, digits and +=,.@_-.",
         },
       ],
-      example: "bastionless-dev-session-instance",
+      example: EXAMPLE.instanceRoleName,
     },
     {
       name: "legacy_agent_support",
@@ -115,7 +118,8 @@ export const instanceAccess: ModuleDefinition = {
           errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
         },
       ],
-      example: "arn:aws:logs:eu-west-1:111111111111:log-group:/bastionless/dev/sessions",
+      example: EXAMPLE.logGroupArn,
+      wiredFrom: "module.session_logging.log_group_arn",
     },
     {
       name: "log_bucket_arn",
@@ -127,19 +131,23 @@ export const instanceAccess: ModuleDefinition = {
           errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
         },
       ],
-      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
+      example: EXAMPLE.logBucketArn,
+      wiredFrom: "module.session_logging.log_bucket_arn",
     },
     {
       name: "log_prefix",
       type: "string",
-      description: "Key prefix the instances may write session logs under (their environment's prefix).",
+      description:
+        "Key prefix the instances may write session logs under: the one the preferences document sends them to " +
+        "(the session-preferences module's log_prefix output).",
       validations: [
         {
-          condition: 'can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.log_prefix))',
+          condition: matches(LOG_PREFIX, "var.log_prefix"),
           errorMessage: "log_prefix must be a key prefix without leading or trailing /.",
         },
       ],
-      example: "dev",
+      example: EXAMPLE.logPrefix,
+      wiredFrom: "module.session_preferences.log_prefix",
     },
     {
       name: "kms_key_arn",
@@ -151,7 +159,8 @@ export const instanceAccess: ModuleDefinition = {
           errorMessage: "kms_key_arn must be a KMS key ARN.",
         },
       ],
-      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      example: EXAMPLE.kmsKeyArn,
+      wiredFrom: "module.session_logging.kms_key_arn",
     },
     {
       name: "instance_type",
@@ -185,14 +194,17 @@ export const instanceAccess: ModuleDefinition = {
         { condition: "length(var.security_group_ids) > 0", errorMessage: "Give at least one security group." },
       ],
       example: ["sg-0a1b2c3d4e5f60001"],
+      wiredFrom: "[module.network.instance_security_group_id]",
     },
     {
       name: "instance_tags",
       type: "map(string)",
-      description: "Tags for instances and volumes launched from the template (the tags operator access groups match).",
+      description:
+        "Tags applied to instances and volumes launched from the template; operator access groups match them " +
+        "(the target_instance_tags output).",
       default: {},
       validations: tagRules("instance_tags"),
-      example: { Team: "platform" },
+      example: EXAMPLE.instanceTags,
     },
     TAGS_VARIABLE,
   ],
@@ -230,19 +242,29 @@ export const instanceAccess: ModuleDefinition = {
         description: "The instance role's inline policy (for review).",
         value: role.policy.policy,
       },
+      {
+        name: "target_instance_tags",
+        description:
+          "The instance_tags the launch template gives instances, one value per key: the operator-access module's " +
+          "target_instance_tags input.",
+        value: `\${{ for k in keys(${v.string("instance_tags")}) : k => [${address(lt.template)}.tag_specifications[0].tags[k]] }}`,
+      },
     ];
   },
   checks: [
-    { condition: 'output.role_name == "bastionless-dev-session-instance"', message: "the role takes role_name" },
+    { condition: `output.role_name == "${EXAMPLE.instanceRoleName}"`, message: "the role takes role_name" },
     { condition: 'output.launch_template_id == "lt-0123456789abcdef0"', message: "the launch template is created" },
     {
       condition: '!strcontains(output.instance_policy_json, "ec2messages:")',
       message: "legacy_agent_support = false leaves out the ec2messages actions",
     },
     {
-      condition:
-        'strcontains(output.instance_policy_json, "arn:aws:s3:::bastionless-dev-session-logs-111111111111/dev/*")',
+      condition: `strcontains(output.instance_policy_json, "${EXAMPLE.logBucketArn}/${EXAMPLE.logPrefix}/*")`,
       message: "log writes are limited to the environment's prefix",
+    },
+    {
+      condition: `jsonencode(output.target_instance_tags) == jsonencode({ Team = ["platform"] })`,
+      message: "operators are given the tags the launch template applies",
     },
   ],
 };
@@ -250,6 +272,7 @@ export const instanceAccess: ModuleDefinition = {
 export const operatorAccess: ModuleDefinition = {
   name: "operator-access",
   constructs: ["AccessGroup"],
+  npmSubpath: "operator-access",
   summary:
     "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager " +
     "shell sessions on instances with the given tags only, through the logged preferences document, with the " +
@@ -270,30 +293,36 @@ export const operatorAccess: ModuleDefinition = {
           errorMessage: `name must be 1-${PHYSICAL_NAME_LIMITS.iamGroup} characters of letters, digits and +=,.@_-.`,
         },
       ],
-      example: "bastionless-dev-platform-shell",
+      example: EXAMPLE.accessGroupName,
     },
     {
-      name: "instance_tags",
+      name: "target_instance_tags",
       type: "map(list(string))",
-      description: "Instance tags the group may reach: every key must match one of its values.",
+      description:
+        "Instance tags the group may reach: every key must match one of its values (the instance-access module's " +
+        "target_instance_tags output). Required.",
+      default: null,
+      formerly: { name: "instance_tags", hint: "the same map: tags an instance must carry to be reached" },
       validations: [
         {
-          condition: "length(var.instance_tags) > 0",
+          condition: "length(var.target_instance_tags) > 0",
           errorMessage: "Name at least one tag; without one the group would reach every instance.",
         },
         {
-          condition: "alltrue([for k, v in var.instance_tags : length(v) > 0])",
+          condition: "alltrue([for k, v in var.target_instance_tags : length(v) > 0])",
           errorMessage: "Every tag needs at least one value.",
         },
-        ...tagRules("instance_tags", true),
+        ...tagRules("target_instance_tags", true),
       ],
-      example: { Team: ["platform"] },
+      example: Object.fromEntries(Object.entries(EXAMPLE.instanceTags).map(([k, x]) => [k, [x]])),
+      wiredFrom: "module.instance_access.target_instance_tags",
     },
     {
       name: "shell_document_name",
       type: "string",
       description: "The session preferences document operators start shells with (logged).",
       default: PREFERENCES_DOCUMENT,
+      wiredFrom: "module.session_preferences.document_name",
     },
     {
       name: "role_names",
@@ -330,16 +359,19 @@ export const operatorAccess: ModuleDefinition = {
       ],
     },
     {
-      name: "session_key_arn",
+      name: "kms_key_arn",
       type: "string",
-      description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions).",
+      description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions). Required.",
+      default: null,
+      formerly: { name: "session_key_arn" },
       validations: [
         {
-          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.session_key_arn))',
-          errorMessage: "session_key_arn must be a KMS key ARN.",
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
+          errorMessage: "kms_key_arn must be a KMS key ARN.",
         },
       ],
-      example: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      example: EXAMPLE.kmsKeyArn,
+      wiredFrom: "module.session_logging.kms_key_arn",
     },
     TAGS_VARIABLE_NOTHING_TAGGABLE,
   ],
@@ -351,7 +383,7 @@ export const operatorAccess: ModuleDefinition = {
         ...accountScope(stack),
         name: v.string("name"),
         description: "Session Manager access group",
-        instanceTags: v.listMap("instance_tags"),
+        instanceTags: v.listMap("target_instance_tags"),
         shellDocumentName: v.string("shell_document_name"),
         iamGroup: true,
         roleNames: v.list("role_names"),
@@ -360,7 +392,7 @@ export const operatorAccess: ModuleDefinition = {
       },
       { requireMfa: v.bool("require_mfa") },
     );
-    grantSessionKeyStart(group, v.string("session_key_arn"));
+    grantSessionKeyStart(group, v.string("kms_key_arn"));
     return [
       { name: "group_name", description: "Name of the IAM group; add operators to it.", value: group.iamGroup!.name },
       { name: "group_arn", description: "ARN of the IAM group.", value: group.iamGroup!.arn },
@@ -371,8 +403,52 @@ export const operatorAccess: ModuleDefinition = {
       },
     ];
   },
+  tests: {
+    "former-names.tftest.hcl": `# Generated by \`npm run build:terraform-modules\`: the 0.1 input names still work for one release (with a
+# warning: the check blocks of aliases.tf), and one of the two names of a required input must be given.
+mock_provider "aws" {
+${mockDefaults()}}
+
+variables {
+  name = "${EXAMPLE.accessGroupName}"
+}
+
+run "former_names" {
+  command = plan
+  variables {
+    instance_tags   = { Team = ["platform"] }
+    session_key_arn = "${EXAMPLE.kmsKeyArn}"
+  }
+  expect_failures = [check.deprecated_instance_tags, check.deprecated_session_key_arn]
+  assert {
+    condition     = jsondecode(aws_iam_group_policy.this.policy).Statement[0].Condition.StringEquals["ssm:resourceTag/Team"] == ["platform"]
+    error_message = "instance_tags still names the tags the group may reach"
+  }
+  assert {
+    condition     = strcontains(aws_iam_group_policy.this.policy, "${EXAMPLE.kmsKeyArn}")
+    error_message = "session_key_arn still names the session key"
+  }
+}
+
+run "the_key_under_neither_name" {
+  command = plan
+  variables {
+    target_instance_tags = { Team = ["platform"] }
+  }
+  expect_failures = [aws_iam_group_policy.this]
+}
+
+run "the_tags_under_neither_name" {
+  command = plan
+  variables {
+    kms_key_arn = "${EXAMPLE.kmsKeyArn}"
+  }
+  expect_failures = [aws_iam_group_policy.this]
+}
+`,
+  },
   checks: [
-    { condition: 'output.group_name == "bastionless-dev-platform-shell"', message: "the group takes name" },
+    { condition: `output.group_name == "${EXAMPLE.accessGroupName}"`, message: "the group takes name" },
     {
       condition:
         'jsondecode(output.policy_json).Statement[0].Condition.StringEquals["ssm:resourceTag/Team"] == ["platform"]',
@@ -405,6 +481,7 @@ export const operatorAccess: ModuleDefinition = {
 export const sessionLogging: ModuleDefinition = {
   name: "session-logging",
   constructs: ["SessionKey", "SessionLogGroup", "SessionLogBucket"],
+  npmSubpath: "session-logging",
   summary:
     "Where sessions are recorded: a KMS key (rotation on, CloudWatch Logs admitted only for the session log group), " +
     "a KMS-encrypted CloudWatch log group kept on destroy, and an S3 log bucket that is owner-enforced, private, " +
@@ -421,7 +498,7 @@ export const sessionLogging: ModuleDefinition = {
       type: "string",
       description: "Alias of the session key.",
       validations: [kmsAliasRule("kms_key_alias")],
-      example: "alias/bastionless-dev-sessions",
+      example: EXAMPLE.kmsKeyAlias,
     },
     {
       name: "kms_deletion_window_days",
@@ -440,7 +517,7 @@ export const sessionLogging: ModuleDefinition = {
           errorMessage: "log_group_name must be 1-512 characters of letters, digits and ._-/#.",
         },
       ],
-      example: "/bastionless/dev/sessions",
+      example: EXAMPLE.logGroupName,
     },
     {
       name: "log_retention_days",
@@ -455,11 +532,13 @@ export const sessionLogging: ModuleDefinition = {
       ],
     },
     {
-      name: "bucket_name",
+      name: "log_bucket_name",
       type: "string",
-      description: "Name of the session-log bucket.",
-      validations: bucketNameRules("var.bucket_name"),
-      example: "bastionless-dev-session-logs-111111111111",
+      description: "Name of the session-log bucket. Required.",
+      default: null,
+      formerly: { name: "bucket_name" },
+      validations: bucketNameRules("var.log_bucket_name"),
+      example: EXAMPLE.logBucketName,
     },
     {
       name: "expire_days",
@@ -491,35 +570,111 @@ export const sessionLogging: ModuleDefinition = {
       encryptionKey: key,
     });
     const bucket = new SessionLogBucket(stack, "SessionLogBucket", {
-      bucketName: v.string("bucket_name"),
+      bucketName: v.string("log_bucket_name"),
       encryptionKey: key,
       expireDays: v.number("expire_days"),
       noncurrentExpireDays: v.number("noncurrent_expire_days"),
     });
+    const alias = key.node.findChild("Alias") as KmsAlias;
+    const bucketName = bucket.bucket.bucket;
+    const logGroupName = group.resource.name;
+    // The ARNs are formed from the resources' names (S3 and CloudWatch Logs ARNs are exactly that), so they are
+    // known at plan time: the instance role's and the network's policies show in the plan instead of
+    // "(known after apply)", and a mocked provider needs no ARN for them.
+    const bucketArn = `arn:${scope.partition}:s3:::${bucketName}`;
+    const logGroupArn = `arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:${logGroupName}`;
     return [
       {
         name: "kms_key_arn",
-        description: "ARN of the session key (for the preferences document, the instance role and operators).",
+        description:
+          "ARN of the session key: the kms_key_arn input of session-preferences, instance-access and operator-access.",
         value: key.keyArn,
       },
-      { name: "kms_key_alias", description: "Alias of the session key.", value: key.aliasName },
-      { name: "log_group_name", description: "Name of the session log group.", value: group.logGroupName },
-      { name: "log_group_arn", description: "ARN of the session log group.", value: group.logGroupArn },
-      { name: "bucket_name", description: "Name of the session-log bucket.", value: bucket.bucketName },
-      { name: "bucket_arn", description: "ARN of the session-log bucket.", value: bucket.bucketArn },
+      { name: "kms_key_alias", description: "Alias of the session key.", value: alias.name },
+      {
+        name: "log_group_name",
+        description: "Name of the session log group.",
+        value: logGroupName,
+      },
+      {
+        name: "log_group_arn",
+        description:
+          "ARN of the session log group: the log_group_arn input of session-preferences and instance-access.",
+        value: logGroupArn,
+      },
+      { name: "log_bucket_name", description: "Name of the session-log bucket.", value: bucketName },
+      {
+        name: "log_bucket_arn",
+        description:
+          "ARN of the session-log bucket: the log_bucket_arn input of session-preferences, instance-access and network.",
+        value: bucketArn,
+      },
+      {
+        name: "bucket_name",
+        description: "Deprecated: use log_bucket_name (this output is removed in the next minor release).",
+        value: bucketName,
+      },
+      {
+        name: "bucket_arn",
+        description: "Deprecated: use log_bucket_arn (this output is removed in the next minor release).",
+        value: bucketArn,
+      },
     ];
+  },
+  tests: {
+    "former-names.tftest.hcl": `# Generated by \`npm run build:terraform-modules\`: the 0.1 input name bucket_name still works for one release
+# (with a warning: the check block of aliases.tf); the bucket's name is required under one of its two names.
+# Plan only: the key and the bucket keep prevent_destroy.
+mock_provider "aws" {
+  override_during = plan
+${mockDefaults()}}
+
+variables {
+  kms_key_alias  = "${EXAMPLE.kmsKeyAlias}"
+  log_group_name = "${EXAMPLE.logGroupName}"
+}
+
+run "former_name" {
+  command = plan
+  variables {
+    bucket_name = "${EXAMPLE.logBucketName}"
+  }
+  expect_failures = [check.deprecated_bucket_name]
+  assert {
+    condition     = aws_s3_bucket.this.bucket == "${EXAMPLE.logBucketName}" && output.log_bucket_arn == "${EXAMPLE.logBucketArn}"
+    error_message = "bucket_name still names the bucket"
+  }
+  assert {
+    condition     = output.bucket_arn == output.log_bucket_arn
+    error_message = "the deprecated bucket_arn output is log_bucket_arn"
+  }
+}
+
+run "the_bucket_under_neither_name" {
+  command = plan
+  expect_failures = [aws_s3_bucket.this]
+}
+`,
   },
   checks: [
     {
-      condition: 'output.log_group_name == "/bastionless/dev/sessions"',
+      condition: `output.log_group_name == "${EXAMPLE.logGroupName}"`,
       message: "the log group takes log_group_name",
     },
     {
-      condition: 'output.bucket_name == "bastionless-dev-session-logs-111111111111"',
-      message: "the bucket takes bucket_name",
+      condition: `output.log_group_arn == "${EXAMPLE.logGroupArn}"`,
+      message: "the log group's ARN is known at plan time, in the account and region of the provider",
     },
     {
-      condition: 'output.kms_key_alias == "alias/bastionless-dev-sessions"',
+      condition: `output.log_bucket_name == "${EXAMPLE.logBucketName}"`,
+      message: "the bucket takes log_bucket_name",
+    },
+    {
+      condition: `output.log_bucket_arn == "${EXAMPLE.logBucketArn}"`,
+      message: "the bucket's ARN is known at plan time",
+    },
+    {
+      condition: `output.kms_key_alias == "${EXAMPLE.kmsKeyAlias}"`,
       message: "the key alias takes kms_key_alias",
     },
   ],

@@ -9,9 +9,11 @@ import { DataAwsPartition, DataAwsVpc } from "../modules/core/aws";
 import { ALWAYS_NEEDED_SERVICES } from "../modules/core/endpoint-services";
 import { BUCKET_NAME_CHARS, ec2Id } from "../modules/core/limits";
 import { EndpointService, requiredServices } from "../modules/network-endpoints";
+import { Token } from "../modules/core/cdktf";
 import { MOCK_VPC_CIDR } from "../tools/tftest";
 import { currentRegion, namePrefix } from "./common";
 import { address, moduleEndpoints } from "./constructs";
+import { EXAMPLE } from "./example-values";
 import type { ModuleDefinition } from "./framework";
 import {
   checkSecondaryBlocks,
@@ -34,7 +36,6 @@ const hclList = (items: readonly string[]): string => `[${items.map((x) => `"${x
 const REQUIRED = `  name_prefix         = "bastionless-dev-main"
   vpc_id              = "vpc-0a1b2c3d4e5f60718"
   endpoint_subnet_ids = ["subnet-0a1b2c3d4e5f60001"]
-  log_bucket_arn      = "arn:aws:s3:::bastionless-dev-session-logs-111111111111"
   route_table_ids     = ["rtb-0a1b2c3d4e5f60001"]`;
 
 /** The S3 gateway modes and who reaches the endpoints, planned against the mocked provider. */
@@ -85,7 +86,8 @@ run "full_access_gateway_on_the_route_tables" {
 run "restrictive_gateway_only_under_its_named_opt_in" {
   command = plan
   variables {
-    s3_gateway = "${S3_RESTRICTIVE_OPT_IN}"
+    s3_gateway     = "${S3_RESTRICTIVE_OPT_IN}"
+    log_bucket_arn = "${EXAMPLE.logBucketArn}"
   }
   assert {
     condition     = [for s in jsondecode(aws_vpc_endpoint.s3_gateway[0].policy).Statement : s.Sid] == ["SsmAgentBuckets", "SessionLogBucket"]
@@ -116,6 +118,22 @@ run "fails_a_gateway_without_route_tables" {
     route_table_ids = []
   }
   expect_failures = [aws_vpc_endpoint.s3_gateway]
+}
+
+run "fails_a_restrictive_gateway_without_the_log_bucket" {
+  command = plan
+  variables {
+    s3_gateway = "${S3_RESTRICTIVE_OPT_IN}"
+  }
+  expect_failures = [aws_vpc_endpoint.s3_gateway]
+}
+
+run "fails_a_bucket_name_where_its_arn_belongs" {
+  command = plan
+  variables {
+    log_bucket_arn = "${EXAMPLE.logBucketName}"
+  }
+  expect_failures = [var.log_bucket_arn]
 }
 
 run "fails_an_unnamed_restrictive_mode" {
@@ -194,6 +212,7 @@ run "upgrade_from_${label}" {
   variables {
 ${REQUIRED}
     s3_gateway          = "${S3_RESTRICTIVE_OPT_IN}"
+    log_bucket_arn      = "${EXAMPLE.logBucketArn}"
   }
   assert {
     condition     = aws_vpc_endpoint.s3_gateway[0].id == run.release_${label}.s3_gateway_id
@@ -219,6 +238,7 @@ const S3_GATEWAY_MODES = ["none", "create-full-access", S3_RESTRICTIVE_OPT_IN] a
 export const network: ModuleDefinition = {
   name: "network",
   constructs: ["SessionManagerEndpoints"],
+  npmSubpath: "network-endpoints",
   summary: [
     "Session Manager networking for one existing VPC: interface endpoints with private DNS (one ENI per subnet given)",
     "and SG-to-SG security groups (instances: no ingress, egress 443 to the endpoints and the S3 prefix list;",
@@ -350,17 +370,19 @@ export const network: ModuleDefinition = {
       name: "log_bucket_arn",
       type: "string",
       description:
-        "ARN of the session-log bucket a restrictive S3 gateway's policy lets instances write to (s3_gateway).",
+        `ARN of the session-log bucket a restrictive S3 gateway's policy lets instances write to: required with ` +
+        `s3_gateway = "${S3_RESTRICTIVE_OPT_IN}", unused otherwise (null).`,
+      default: null,
       validations: [
         {
-          condition: matches(
-            new RegExp(`^arn:aws[a-z-]*:s3:::${BUCKET_NAME_CHARS.source.slice(1)}`),
-            "var.log_bucket_arn",
-          ),
+          condition:
+            "var.log_bucket_arn == null || " +
+            matches(new RegExp(`^arn:aws[a-z-]*:s3:::${BUCKET_NAME_CHARS.source.slice(1)}`), "var.log_bucket_arn"),
           errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
         },
       ],
-      example: "arn:aws:s3:::bastionless-dev-session-logs-111111111111",
+      example: EXAMPLE.logBucketArn,
+      wiredFrom: "module.session_logging.log_bucket_arn",
     },
     TAGS_VARIABLE,
   ],
@@ -378,7 +400,10 @@ export const network: ModuleDefinition = {
         region: currentRegion(stack),
         namePrefix: v.string("name_prefix"),
         endpointSubnetIds: v.list("endpoint_subnet_ids"),
-        logBucketArn: v.string("log_bucket_arn"),
+        // "" when not given: the restrictive policy is only written with s3_gateway's opt-in, which requires it.
+        logBucketArn: Token.asString(
+          v.expression(["log_bucket_arn"], '(var.log_bucket_arn == null ? "" : var.log_bucket_arn)'),
+        ),
         partition: new DataAwsPartition(stack, "partition").partition,
       },
       {

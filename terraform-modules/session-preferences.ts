@@ -7,7 +7,7 @@
  * a key added to the construct fails to compile here), written as a `jsonencode` of the variables; the variables
  * mirror the construct's checks with the same limits (modules/core/limits.ts).
  */
-import { SsmDocument } from "../modules/core/aws";
+import { DataAwsCallerIdentity, DataAwsPartition, SsmDocument } from "../modules/core/aws";
 import { Construct, Fn, ref } from "../modules/core/cdktf";
 import {
   DEFAULT_CLOUDWATCH_STREAMING,
@@ -17,7 +17,11 @@ import {
 import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../modules/core/limits";
 import { PREFERENCES_DOCUMENT, type SessionDocumentContent } from "../modules/session-preferences";
 import type { ModuleDefinition, VariableSpec } from "./framework";
-import { matches, tagRules } from "./validations";
+import { currentRegion } from "./common";
+import { address } from "./constructs";
+import { mockDefaults } from "./publishable";
+import { EXAMPLE } from "./example-values";
+import { LOG_PREFIX, matches, tagRules } from "./validations";
 
 const minutes = (name: string, what: string, def: number, range: { min: number; max: number }): VariableSpec => ({
   name,
@@ -43,6 +47,7 @@ const text = (name: string, description: string, example?: string): VariableSpec
 export const sessionPreferences: ModuleDefinition = {
   name: "session-preferences",
   constructs: ["SessionPreferences"],
+  npmSubpath: "session-preferences",
   summary:
     "The Session Manager preferences of one account and region: the `SSM-SessionManagerRunShell` document that sends " +
     "every session's log to S3 and/or CloudWatch Logs, encrypts the session with a KMS key, and sets the idle " +
@@ -59,35 +64,105 @@ export const sessionPreferences: ModuleDefinition = {
       description: "Name of the Session document; Session Manager reads SSM-SessionManagerRunShell.",
       default: PREFERENCES_DOCUMENT,
     },
-    text(
-      "s3_bucket_name",
-      "Bucket that receives session logs (empty: no S3 logging).",
-      "bastionless-dev-session-logs-111111111111",
-    ),
-    text("s3_key_prefix", "Key prefix of the session logs in the bucket.", "sessions/"),
-    text(
-      "cloudwatch_log_group_name",
-      "Log group that receives session logs (empty: no CloudWatch logging).",
-      "/bastionless/dev/sessions",
-    ),
+    {
+      name: "log_bucket_arn",
+      type: "string",
+      description: "ARN of the bucket that receives session logs (null: no S3 logging).",
+      default: null,
+      formerly: {
+        name: "s3_bucket_name",
+        convert: `var.s3_bucket_name == "" ? null : "arn:\${data.aws_partition.current.partition}:s3:::\${var.s3_bucket_name}"`,
+        validations: [],
+        hint: "the bucket's ARN, e.g. the session-logging module's log_bucket_arn output, not its name",
+      },
+      fallback: null,
+      validations: [
+        {
+          condition: matches(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "var.log_bucket_arn"),
+          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
+        },
+      ],
+      example: EXAMPLE.logBucketArn,
+      wiredFrom: "module.session_logging.log_bucket_arn",
+    },
+    {
+      name: "log_prefix",
+      type: "string",
+      description:
+        "Key prefix of the session logs in the bucket, without leading or trailing / (the agent adds it); the " +
+        "instance-access module's log_prefix must be the same (wire it from this module's log_prefix output).",
+      default: null,
+      formerly: { name: "s3_key_prefix", validations: [] },
+      fallback: "",
+      validations: [
+        {
+          condition: matches(LOG_PREFIX, "var.log_prefix"),
+          errorMessage: "log_prefix must be a key prefix without leading or trailing /.",
+        },
+      ],
+      example: EXAMPLE.logPrefix,
+    },
+    {
+      name: "log_group_arn",
+      type: "string",
+      description: "ARN of the log group that receives session logs (null: no CloudWatch logging).",
+      default: null,
+      formerly: {
+        name: "cloudwatch_log_group_name",
+        convert:
+          'var.cloudwatch_log_group_name == "" ? null : ' +
+          '"arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:' +
+          '${data.aws_caller_identity.current.account_id}:log-group:${var.cloudwatch_log_group_name}"',
+        validations: [],
+        hint: "the log group's ARN, e.g. the session-logging module's log_group_arn output, not its name",
+      },
+      fallback: null,
+      validations: [
+        {
+          condition: matches(
+            /^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\-_/#A-Za-z0-9]+(:\*)?$/,
+            "var.log_group_arn",
+          ),
+          errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
+        },
+      ],
+      example: EXAMPLE.logGroupArn,
+      wiredFrom: "module.session_logging.log_group_arn",
+    },
     {
       name: "cloudwatch_streaming",
       type: "bool",
       description: "Stream session data to CloudWatch Logs as it happens (false: upload at session end).",
       default: DEFAULT_CLOUDWATCH_STREAMING,
     },
-    text(
-      "kms_key_id",
-      "KMS key (ARN, id or alias) that encrypts session data; required unless waive_kms_encryption is given.",
-      "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
-    ),
+    {
+      name: "kms_key_arn",
+      type: "string",
+      description: "ARN of the KMS key that encrypts session data; required unless waive_kms_encryption is given.",
+      default: null,
+      formerly: {
+        name: "kms_key_id",
+        convert: 'var.kms_key_id == "" ? null : var.kms_key_id',
+        validations: [],
+        hint: "the key's ARN, e.g. the session-logging module's kms_key_arn output",
+      },
+      fallback: null,
+      validations: [
+        {
+          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
+          errorMessage: "kms_key_arn must be a KMS key ARN.",
+        },
+      ],
+      example: EXAMPLE.kmsKeyArn,
+      wiredFrom: "module.session_logging.kms_key_arn",
+    },
     text(
       "waive_kms_encryption",
-      "A written reason to run sessions without KMS encryption (empty: kms_key_id is required).",
+      "A written reason to run sessions without KMS encryption (empty: kms_key_arn is required).",
     ),
     text(
       "waive_logging",
-      "A written reason to log sessions nowhere (empty: s3_bucket_name or cloudwatch_log_group_name is required).",
+      "A written reason to log sessions nowhere (empty: log_bucket_arn or log_group_arn is required).",
     ),
     minutes(
       "idle_session_timeout_minutes",
@@ -121,20 +196,31 @@ export const sessionPreferences: ModuleDefinition = {
       description: "Tags for the document.",
       default: {},
       validations: tagRules("tags"),
-      example: { Environment: "dev" },
+      example: EXAMPLE.tags,
     },
   ],
   build(stack, v) {
-    const s3 = v.string("s3_bucket_name");
-    const logGroup = v.string("cloudwatch_log_group_name");
+    // The former names' conversions (aliases.tf) form ARNs in the provider's partition, region and account.
+    new DataAwsPartition(stack, "partition");
+    currentRegion(stack);
+    new DataAwsCallerIdentity(stack, "caller");
+    // Read through local.<name> (the new name, else the deprecated one): names from the ARNs, "" for none.
+    const s3 = v.expression(
+      ["log_bucket_arn"],
+      'local.log_bucket_arn == null ? "" : split(":::", local.log_bucket_arn)[1]',
+    );
+    const logGroup = v.expression(
+      ["log_group_arn"],
+      'local.log_group_arn == null ? "" : regex("log-group:([^:]+)", local.log_group_arn)[0]',
+    );
     const inputs: Record<keyof SessionDocumentContent["inputs"], unknown> = {
       s3BucketName: s3,
-      s3KeyPrefix: v.string("s3_key_prefix"),
-      s3EncryptionEnabled: ref('var.s3_bucket_name != ""'),
+      s3KeyPrefix: v.string("log_prefix"),
+      s3EncryptionEnabled: ref("local.log_bucket_arn != null"),
       cloudWatchLogGroupName: logGroup,
-      cloudWatchEncryptionEnabled: ref('var.cloudwatch_log_group_name != ""'),
-      cloudWatchStreamingEnabled: ref('var.cloudwatch_log_group_name != "" && var.cloudwatch_streaming'),
-      kmsKeyId: v.string("kms_key_id"),
+      cloudWatchEncryptionEnabled: ref("local.log_group_arn != null"),
+      cloudWatchStreamingEnabled: ref("local.log_group_arn != null && var.cloudwatch_streaming"),
+      kmsKeyId: v.expression(["kms_key_arn"], 'local.kms_key_arn == null ? "" : local.kms_key_arn'),
       runAsEnabled: ref('var.run_as_default_user != ""'),
       runAsDefaultUser: v.string("run_as_default_user"),
       idleSessionTimeout: Fn.tostring(v.number("idle_session_timeout_minutes")),
@@ -159,18 +245,15 @@ export const sessionPreferences: ModuleDefinition = {
       lifecycle: {
         precondition: [
           {
-            condition: ref('var.kms_key_id != "" || var.waive_kms_encryption != ""'),
+            condition: ref('local.kms_key_arn != null || var.waive_kms_encryption != ""'),
             errorMessage:
-              "kms_key_id is required (session data must be KMS-encrypted); give waive_kms_encryption with a reason " +
+              "kms_key_arn is required (session data must be KMS-encrypted); give waive_kms_encryption with a reason " +
               "to go without.",
           },
           {
-            condition: ref(
-              'var.s3_bucket_name != "" || var.cloudwatch_log_group_name != "" || var.waive_logging != ""',
-            ),
+            condition: ref('local.log_bucket_arn != null || local.log_group_arn != null || var.waive_logging != ""'),
             errorMessage:
-              "No log destination: give s3_bucket_name and/or cloudwatch_log_group_name, or waive_logging with a " +
-              "reason.",
+              "No log destination: give log_bucket_arn and/or log_group_arn, or waive_logging with a reason.",
           },
         ],
       },
@@ -179,6 +262,13 @@ export const sessionPreferences: ModuleDefinition = {
       { name: "document_name", description: "Name of the preferences document.", value: doc.name },
       { name: "document_arn", description: "ARN of the preferences document.", value: doc.arn },
       { name: "content", description: "The document body (JSON) Session Manager reads.", value: doc.content },
+      {
+        name: "log_prefix",
+        description:
+          "The key prefix the document sends S3 session logs to: the instance-access module's log_prefix input " +
+          "(the instances may write there only).",
+        value: `\${jsondecode(${address(doc)}.content).inputs.s3KeyPrefix}`,
+      },
     ];
   },
   tests: {
@@ -188,7 +278,7 @@ mock_provider "aws" {}
 run "kms_key_required_unless_waived" {
   command = plan
   variables {
-    cloudwatch_log_group_name = "/bastionless/dev/sessions"
+    log_group_arn = "${EXAMPLE.logGroupArn}"
   }
   expect_failures = [aws_ssm_document.this]
 }
@@ -196,7 +286,7 @@ run "kms_key_required_unless_waived" {
 run "a_log_destination_required_unless_waived" {
   command = plan
   variables {
-    kms_key_id = "alias/bastionless-dev-sessions"
+    kms_key_arn = "${EXAMPLE.kmsKeyArn}"
   }
   expect_failures = [aws_ssm_document.this]
 }
@@ -204,8 +294,8 @@ run "a_log_destination_required_unless_waived" {
 run "idle_timeout_above_the_limit" {
   command = plan
   variables {
-    kms_key_id                   = "alias/bastionless-dev-sessions"
-    cloudwatch_log_group_name    = "/bastionless/dev/sessions"
+    kms_key_arn                  = "${EXAMPLE.kmsKeyArn}"
+    log_group_arn                = "${EXAMPLE.logGroupArn}"
     idle_session_timeout_minutes = ${IDLE_SESSION_TIMEOUT_MINUTES.max + 1}
   }
   expect_failures = [var.idle_session_timeout_minutes]
@@ -214,18 +304,114 @@ run "idle_timeout_above_the_limit" {
 run "run_as_root" {
   command = plan
   variables {
-    kms_key_id                = "alias/bastionless-dev-sessions"
-    cloudwatch_log_group_name = "/bastionless/dev/sessions"
-    run_as_default_user       = "root"
+    kms_key_arn         = "${EXAMPLE.kmsKeyArn}"
+    log_group_arn       = "${EXAMPLE.logGroupArn}"
+    run_as_default_user = "root"
   }
   expect_failures = [var.run_as_default_user]
+}
+
+run "a_prefix_with_a_trailing_slash" {
+  command = plan
+  variables {
+    kms_key_arn    = "${EXAMPLE.kmsKeyArn}"
+    log_bucket_arn = "${EXAMPLE.logBucketArn}"
+    log_prefix     = "sessions/"
+  }
+  expect_failures = [var.log_prefix]
+}
+
+run "a_bucket_name_where_its_arn_belongs" {
+  command = plan
+  variables {
+    kms_key_arn    = "${EXAMPLE.kmsKeyArn}"
+    log_bucket_arn = "${EXAMPLE.logBucketName}"
+  }
+  expect_failures = [var.log_bucket_arn]
+}
+`,
+    "former-names.tftest.hcl": `# Generated by \`npm run build:terraform-modules\`: the inputs' 0.1 names still work for one release (with a
+# warning: the check blocks of aliases.tf), and give the same document as the new names.
+mock_provider "aws" {
+${mockDefaults()}}
+
+run "former_names" {
+  command = plan
+  variables {
+    s3_bucket_name            = "${EXAMPLE.logBucketName}"
+    s3_key_prefix             = "${EXAMPLE.logPrefix}"
+    cloudwatch_log_group_name = "${EXAMPLE.logGroupName}"
+    kms_key_id                = "${EXAMPLE.kmsKeyArn}"
+  }
+  expect_failures = [
+    check.deprecated_s3_bucket_name,
+    check.deprecated_s3_key_prefix,
+    check.deprecated_cloudwatch_log_group_name,
+    check.deprecated_kms_key_id,
+  ]
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
+    error_message = "s3_bucket_name still names the bucket"
+  }
+  assert {
+    condition     = output.log_prefix == "${EXAMPLE.logPrefix}"
+    error_message = "s3_key_prefix still sets the prefix"
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"
+    error_message = "cloudwatch_log_group_name still names the log group"
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.kmsKeyId == "${EXAMPLE.kmsKeyArn}"
+    error_message = "kms_key_id still sets the key"
+  }
+}
+
+run "new_names" {
+  command = plan
+  variables {
+    log_bucket_arn = "${EXAMPLE.logBucketArn}"
+    log_prefix     = "${EXAMPLE.logPrefix}"
+    log_group_arn  = "${EXAMPLE.logGroupArn}"
+    kms_key_arn    = "${EXAMPLE.kmsKeyArn}"
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
+    error_message = "the bucket's name is read from its ARN"
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"
+    error_message = "the log group's name is read from its ARN"
+  }
+}
+
+run "the_new_name_wins" {
+  command = plan
+  variables {
+    log_bucket_arn = "${EXAMPLE.logBucketArn}"
+    s3_bucket_name = "another-bucket-111111111111"
+    kms_key_arn    = "${EXAMPLE.kmsKeyArn}"
+  }
+  expect_failures = [check.deprecated_s3_bucket_name]
+  assert {
+    condition     = jsondecode(aws_ssm_document.this.content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
+    error_message = "log_bucket_arn wins over the deprecated s3_bucket_name"
+  }
 }
 `,
   },
   checks: [
     {
-      condition: 'jsondecode(output.content).inputs.cloudWatchLogGroupName == "/bastionless/dev/sessions"',
+      condition: `jsondecode(output.content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"`,
       message: "sessions go to the given log group",
+    },
+    {
+      condition: `jsondecode(output.content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"`,
+      message: "sessions go to the given bucket",
+    },
+    {
+      condition: `output.log_prefix == "${EXAMPLE.logPrefix}"`,
+      message: "log_prefix is the prefix the document writes under",
     },
     {
       condition: "jsondecode(output.content).inputs.s3EncryptionEnabled == true",

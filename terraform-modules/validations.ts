@@ -23,6 +23,9 @@ export type VariableValidation = NonNullable<VariableSpec["validations"]>[number
 
 const list = (xs: readonly string[]) => `[${xs.map(hclString).join(", ")}]`;
 
+/** An S3 key prefix without leading or trailing `/` (the agent adds the `/`; grantLogBucketSessionWrite's rule). */
+export const LOG_PREFIX = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
 /** `can(regex(<pattern>, expr))`: the pattern as an HCL string (RE2 reads the JavaScript source as written). */
 export const matches = (re: RegExp, expr: string) => `can(regex(${hclString(re.source)}, ${expr}))`;
 

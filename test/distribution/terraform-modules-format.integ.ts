@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 const files = (dir: string) =>
   fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.tf$|\.tftest\.hcl$/.test(e.name))
+    .filter((e) => e.isFile() && /\.tf$|\.tftest\.hcl$|\.tfmock\.hcl$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name));
 
 describe("HCL formatting of the generated modules", () => {

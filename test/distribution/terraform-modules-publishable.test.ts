@@ -10,6 +10,8 @@ import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { moduleFiles } from "../../terraform-modules/publish-git";
 import { MODULES } from "../../terraform-modules/definitions";
+import { declaredVariables } from "../../terraform-modules/framework";
+import { LOG_PREFIX } from "../../terraform-modules/validations";
 import { declaredResources, TF_DOCS_BEGIN, TF_DOCS_END } from "../../terraform-modules/publishable";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -57,9 +59,10 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
         /^\| <a name="input_([a-z0-9_]+)"><\/a> \[([^\]]+)\]\(#input\\_[^)]+\) \| .* \| (yes|no) \|$/gm,
       ),
     ];
-    expect(inputRows.map((m) => m[1])).toEqual(def.variables.map((v) => v.name).sort());
+    const declared = declaredVariables(def.variables);
+    expect(inputRows.map((m) => m[1])).toEqual(declared.map((v) => v.name).sort());
     for (const m of inputRows) expect(m[2]).toBe(escaped(m[1]));
-    for (const v of def.variables) {
+    for (const v of declared) {
       const row = inputRows.find((m) => m[1] === v.name)![0];
       expect(row.endsWith("default" in v ? "| no |" : "| n/a | yes |")).toBe(true);
     }
@@ -88,7 +91,7 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
     fs.mkdirSync(path.join(copy, ".terraform"), { recursive: true });
     expect(
       moduleFiles(copy).filter(
-        (f) => f !== "moved.tf" && !(f.startsWith("tests/") && f !== "tests/complete.tftest.hcl"),
+        (f) => f !== "moved.tf" && f !== "aliases.tf" && !(f.startsWith("tests/") && f !== "tests/complete.tftest.hcl"),
       ),
     ).toEqual([
       "LICENSE",
@@ -96,6 +99,7 @@ describe.each(MODULES.map((m) => [m.name, m] as const))("module %s as published"
       "examples/complete/main.tf",
       "examples/complete/versions.tf",
       "main.tf",
+      "mocks/aws.tfmock.hcl",
       "outputs.tf",
       "tests/complete.tftest.hcl",
       "variables.tf",
@@ -160,11 +164,37 @@ describe("examples/complete beside the modules (an HCL user's root module)", () 
       expect(fs.existsSync(path.join(outdir, "examples", "complete", source, "main.tf"))).toBe(true);
     }
     const prefs = hcl.module.session_preferences[0];
-    expect(prefs.kms_key_id).toBe("${module.session_logging.kms_key_arn}");
-    expect(prefs.cloudwatch_log_group_name).toBe("${module.session_logging.log_group_name}");
-    expect(hcl.module.network[0].log_bucket_arn).toBe("${module.session_logging.bucket_arn}");
-    expect(hcl.module.instance_access[0].security_group_ids).toEqual(["${module.network.instance_security_group_id}"]);
-    expect(hcl.module.operator_access[0].shell_document_name).toBe("${module.session_preferences.document_name}");
+    const instances = hcl.module.instance_access[0];
+    const operators = hcl.module.operator_access[0];
+    expect(prefs.kms_key_arn).toBe("${module.session_logging.kms_key_arn}");
+    expect(prefs.log_group_arn).toBe("${module.session_logging.log_group_arn}");
+    expect(prefs.log_bucket_arn).toBe("${module.session_logging.log_bucket_arn}");
+    expect(hcl.module.network[0].log_bucket_arn).toBe("${module.session_logging.log_bucket_arn}");
+    expect(instances.log_bucket_arn).toBe("${module.session_logging.log_bucket_arn}");
+    expect(instances.kms_key_arn).toBe("${module.session_logging.kms_key_arn}");
+    expect(instances.security_group_ids).toEqual(["${module.network.instance_security_group_id}"]);
+    expect(operators.kms_key_arn).toBe("${module.session_logging.kms_key_arn}");
+    expect(operators.shell_document_name).toBe("${module.session_preferences.document_name}");
+    expect(operators.target_instance_tags).toBe("${module.instance_access.target_instance_tags}");
+  });
+
+  test("the S3 key prefix is written once: the instance role may write where the preferences document sends logs", async () => {
+    // The 0.1 example set s3_key_prefix = "sessions/" while the instance role could only write under dev/: every
+    // S3 transcript was refused. Now the prefix is a literal in one place, and the instance role reads it back.
+    const main = fs.readFileSync(path.join(outdir, "examples", "complete", "main.tf"), "utf8");
+    const hcl = (await parse("main.tf", main)) as { module: Record<string, Record<string, unknown>[]> };
+    const literals = Object.entries(hcl.module).filter(
+      ([, [call]]) => typeof call.log_prefix === "string" && !(call.log_prefix as string).startsWith("${"),
+    );
+    expect(literals.map(([label]) => label)).toEqual(["session_preferences"]);
+    expect(hcl.module.session_preferences[0].log_prefix).toMatch(LOG_PREFIX);
+    expect(hcl.module.instance_access[0].log_prefix).toBe("${module.session_preferences.log_prefix}");
+    // the preferences module's log_prefix output is the document's s3KeyPrefix (a resource attribute, not the input)
+    const outputs = (await parse(
+      "outputs.tf",
+      fs.readFileSync(path.join(outdir, "terraform-aws-bastionless-session-preferences", "outputs.tf"), "utf8"),
+    )) as { output: Record<string, { value: string }[]> };
+    expect(outputs.output.log_prefix[0].value).toBe("${jsondecode(aws_ssm_document.this.content).inputs.s3KeyPrefix}");
   });
 
   test("ships versions.tf and a terraform test that plans the composition with mocked values", () => {

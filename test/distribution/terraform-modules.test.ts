@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { MODULES_DIR, sharedTerraformModules } from "../helpers/terraform-modules";
 import { LOG_RETENTION_DAYS } from "../../modules/core/limits";
+import { VOCABULARY, vocabularyTable } from "../../terraform-modules/consumer-testing";
 import { MODULES } from "../../terraform-modules/definitions";
-import { hclLiteral, soleInterpolation } from "../../terraform-modules/framework";
+import { declaredVariables, hclLiteral, soleInterpolation } from "../../terraform-modules/framework";
 
 type Hcl = Record<string, Record<string, Record<string, unknown>[]> | Record<string, unknown>[]>;
 
@@ -52,6 +53,7 @@ describe("npm run build:terraform-modules", () => {
     expect(files.length).toBe(
       dirs.length * 6 +
         dirs.filter((d) => fs.existsSync(path.join(d, "moved.tf"))).length +
+        dirs.filter((d) => fs.existsSync(path.join(d, "aliases.tf"))).length +
         dirs.reduce((n, d) => n + releases(d), 0),
     );
     for (const f of files) expect(parsed.get(f)).toBeDefined();
@@ -98,7 +100,11 @@ describe("npm run build:terraform-modules", () => {
     (name, def) => {
       const dir = path.join(outdir, `terraform-aws-bastionless-${name}`);
       const variables = blocks(path.join(dir, "variables.tf"), "variable");
-      expect(Object.keys(variables).sort()).toEqual(def.variables.map((v) => v.name).sort());
+      expect(Object.keys(variables).sort()).toEqual(
+        declaredVariables(def.variables)
+          .map((v) => v.name)
+          .sort(),
+      );
       for (const [v, [body]] of Object.entries(variables)) {
         expect({ v, description: typeof body.description === "string" && body.description.length > 10 }).toEqual({
           v,
@@ -168,7 +174,9 @@ describe("npm run build:terraform-modules", () => {
       `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
     );
     expect(validation("session-logging", "kms_key_alias")).toContain('!startswith(var.kms_key_alias, "alias/aws/")');
+    expect(validation("session-logging", "log_bucket_name")).toContain('"-s3alias"');
     expect(validation("session-logging", "bucket_name")).toContain('"-s3alias"');
+    expect(validation("operator-access", "target_instance_tags")).toContain("length(var.target_instance_tags) > 0");
     expect(validation("operator-access", "instance_tags")).toContain("length(var.instance_tags) > 0");
     expect(validation("network", "services")).toContain(
       'contains(var.services, "ssm") && contains(var.services, "ssmmessages")',
@@ -179,7 +187,7 @@ describe("npm run build:terraform-modules", () => {
     const main = fs.readFileSync(path.join(outdir, "terraform-aws-bastionless-operator-access", "main.tf"), "utf8");
     // (whitespace-tolerant: the build runs terraform fmt only where terraform is installed)
     expect(main).toMatch(
-      /"StringEquals"\s*=\s*\{\s*for key, val in var\.instance_tags\s*:\s*"ssm:resourceTag\/\$\{key\}" => val\s*\}/,
+      /"StringEquals"\s*=\s*\{\s*for key, val in local\.target_instance_tags\s*:\s*"ssm:resourceTag\/\$\{key\}" => val\s*\}/,
     );
     expect(main).not.toMatch(/IfExists" = \{ for/);
     expect(main).toMatch(/var\.require_mfa \? \[\{\s*"Sid"\s*=\s*"DenySessionsWithoutMfa"/);
@@ -194,9 +202,52 @@ describe("npm run build:terraform-modules", () => {
     ) as unknown as Record<string, Record<string, Record<string, unknown>[]>>;
     const only = (type: string) => Object.values(main[type])[0][0];
     expect(only("aws_kms_key").lifecycle).toEqual([{ prevent_destroy: true }]);
-    expect(only("aws_s3_bucket").lifecycle).toEqual([{ prevent_destroy: true }]);
+    // (and the bucket checks that its name is given under one of its two names: log_bucket_name, bucket_name)
+    expect(only("aws_s3_bucket").lifecycle).toEqual([expect.objectContaining({ prevent_destroy: true })]);
     expect(only("aws_cloudwatch_log_group").skip_destroy).toBe(true);
   });
+});
+
+describe("one vocabulary, documented", () => {
+  const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "terraform-modules.md"), "utf8");
+
+  test("docs/terraform-modules.md and every README show the same vocabulary table", () => {
+    expect(docs).toContain(vocabularyTable());
+    for (const d of dirs) expect(fs.readFileSync(path.join(d, "README.md"), "utf8")).toContain(vocabularyTable());
+  });
+
+  test("each vocabulary input is declared under that name by every module that takes the thing, and fed by the named output", () => {
+    const outputs = (name: string) =>
+      Object.keys(blocks(path.join(outdir, `terraform-aws-bastionless-${name}`, "outputs.tf"), "output"));
+    for (const row of VOCABULARY) {
+      const producer = /^([a-z-]+) `([a-z_]+)`$/.exec(row.from);
+      if (producer)
+        expect({ row: row.input, has: outputs(producer[1]).includes(producer[2]) }).toEqual({
+          row: row.input,
+          has: true,
+        });
+      for (const former of row.formerly) {
+        const [old, module] = /^(\S+) \(([a-z-]+)/.exec(former)!.slice(1);
+        const def = MODULES.find((m) => m.name === module)!;
+        expect(def.variables.find((v) => v.formerly?.name === old)?.name).toBe(row.input);
+      }
+    }
+  });
+
+  test.each(MODULES.map((m) => [m.name, m] as const))(
+    "%s: the README names the npm subpath whose index exports its constructs, and docs list it",
+    (name, def) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = require(path.join(__dirname, "..", "..", "modules", def.npmSubpath, "index.ts")) as Record<
+        string,
+        unknown
+      >;
+      for (const c of def.constructs) expect({ c, exported: typeof exported[c] }).toEqual({ c, exported: "function" });
+      const readme = fs.readFileSync(path.join(outdir, `terraform-aws-bastionless-${name}`, "README.md"), "utf8");
+      expect(readme).toContain(`\`bastionless/modules/${def.npmSubpath}\``);
+      expect(docs).toMatch(new RegExp(`^\\| \`${name}\` \\|.*\\| \`bastionless/modules/${def.npmSubpath}\` \\|$`, "m"));
+    },
+  );
 });
 
 describe("HCL rendering helpers", () => {

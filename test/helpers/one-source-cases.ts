@@ -4,7 +4,7 @@
  */
 import { environmentSchema, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig } from "../../loader/schema";
 import { MODULES } from "../../terraform-modules/definitions";
-import type { VariableSpec } from "../../terraform-modules/framework";
+import { declaredVariables, type VariableSpec } from "../../terraform-modules/framework";
 import { exampleInput } from "./synth";
 
 export type Env = "dev" | "staging";
@@ -39,8 +39,10 @@ export const schemaAccepts = (c: Case, value: unknown) => {
   return environmentSchema.safeParse(input).success;
 };
 
+/** A module variable as the module declares it (a renamed input's validations tolerate its null default). */
 export function variable(module: string, name: string): VariableSpec {
-  const v = MODULES.find((m) => m.name === module)?.variables.find((x) => x.name === name);
+  const m = MODULES.find((x) => x.name === module);
+  const v = m && declaredVariables(m.variables).find((x) => x.name === name);
   if (!v) throw new Error(`no variable ${name} in module ${module}`);
   return v;
 }
@@ -103,7 +105,7 @@ export const CASES: readonly Case[] = [
   },
   {
     module: "session-logging",
-    variable: "bucket_name",
+    variable: "log_bucket_name",
     set: (i, v) => logging(i, "s3", "bucketName", v),
     probes: [
       ...["ab", "abc", a(63), a(64), "-abc", "abc-", "Abc", "a.bc", "my-logs-1"],
@@ -200,7 +202,7 @@ export const CASES: readonly Case[] = [
   },
   {
     module: "operator-access",
-    variable: "instance_tags",
+    variable: "target_instance_tags",
     set: (i, v) => (group(i).instanceTags = v),
     probes: [...TAG_PROBES.map((t) => Object.fromEntries(Object.entries(t).map(([k, x]) => [k, [x]]))), {}],
   },
