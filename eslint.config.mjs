@@ -74,8 +74,8 @@ export default tseslint.config(
     rules: boundaries(
       only("loader", ["modules"], "loader/ is read by stacks, the synth and the app, never the reverse"),
       layer(
-        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|core/endpoint-services$|guardrails/rule-ids$)",
-        "loader/ imports only the dependency-free modules/core/limits, modules/core/defaults, modules/core/endpoint-services and modules/guardrails/rule-ids",
+        "^(\\.\\./)+modules/(?!core/limits$|core/defaults$|core/naming$|core/endpoint-services$|guardrails/rule-ids$)",
+        "loader/ imports only the dependency-free modules/core/limits, modules/core/defaults, modules/core/naming, modules/core/endpoint-services and modules/guardrails/rule-ids",
       ),
     ),
   },

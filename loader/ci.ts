@@ -3,6 +3,7 @@
  * (stacks/ci-stack.ts). Bad input is a `ConfigError` naming the file, the field, the value, what is allowed, and
  * the line and column, like the environment files.
  */
+import { readConfigFile } from "./files";
 import * as fs from "fs";
 import { z } from "zod";
 import { formatIssue } from "./issues";
@@ -43,7 +44,8 @@ export type CiConfig = z.infer<typeof ciSchema>;
 /** Reads and validates `file`; undefined when the file does not exist (no `ci` stack then). */
 export function loadCiConfig(file: string): CiConfig | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const decoded = decode(fs.readFileSync(file));
+  const read = readConfigFile(file);
+  const decoded = "problem" in read ? read : decode(read.bytes);
   if ("problem" in decoded) throw new ConfigError([`${file}: ${decoded.problem}`]);
   const parsed = parseYaml(decoded.text);
   if (!parsed.source) throw new ConfigError(parsed.problems.map((p) => `${file}: ${p}`));

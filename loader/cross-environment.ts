@@ -5,34 +5,20 @@
  * access groups that cannot reach another environment's instances, one created trail per account. Each problem
  * names every file and field involved, with line and column.
  */
+import { physicalName } from "../modules/core/naming";
 import { overlaps, parseCidr } from "./cidr";
+import { sessionKeyAlias, sessionLogBucket } from "./names";
 import { RESERVED_STACK_NAMES } from "./reserved";
 import type { EnvironmentConfig } from "./schema";
 import type { YamlSource } from "./yaml-source";
 import { formatPath } from "./issues";
+import { MAX_PROMOTION_STAGES } from "./promotion";
+import { didYouMean } from "./suggest";
 
 export interface ParsedEnvironment {
   readonly file: string;
   readonly config: EnvironmentConfig;
   readonly source?: YamlSource;
-}
-
-/** `<project>-<environment>-<purpose>`: the stacks' physical names (modules/core/naming.ts physicalName, which config/ may not import). */
-const physicalName = (ctx: { project: string; environment: string }, purpose: string) =>
-  `${ctx.project}-${ctx.environment}-${purpose}`;
-
-/** The KMS alias the environment's session key gets. */
-export function sessionKeyAlias(c: EnvironmentConfig): string {
-  return c.logging.kms.alias ?? `alias/${physicalName({ project: c.project, environment: c.name }, "sessions")}`;
-}
-
-/** The session log bucket's name, when S3 logging is on. */
-export function sessionLogBucket(c: EnvironmentConfig): string | undefined {
-  if (!c.logging.s3.enabled) return undefined;
-  return (
-    c.logging.s3.bucketName ??
-    `${physicalName({ project: c.project, environment: c.name }, "session-logs")}-${c.account}`
-  );
 }
 
 /** `line 5, column 11`, or `not set (default); enclosing block at line 3, column 1` for a defaulted field. */
@@ -63,7 +49,11 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
 
 const q = (v: unknown) => JSON.stringify(v);
 
-export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[]): string[] {
+/**
+ * `complete`: every environment file parsed; when one did not, a name another file refers to may be the broken one's,
+ * so references by name (promotion.after) are not judged.
+ */
+export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[], complete = true): string[] {
   const problems: string[] = [];
   let list = [...envs];
   /** `dev.yaml: state.bucket: <message> (line 5, column 11)`. */
@@ -125,6 +115,63 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[]): st
             `though both use state bucket ${q(bucket)}; the bootstrap stack creates one lock table per bucket: use the same table`,
         );
     }
+  }
+
+  // HCP Terraform workspaces: one environment per workspace (a second apply would destroy the first's resources).
+  const cloudState = list.filter((e) => e.config.state.cloud !== undefined);
+  for (const [workspace, same] of groupBy(cloudState, (e) => {
+    const c = e.config.state.cloud!;
+    return `${c.hostname}/${c.organization}/${c.workspace}`;
+  }))
+    for (const e of same.slice(1))
+      report(
+        e,
+        ["state", "cloud", "workspace"],
+        `workspace ${q(workspace)} is also the state of ${ref(same[0], ["state", "cloud", "workspace"])}; ` +
+          `each apply would destroy the other environment's resources: give every environment its own workspace`,
+      );
+
+  // Promotion: every promotion.after names an environment, the order ends, and it fits the apply workflow's stages.
+  const byName = new Map(list.map((e) => [e.config.name, e]));
+  for (const e of complete ? list : []) {
+    const after = e.config.promotion.after;
+    if (after === undefined || after === e.config.name) continue; // itself: the schema's own error
+    if (!byName.has(after)) {
+      const allowed = [...byName.keys()].filter((n) => n !== e.config.name);
+      report(
+        e,
+        ["promotion", "after"],
+        `${q(after)} is not an environment${didYouMean(after, allowed)}; allowed: ${allowed.join(", ") || "none (this is the only environment)"}`,
+      );
+      continue;
+    }
+    // Walk the order back from e: it ends (stage = its length), loops back to e (a cycle), or meets a name that is
+    // not an environment (reported at the environment that names it).
+    const chain = [e.config.name];
+    let next = byName.get(after);
+    let ended = false;
+    while (next && !chain.includes(next.config.name)) {
+      chain.push(next.config.name);
+      const before = next.config.promotion.after;
+      if (before === undefined) {
+        ended = true;
+        break;
+      }
+      next = byName.get(before);
+    }
+    if (!ended && next?.config.name === e.config.name)
+      report(
+        e,
+        ["promotion", "after"],
+        `${q(after)} makes a cycle (${[...chain, e.config.name].join(" → ")}); the promotion order must end: remove promotion.after from one of them`,
+      );
+    else if (ended && chain.length > MAX_PROMOTION_STAGES)
+      report(
+        e,
+        ["promotion", "after"],
+        `${q(after)} puts ${e.config.name} in promotion stage ${chain.length} (${[...chain].reverse().join(" → ")}); ` +
+          `the apply workflow runs at most ${MAX_PROMOTION_STAGES} stages: promote it after an earlier environment`,
+      );
   }
 
   // A lock table belongs to one bucket (the bootstrap stack creates it with the bucket).

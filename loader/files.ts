@@ -101,8 +101,8 @@ export function listEnvironmentFiles(src: DirSource): { files: string[]; problem
   return { files, problems: [] };
 }
 
-/** Reads one environment file's bytes, or says why it is not a readable regular file. */
-export function readEnvironmentFile(file: string): { bytes: Buffer } | { problem: string } {
+/** Reads one configuration file's bytes (an environment, ci.yaml, identity.yaml), or says why it is not a readable regular file. */
+export function readConfigFile(file: string): { bytes: Buffer } | { problem: string } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -117,7 +117,7 @@ export function readEnvironmentFile(file: string): { bytes: Buffer } | { problem
       return { problem: `is a symbolic link to ${link}, which does not exist; remove the link or restore its target` };
     return { problem: fsReason(e) };
   }
-  if (stat.isDirectory()) return { problem: "is a directory, not an environment file; rename or move it" };
+  if (stat.isDirectory()) return { problem: "is a directory, not a YAML file; rename or move it" };
   if (!stat.isFile()) return { problem: "is not a regular file (a FIFO, socket or device); expected a YAML file" };
   if (stat.size > MAX_CONFIG_BYTES)
     return {

@@ -4,6 +4,7 @@
  * management account or a delegated administrator, in Identity Center's home region, so the IdentityCenterStack
  * gets its own provider pinned to that account and region, and its own state.
  */
+import { readConfigFile } from "./files";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
@@ -89,7 +90,8 @@ export function loadIdentity(file: string, environments: readonly LoadedEnvironm
   const problems: string[] = [];
   let loaded: LoadedIdentity | undefined;
   if (fs.existsSync(file)) {
-    const decoded = decode(fs.readFileSync(file));
+    const read = readConfigFile(file);
+    const decoded = "problem" in read ? read : decode(read.bytes);
     const parsed = "problem" in decoded ? { problems: [decoded.problem] } : parseYaml(decoded.text);
     if (!parsed.source) {
       for (const p of parsed.problems) problems.push(`${shown}: ${p}`);

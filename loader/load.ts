@@ -10,7 +10,7 @@
  */
 import * as path from "path";
 import { crossEnvironmentProblems, type ParsedEnvironment } from "./cross-environment";
-import { listEnvironmentFiles, readEnvironmentFile } from "./files";
+import { listEnvironmentFiles, readConfigFile } from "./files";
 import { describeValue, formatIssue } from "./issues";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 import { sharedVpcProblems } from "./shared-vpcs";
@@ -104,7 +104,7 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Loaded
   const problems: string[] = [];
   const parsed: ParsedEnvironment[] = [];
   for (const file of listed.files) {
-    const read = readEnvironmentFile(file);
+    const read = readConfigFile(file);
     if ("problem" in read) {
       problems.push(`${file}: ${read.problem}`);
       continue;
@@ -112,7 +112,7 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Loaded
     const { config, source } = parseEnvironment(file, read.bytes, problems);
     if (config) parsed.push({ file, config, source });
   }
-  problems.push(...crossEnvironmentProblems(parsed), ...sharedVpcProblems(parsed));
+  problems.push(...crossEnvironmentProblems(parsed, problems.length === 0), ...sharedVpcProblems(parsed));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.map(({ file, config }) => ({ file, config }));
 }

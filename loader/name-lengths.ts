@@ -4,13 +4,7 @@
  * that made it too long and the way out.
  */
 import { PHYSICAL_NAME_LIMITS as LIMITS } from "../modules/core/limits";
-
-/**
- * modules/core/naming's physicalName, restated: config/ may not import modules beyond limits (README "Layers");
- * test/config/name-lengths.test.ts synthesizes a boundary config to prove the two agree.
- */
-const physicalName = (ctx: { project: string; environment: string }, purpose: string) =>
-  `${ctx.project}-${ctx.environment}-${purpose}`;
+import { defaultSessionLogBucket, physicalName } from "../modules/core/naming";
 
 export interface NameLengthInput {
   readonly project: string;
@@ -45,7 +39,7 @@ export function nameLengthIssues(env: NameLengthInput): NameLengthIssue[] {
   if (env.logging.s3.enabled && env.logging.s3.bucketName === undefined) {
     generated.push({
       what: "the session-log bucket",
-      value: `${physicalName(naming, "session-logs")}-${env.account}`,
+      value: defaultSessionLogBucket(naming, env.account),
       limit: LIMITS.s3Bucket,
       fix: "shorten project or name, or set logging.s3.bucketName",
     });

@@ -12,20 +12,29 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** A key as a person may have typed it in another convention: lower case, without `_`, `-` or spaces. */
+const normalized = (v: string) => v.toLowerCase().replace(/[_\-\s]/g, "");
+
 /**
- * The candidate closest to `input` (case-insensitive), when it is close enough to be a plausible typo: at most a
- * third of the longer string's length in edits (at least one).
+ * The candidate closest to `input` (case-insensitive, and across naming conventions: `acount_id` is compared as
+ * `acountid`, and also without a trailing `id` that the candidate lacks, so it finds `account`), when it is close
+ * enough to be a plausible typo: at most a third of the longer string's length in edits (at least one).
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
-  const x = input.toLowerCase();
+  const x = normalized(input);
   let best: string | undefined;
   let bestD = Infinity;
+  let bestLength = 0;
   for (const c of candidates) {
-    const d = editDistance(x, c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
+    const y = normalized(c);
+    const forms = y.endsWith("id") || !x.endsWith("id") ? [x] : [x, x.slice(0, -2)];
+    for (const form of forms) {
+      const d = editDistance(form, y);
+      if (d < bestD) [best, bestD, bestLength] = [c, d, Math.max(form.length, y.length)];
+    }
   }
   if (best === undefined) return undefined;
-  return bestD <= Math.max(1, Math.floor(Math.max(x.length, best.length) / 3)) ? best : undefined;
+  return bestD <= Math.max(1, Math.floor(bestLength / 3)) ? best : undefined;
 }
 
 /** `; did you mean "x"?` or nothing. */

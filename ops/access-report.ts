@@ -12,17 +12,23 @@ import { identityFileFor, loadIdentity } from "../loader/identity";
 import { ConfigError, loadEnvironments } from "../loader/load";
 import { App } from "../modules/core/cdktf";
 import { EnvironmentStack } from "../stacks/environment-stack";
+import { parseOptions, UsageError } from "./lib/args";
 import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
 import { IdentityCenterStack } from "../stacks/identity-center-stack";
 
 async function main(argv: string[]): Promise<number> {
-  const mdAt = argv.indexOf("--markdown");
-  const markdownFile = mdAt >= 0 ? argv[mdAt + 1] : undefined;
-  if (mdAt >= 0 && !markdownFile) {
-    console.error("--markdown needs a file name");
+  let markdownFile: string | undefined;
+  let wanted: string[];
+  try {
+    const { values, positionals } = parseOptions(argv, { markdown: { type: "string", value: "file" } });
+    [markdownFile, wanted] = [values.markdown, positionals];
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(
+      `access-report: ${e.message} (usage: npm run access-report -- [<environment>...] [--markdown <file>])`,
+    );
     return 2;
   }
-  const wanted = argv.filter((a, i) => !a.startsWith("--") && (mdAt < 0 || i !== mdAt + 1));
   const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
   let environments;
   let identityConfig;

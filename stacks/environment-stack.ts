@@ -1,5 +1,6 @@
 import { CLOUD_TRAIL_REQUIRED } from "../loader/cloud-trail";
 import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../loader/schema";
+import { sessionKeyAlias, sessionLogBucket } from "../loader/names";
 import { AwsProvider } from "../modules/core/aws";
 import {
   CloudBackend,
@@ -156,7 +157,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     const { config } = this;
     return new SessionKey(this, "SessionKey", {
       ...this.account,
-      alias: config.logging.kms.alias ?? `alias/${physicalName(this.naming, "sessions")}`,
+      alias: sessionKeyAlias(config),
       deletionWindowDays: config.logging.kms.deletionWindowDays,
       logGroupNamePattern: `/${config.project}/${config.name}/*`,
       allowEventBridge: true,
@@ -190,7 +191,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     const s3 = this.config.logging.s3;
     if (!s3.enabled) return undefined;
     return new SessionLogBucket(this, "SessionLogBucket", {
-      bucketName: s3.bucketName ?? `${physicalName(this.naming, "session-logs")}-${this.config.account}`,
+      bucketName: sessionLogBucket(this.config)!,
       encryptionKey: this.sessionKey,
       expireDays: s3.expireDays,
       noncurrentExpireDays: s3.noncurrentExpireDays,

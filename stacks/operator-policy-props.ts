@@ -4,6 +4,7 @@
  * write the same rules.
  */
 import type { AccessGroupConfig, EnvironmentConfig } from "../loader/schema";
+import { sessionKeyAlias } from "../loader/names";
 import { physicalName } from "../modules/core/naming";
 import { portForwardDocumentName, type OperatorPolicyProps } from "../modules/operator-access";
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
@@ -11,14 +12,6 @@ import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
 /** Every access tag key of an environment: each operator policy reserves all of them (tagging is privilege). */
 export function accessTagKeys(config: EnvironmentConfig): string[] {
   return [...new Set(config.accessGroups.flatMap((g) => Object.keys(g.instanceTags)))].sort();
-}
-
-/** The alias of the environment's session key. */
-export function sessionKeyAlias(config: EnvironmentConfig): string {
-  return (
-    config.logging.kms.alias ??
-    `alias/${physicalName({ project: config.project, environment: config.name }, "sessions")}`
-  );
 }
 
 /** The physical name of an access group (IAM group, document prefix). */

@@ -77,7 +77,7 @@ describe("main (npm run synth) with bad input", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).not.toMatch(STACK_TRACE);
     for (const expected of [
-      /archive\.yaml: is a directory, not an environment file/,
+      /archive\.yaml: is a directory, not a YAML file/,
       /bomb\.yaml: its aliases \(\*name\) expand to too much data/,
       /bootstrap\.yaml: name: "bootstrap" is reserved: .* \(line \d+, column \d+\)/,
       /tagged\.yaml: tags\.Environment: "Environment" is a reserved tag key.* \(line \d+, column \d+\)/,

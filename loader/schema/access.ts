@@ -21,7 +21,7 @@ import {
   DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_MAX_SESSION_DURATION_MINUTES,
 } from "../../modules/core/defaults";
-import { cidr, matching, name, securityGroupId, show, strict, tagKey, tagValue, tags } from "./primitives";
+import { cidr, matching, name, securityGroupId, show, strict, tagKey, tagValue, tags, text } from "./primitives";
 
 export const preferencesSchema = strict({
   document: z
@@ -143,7 +143,7 @@ export const portForward = strict({
 
 export const accessGroupSchema = strict({
   name: name.describe("Group name; used for the IAM group and document names."),
-  description: z.string().min(1).max(200),
+  description: text(1, 200),
   instanceTags: z
     .record(tagKey, z.array(tagValue).min(1))
     .refine((t) => Object.keys(t).length > 0, {

@@ -13,7 +13,7 @@ import { contains, isCanonical, overlaps, parseCidr } from "../cidr";
 import { RULE_IDS } from "../../modules/guardrails/rule-ids";
 import { neededInterfaceServices, type InterfaceService } from "../../modules/core/endpoint-services";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/core/defaults";
-import { accountId, name, region, show, strict, tags } from "./primitives";
+import { accountId, name, region, show, strict, tags, text } from "./primitives";
 import { stateSchema } from "./state";
 import { networkSchema, vpcSchema } from "./network";
 import { loggingSchema } from "./logging";
@@ -36,7 +36,7 @@ export const guardrailsSchema = strict({
           .describe(
             "Construct path relative to the stack (e.g. SessionPreferences or Network/main/Endpoints); the suppression covers it and everything below it.",
           ),
-        reason: z.string().min(10).describe("Why the finding is acceptable here; shown in the synth summary."),
+        reason: text(10, 1000).describe("Why the finding is acceptable here; shown in the synth summary."),
       }),
     )
     .default([]),

@@ -7,7 +7,12 @@
  */
 import { z } from "zod";
 import { CLOUD_TRAIL_REQUIRED, cloudTrailSchema } from "../cloud-trail";
-import { KMS_ALIAS, KMS_DELETION_WINDOW_DAYS as KMS_WINDOW, LOG_RETENTION_DAYS } from "../../modules/core/limits";
+import {
+  KMS_ALIAS,
+  KMS_DELETION_WINDOW_DAYS as KMS_WINDOW,
+  LOG_RETENTION_DAYS,
+  MAX_S3_DAYS,
+} from "../../modules/core/limits";
 import {
   DEFAULT_CLOUDWATCH_STREAMING,
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
@@ -26,18 +31,21 @@ export const s3LoggingSchema = strict({
     .number()
     .int()
     .min(30)
+    .max(MAX_S3_DAYS)
     .optional()
     .describe("Move log objects to STANDARD_IA after this many days (S3 requires ≥ 30). @default no transition"),
   expireDays: z
     .number()
     .int()
     .min(1)
+    .max(MAX_S3_DAYS)
     .default(DEFAULT_LOG_EXPIRE_DAYS)
     .describe(`Delete current log objects after this many days. @default ${DEFAULT_LOG_EXPIRE_DAYS} (7 years)`),
   noncurrentExpireDays: z
     .number()
     .int()
     .min(1)
+    .max(MAX_S3_DAYS)
     .default(DEFAULT_NONCURRENT_EXPIRE_DAYS)
     .describe("Delete noncurrent versions after this many days."),
   objectLock: strict({
@@ -45,7 +53,9 @@ export const s3LoggingSchema = strict({
     days: z
       .number()
       .int()
-      .refine((d) => d > 0, { error: (iss) => `${show(iss.input)} is not a positive number of days` }),
+      .refine((d) => d > 0 && d <= MAX_S3_DAYS, {
+        error: (iss) => `${show(iss.input)} is not a number of days from 1 to ${MAX_S3_DAYS} (Object Lock's 100 years)`,
+      }),
   })
     .optional()
     .describe("Default Object Lock retention for log objects. @default no Object Lock"),

@@ -98,3 +98,25 @@ export const vpcId = matching(ec2Id("vpc"), "is not a VPC id (vpc- followed by 8
 export const vpcEndpointId = matching(ec2Id("vpce"), "is not a VPC endpoint id (vpce- followed by 8 or 17 hex digits)");
 export const securityGroupId = matching(ec2Id("sg"), "is not a security group id (sg- followed by 8 or 17 hex digits)");
 export const azName = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "is not an availability-zone name like eu-west-1a");
+
+/**
+ * One line of printable text of `min` to `max` characters: the characters IAM and Identity Center accept in a
+ * description (U+0020-U+007E, U+00A1-U+00FF). Control characters (a terminal escape in a synth summary, a line break in
+ * a policy description) are rejected by position and code.
+ */
+export function text(min: number, max: number) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((v, ctx) => {
+      const i = [...v].findIndex((c) => !/^[\u0020-\u007E\u00A1-\u00FF]$/.test(c));
+      if (i >= 0) {
+        const code = v.codePointAt([...v].slice(0, i).join("").length)!;
+        ctx.addIssue({
+          code: "custom",
+          message: `${show(v)} has U+${code.toString(16).toUpperCase().padStart(4, "0")} at character ${i + 1}, which is not allowed; allowed: printable letters, digits, spaces and punctuation on one line (U+0020-U+007E, U+00A1-U+00FF)`,
+        });
+      }
+    });
+}

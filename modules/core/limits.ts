@@ -79,3 +79,9 @@ export const REALISTIC_REFERENCE_LENGTH = {
   arn: 100,
   other: 64,
 } as const;
+
+/**
+ * The most days an S3 lifecycle rule or Object Lock retention of the log bucket may take: Object Lock's maximum
+ * default retention is 100 years (36,500 days), and a lifecycle rule longer than that keeps nothing longer.
+ */
+export const MAX_S3_DAYS = 36_500;

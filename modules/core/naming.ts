@@ -13,3 +13,13 @@ export function physicalName(ctx: NamingContext, purpose: string): string {
 export function logGroupName(ctx: NamingContext, purpose: string): string {
   return `/${ctx.project}/${ctx.environment}/${purpose}`;
 }
+
+/** The session key's alias when the environment names none: `alias/<project>-<environment>-sessions`. */
+export function defaultSessionKeyAlias(ctx: NamingContext): string {
+  return `alias/${physicalName(ctx, "sessions")}`;
+}
+
+/** The session log bucket's name when the environment names none: `<project>-<environment>-session-logs-<account>`. */
+export function defaultSessionLogBucket(ctx: NamingContext, account: string): string {
+  return `${physicalName(ctx, "session-logs")}-${account}`;
+}

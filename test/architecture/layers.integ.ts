@@ -41,6 +41,7 @@ const TARGETS = [
   "modules/core/limits",
   "modules/core/defaults",
   "modules/core/endpoint-services",
+  "modules/core/naming",
   "modules/guardrails/rule-ids",
   "modules/guardrails/catalog",
   "modules/network-security",

@@ -4,7 +4,7 @@
  */
 import { envDir, problemsOf, variant } from "../helpers/env-dir";
 import { loadEnvironments } from "../../loader/load";
-import { sessionKeyAlias, sessionLogBucket } from "../../loader/cross-environment";
+import { sessionKeyAlias, sessionLogBucket } from "../../loader/names";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { Testing } from "../../modules/core/cdktf";
 

@@ -37,7 +37,7 @@ describe("GIVEN an entry named like an environment file that is not a readable f
     const dir = envDir();
     fs.mkdirSync(path.join(dir, "archive.yaml"));
     expect(problemsOf(dir)).toEqual([
-      expect.stringMatching(/archive\.yaml: is a directory, not an environment file; rename or move it$/),
+      expect.stringMatching(/archive\.yaml: is a directory, not a YAML file; rename or move it$/),
     ]);
   });
 
@@ -60,7 +60,7 @@ describe("GIVEN an entry named like an environment file that is not a readable f
   test("WHEN it is a symlink to a directory THEN the entry is named", () => {
     const dir = envDir();
     fs.symlinkSync(tempDir(), path.join(dir, "linked.yaml"));
-    expect(problemsOf(dir)).toEqual([expect.stringMatching(/linked\.yaml: is a directory, not an environment file/)]);
+    expect(problemsOf(dir)).toEqual([expect.stringMatching(/linked\.yaml: is a directory, not a YAML file/)]);
   });
 
   test("WHEN it is a symlink to a valid file THEN it loads", () => {

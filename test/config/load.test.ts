@@ -307,7 +307,7 @@ describe("loadEnvironments", () => {
           e.logging = { ...e.logging, s3: { objectLock: { mode: "GOVERNANCE", days: 0 } } };
         }),
       },
-      /dev\.yaml: logging\.s3\.objectLock\.days: 0 is not a positive number of days/,
+      /dev\.yaml: logging\.s3\.objectLock\.days: 0 is not a number of days from 1 to 36500/,
     ],
     [
       "both log destinations off without a waiver",

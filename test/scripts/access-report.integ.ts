@@ -25,4 +25,18 @@ describe("access report CLI", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/unknown environment "qa"; allowed: dev, prod, staging/);
   });
+
+  test.each([
+    [["--bogus"], /access-report: Unknown option '--bogus'; allowed: --markdown <file>/],
+    [["dev", "--markdown"], /access-report: Option '--markdown <value>' argument missing; allowed: --markdown <file>/],
+  ])("CLI: %j is refused with exit 2, naming the option and what is allowed, writing nothing", (args, message) => {
+    const r = spawnSync(process.execPath, ["-r", "./tools/swc-register.js", "ops/access-report.ts", ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });

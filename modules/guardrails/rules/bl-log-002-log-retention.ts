@@ -9,7 +9,7 @@ export class LogRetentionMinimum extends GuardrailRule {
   public readonly why =
     "Audit and incident questions arrive months later; the environment sets how long session and flow logs must be kept (guardrails.minLogRetentionDays, default 365).";
   public readonly fix =
-    "Raise retention_in_days to at least the minimum (or 0, never expire), or lower guardrails.minLogRetentionDays for the environment.";
+    "Raise the log group's retention to at least the minimum (in an environment file: logging.cloudWatch.retentionDays or the VPC's flowLogRetentionDays, one of the values CloudWatch Logs accepts), or lower guardrails.minLogRetentionDays for the environment.";
   public readonly resourceTypes = ["aws_cloudwatch_log_group"];
 
   public evaluate(model: StackModel, options: Required<GuardrailOptions>): Finding[] {
