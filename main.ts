@@ -7,13 +7,14 @@
  * synthesized on several threads (synth/synth-threads.ts).
  */
 import * as path from "path";
-import { loadCiConfig, type CiConfig } from "./loader/ci";
+import { ciFileFor, loadCiConfig, type CiConfig } from "./loader/ci";
 import { checkExpiries, clockFrom } from "./loader/expiry";
 import { identityFileFor, loadIdentity, type LoadedIdentity } from "./loader/identity";
 import { loadEnvironments, type LoadedEnvironment } from "./loader/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CiStack } from "./stacks/ci-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
+import { projectBoundaryArn } from "./stacks/permissions-boundary";
 import { IdentityCenterStack } from "./stacks/identity-center-stack";
 import { runStackSynth, type StackDefinition } from "./synth/synth";
 import type { Construct } from "./modules/core/cdktf";
@@ -35,8 +36,12 @@ void runStackSynth(
     const identity = loadIdentity(identityFileFor(configDir), environments);
     for (const warning of checkExpiries(environments, clockFrom(process.env.BASTIONLESS_NOW)))
       console.warn(`warning: ${warning}`);
-    // GitHub Actions OIDC roles per environment, when config/ci.yaml (or $BASTIONLESS_CI_CONFIG) names the repository.
-    const ci = loadCiConfig(process.env.BASTIONLESS_CI_CONFIG ?? path.join(__dirname, "config", "ci.yaml"));
+    // GitHub Actions OIDC roles per environment, when ci.yaml beside the environments directory (config/ci.yaml, or
+    // $BASTIONLESS_CI_CONFIG) names the repository; it may protect only environments that exist.
+    const ci = loadCiConfig(
+      ciFileFor(configDir),
+      environments.map((e) => e.config.name),
+    );
     return { environments, identity, ci };
   },
   ({ environments, identity, ci }): StackDefinition<Construct>[] => {
@@ -47,7 +52,12 @@ void runStackSynth(
       ...environments.map(({ file, config }) => ({
         name: config.name,
         file,
-        create: (app: Construct) => new EnvironmentStack(app, config.name, { config }),
+        // Applied by the CI roles: every role the stack creates carries the ci stack's permissions boundary.
+        create: (app: Construct) =>
+          new EnvironmentStack(app, config.name, {
+            config,
+            permissionsBoundaryArn: ci && !config.state.cloud ? projectBoundaryArn(config) : undefined,
+          }),
       })),
       ...(identity
         ? [

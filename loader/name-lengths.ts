@@ -12,6 +12,7 @@ export interface NameLengthInput {
   readonly account: string;
   readonly logging: { readonly s3: { readonly enabled: boolean; readonly bucketName?: string } };
   readonly instanceAccess: { readonly defaultHostManagement: boolean };
+  readonly vpcs: readonly { readonly name: string; readonly mode: string }[];
 }
 
 export interface NameLengthIssue {
@@ -52,6 +53,16 @@ export function nameLengthIssues(env: NameLengthInput): NameLengthIssue[] {
       fix: "shorten project or name",
     });
   }
+  env.vpcs.forEach((vpc, i) => {
+    if (vpc.mode === "create")
+      generated.push({
+        what: `the flow-log role of VPC ${vpc.name}`,
+        value: physicalName(naming, `${vpc.name}-flow-logs`),
+        limit: LIMITS.iamRole,
+        fix: "shorten project, name or the VPC's name",
+        path: ["vpcs", i, "name"],
+      });
+  });
   return generated
     .filter((g) => g.value.length > g.limit)
     .map((g) => ({

@@ -43,6 +43,12 @@ import type { ISummarized } from "./summary";
 
 export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;
+  /**
+   * Permissions boundary of every IAM role the stack creates (instance, Default Host Management and flow-log
+   * roles): the `ci` stack's project boundary when the environment is applied by its CI roles
+   * (stacks/permissions-boundary.ts). @default - the environment's instanceAccess.permissionsBoundaryArn, else none
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** The tags every resource of an environment carries (provider default tags). */
@@ -81,12 +87,15 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
 
   private readonly naming: NamingContext;
   private readonly account: AccountScope;
+  /** The boundary every role of the stack carries. */
+  private readonly permissionsBoundaryArn?: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
     const config = (this.config = props.config);
     this.naming = { project: config.project, environment: config.name };
     this.account = { account: config.account, region: config.region };
+    this.permissionsBoundaryArn = config.instanceAccess.permissionsBoundaryArn ?? props.permissionsBoundaryArn;
 
     this.providerAndState();
     this.sessionKey = this.sessionKeyFor();
@@ -272,7 +281,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       roleName: physicalName(this.naming, "session-instance"),
       legacyAgentSupport: this.config.network.legacyAgentSupport,
       managedInstanceCore: ia.managedInstanceCore,
-      permissionsBoundaryArn: ia.permissionsBoundaryArn,
+      permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
   }
 
@@ -283,7 +292,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     return new DefaultHostManagement(this, "DefaultHostManagement", {
       ...this.account,
       roleName: physicalName(this.naming, "dhmc"),
-      permissionsBoundaryArn: ia.permissionsBoundaryArn,
+      permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
   }
 
@@ -383,6 +392,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       flowLogKey: this.sessionKey,
       flowLogRetentionDays: vpc.flowLogRetentionDays,
       flowLogGroupName: logGroupName(this.naming, `flow-logs/${vpc.name}`),
+      flowLogRoleName: `${prefix}-flow-logs`,
+      permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
   }
 

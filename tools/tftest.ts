@@ -118,6 +118,7 @@ const ARN_TYPES = [
   "aws_dynamodb_table",
   "aws_iam_group",
   "aws_iam_instance_profile",
+  "aws_iam_policy",
   "aws_iam_role",
   "aws_kms_key",
   "aws_s3_bucket",

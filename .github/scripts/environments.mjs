@@ -1,6 +1,9 @@
 // The environment matrix of the workflows, read from config/environments (the files `npm run synth` reads), so no
 // workflow names an environment. Usage:
 //   environments.mjs                      [{"environment","region","account","stage","backend"}...] in promotion order
+//   environments.mjs --pull-request       the same, without the protected environments pull requests may not plan
+//                                         (config/ci.yaml: requiredReviewers and no pullRequestPlans opt-in; their
+//                                         plan roles do not trust pull requests)
 //   environments.mjs --region <name>      that environment's region
 //   environments.mjs --stages [--results <dir>]
 //       GITHUB_OUTPUT lines stage1=[...] .. stage<MAX_STAGES>=[...]: promotion stages (stage 1: no `promotion.after`;
@@ -9,7 +12,7 @@
 //       is missing stops itself and every environment promoted after it.
 // Environments whose state is in HCP Terraform (state.cloud) are left to HCP Terraform and not listed.
 // Bad config: one line naming the file, line:column, the field and what is allowed; exit 1.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 
@@ -17,6 +20,7 @@ import { LineCounter, parseDocument } from "yaml";
 export const MAX_STAGES = 4;
 
 const dir = process.env.BASTIONLESS_CONFIG_DIR ?? "config/environments";
+const ciFile = process.env.BASTIONLESS_CI_CONFIG ?? "config/ci.yaml";
 
 function fail(message) {
   console.error(message);
@@ -122,6 +126,16 @@ if (process.argv.includes("--region")) {
   }
   for (let stage = 1; stage <= MAX_STAGES; stage++)
     process.stdout.write(`stage${stage}=${JSON.stringify(selected.filter((e) => e.stage === stage).map(row))}\n`);
+} else if (process.argv.includes("--pull-request")) {
+  // The ci stack's rule (config/ci.ts pullRequestPlans): protected = required reviewers, unless opted in.
+  const ci = existsSync(ciFile) ? (parseDocument(readFileSync(ciFile, "utf8")).toJS() ?? {}) : {};
+  const protectedEnv = (name) => {
+    const e = ci.environments?.[name];
+    return (e?.requiredReviewers?.length ?? 0) > 0 && e?.pullRequestPlans === undefined;
+  };
+  for (const e of all.filter((e) => protectedEnv(e.name)))
+    console.error(`${e.name}: not planned from pull requests (protected in ${ciFile}; opt in with pullRequestPlans)`);
+  process.stdout.write(JSON.stringify(all.filter((e) => !protectedEnv(e.name)).map(row)));
 } else {
   process.stdout.write(JSON.stringify(all.map(row)));
 }

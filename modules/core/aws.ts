@@ -40,6 +40,7 @@ export { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 export { IamGroupPolicy } from "@cdktf/provider-aws/lib/iam-group-policy";
 export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 export { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+export { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";

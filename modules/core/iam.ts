@@ -20,6 +20,7 @@ export type ConditionOperator =
   | "ArnLike"
   | "ArnEquals"
   | "ArnNotLike"
+  | "ArnNotEquals"
   | "Bool"
   | "BoolIfExists"
   | "IpAddress"

@@ -13,6 +13,9 @@ import { Construct } from "../core/cdktf";
 import { afterKeyPolicy, type IEncryptionKey } from "../core/kms";
 import { arn, renderPolicy, type AccountScope } from "../core/iam";
 
+/** The Name tag suffix of a created VPC's default security group, which PrivateVpc strips of every rule. */
+export const DEFAULT_SECURITY_GROUP_SUFFIX = "-default-unused";
+
 /** What the endpoint, NACL and instance modules need to know about a VPC, created or adopted. */
 export interface IPrivateNetwork {
   readonly vpcId: string;
@@ -30,6 +33,13 @@ export interface PrivateVpcProps extends AccountScope {
   readonly flowLogKey: IEncryptionKey;
   readonly flowLogRetentionDays: number;
   readonly flowLogGroupName: string;
+  /**
+   * Name of the flow-log delivery role (a CI role that may pass only roles of its own name prefix can then pass it
+   * to vpc-flow-logs.amazonaws.com). @default - a name Terraform generates from the prefix `flow-logs-`
+   */
+  readonly flowLogRoleName?: string;
+  /** Permissions boundary of the flow-log delivery role. @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -57,7 +67,7 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
     // No ingress or egress blocks: Terraform removes every rule of the default security group.
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
       vpcId: this.vpcId,
-      tags: { Name: `${props.name}-default-unused` },
+      tags: { Name: `${props.name}${DEFAULT_SECURITY_GROUP_SUFFIX}` },
     });
 
     // Construct ids are keyed by CIDR (unique in the VPC), never by list position: reordering the subnets in the
@@ -87,7 +97,8 @@ export class PrivateVpc extends Construct implements IPrivateNetwork {
       dependsOn: afterKeyPolicy(props.flowLogKey),
     });
     const role = new IamRole(this, "FlowLogRole", {
-      namePrefix: "flow-logs-",
+      ...(props.flowLogRoleName ? { name: props.flowLogRoleName } : { namePrefix: "flow-logs-" }),
+      permissionsBoundary: props.permissionsBoundaryArn,
       assumeRolePolicy: renderPolicy([
         {
           effect: "Allow",

@@ -47,6 +47,21 @@ describe("physical-name lengths at config time", () => {
     );
     expect(issues).toEqual([{ path: "name", message: expect.stringMatching(/audit EventBridge rule/) }]);
   });
+  test("GIVEN a created VPC whose name makes the flow-log role over 64 THEN the error is on that VPC's name", () => {
+    const input = structuredClone(exampleInput("dev"));
+    input.project = PROJECT;
+    input.name = "dev";
+    (input.vpcs as { name: string }[])[0].name = "a-long-vpc-name-of-twenty-six";
+    const issues = lengthIssues(input);
+    expect(issues).toEqual([
+      {
+        path: "vpcs.0.name",
+        message: expect.stringMatching(
+          /the flow-log role of VPC a-long-vpc-name-of-twenty-six "platform-engineering-abc-dev-a-long-vpc-name-of-twenty-six-flow-logs" 68 characters; AWS allows 64: shorten project, name or the VPC's name$/,
+        ),
+      },
+    ]);
+  });
   test("GIVEN project (24) and name (11) THEN everything fits (the rule is exactly 64) and nothing is reported", () => {
     expect(lengthIssues(variant("production1"))).toEqual([]);
   });

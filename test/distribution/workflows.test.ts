@@ -274,6 +274,12 @@ describe("pull requests", () => {
     expect(pr.jobs.check.if).toBeUndefined();
   });
 
+  test("pull requests plan only the environments whose plan roles trust them (environments.mjs --pull-request)", () => {
+    const matrix = pr.jobs.check.steps!.find((s) => s.id === "matrix")!;
+    expect(matrix.run).toContain("node .github/scripts/environments.mjs --pull-request");
+    expect(pr.jobs.plan.strategy?.matrix?.include).toBe("${{ fromJSON(needs.check.outputs.environments) }}");
+  });
+
   test("the comment job runs when a plan failed and renders every environment of the matrix", () => {
     const c = pr.jobs.comment;
     expect(c.needs).toEqual(["check", "plan"]);

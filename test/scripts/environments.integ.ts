@@ -136,6 +136,29 @@ describe("environments.mjs", () => {
     expect(r.stdout).toBe("");
   });
 
+  test("GIVEN --pull-request THEN environments config/ci.yaml protects (required reviewers, no opt-in) are left out", () => {
+    const ci = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-ci-")), "ci.yaml");
+    const names = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { environment: string }[]).map((e) => e.environment);
+    const withCi = (text: string) => {
+      fs.writeFileSync(ci, text);
+      return spawnSync(process.execPath, [SCRIPT, "--pull-request"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, BASTIONLESS_CI_CONFIG: ci },
+      });
+    };
+    const repo = run(["--pull-request"]);
+    expect(names(repo)).toEqual(["dev", "staging"]);
+    expect(repo.stderr).toContain("prod: not planned from pull requests (protected in config/ci.yaml");
+    expect(
+      names(
+        withCi("environments:\n  prod:\n    requiredReviewers: [a/b]\n    pullRequestPlans: read-only plans of prod\n"),
+      ),
+    ).toEqual(["dev", "staging", "prod"]);
+    expect(names(withCi("environments:\n  staging:\n    requiredReviewers: [a/b]\n"))).toEqual(["dev", "prod"]);
+  });
+
   test("GIVEN --region of an unknown environment THEN a clear error listing the allowed ones", () => {
     const r = run(["--region", "qa"]);
     expect(r.status).toBe(1);

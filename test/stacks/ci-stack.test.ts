@@ -1,86 +1,44 @@
 /**
- * The `ci` stack: GitHub OIDC provider per account and per environment a plan and an apply role, proven with the
- * IAM engine on the synthesized policies: the plan role reads but cannot write (nor read session logs), the apply
- * role cannot open sessions or touch the CI identities, and the trust policies accept only this repository (apply:
- * only the GitHub environment of that name; never a pull request).
+ * The `ci` stack's shape: per account the GitHub OIDC provider and the project's permissions boundary, per
+ * environment a plan and an apply role with their policies, its own remote state, the outputs the workflows and the
+ * GitHub checklist read; config/ci.yaml's errors; and the boundary wired into every role the environment stacks
+ * create. Who may assume the roles and what they may do is proven with the IAM engine in test/policy/ci-trust.test.ts
+ * and test/policy/ci-apply-role.test.ts.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ciSchema, loadCiConfig, type CiConfig } from "../../loader/ci";
 import { ConfigError } from "../../loader/load";
-import { IamOpenidConnectProvider, IamRole, IamRolePolicy } from "../../modules/core/aws";
+import {
+  IamOpenidConnectProvider,
+  IamPolicy,
+  IamRole,
+  IamRolePolicy,
+  IamRolePolicyAttachment,
+} from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
-import { CiStack, GITHUB_OIDC_HOST } from "../../stacks/ci-stack";
-import { evaluate, type Outcome } from "../../ops/lib/iam-evaluate";
+import { CiStack } from "../../stacks/ci-stack";
+import { EnvironmentStack } from "../../stacks/environment-stack";
+import { projectBoundaryArn } from "../../stacks/permissions-boundary";
 import { exampleConfig, resources, resourcesByName, synthJson, type TfJson } from "../helpers/synth";
 
-const ci: CiConfig = ciSchema.parse({ github: { owner: "acme", repository: "infra" } });
+const github = { owner: "acme", ownerId: 1001, repository: "infra", repositoryId: 2002 };
+const ci: CiConfig = ciSchema.parse({ github, environments: { prod: { requiredReviewers: ["acme/leads"] } } });
 const dev = exampleConfig("dev");
 const prod = exampleConfig("prod");
 const staging = exampleConfig("staging");
-const tf: TfJson = synthJson(new CiStack(Testing.app(), "ci", { environments: [dev, staging, prod], ci }));
-
-const role = (name: string) => resourcesByName(tf, IamRole)[name] as { name: string; assume_role_policy: string };
-const policy = (name: string) =>
-  JSON.parse((resourcesByName(tf, IamRolePolicy)[`${name}-policy`] as { policy: string }).policy) as object;
-const arnOf = (env: { account: string }, roleName: string) => `arn:aws:iam::${env.account}:role/${roleName}`;
-
-/** A KMS key policy that leaves access to IAM policies (KMS needs the key policy to allow as well). */
-const ACCOUNT_KEY_POLICY = {
-  Version: "2012-10-17",
-  Statement: [
-    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${dev.account}:root` }, Action: "kms:*", Resource: "*" },
-  ],
-};
-
-async function can(kind: "plan" | "apply", action: string, resource: string, context = {}): Promise<Outcome> {
-  const r = role(`dev-${kind}`);
-  const keyPolicy = resource.includes(":kms:") ? ACCOUNT_KEY_POLICY : undefined;
-  return evaluate({ principal: arnOf(dev, r.name), action, resource, context }, [policy(`dev-${kind}`)], keyPolicy);
-}
-
-/**
- * The engine's IAM reference data knows GitHub's claim keys (repository, environment, …) but not the generic `sub`
- * and `aud` of an OIDC issuer; those two are evaluated under the Google issuer's names for the same claims (the
- * same StringEquals on the same strings), in the policy and in the request alike.
- */
-async function assume(
-  kind: "plan" | "apply",
-  claims: { sub: string; repository: string; environment?: string; aud?: string },
-) {
-  const r = role(`dev-${kind}`);
-  const trustText = r.assume_role_policy
-    .replaceAll(`${GITHUB_OIDC_HOST}:sub`, "accounts.google.com:sub")
-    .replaceAll(`${GITHUB_OIDC_HOST}:aud`, "accounts.google.com:aud");
-  const context: Record<string, string> = {
-    "accounts.google.com:sub": claims.sub,
-    "accounts.google.com:aud": claims.aud ?? "sts.amazonaws.com",
-    [`${GITHUB_OIDC_HOST}:repository`]: claims.repository,
-  };
-  if (claims.environment) context[`${GITHUB_OIDC_HOST}:environment`] = claims.environment;
-  return evaluate(
-    {
-      principal: `arn:aws:iam::${dev.account}:oidc-provider/${GITHUB_OIDC_HOST}`,
-      action: "sts:AssumeRoleWithWebIdentity",
-      resource: arnOf(dev, r.name),
-      resourceAccount: dev.account,
-      context,
-    },
-    [],
-    JSON.parse(trustText) as object,
-  );
-}
-
-const STATE = "arn:aws:s3:::bastionless-tfstate-111111111111/bastionless/dev.tfstate";
+const stack = new CiStack(Testing.app(), "ci", { environments: [dev, staging, prod], ci });
+const tf: TfJson = synthJson(stack);
 
 describe("CI identities", () => {
-  test("one OIDC provider per account, a plan and an apply role per environment, outputs in the workflows' variable format", () => {
+  test("one OIDC provider and one permissions boundary per account, a plan and an apply role per environment", () => {
     expect(Object.keys(resourcesByName(tf, IamOpenidConnectProvider))).toHaveLength(3);
     expect(resources(tf, IamOpenidConnectProvider)[0]).toMatchObject({
       url: "https://token.actions.githubusercontent.com",
       client_id_list: ["sts.amazonaws.com"],
     });
+    expect(resources(tf, IamPolicy).filter((p) => p.name === "bastionless-permissions-boundary")).toHaveLength(3);
     expect(Object.keys(resourcesByName(tf, IamRole)).sort()).toEqual([
       "dev-apply",
       "dev-plan",
@@ -89,13 +47,67 @@ describe("CI identities", () => {
       "staging-apply",
       "staging-plan",
     ]);
-    expect(role("prod-apply").name).toBe("bastionless-prod-ci-apply");
+    expect((resourcesByName(tf, IamRole)["prod-apply"] as { name: string }).name).toBe("bastionless-prod-ci-apply");
+  });
+
+  test("each role: its own inline policy; the shared reads attached to both, the apply denies to the apply role", () => {
+    const attached = (role: string) =>
+      resources(tf, IamRolePolicyAttachment)
+        .filter((a) => a.role === `\${aws_iam_role.${role}.name}`)
+        .map((a) => a.policy_arn)
+        .sort();
+    expect(attached("dev-plan")).toEqual(["${aws_iam_policy.dev-read.arn}"]);
+    expect(attached("dev-apply")).toEqual(["${aws_iam_policy.dev-apply-denies.arn}", "${aws_iam_policy.dev-read.arn}"]);
+    const denies = JSON.parse((resourcesByName(tf, IamPolicy)["dev-apply-denies"] as { policy: string }).policy) as {
+      Statement: { Effect: string }[];
+    };
+    expect(denies.Statement.every((s) => s.Effect === "Deny")).toBe(true);
+    const inline = JSON.parse(
+      (resourcesByName(tf, IamRolePolicy)["dev-apply-policy"] as { policy: string }).policy,
+    ) as {
+      Statement: { Effect: string }[];
+    };
+    expect(inline.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+  });
+
+  test("outputs: the workflows' role maps and the GitHub environments' checklist", () => {
     expect(tf.output!.aws_plan_role_arns.value).toMatch(/^\$\{jsonencode\(\{"dev" = aws_iam_role\.dev-plan\.arn/);
     expect(tf.output!.aws_apply_role_arns.value).toContain('"prod" = aws_iam_role.prod-apply.arn');
+    expect(JSON.parse(tf.output!.github_environments.value as string)).toEqual([
+      { environment: "dev", deploymentBranch: "main", requiredReviewers: [], pullRequestPlans: true },
+      { environment: "prod", deploymentBranch: "main", requiredReviewers: ["acme/leads"], pullRequestPlans: false },
+      { environment: "staging", deploymentBranch: "main", requiredReviewers: [], pullRequestPlans: true },
+    ]);
+  });
+
+  test("the synth summary carries the GitHub checklist, and says when the stack's state is local", () => {
+    expect(stack.summary()).toEqual([
+      "state: local (state/terraform.ci.tfstate): set state in config/ci.yaml",
+      "GitHub: create environments dev, prod, staging before the first run, each deploying from main only",
+      "prod requires reviewers acme/leads (no pull-request plans)",
+    ]);
+  });
+
+  test("GIVEN state in ci.yaml THEN the stack keeps its state in that S3 bucket with S3 locking; none: local", () => {
+    const remote = ciSchema.parse({
+      github,
+      state: { bucket: "bastionless-tfstate-333333333333", region: "eu-central-1" },
+    });
+    const t = synthJson(new CiStack(Testing.app(), "ci", { environments: [dev], ci: remote }));
+    expect(t.terraform!.backend).toEqual({
+      s3: {
+        bucket: "bastionless-tfstate-333333333333",
+        key: "bastionless/ci.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+    expect(Object.keys(tf.terraform!.backend!)).toEqual(["local"]);
   });
 
   test("GIVEN an account that already has GitHub's OIDC provider THEN it is reused, not created (IAM allows one)", () => {
-    const reuse = ciSchema.parse({ github: ci.github, oidcProvider: { reuseInAccounts: [dev.account] } });
+    const reuse = ciSchema.parse({ github, oidcProvider: { reuseInAccounts: [dev.account] } });
     const t = synthJson(new CiStack(Testing.app(), "ci", { environments: [dev, prod], ci: reuse }));
     expect(Object.keys(resourcesByName(t, IamOpenidConnectProvider))).toEqual([`GitHubOidc-${prod.account}`]);
     expect((resourcesByName(t, IamRole)["dev-plan"] as { assume_role_policy: string }).assume_role_policy).toContain(
@@ -104,125 +116,51 @@ describe("CI identities", () => {
   });
 });
 
-describe("plan role (IAM engine)", () => {
-  test.each([
-    ["ec2:DescribeVpcEndpoints", "*"],
-    ["iam:GetRole", "arn:aws:iam::111111111111:role/bastionless-dev-instance"],
-    ["kms:GetKeyPolicy", "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
-    ["s3:GetObject", STATE],
-    ["s3:PutObject", `${STATE}.tflock`],
-    ["s3:DeleteObject", `${STATE}.tflock`],
-  ])("GIVEN a plan THEN it may %s on %s", async (action, resource) => {
-    expect(await can("plan", action, resource)).toBe("Allowed");
+describe("the permissions boundary on every role the environment stacks create", () => {
+  const roles = (t: TfJson) =>
+    resources(t, IamRole).map((r) => ({ name: r.name ?? r.name_prefix, boundary: r.permissions_boundary }));
+
+  test.each([dev, staging, prod])("GIVEN the ci stack's boundary THEN every role of $name carries it", (config) => {
+    const boundary = projectBoundaryArn(config);
+    const t = synthJson(new EnvironmentStack(Testing.app(), config.name, { config, permissionsBoundaryArn: boundary }));
+    const all = roles(t);
+    expect(all.length).toBeGreaterThan(0);
+    for (const r of all) expect(r).toEqual({ name: r.name, boundary });
   });
 
-  test.each([
-    ["ec2:CreateVpcEndpoint", "arn:aws:ec2:eu-west-1:111111111111:vpc-endpoint/*"],
-    ["ec2:RunInstances", "arn:aws:ec2:eu-west-1:111111111111:instance/*"],
-    ["iam:CreateRole", "arn:aws:iam::111111111111:role/x"],
-    ["iam:PutRolePolicy", "arn:aws:iam::111111111111:role/bastionless-dev-instance"],
-    ["iam:PassRole", "arn:aws:iam::111111111111:role/bastionless-dev-instance"],
-    ["kms:ScheduleKeyDeletion", "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
-    ["kms:Decrypt", "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
-    ["s3:PutObject", STATE],
-    ["s3:DeleteObject", STATE],
-    ["s3:GetObject", "arn:aws:s3:::bastionless-tfstate-111111111111/bastionless/staging.tfstate"],
-    ["s3:GetObject", "arn:aws:s3:::bastionless-dev-sessions-111111111111/sessions/i-0abc.log"],
-    ["logs:GetLogEvents", "arn:aws:logs:eu-west-1:111111111111:log-group:/bastionless/dev/sessions:log-stream:x"],
-    ["ssm:StartSession", "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"],
-    ["ssm:SendCommand", "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"],
-    ["ssm:UpdateDocument", "arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell"],
-    ["ssm:GetParameter", "arn:aws:ssm:eu-west-1:111111111111:parameter/app/db-password"],
-    ["ec2:GetPasswordData", "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"],
-  ])("GIVEN a plan THEN it may not %s on %s", async (action, resource) => {
-    expect(await can("plan", action, resource)).not.toBe("Allowed");
-  });
-});
-
-test("GIVEN a plan THEN SSM parameters are readable only under AWS's public /aws/service/ path (the AMI lookup)", () => {
-  const statement = (
-    policy("dev-plan") as { Statement: { Sid: string; Action: string[]; Resource: string }[] }
-  ).Statement.find((s) => s.Sid === "ReadPublicParameters");
-  expect(statement).toMatchObject({
-    Action: ["ssm:GetParameter", "ssm:GetParameters"],
-    Resource: "arn:aws:ssm:*::parameter/aws/service/*",
-  });
-});
-
-describe("apply role (IAM engine)", () => {
-  test.each([
-    ["ec2:CreateVpcEndpoint", "arn:aws:ec2:eu-west-1:111111111111:vpc-endpoint/*"],
-    ["iam:CreateRole", "arn:aws:iam::111111111111:role/bastionless-dev-instance"],
-    ["kms:CreateKey", "*"],
-    ["s3:PutObject", STATE],
-    ["ssm:UpdateDocument", "arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell"],
-  ])("GIVEN an apply THEN it may %s on %s", async (action, resource) => {
-    expect(await can("apply", action, resource)).toBe("Allowed");
-  });
-
-  test("GIVEN an apply THEN iam:PassRole only for this project's roles and only to EC2 or SSM", async () => {
-    const instanceRole = "arn:aws:iam::111111111111:role/bastionless-dev-instance";
-    expect(await can("apply", "iam:PassRole", instanceRole, { "iam:PassedToService": "ec2.amazonaws.com" })).toBe(
-      "Allowed",
+  test("GIVEN dev and prod THEN the flow-log role, the instance role and the DHMC role are among them, named in the environment's prefix", () => {
+    const names = [dev, prod].flatMap((config) =>
+      roles(
+        synthJson(
+          new EnvironmentStack(Testing.app(), config.name, {
+            config,
+            permissionsBoundaryArn: projectBoundaryArn(config),
+          }),
+        ),
+      ).map((r) => r.name),
     );
-    expect(
-      await can("apply", "iam:PassRole", instanceRole, { "iam:PassedToService": "lambda.amazonaws.com" }),
-    ).not.toBe("Allowed");
-    expect(
-      await can("apply", "iam:PassRole", "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", {
-        "iam:PassedToService": "ec2.amazonaws.com",
-      }),
-    ).not.toBe("Allowed");
+    expect(names.sort()).toEqual([
+      "bastionless-dev-main-flow-logs",
+      "bastionless-dev-session-instance",
+      "bastionless-prod-dhmc",
+      "bastionless-prod-session-instance",
+    ]);
   });
 
-  test.each([
-    ["ssm:StartSession", "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"],
-    ["ssm:SendCommand", "arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"],
-    ["iam:CreateAccessKey", "arn:aws:iam::111111111111:user/someone"],
-    ["iam:UpdateAssumeRolePolicy", "arn:aws:iam::111111111111:role/bastionless-dev-ci-apply"],
-    ["iam:PutRolePolicy", "arn:aws:iam::111111111111:role/bastionless-prod-ci-plan"],
-    ["iam:DeleteOpenIDConnectProvider", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"],
-    ["s3:DeleteBucket", "arn:aws:s3:::bastionless-tfstate-111111111111"],
-    ["s3:PutBucketPolicy", "arn:aws:s3:::bastionless-tfstate-111111111111"],
-  ])("GIVEN an apply THEN %s on %s is explicitly denied", async (action, resource) => {
-    expect(await can("apply", action, resource)).toBe("ExplicitlyDenied");
-  });
-});
-
-describe("trust (IAM engine)", () => {
-  const repo = "acme/infra";
-  test("the apply role accepts only jobs of this repository in the GitHub environment of its name", async () => {
-    expect(
-      await assume("apply", { sub: "repo:acme/infra:environment:dev", repository: repo, environment: "dev" }),
-    ).toBe("Allowed");
-    expect(await assume("apply", { sub: "repo:acme/infra:pull_request", repository: repo })).not.toBe("Allowed");
-    expect(await assume("apply", { sub: "repo:acme/infra:ref:refs/heads/main", repository: repo })).not.toBe("Allowed");
-    expect(
-      await assume("apply", { sub: "repo:acme/infra:environment:prod", repository: repo, environment: "prod" }),
-    ).not.toBe("Allowed");
-    expect(
-      await assume("apply", { sub: "repo:evil/infra:environment:dev", repository: "evil/infra", environment: "dev" }),
-    ).not.toBe("Allowed");
-    expect(
-      await assume("apply", {
-        sub: "repo:acme/infra:environment:dev",
-        repository: repo,
-        environment: "dev",
-        aud: "https://github.com/acme",
-      }),
-    ).not.toBe("Allowed");
-  });
-
-  test("the plan role accepts this repository's pull requests and default branch, nothing else", async () => {
-    expect(await assume("plan", { sub: "repo:acme/infra:pull_request", repository: repo })).toBe("Allowed");
-    expect(await assume("plan", { sub: "repo:acme/infra:ref:refs/heads/main", repository: repo })).toBe("Allowed");
-    expect(await assume("plan", { sub: "repo:acme/infra:ref:refs/heads/feature", repository: repo })).not.toBe(
-      "Allowed",
+  test("GIVEN an environment that names its organization's boundary THEN its roles carry that one", () => {
+    const own = "arn:aws:iam::111111111111:policy/org-boundary";
+    const config = exampleConfig("dev", (i) => {
+      i.instanceAccess = { ...(i.instanceAccess as object), permissionsBoundaryArn: own };
+    });
+    const t = synthJson(
+      new EnvironmentStack(Testing.app(), "dev", { config, permissionsBoundaryArn: projectBoundaryArn(config) }),
     );
-    expect(await assume("plan", { sub: "repo:acme/other:pull_request", repository: "acme/other" })).not.toBe("Allowed");
-    expect(
-      await assume("plan", { sub: "repo:acme/infra:environment:dev", repository: repo, environment: "dev" }),
-    ).not.toBe("Allowed");
+    expect(new Set(roles(t).map((r) => r.boundary))).toEqual(new Set([own]));
+  });
+
+  test("GIVEN no ci stack and no boundary in the environment file THEN the roles carry none (library use)", () => {
+    const t = synthJson(new EnvironmentStack(Testing.app(), "dev", { config: dev }));
+    expect(roles(t).map((r) => r.boundary)).toEqual([undefined, undefined]);
   });
 });
 
@@ -232,24 +170,58 @@ describe("config/ci.yaml", () => {
     fs.writeFileSync(file, text);
     return file;
   };
+  const ids = "ownerId: 1001, repositoryId: 2002";
 
   test("the repository's file is valid; a missing file means no ci stack", () => {
-    expect(loadCiConfig(path.join(__dirname, "..", "..", "config", "ci.yaml"))?.github.defaultBranch).toBe("main");
+    const repo = loadCiConfig(path.join(__dirname, "..", "..", "config", "ci.yaml"), ["dev", "staging", "prod"]);
+    expect(repo?.github.defaultBranch).toBe("main");
+    expect(repo?.github.subjectFormats).toEqual(["named", "immutable"]);
     expect(loadCiConfig("/nonexistent/ci.yaml")).toBeUndefined();
   });
 
   test("GIVEN a bad owner THEN a ConfigError naming the file, field, value and line:column", () => {
-    const file = write("github:\n  owner: 'acme corp'\n  repository: infra\n");
+    const file = write(`github:\n  owner: 'acme corp'\n  ownerId: 1\n  repository: infra\n  repositoryId: 2\n`);
     expect(() => loadCiConfig(file)).toThrow(ConfigError);
     expect(() => loadCiConfig(file)).toThrow(
       /ci\.yaml: github\.owner: "acme corp" is not a GitHub owner.*line 2, column 10/,
     );
   });
 
-  test("GIVEN an unknown key or a bad account THEN the error says so", () => {
-    expect(() => loadCiConfig(write("github: { owner: a, repository: b, branch: main }\n"))).toThrow(/branch/);
+  test("GIVEN no repositoryId THEN it is required (every trust policy pins the repository by id)", () => {
+    expect(() => loadCiConfig(write("github: { owner: a, ownerId: 1, repository: b }\n"))).toThrow(
+      /github\.repositoryId: is required/,
+    );
+    expect(() => loadCiConfig(write("github: { owner: a, ownerId: 1, repository: b, repositoryId: 'x12' }\n"))).toThrow(
+      /github\.repositoryId: "x12" is not a GitHub repository id/,
+    );
+  });
+
+  test("GIVEN an unknown sub format, key or account THEN the error says what is allowed", () => {
     expect(() =>
-      loadCiConfig(write("github: { owner: a, repository: b }\noidcProvider: { reuseInAccounts: ['12'] }\n")),
+      loadCiConfig(write(`github: { owner: a, repository: b, ${ids}, subjectFormats: [named, numeric] }\n`)),
+    ).toThrow(/github\.subjectFormats\[1\]: "numeric" is not allowed; allowed: "named", "immutable"/);
+    expect(() => loadCiConfig(write(`github: { owner: a, repository: b, ${ids}, branch: main }\n`))).toThrow(/branch/);
+    expect(() =>
+      loadCiConfig(write(`github: { owner: a, repository: b, ${ids} }\noidcProvider: { reuseInAccounts: ['12'] }\n`)),
     ).toThrow(/"12" is not a 12-digit account id/);
+  });
+
+  test("GIVEN an environment that does not exist THEN the error names it, the environments and its line", () => {
+    const file = write(
+      `github: { owner: a, repository: b, ${ids} }\nenvironments:\n  prd:\n    requiredReviewers: [a/leads]\n`,
+    );
+    expect(() => loadCiConfig(file, ["dev", "prod"])).toThrow(
+      /ci\.yaml: environments\.prd: "prd" is not an environment; allowed: dev, prod \(line 3, column 3\)/,
+    );
+  });
+
+  test("GIVEN a pull-request opt-in without a reason THEN it is refused (a written reason is the opt-in)", () => {
+    expect(() =>
+      loadCiConfig(
+        write(`github: { owner: a, repository: b, ${ids} }\nenvironments: { prod: { pullRequestPlans: yes } }\n`),
+      ),
+    ).toThrow(
+      /environments\.prod\.pullRequestPlans: "yes" is out of range; must be at least 10 character\(s\) \(line 2/,
+    );
   });
 });
