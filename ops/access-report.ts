@@ -1,7 +1,8 @@
 /**
- * `npm run access-report [-- <env>...] [--markdown <file>]`: who may open which sessions in each environment,
- * computed by evaluating the synthesized policies with an IAM engine. Prints a table per environment; with
- * --markdown also writes the tables as Markdown (for a pull-request comment). Development tooling: the IAM engine
+ * `npm run access-report [-- <env>...] [--markdown <file>] [--json <file>]`: who may open which sessions in each
+ * environment, computed by evaluating the synthesized policies with an IAM engine. Prints a table per environment;
+ * with --markdown also writes the tables as Markdown (for a pull-request comment), with --json as the JSON that
+ * `bastionless can-i` reads (cli/access.ts). Development tooling: the IAM engine
  * is a devDependency (AGPL-3.0) and is not part of the published package.
  */
 import * as fs from "fs";
@@ -15,17 +16,22 @@ import { EnvironmentStack } from "../stacks/environment-stack";
 import { parseOptions, UsageError } from "./lib/args";
 import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
 import { IdentityCenterStack } from "../stacks/identity-center-stack";
+import { ACCESS_REPORT_FORMAT, type AccessReportFile } from "../cli/access";
 
 async function main(argv: string[]): Promise<number> {
   let markdownFile: string | undefined;
+  let jsonFile: string | undefined;
   let wanted: string[];
   try {
-    const { values, positionals } = parseOptions(argv, { markdown: { type: "string", value: "file" } });
-    [markdownFile, wanted] = [values.markdown, positionals];
+    const { values, positionals } = parseOptions(argv, {
+      markdown: { type: "string", value: "file" },
+      json: { type: "string", value: "file" },
+    });
+    [markdownFile, jsonFile, wanted] = [values.markdown, values.json, positionals];
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(
-      `access-report: ${e.message} (usage: npm run access-report -- [<environment>...] [--markdown <file>])`,
+      `access-report: ${e.message} (usage: npm run access-report -- [<environment>...] [--markdown <file>] [--json <file>])`,
     );
     return 2;
   }
@@ -61,10 +67,16 @@ async function main(argv: string[]): Promise<number> {
     : undefined;
   const text: string[] = [];
   const markdown: string[] = [];
+  const report: AccessReportFile = {
+    format: ACCESS_REPORT_FORMAT,
+    generatedAt: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    environments: {},
+  };
   try {
     for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
       const stack = new EnvironmentStack(app, config.name, { config });
       const groups = await accessReport(stack, { identity, now });
+      report.environments[config.name] = { account: config.account, region: config.region, groups };
       const notes = networkNotes(stack);
       text.push([renderText(config.name, groups), ...notes.map((n) => `  network: ${n}`)].join("\n"));
       markdown.push([renderMarkdown(config.name, groups), ...notes.map((n) => `- network: ${n}`)].join("\n\n"));
@@ -76,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
   if (markdownFile) {
     fs.writeFileSync(markdownFile, `${markdown.join("\n\n")}\n`);
     console.error(`wrote ${markdownFile}`);
+  }
+  if (jsonFile) {
+    fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    console.error(`wrote ${jsonFile}`);
   }
   return 0;
 }

@@ -1,14 +1,10 @@
 import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument } from "../core/aws";
 import { Construct, Lazy, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
+import { portForwardDocumentName, type PortForwardTarget } from "../core/session-documents";
 import { expiryCondition, operatorStatements } from "./operator-policy";
 
-export interface PortForwardTarget {
-  readonly host: string;
-  readonly port: number;
-  /** ISO-8601 UTC instant after which this target's document can no longer be started. @default - no expiry */
-  readonly expires?: string;
-}
+export { portForwardDocumentName, type PortForwardTarget } from "../core/session-documents";
 
 export interface AccessGroupProps extends AccountScope {
   /** Physical name of the group, e.g. `bastionless-dev-platform-shell`. */
@@ -40,19 +36,6 @@ export interface AccessGroupProps extends AccountScope {
   readonly sourceCidrs?: readonly string[];
   /** The environment's preferences document (no operator may change it). */
   readonly preferencesDocumentName: string;
-}
-
-/** SSM document names: 3-128 of letters, digits, `_`, `-` and `.` (CreateDocument). */
-const DOCUMENT_NAME = /^[a-zA-Z0-9_.-]{3,128}$/;
-
-/** The Port document of one target, named by its host and port (stable when the targets are reordered). */
-export function portForwardDocumentName(groupName: string, target: PortForwardTarget): string {
-  const name = `${groupName}-port-${target.host.replace(/[^a-zA-Z0-9_.-]/g, "-")}-${target.port}`;
-  if (!DOCUMENT_NAME.test(name))
-    throw new Error(
-      `AccessGroup ${groupName}: port-forwarding document name ${name} is not 3-128 letters, digits, _, - and .; shorten the group name or the host`,
-    );
-  return name;
 }
 
 /** Content of a Port session document whose parameters accept exactly one remote host and port. */

@@ -1,8 +1,8 @@
 import { Fn, TerraformIterator, Token } from "../core/cdktf";
 import { type AccountScope, type Conditions, PolicyVariable, type Statement } from "../core/iam";
+import { SSH_DOCUMENT } from "../core/session-documents";
 
-/** The AWS document of SSH sessions: denied unless an access group grants `ssh`. */
-export const SSH_DOCUMENT = "AWS-StartSSHSession";
+export { SSH_DOCUMENT } from "../core/session-documents";
 
 /**
  * The one list of the AWS-owned session documents whose sessions Session Manager cannot log (SSH and port

@@ -3,9 +3,9 @@ import { Construct } from "../core/cdktf";
 import { suppress } from "../guardrails";
 import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../core/limits";
 import { DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES, DEFAULT_MAX_SESSION_DURATION_MINUTES } from "../core/defaults";
+import { PREFERENCES_DOCUMENT } from "../core/session-documents";
 
-/** The document Session Manager reads its regional preferences from (one per account and region). */
-export const PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell";
+export { PREFERENCES_DOCUMENT } from "../core/session-documents";
 
 export interface SessionPreferencesProps {
   /** @default "SSM-SessionManagerRunShell" */

@@ -38,6 +38,29 @@ describe("npm package", () => {
     }
   });
 
+  test("ships the bastionless command: the bin is a shipped script with a node shebang that runs from the build", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ bastionless: "dist/cli/bin.js" });
+    expect(files).toEqual(expect.arrayContaining(["dist/cli/bin.js", "dist/cli/program.js", "dist/cli/access.js"]));
+    expect(fs.readFileSync(path.join(ROOT, "dist/cli/bin.js"), "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+    const help = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/bin.js"), "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: bastionless \[options\] \[command\]/);
+    for (const command of ["connect", "forward", "ssh-config", "can-i"]) expect(help.stdout).toContain(`  ${command} `);
+    // its runtime dependencies are the package's own, pinned
+    const deps = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string>>
+    ).dependencies;
+    for (const name of [
+      "@aws-sdk/client-ec2",
+      "@aws-sdk/client-ssm",
+      "@aws-sdk/credential-providers",
+      "commander",
+      "@inquirer/prompts",
+    ])
+      expect(deps[name]).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   test("ships no tests, fixtures, scripts, sources, synth output, state or generated Terraform modules", () => {
     const unwanted = files.filter(
       (f) =>
