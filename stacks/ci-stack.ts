@@ -818,8 +818,8 @@ const ciEnvironments = (environments: readonly EnvironmentConfig[]) =>
  * boundary, and per environment a plan role (read-only, no state lock, no transcripts; trusted by the default
  * branch's plan workflow and, unless the environment is protected, this repository's pull requests) and an apply role
  * (trusted only by the default branch's apply workflow in the GitHub environment of that name; least privilege over
- * the environment's own resources). Outputs are the JSON maps the workflows read from the AWS_PLAN_ROLE_ARNS /
- * AWS_APPLY_ROLE_ARNS repository variables and the GitHub environments' checklist. Applied by hand with
+ * the environment's own resources). Outputs: the roles by environment (the workflows derive the same ARNs from the
+ * environment files) and the GitHub environments' checklist. Applied by hand with
  * administrator credentials after the bootstrap stack, its state in the S3 bucket `state` of ci.yaml names.
  */
 export class CiStack extends TerraformStack implements ISummarized {
@@ -925,11 +925,13 @@ export class CiStack extends TerraformStack implements ISummarized {
     this.checklist = githubChecklist(props.environments, ci);
     new TerraformOutput(this, "aws_plan_role_arns", {
       value: Fn.jsonencode(plan),
-      description: "Value of the AWS_PLAN_ROLE_ARNS repository variable (terraform output -raw aws_plan_role_arns)",
+      description:
+        "The plan roles by environment (the workflows derive the same ARNs from the environment files: .github/scripts/environments.mjs)",
     });
     new TerraformOutput(this, "aws_apply_role_arns", {
       value: Fn.jsonencode(apply),
-      description: "Value of the AWS_APPLY_ROLE_ARNS repository variable (terraform output -raw aws_apply_role_arns)",
+      description:
+        "The apply roles by environment (the workflows derive the same ARNs from the environment files: .github/scripts/environments.mjs)",
     });
     new TerraformOutput(this, "github_environments", {
       value: JSON.stringify(this.checklist),

@@ -1,6 +1,7 @@
 // The environment matrix of the workflows, read from config/environments (the files `npm run synth` reads), so no
 // workflow names an environment. Usage:
-//   environments.mjs                      [{"environment","region","account","stage","backend"}...] in promotion order
+//   environments.mjs                      [{"environment","region","account","stage","planRole","applyRole"}...] in
+//                                         promotion order (the roles: the ci stack's, by name)
 //   environments.mjs --pull-request       the same, without the protected environments pull requests may not plan
 //                                         (config/ci.yaml: requiredReviewers and no pullRequestPlans opt-in; their
 //                                         plan roles do not trust pull requests)
@@ -50,6 +51,9 @@ function load() {
       account: String(env.account),
       after: env.promotion?.after,
       cloud: !!env.state?.cloud,
+      // The schema's default project (loader/schema/environment.ts); environments.integ.ts checks the role ARNs
+      // below against the ci stack's.
+      project: env.project ?? "bastionless",
     };
   });
   const byName = new Map(envs.map((e) => [e.name, e]));
@@ -76,7 +80,18 @@ function load() {
   return envs.sort((a, b) => a.stage - b.stage || a.name.localeCompare(b.name));
 }
 
-const row = (e) => ({ environment: e.name, region: e.region, account: e.account, stage: e.stage });
+/** The ci stack's role of an environment (stacks/ci-stack.ts roleName): derived, so no repository variable lists it. */
+const partition = (region) =>
+  String(region).startsWith("cn-") ? "aws-cn" : String(region).startsWith("us-gov-") ? "aws-us-gov" : "aws";
+const roleArn = (e, kind) => `arn:${partition(e.region)}:iam::${e.account}:role/${e.project}-${e.name}-ci-${kind}`;
+const row = (e) => ({
+  environment: e.name,
+  region: e.region,
+  account: e.account,
+  stage: e.stage,
+  planRole: roleArn(e, "plan"),
+  applyRole: roleArn(e, "apply"),
+});
 
 /** result.json files under `root`: {environment, exitcode}. */
 function readResults(root) {

@@ -200,7 +200,20 @@ describe("no environment is named in a workflow", () => {
       const j = load(f).jobs[job];
       expect(j.strategy?.matrix?.include).toMatch(/^\$\{\{ fromJSON\(needs\.\w+\.outputs\.\w+\) \}\}$/);
       expect(j.uses).toBe("./.github/workflows/plan-environment.yml");
+      expect(j.with).toMatchObject({ role: "${{ matrix.planRole }}" });
     }
+  });
+
+  test("the roles come from the matrix (environments.mjs derives them from the environment file), not from variables", () => {
+    const credentials = (f: string, job: string) =>
+      load(f).jobs[job].steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+    expect(credentials("plan-environment.yml", "plan").with!["role-to-assume"]).toBe("${{ inputs.role }}");
+    expect(credentials("apply-environment.yml", "apply").with!["role-to-assume"]).toBe("${{ inputs.role }}");
+    const applyWf = load("apply.yml");
+    for (const id of Object.keys(applyWf.jobs).filter((j) => j.startsWith("apply-")))
+      expect([id, applyWf.jobs[id].with]).toEqual([id, expect.objectContaining({ role: "${{ matrix.applyRole }}" })]);
+    for (const f of workflows)
+      expect([f, text(f)]).not.toEqual([f, expect.stringMatching(/AWS_(PLAN|APPLY)_ROLE_ARNS/)]);
   });
 });
 

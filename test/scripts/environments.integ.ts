@@ -6,6 +6,12 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ciSchema } from "../../loader/ci";
+import { loadEnvironments } from "../../loader/load";
+import { IamRole } from "../../modules/core/aws";
+import { Testing } from "../../modules/core/cdktf";
+import { CiStack } from "../../stacks/ci-stack";
+import { resourcesByName, synthJson } from "../helpers/synth";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, ".github", "scripts", "environments.mjs");
@@ -63,6 +69,26 @@ describe("environments.mjs", () => {
       stage3: ["prod"],
       stage4: [],
     });
+  });
+
+  test("GIVEN the repository's config THEN each row names the ci stack's plan and apply roles of the environment", () => {
+    const matrix = JSON.parse(execFileSync(process.execPath, [SCRIPT], { cwd: ROOT, encoding: "utf8" })) as {
+      environment: string;
+      planRole: string;
+      applyRole: string;
+    }[];
+    const configs = loadEnvironments(path.join(ROOT, "config", "environments")).map((e) => e.config);
+    const ci = ciSchema.parse({ github: { owner: "o", ownerId: 1, repository: "r", repositoryId: 2 } });
+    const outputs = synthJson(new CiStack(Testing.app(), "ci", { environments: configs, ci }));
+    const roles = resourcesByName(outputs, IamRole);
+    for (const row of matrix) {
+      const config = configs.find((c) => c.name === row.environment)!;
+      for (const kind of ["plan", "apply"] as const) {
+        const role = roles[`${row.environment}-${kind}`] as { name: string };
+        expect(row[`${kind}Role`]).toBe(`arn:aws:iam::${config.account}:role/${role.name}`);
+      }
+    }
+    expect(matrix).toHaveLength(configs.length);
   });
 
   test("GIVEN a new environment file THEN it is planned and applied without a workflow change", () => {
