@@ -65,7 +65,7 @@ void runStackSynth(
               name: "identity",
               file: identity.file,
               create: (app: Construct) =>
-                new IdentityCenterStack(app, "identity", { identity: identity.config, environments: configs }),
+                new IdentityCenterStack(app, "identity", { identity: identity.config, environments: configs, ci }),
             },
           ]
         : []),

@@ -307,7 +307,7 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[], com
             `access group ${a.group.name} also reaches the instances of access group ${b.group.name} of environment ${b.env.config.name} ` +
               `(${ref(b.env, ["accessGroups", b.i, "instanceTags"])}) in account ${a.env.config.account}, ${a.env.config.region}: ` +
               `instance tags are the only boundary between environments of one account and region; ` +
-              `add a tag key that tells the environments apart, e.g. Environment: [${a.env.config.name}]`,
+              `add a tag key that tells the environments apart, e.g. ${a.env.config.accessTagPrefix}environment: [${a.env.config.name}]`,
           );
       }
   }

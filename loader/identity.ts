@@ -12,11 +12,19 @@ import { formatIssue } from "./issues";
 import { ConfigError, type LoadedEnvironment } from "./load";
 import { decode, parseYaml } from "./yaml-source";
 import { accountId, matching, name, region, stateSchema, strict } from "./schema";
+import { IAM_ROLE_NAME } from "../modules/core/limits";
 
-const principalArnPattern = matching(
-  /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/,
-  "is not an IAM principal ARN (wildcards * allowed), e.g. arn:aws:iam::*:role/platform-ci",
-);
+const exactPrincipalArn = z
+  .string()
+  .refine((v) => !/^arn:[^:]*:[^:]*:[^:]*:[^:]*\*/.test(v), {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} names no account (*): anyone able to create a principal of that name in any member account would be exempt from the SCP; give the ARN with its 12-digit account id`,
+    abort: true,
+  })
+  .refine((v) => /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(v), {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not an exact IAM role or user ARN; allowed: arn:aws:iam::<12-digit account>:role/<path/name> (no wildcards), e.g. arn:aws:iam::111111111111:role/platform-launcher`,
+  });
 const scpTarget = matching(
   /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
   "is not an organization root (r-…), organizational unit (ou-…-…) or account id",
@@ -39,10 +47,15 @@ export const identitySchema = strict({
   tags: z.record(z.string(), z.string()).default({}).describe("Tags added to every resource of the identity stack."),
   tagProtection: strict({
     exemptPrincipalArns: z
-      .array(principalArnPattern)
-      .min(1)
+      .array(exactPrincipalArn)
+      .default([])
       .describe(
-        "Principals that may still set the access tag keys (the platform/CI role that launches and tags instances).",
+        "Principals besides the CI apply roles (config/ci.yaml, exempt by their exact ARNs) that may set the access tag keys, e.g. a platform role that launches and tags instances outside the pipeline. Exact ARNs with their account id: no * account, no wildcards. @default none",
+      ),
+    breakGlassRoleName: matching(IAM_ROLE_NAME, "is not an IAM role name (1-64 of letters, digits and +=,.@_-)")
+      .optional()
+      .describe(
+        "The break-glass role, by name, exempt in every environment's account (by exact ARN, account by account). @default no break-glass exemption",
       ),
     createScp: z
       .boolean()
@@ -57,7 +70,7 @@ export const identitySchema = strict({
   })
     .optional()
     .describe(
-      "A service control policy that reserves the access tag keys of every environment to the exempt principals, org-wide.",
+      "A service control policy that reserves the access tag keys of every environment (the keys with each environment's accessTagPrefix, nothing else) to the CI apply roles, the break-glass role and exemptPrincipalArns.",
     ),
 }).superRefine((c, ctx) => {
   if (c.tagProtection && c.tagProtection.scpTargetIds.length > 0 && !c.tagProtection.createScp) {

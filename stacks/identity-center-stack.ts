@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import type { CiConfig } from "../loader/ci";
 import type { IdentityConfig } from "../loader/identity";
 import type { EnvironmentConfig } from "../loader/schema";
 import { AwsProvider, OrganizationsPolicy, OrganizationsPolicyAttachment } from "../modules/core/aws";
@@ -21,12 +22,48 @@ import {
   PermissionSetAccess,
   tagProtectionStatements,
 } from "../modules/operator-access";
+import { partitionOf, roleName } from "./ci-stack";
 import { accessGroupName, accessTagKeys, permissionSetPolicyProps } from "./operator-policy-props";
 import type { ISummarized } from "./summary";
 
 export interface IdentityCenterStackProps {
   readonly identity: IdentityConfig;
   readonly environments: readonly EnvironmentConfig[];
+  /** The CI repository (config/ci.yaml): its apply roles are exempt from the SCP. @default - no CI roles */
+  readonly ci?: CiConfig;
+}
+
+/** Who the tag-protection SCP exempts, by exact ARN, and why (for the synth summary). */
+export interface ScpExemptions {
+  /** The CI apply roles, one per environment the `ci` stack serves (they launch and tag the instances). */
+  readonly pipeline: readonly string[];
+  /** The break-glass role in every environment account. */
+  readonly breakGlass: readonly string[];
+  /** identity.yaml tagProtection.exemptPrincipalArns. */
+  readonly other: readonly string[];
+}
+
+/**
+ * The exact principals the SCP exempts: the `ci` stack's apply role of every environment it serves (account by
+ * account, never a `*` account: a role of that name in any other account is not exempt), the break-glass role in
+ * each environment account, and the listed principals.
+ */
+export function scpExemptions(
+  identity: IdentityConfig,
+  environments: readonly EnvironmentConfig[],
+  ci?: CiConfig,
+): ScpExemptions {
+  const sorted = [...environments].sort((a, b) => compareText(a.name, b.name));
+  const pipeline = ci
+    ? sorted
+        .filter((e) => !e.state.cloud)
+        .map((e) => `arn:${partitionOf(e.region)}:iam::${e.account}:role/${roleName(e, "apply")}`)
+    : [];
+  const name = identity.tagProtection?.breakGlassRoleName;
+  const breakGlass = name
+    ? [...new Set(sorted.map((e) => `arn:${partitionOf(e.region)}:iam::${e.account}:role/${name}`))]
+    : [];
+  return { pipeline, breakGlass, other: identity.tagProtection?.exemptPrincipalArns ?? [] };
 }
 
 /** One (Identity Center group → permission set → account) assignment, for the access report. */
@@ -46,15 +83,22 @@ export const SCP_FILE = path.join("scp", "access-tag-protection.json");
 export const SCP_MAX_CHARS = 5120;
 
 /**
- * The org-wide service control policy that reserves every environment's access tag keys to the exempt principals
- * (the platform role): the same denies every operator policy carries, for every principal of the member accounts
- * it is attached to (SCPs never apply to the management account itself).
+ * The org-wide service control policy that reserves every environment's access tag keys (only those: keys with the
+ * environments' accessTagPrefix, never Environment or Team) to the exempt principals: the same denies every operator
+ * policy carries, for every principal of the member accounts it is attached to (SCPs never apply to the management
+ * account itself, nor to service-linked roles). Exemptions are exact ARNs (`ArnNotEquals`), never patterns.
  */
 export function accessTagScp(keys: readonly string[], exemptPrincipalArns: readonly string[]): object {
+  const wildcard = exemptPrincipalArns.find((a) => a.includes("*"));
+  if (wildcard)
+    throw new Error(`accessTagScp: exempt principal ${JSON.stringify(wildcard)} has a wildcard; give exact ARNs`);
   const statements: Statement[] = tagProtectionStatements(keys).map((s) => ({
     ...s,
     sid: s.sid?.replace(/^Deny/, "Reserve"),
-    conditions: { ...s.conditions, ArnNotLike: { "aws:PrincipalArn": [...exemptPrincipalArns] } },
+    conditions:
+      exemptPrincipalArns.length > 0
+        ? { ...s.conditions, ArnNotEquals: { "aws:PrincipalArn": [...exemptPrincipalArns] } }
+        : s.conditions,
   }));
   return policyDocument(statements);
 }
@@ -69,6 +113,8 @@ export function accessTagScp(keys: readonly string[], exemptPrincipalArns: reado
 export class IdentityCenterStack extends TerraformStack implements ISummarized {
   public readonly assignments: IdentityAssignment[] = [];
   public readonly scp?: object;
+  /** The access tag keys the SCP reserves and the principals it exempts (for the summary). */
+  public readonly scpScope?: { readonly keys: readonly string[]; readonly exemptions: ScpExemptions };
 
   constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
     super(scope, id);
@@ -134,7 +180,10 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
     const protection = identity.tagProtection;
     if (protection) {
       const keys = [...new Set(props.environments.flatMap(accessTagKeys))].sort();
-      const scp = (this.scp = accessTagScp(keys, protection.exemptPrincipalArns));
+      const exemptions = scpExemptions(identity, props.environments, props.ci);
+      this.scpScope = { keys, exemptions };
+      const exempt = [...new Set([...exemptions.pipeline, ...exemptions.breakGlass, ...exemptions.other])];
+      const scp = (this.scp = accessTagScp(keys, exempt));
       const size = JSON.stringify(scp).length;
       if (size > SCP_MAX_CHARS) {
         throw new Error(
@@ -184,7 +233,17 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
     const n = this.assignments.reduce((sum, a) => sum + a.identityCenterGroups.length, 0);
     return [
       `${this.assignments.length} permission set${this.assignments.length === 1 ? "" : "s"}, ${n} group assignment${n === 1 ? "" : "s"}`,
-      ...(this.scp ? [`SCP → ${SCP_FILE}`] : []),
+      ...(this.scp && this.scpScope ? [scpSummary(this.scpScope.keys, this.scpScope.exemptions)] : []),
     ];
   }
+}
+
+/** One summary line: where the SCP is, which keys it reserves and whom it exempts. */
+function scpSummary(keys: readonly string[], e: ScpExemptions): string {
+  const exempt = [
+    ...(e.pipeline.length > 0 ? [`${e.pipeline.length} CI apply role${e.pipeline.length === 1 ? "" : "s"}`] : []),
+    ...(e.breakGlass.length > 0 ? [`break-glass role in ${e.breakGlass.length} account(s)`] : []),
+    ...(e.other.length > 0 ? [`${e.other.length} listed principal(s)`] : []),
+  ];
+  return `SCP → ${SCP_FILE}: reserves ${keys.join(", ") || "no keys"}; exempt: ${exempt.join(", ") || "nobody (no CI roles, break-glass role or exemptPrincipalArns)"}`;
 }

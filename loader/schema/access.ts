@@ -16,12 +16,39 @@ import {
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
 } from "../../modules/core/limits";
 import {
+  DEFAULT_ACCESS_TAG_PREFIX,
   DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_MAX_SESSION_DURATION_MINUTES,
 } from "../../modules/core/defaults";
 import { cidr, matching, name, securityGroupId, show, strict, tagKey, tagValue, tags, text } from "./primitives";
+
+/** The access tag prefix: a tag-key start (letters, digits and _.:/=+-@, not aws:). */
+export const accessTagPrefix = matching(
+  /^(?!aws:)[\p{L}\p{N}_.:/=+\-@]{1,64}$/u,
+  "is not an access tag prefix; allowed: 1-64 letters, digits and _.:/=+-@ (no spaces), not starting with aws:",
+)
+  .default(DEFAULT_ACCESS_TAG_PREFIX)
+  .describe(
+    "Every access group's instanceTags key starts with this prefix (e.g. bastionless:team). The operator policies and the organization's tag-protection SCP reserve exactly these keys, so they must be keys nobody else sets: never Environment or Team, which most Terraform sets through default_tags.",
+  );
+
+/** The access-tag-prefix check of one environment: every access group's instanceTags key carries the prefix. */
+export function accessTagKeyIssues(env: {
+  accessTagPrefix: string;
+  accessGroups: readonly { instanceTags: Record<string, unknown> }[];
+}): { path: (string | number)[]; message: string }[] {
+  const prefix = env.accessTagPrefix;
+  return env.accessGroups.flatMap((g, i) =>
+    Object.keys(g.instanceTags)
+      .filter((key) => !key.startsWith(prefix))
+      .map((key) => ({
+        path: ["accessGroups", i, "instanceTags", key],
+        message: `${show(key)} is not an access tag key; access tag keys start with accessTagPrefix ${show(prefix)} (e.g. ${show(`${prefix}${key.toLowerCase().replace(/[^\p{L}\p{N}_.:/=+\-@]/gu, "-")}`)}): the operator policies and the organization's SCP reserve every access tag key, and a key other teams set (Environment, Team) would be taken from them. Rename the key on the instances and here, or set accessTagPrefix`,
+      })),
+  );
+}
 
 export const preferencesSchema = strict({
   document: z

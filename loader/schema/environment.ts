@@ -17,7 +17,13 @@ import { accountId, name, region, show, strict, tags, text } from "./primitives"
 import { stateSchema } from "./state";
 import { networkSchema, vpcSchema } from "./network";
 import { loggingSchema } from "./logging";
-import { accessGroupSchema, instanceAccessSchema, preferencesSchema } from "./access";
+import {
+  accessGroupSchema,
+  accessTagKeyIssues,
+  accessTagPrefix,
+  instanceAccessSchema,
+  preferencesSchema,
+} from "./access";
 
 export const guardrailsSchema = strict({
   minLogRetentionDays: z
@@ -54,6 +60,7 @@ export const environmentSchema = strict({
   logging: loggingSchema,
   sessionPreferences: preferencesSchema,
   instanceAccess: instanceAccessSchema,
+  accessTagPrefix,
   accessGroups: z.array(accessGroupSchema).default([]),
   guardrails: guardrailsSchema,
   promotion: strict({
@@ -70,6 +77,7 @@ export const environmentSchema = strict({
 }).superRefine((env, ctx) => {
   for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
   for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
+  for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });
   if (env.promotion.after === env.name)
     ctx.addIssue({
       code: "custom",

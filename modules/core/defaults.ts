@@ -33,3 +33,9 @@ export const DEFAULT_MANAGED_INSTANCE_CORE = false;
 
 /** Stream session data to CloudWatch Logs as it happens (logs survive an instance that stops mid-session). */
 export const DEFAULT_CLOUDWATCH_STREAMING = true;
+
+/**
+ * The prefix every access tag key starts with (`bastionless:team`): keys nobody else's Terraform sets, so the
+ * operator policies and the organization's tag-protection SCP reserve only them, never Environment or Team.
+ */
+export const DEFAULT_ACCESS_TAG_PREFIX = "bastionless:";

@@ -177,7 +177,7 @@ describe("GIVEN two environments in one account and region", () => {
     const shares = (e: Record<string, any>) => {
       e.vpcs[0].sharedEndpointsFrom = "staging";
       // Its own access tags: staging's would let each environment's groups reach the other's instances.
-      for (const g of e.accessGroups) g.instanceTags = { Environment: ["qa"] };
+      for (const g of e.accessGroups) g.instanceTags = { "bastionless:environment": ["qa"] };
     };
     expect(problemsOf({ "qa.yaml": qa(shares) })).toEqual([]);
   });

@@ -21,14 +21,14 @@ describe("GIVEN two environments in one account and region", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /dev\.yaml: accessGroups\[0\]\.instanceTags: access group platform-shell also reaches the instances of access group platform-shell of environment staging \(.*staging\.yaml \(accessGroups\[0\]\.instanceTags, line \d+, column \d+\)\) in account 111111111111, eu-west-1: .*add a tag key that tells the environments apart, e\.g\. Environment: \[dev\]/,
+          /dev\.yaml: accessGroups\[0\]\.instanceTags: access group platform-shell also reaches the instances of access group platform-shell of environment staging \(.*staging\.yaml \(accessGroups\[0\]\.instanceTags, line \d+, column \d+\)\) in account 111111111111, eu-west-1: .*add a tag key that tells the environments apart, e\.g\. bastionless:environment: \[dev\]/,
         ),
       ]),
     );
   });
   test("WHEN each group also selects on Environment THEN there is no problem at all", () => {
     const withEnv = (name: string) => (e: Record<string, any>) => {
-      for (const g of e.accessGroups) g.instanceTags = { ...g.instanceTags, Environment: [name] };
+      for (const g of e.accessGroups) g.instanceTags = { ...g.instanceTags, "bastionless:environment": [name] };
     };
     const dir = envDir({
       "staging.yaml": stagingInDevAccount(withEnv("staging")),

@@ -383,7 +383,7 @@ describe("loadEnvironments", () => {
           e.vpcs[0].privateSubnets = [{ cidr: "10.11.0.0/20", availabilityZone: "eu-west-1a" }];
           e.sessionPreferences = { document: "none" };
           // Its own access tags (the same ones would reach dev's instances) and dev's trail.
-          for (const g of e.accessGroups) g.instanceTags = { Environment: ["qa"] };
+          for (const g of e.accessGroups) g.instanceTags = { "bastionless:environment": ["qa"] };
           e.logging.cloudTrail = { existing: "bastionless-dev-audit-trail" };
         }),
       }),

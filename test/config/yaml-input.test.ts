@@ -157,7 +157,10 @@ describe("GIVEN YAML features that are supported", () => {
       "dev",
       "tags:\n  CostCenter: platform",
       "tags: &common\n  CostCenter: platform\n  Bad: 'a|b'",
-    ).replace("  instanceTags:\n    Team: platform", "  instanceTags:\n    <<: *common\n    Team: platform");
+    ).replace(
+      "  instanceTags:\n    bastionless:team: platform",
+      "  instanceTags:\n    <<: *common\n    bastionless:team: platform",
+    );
     const problems = problemsOf(envDir({ "dev.yaml": text }));
     // THEN both the tags and the merged instance tags report the value, at the line where it is written
     const line = lineOf(text, "Bad: 'a|b'");
@@ -175,14 +178,14 @@ describe("GIVEN YAML features that are supported", () => {
 
   test("WHEN the merge keys are valid THEN the merged file loads like the written-out one", () => {
     const text = edited("dev", "tags:\n  CostCenter: platform", "tags: &common\n  CostCenter: platform").replace(
-      "  instanceTags:\n    Team: platform",
-      "  instanceTags:\n    <<: *common\n    Team: platform",
+      "  instanceTags:\n    bastionless:team: platform",
+      "  instanceTags:\n    <<: *common\n    bastionless:team: platform",
     );
     const dev = loadEnvironments(envDir({ "dev.yaml": text })).find((e) => e.config.name === "dev")!;
     expect(dev.config.instanceAccess.instanceTags).toEqual({
       CostCenter: "platform",
-      Team: "platform",
-      AccessTier: "shell",
+      "bastionless:team": "platform",
+      "bastionless:tier": "shell",
     });
   });
 });

@@ -6,6 +6,7 @@ import { environmentSchema, S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig } from
 import { MODULES } from "../../terraform-modules/definitions";
 import { declaredVariables, type VariableSpec } from "../../terraform-modules/framework";
 import { exampleInput } from "./synth";
+import { DEFAULT_ACCESS_TAG_PREFIX } from "../../modules/core/defaults";
 
 export type Env = "dev" | "staging";
 
@@ -204,7 +205,16 @@ export const CASES: readonly Case[] = [
     module: "operator-access",
     variable: "target_instance_tags",
     set: (i, v) => (group(i).instanceTags = v),
-    probes: [...TAG_PROBES.map((t) => Object.fromEntries(Object.entries(t).map(([k, x]) => [k, [x]]))), {}],
+    // The environment files' access tag keys carry accessTagPrefix (the organization's SCP reserves them across
+    // environments); the module reserves whatever keys it is given. The probes compare the tag rules themselves.
+    probes: [
+      ...TAG_PROBES.map((t) =>
+        Object.fromEntries(Object.entries(t).map(([k, x]) => [`${DEFAULT_ACCESS_TAG_PREFIX}${k}`, [x]])),
+      ),
+      { [`${DEFAULT_ACCESS_TAG_PREFIX}${a(128 - DEFAULT_ACCESS_TAG_PREFIX.length)}`]: ["v"] },
+      { [`${DEFAULT_ACCESS_TAG_PREFIX}${a(129 - DEFAULT_ACCESS_TAG_PREFIX.length)}`]: ["v"] },
+      {},
+    ],
   },
   {
     module: "network",

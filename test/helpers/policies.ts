@@ -1,6 +1,7 @@
 /** Test helpers for IAM-engine scenarios: synthesized policies made concrete, example principals and ARNs. */
 import { SsoadminPermissionSet, SsoadminPermissionSetInlinePolicy } from "../../modules/core/aws";
 import * as path from "path";
+import { loadCiConfig, type CiConfig } from "../../loader/ci";
 import { loadIdentity, type IdentityConfig } from "../../loader/identity";
 import type { LoadedEnvironment } from "../../loader/load";
 import type { EnvironmentConfig } from "../../loader/schema";
@@ -77,12 +78,22 @@ export const POWER_USER = {
 
 export const IDENTITY_FILE = path.join(__dirname, "..", "..", "config", "identity.yaml");
 
-/** The identity stack of the example environments (or the given ones) with the repository's identity file. */
-export function identityStack(environments: LoadedEnvironment[], identity?: IdentityConfig): IdentityCenterStack {
+export const CI_FILE = path.join(__dirname, "..", "..", "config", "ci.yaml");
+
+/**
+ * The identity stack of the example environments (or the given ones) with the repository's identity file and CI
+ * file (`ci: null`: without a CI repository).
+ */
+export function identityStack(
+  environments: LoadedEnvironment[],
+  identity?: IdentityConfig,
+  ci?: CiConfig | null,
+): IdentityCenterStack {
   const config = identity ?? loadIdentity(IDENTITY_FILE, environments)!.config;
   return new IdentityCenterStack(Testing.app(), "identity", {
     identity: config,
     environments: environments.map((e) => e.config),
+    ci: ci === null ? undefined : (ci ?? loadCiConfig(CI_FILE)),
   });
 }
 

@@ -38,13 +38,15 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
 
   describe("the Resource Groups Tagging API (tag:TagResources / tag:UntagResources)", () => {
     test("(control) WITHOUT the operator policy the tagging API lets them set Team", async () => {
-      expect(await evaluate(req("tag:TagResources", "*", { "aws:TagKeys": ["Team"] }), [TAGGING_API])).toBe("Allowed");
+      expect(await evaluate(req("tag:TagResources", "*", { "aws:TagKeys": ["bastionless:team"] }), [TAGGING_API])).toBe(
+        "Allowed",
+      );
     });
     test("WHEN they set or remove an access tag key through it (any case) THEN it is explicitly denied", async () => {
       for (const [action, keys] of [
-        ["tag:TagResources", ["Team"]],
-        ["tag:TagResources", ["Name", "accesstier"]],
-        ["tag:UntagResources", ["AccessTier"]],
+        ["tag:TagResources", ["bastionless:team"]],
+        ["tag:TagResources", ["Name", "BASTIONLESS:Tier"]],
+        ["tag:UntagResources", ["bastionless:tier"]],
       ] as const)
         expect([
           action,
@@ -59,8 +61,8 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
     });
     test("AND the EC2 call the tagging API makes for them (ec2:CreateTags on the instance) is denied as well", async () => {
       const ctx = {
-        "aws:TagKeys": ["Team"],
-        "aws:RequestTag/Team": "platform",
+        "aws:TagKeys": ["bastionless:team"],
+        "aws:RequestTag/bastionless:team": "platform",
         "aws:CalledVia": ["tagging.amazonaws.com"],
       };
       expect(await evaluate(req("ec2:CreateTags", instanceArn(DEV), ctx), [shell, TAGGING_API])).toBe(
@@ -73,14 +75,16 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
     const group = `arn:aws:autoscaling:${DEV.region}:${DEV.account}:autoScalingGroup:0f1e2d3c-1111-2222-3333-444455556666:autoScalingGroupName/web`;
     test("(control) WITHOUT the operator policy Auto Scaling rights let them create a group tagging Team", async () => {
       expect(
-        await evaluate(req("autoscaling:CreateAutoScalingGroup", group, { "aws:TagKeys": ["Team"] }), [AUTO_SCALING]),
+        await evaluate(req("autoscaling:CreateAutoScalingGroup", group, { "aws:TagKeys": ["bastionless:team"] }), [
+          AUTO_SCALING,
+        ]),
       ).toBe("Allowed");
     });
     test("WHEN they create a group, or add a tag to one, carrying an access key THEN it is explicitly denied", async () => {
       for (const action of ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"])
         expect([
           action,
-          await evaluate(req(action, group, { "aws:TagKeys": ["Team"] }), [shell, AUTO_SCALING]),
+          await evaluate(req(action, group, { "aws:TagKeys": ["bastionless:team"] }), [shell, AUTO_SCALING]),
         ]).toEqual([action, "ExplicitlyDenied"]);
     });
     test("WHEN the group's tags are only Name THEN it is allowed", async () => {
@@ -95,15 +99,15 @@ describe("GIVEN an operator of dev's platform-shell group who also holds broad r
 
   describe("Systems Manager managed nodes (hybrid, mi-*) tagged through ssm:AddTagsToResource", () => {
     const node = `arn:aws:ssm:${DEV.region}:${DEV.account}:managed-instance/mi-0123456789abcdef0`;
-    test("WHEN they tag a managed node Team=platform and start a session on it THEN our policy grants nothing there", async () => {
+    test("WHEN they tag a managed node bastionless:team=platform and start a session on it THEN our policy grants nothing there", async () => {
       // Tagging a node is theirs to do with SSM rights; access is granted on EC2 instance ARNs only.
-      expect(await evaluate(req("ssm:AddTagsToResource", node, { "aws:TagKeys": ["Team"] }), [shell, SSM_FULL])).toBe(
-        "Allowed",
-      );
+      expect(
+        await evaluate(req("ssm:AddTagsToResource", node, { "aws:TagKeys": ["bastionless:team"] }), [shell, SSM_FULL]),
+      ).toBe("Allowed");
       expect(
         await evaluate(
           req("ssm:StartSession", node, {
-            "ssm:resourceTag/Team": "platform",
+            "ssm:resourceTag/bastionless:team": "platform",
             "ssm:SessionDocumentAccessCheck": "true",
           }),
           [shell],

@@ -21,7 +21,7 @@ const req = (action: string, resource: string, context: Record<string, string | 
   resource,
   context: { "aws:userid": carol.userid, ...context },
 });
-const prodTags = { "ssm:resourceTag/Environment": "prod", "ssm:resourceTag/Team": "sre" };
+const prodTags = { "ssm:resourceTag/bastionless:environment": "prod", "ssm:resourceTag/bastionless:team": "sre" };
 // The session key's own policy (account administration: IAM policies decide), as the environment stack writes it.
 const keyPolicy = policyDocument(
   SessionKey.policyStatements({
@@ -42,7 +42,7 @@ describe("GIVEN the SessionManagerSRE permission set (prod, from the identity st
     expect(await evaluate(req("ssm:StartSession", instanceArn(PROD), prodTags), [policy])).toBe("Allowed");
   });
   test("WHEN the instance lacks one of the group's tags THEN it is denied", async () => {
-    const partial = { "ssm:resourceTag/Team": "sre" };
+    const partial = { "ssm:resourceTag/bastionless:team": "sre" };
     expect(await evaluate(req("ssm:StartSession", instanceArn(PROD), partial), [policy])).toBe("ImplicitlyDenied");
   });
   test("WHEN the instance is in another account (the policy is for prod's) THEN it is denied", async () => {
@@ -51,13 +51,13 @@ describe("GIVEN the SessionManagerSRE permission set (prod, from the identity st
       await evaluate({ ...req("ssm:StartSession", other, prodTags), resourceAccount: "111111111111" }, [policy]),
     ).toBe("ImplicitlyDenied");
   });
-  test("WHEN they also hold PowerUser and tag an instance Team=sre THEN it is explicitly denied, Name is allowed", async () => {
+  test("WHEN they also hold PowerUser and tag an instance bastionless:team=sre THEN it is explicitly denied, Name is allowed", async () => {
     const inst = instanceArn(PROD);
     expect(
-      await evaluate(req("ec2:CreateTags", inst, { "aws:TagKeys": ["Team"], "aws:RequestTag/Team": "sre" }), [
-        policy,
-        POWER_USER,
-      ]),
+      await evaluate(
+        req("ec2:CreateTags", inst, { "aws:TagKeys": ["bastionless:team"], "aws:RequestTag/bastionless:team": "sre" }),
+        [policy, POWER_USER],
+      ),
     ).toBe("ExplicitlyDenied");
     expect(await evaluate(req("ec2:CreateTags", inst, { "aws:TagKeys": ["Name"] }), [policy, POWER_USER])).toBe(
       "Allowed",

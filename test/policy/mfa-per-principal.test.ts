@@ -20,7 +20,7 @@ const start = (who: typeof iamUser, mfa?: string): Request => ({
   action: "ssm:StartSession",
   resource: instanceArn(DEV),
   context: {
-    "ssm:resourceTag/Team": "platform",
+    "ssm:resourceTag/bastionless:team": "platform",
     "aws:userid": who.userid,
     ...(mfa === undefined ? {} : { "aws:MultiFactorAuthPresent": mfa }),
   },
@@ -59,7 +59,10 @@ describe("GIVEN an access group with an IAM group and a federated role (mixed pr
     expect(await evaluate(start(iamUser, "true"), [groupPolicy])).toBe("Allowed");
   });
   test("WHEN the federated role tries an instance of another team THEN no MFA exemption widens its reach", async () => {
-    const other = { ...start(samlRole), context: { ...start(samlRole).context, "ssm:resourceTag/Team": "payments" } };
+    const other = {
+      ...start(samlRole),
+      context: { ...start(samlRole).context, "ssm:resourceTag/bastionless:team": "payments" },
+    };
     expect(await evaluate(other, [rolePolicy])).toBe("ImplicitlyDenied");
   });
 });

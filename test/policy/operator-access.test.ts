@@ -57,12 +57,16 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   // --- StartSession on instances: tags ---
   test("allows a shell session on an instance with the group's tag", async () => {
     expect(
-      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell]),
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/bastionless:team": "platform" }), [
+        devShell,
+      ]),
     ).toBe("Allowed");
   });
   test("denies an instance whose tag has another value", async () => {
     expect(
-      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "payments" }), [devShell]),
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/bastionless:team": "payments" }), [
+        devShell,
+      ]),
     ).toBe("ImplicitlyDenied");
   });
   test("denies an untagged instance (no IfExists on the tag condition)", async () => {
@@ -70,13 +74,15 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   });
   test("denies a tag value that differs only in case", async () => {
     expect(
-      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "Platform" }), [devShell]),
+      await evaluate(asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/bastionless:team": "Platform" }), [
+        devShell,
+      ]),
     ).toBe("ImplicitlyDenied");
   });
   test("requires every tag key of the group (prod needs Environment and Team)", async () => {
     const both = {
-      "ssm:resourceTag/Environment": "prod",
-      "ssm:resourceTag/Team": "sre",
+      "ssm:resourceTag/bastionless:environment": "prod",
+      "ssm:resourceTag/bastionless:team": "sre",
       "aws:MultiFactorAuthPresent": "true",
       "aws:userid": sreUser.userid,
     };
@@ -86,7 +92,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
         [prodGroup],
       ),
     ).toBe("Allowed");
-    const onlyTeam = { ...both, "ssm:resourceTag/Environment": "staging" };
+    const onlyTeam = { ...both, "ssm:resourceTag/bastionless:environment": "staging" };
     expect(
       await evaluate(
         { principal: sreUser.principal, action: "ssm:StartSession", resource: instance(PROD), context: onlyTeam },
@@ -96,9 +102,11 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   });
   test("denies an instance in another account or region", async () => {
     const other = instance(DEV).replace("eu-west-1", "us-east-1");
-    expect(await evaluate(asAlice("ssm:StartSession", other, { "ssm:resourceTag/Team": "platform" }), [devShell])).toBe(
-      "ImplicitlyDenied",
-    );
+    expect(
+      await evaluate(asAlice("ssm:StartSession", other, { "ssm:resourceTag/bastionless:team": "platform" }), [
+        devShell,
+      ]),
+    ).toBe("ImplicitlyDenied");
   });
 
   // --- StartSession on documents ---
@@ -201,8 +209,8 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     action: "ssm:StartSession",
     resource: instance(PROD),
     context: {
-      "ssm:resourceTag/Environment": "prod",
-      "ssm:resourceTag/Team": "sre",
+      "ssm:resourceTag/bastionless:environment": "prod",
+      "ssm:resourceTag/bastionless:team": "sre",
       "aws:userid": sreUser.userid,
       ...(mfa ? { "aws:MultiFactorAuthPresent": mfa } : {}),
     },
@@ -238,7 +246,7 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     ).toBe("Allowed");
   });
   test("dev group without requireMfa does not need MFA", async () => {
-    const req = asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/AccessTier": "db-proxy" });
+    const req = asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/bastionless:tier": "db-proxy" });
     delete (req.context as Record<string, string>)["aws:MultiFactorAuthPresent"];
     expect(await evaluate(req, [devTunnel])).toBe("Allowed");
   });
@@ -273,7 +281,9 @@ describe("operator access policies, evaluated with an IAM engine", () => {
   // --- everything else ---
   test("denies ssm:SendCommand", async () => {
     expect(
-      await evaluate(asAlice("ssm:SendCommand", instance(DEV), { "ssm:resourceTag/Team": "platform" }), [devShell]),
+      await evaluate(asAlice("ssm:SendCommand", instance(DEV), { "ssm:resourceTag/bastionless:team": "platform" }), [
+        devShell,
+      ]),
     ).toBe("ImplicitlyDenied");
   });
   test.each(["ssm:UpdateDocument", "ssm:DeleteDocument", "ssm:UpdateDocumentDefaultVersion"])(
@@ -303,7 +313,10 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     });
     const policy = accessGroupPolicy(synthEnvironment(config), DEV, "platform-shell", "group");
     const from = (ip: string) =>
-      asAlice("ssm:StartSession", instance(DEV), { "ssm:resourceTag/Team": "platform", "aws:SourceIp": ip });
+      asAlice("ssm:StartSession", instance(DEV), {
+        "ssm:resourceTag/bastionless:team": "platform",
+        "aws:SourceIp": ip,
+      });
     // THEN
     expect(await evaluate(from("203.0.113.7"), [policy])).toBe("Allowed");
     expect(await evaluate(from("198.51.100.7"), [policy])).toBe("ExplicitlyDenied");

@@ -40,47 +40,51 @@ describe("access tag protection (explicit denies next to broad EC2 policies)", (
     ["PowerUser", POWER_USER],
   ])("GIVEN an operator who also holds %s", (_name, broad) => {
     test("(control) WITHOUT the operator policy the broad policy alone lets them tag an instance into reach", async () => {
-      const ctx = { "aws:TagKeys": ["Team"], "aws:RequestTag/Team": "platform" };
+      const ctx = { "aws:TagKeys": ["bastionless:team"], "aws:RequestTag/bastionless:team": "platform" };
       expect(await evaluate(req("ec2:CreateTags", ctx), [broad])).toBe("Allowed");
     });
     test("WHEN they add the access tag to an untagged instance THEN it is explicitly denied", async () => {
-      const ctx = { "aws:TagKeys": ["Team"], "aws:RequestTag/Team": "platform" };
+      const ctx = { "aws:TagKeys": ["bastionless:team"], "aws:RequestTag/bastionless:team": "platform" };
       expect(await evaluate(req("ec2:CreateTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they change the access tag's value THEN it is explicitly denied", async () => {
-      const ctx = { "aws:TagKeys": ["Team"], "aws:RequestTag/Team": "platform", "ec2:ResourceTag/Team": "payments" };
+      const ctx = {
+        "aws:TagKeys": ["bastionless:team"],
+        "aws:RequestTag/bastionless:team": "platform",
+        "ec2:ResourceTag/bastionless:team": "payments",
+      };
       expect(await evaluate(req("ec2:CreateTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they delete the access tag THEN it is explicitly denied", async () => {
-      const ctx = { "aws:TagKeys": ["Team"], "ec2:ResourceTag/Team": "platform" };
+      const ctx = { "aws:TagKeys": ["bastionless:team"], "ec2:ResourceTag/bastionless:team": "platform" };
       expect(await evaluate(req("ec2:DeleteTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they delete every tag (no key list) of an access-tagged instance THEN it is explicitly denied", async () => {
-      expect(await evaluate(req("ec2:DeleteTags", { "ec2:ResourceTag/Team": "platform" }), [shell, broad])).toBe(
-        "ExplicitlyDenied",
-      );
+      expect(
+        await evaluate(req("ec2:DeleteTags", { "ec2:ResourceTag/bastionless:team": "platform" }), [shell, broad]),
+      ).toBe("ExplicitlyDenied");
     });
     test("WHEN they write the key in another case (team) THEN it is still denied", async () => {
-      const ctx = { "aws:TagKeys": ["team"], "aws:RequestTag/team": "platform" };
+      const ctx = { "aws:TagKeys": ["BASTIONLESS:TEAM"], "aws:RequestTag/BASTIONLESS:TEAM": "platform" };
       expect(await evaluate(req("ec2:CreateTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they tag another group's key (AccessTier) THEN it is denied too (all access keys of the environment)", async () => {
-      const ctx = { "aws:TagKeys": ["AccessTier"], "aws:RequestTag/AccessTier": "db-proxy" };
+      const ctx = { "aws:TagKeys": ["bastionless:tier"], "aws:RequestTag/bastionless:tier": "db-proxy" };
       expect(await evaluate(req("ec2:CreateTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they tag Name together with the access key THEN the whole request is denied", async () => {
-      const ctx = { "aws:TagKeys": ["Name", "Team"] };
+      const ctx = { "aws:TagKeys": ["Name", "bastionless:team"] };
       expect(await evaluate(req("ec2:CreateTags", ctx), [shell, broad])).toBe("ExplicitlyDenied");
     });
     test("WHEN they launch an instance tagged with the access key THEN RunInstances and its tag-on-create are denied", async () => {
-      const ctx = { "aws:TagKeys": ["Team"], "aws:RequestTag/Team": "platform" };
+      const ctx = { "aws:TagKeys": ["bastionless:team"], "aws:RequestTag/bastionless:team": "platform" };
       expect(await evaluate(req("ec2:RunInstances", ctx), [shell, broad])).toBe("ExplicitlyDenied");
       expect(
         await evaluate(req("ec2:CreateTags", { ...ctx, "ec2:CreateAction": "RunInstances" }), [shell, broad]),
       ).toBe("ExplicitlyDenied");
     });
     test("WHEN they set or delete the Name tag THEN it is allowed", async () => {
-      const onTagged = { "ec2:ResourceTag/Team": "platform" };
+      const onTagged = { "ec2:ResourceTag/bastionless:team": "platform" };
       expect(
         await evaluate(
           req("ec2:CreateTags", { ...onTagged, "aws:TagKeys": ["Name"], "aws:RequestTag/Name": "web-1" }),
@@ -101,14 +105,14 @@ describe("access tag protection (explicit denies next to broad EC2 policies)", (
     });
     test("WHEN they tag a volume with Team THEN it is allowed (only instances decide access)", async () => {
       const volume = `arn:aws:ec2:${DEV.region}:${DEV.account}:volume/vol-0123456789abcdef0`;
-      expect(await evaluate(req("ec2:CreateTags", { "aws:TagKeys": ["Team"] }, alice, volume), [shell, broad])).toBe(
-        "Allowed",
-      );
+      expect(
+        await evaluate(req("ec2:CreateTags", { "aws:TagKeys": ["bastionless:team"] }, alice, volume), [shell, broad]),
+      ).toBe("Allowed");
     });
   });
 
   test("GIVEN a role that holds the group's role policy and EC2 full access WHEN it tags an instance into reach THEN it is denied", async () => {
-    const ctx = { "aws:TagKeys": ["AccessTier"], "aws:RequestTag/AccessTier": "db-proxy" };
+    const ctx = { "aws:TagKeys": ["bastionless:tier"], "aws:RequestTag/bastionless:tier": "db-proxy" };
     expect(await evaluate(req("ec2:CreateTags", ctx, developerRole), [tunnel, EC2_FULL_ACCESS])).toBe(
       "ExplicitlyDenied",
     );

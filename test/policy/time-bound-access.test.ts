@@ -33,7 +33,7 @@ describe("GIVEN the platform-shell group expires at 2026-12-31T18:00:00Z", () =>
     policy = accessGroupPolicy(synthEnvironment(config), DEV, "platform-shell", "group");
   });
   const shellOn = (time: string) => [
-    at(time, "ssm:StartSession", instanceArn(DEV), { "ssm:resourceTag/Team": "platform" }),
+    at(time, "ssm:StartSession", instanceArn(DEV), { "ssm:resourceTag/bastionless:team": "platform" }),
     at(time, "ssm:StartSession", doc("SSM-SessionManagerRunShell"), { "ssm:SessionDocumentAccessCheck": "true" }),
   ];
 
@@ -62,9 +62,12 @@ describe("GIVEN the platform-shell group expires at 2026-12-31T18:00:00Z", () =>
   });
   test("THEN the denies do not expire: tag protection still holds after the expiry", async () => {
     const ec2 = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:*", Resource: "*" }] };
-    const tag = at("2027-06-01T00:00:00Z", "ec2:CreateTags", instanceArn(DEV), { "aws:TagKeys": "Team" });
+    const tag = at("2027-06-01T00:00:00Z", "ec2:CreateTags", instanceArn(DEV), { "aws:TagKeys": "bastionless:team" });
     expect(
-      await evaluate({ ...tag, context: { ...tag.context, "aws:TagKeys": ["Team"] } } as Request, [policy, ec2]),
+      await evaluate({ ...tag, context: { ...tag.context, "aws:TagKeys": ["bastionless:team"] } } as Request, [
+        policy,
+        ec2,
+      ]),
     ).toBe("ExplicitlyDenied");
   });
 });

@@ -22,11 +22,11 @@ const row = (groups: GroupAccess[], group: string, principal: RegExp) => {
 };
 
 describe("access report (IAM engine over the synthesized policies)", () => {
-  test("dev: the shell group reaches Team=platform with MFA; the tunnel role only port-forwards to its one target", async () => {
+  test("dev: the shell group reaches bastionless:team=platform with MFA; the tunnel role only port-forwards to its one target", async () => {
     const dev = await reportFor("dev");
     expect(row(dev, "platform-shell", /^IAM group bastionless-dev-platform-shell$/)).toEqual({
       principal: "IAM group bastionless-dev-platform-shell",
-      reachableTags: ["Team=platform"],
+      reachableTags: ["bastionless:team=platform"],
       untaggedDenied: true,
       shell: true,
       portForwarding: [],
@@ -39,7 +39,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     });
     expect(row(dev, "db-tunnel", /^role developer$/)).toEqual(
       expect.objectContaining({
-        reachableTags: ["AccessTier=shell|db-proxy"],
+        reachableTags: ["bastionless:tier=shell|db-proxy"],
         shell: false,
         portForwarding: ["dev-db.internal.example.com:5432 via egress to 10.10.16.0/20"],
         awsDocuments: [],
@@ -52,7 +52,10 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const stack = new EnvironmentStack(Testing.app(), "prod", { config: exampleConfig("prod") });
     const prod = await accessReport(stack, { identity: identityStack(loadEnvironments(ENV_DIR)) });
     expect(row(prod, "sre-shell", /^IAM group/)).toEqual(
-      expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "required" }),
+      expect.objectContaining({
+        reachableTags: ["bastionless:environment=prod", "bastionless:team=sre"],
+        mfa: "required",
+      }),
     );
     expect(
       row(
@@ -61,7 +64,11 @@ describe("access report (IAM engine over the synthesized policies)", () => {
         /^Identity Center group SRE-OnCall \(permission set SessionManagerSRE, account 333333333333\)$/,
       ),
     ).toEqual(
-      expect.objectContaining({ reachableTags: ["Environment=prod", "Team=sre"], mfa: "at sign-in", shell: true }),
+      expect.objectContaining({
+        reachableTags: ["bastionless:environment=prod", "bastionless:team=sre"],
+        mfa: "at sign-in",
+        shell: true,
+      }),
     );
   });
 
@@ -90,7 +97,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
             Action: "ssm:StartSession",
             Resource: "*",
             Condition: {
-              StringEqualsIfExists: { "ssm:resourceTag/Team": "platform" },
+              StringEqualsIfExists: { "ssm:resourceTag/bastionless:team": "platform" },
               BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
             },
           },
@@ -108,7 +115,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
     expect(md).toContain(
-      "| db-tunnel | role developer | AccessTier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | none |",
+      "| db-tunnel | role developer | bastionless:tier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | none |",
     );
   });
 });

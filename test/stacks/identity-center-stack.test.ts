@@ -129,9 +129,9 @@ describe("IdentityCenterStack", () => {
     };
     expect(scp.Statement.every((s) => s.Effect === "Deny")).toBe(true);
     expect(scp.Statement[0].Condition["ForAnyValue:StringEqualsIgnoreCase"]["aws:TagKeys"]).toEqual([
-      "AccessTier",
-      "Environment",
-      "Team",
+      "bastionless:environment",
+      "bastionless:team",
+      "bastionless:tier",
     ]);
     expect(resources(out, OrganizationsPolicyAttachment)).toEqual([
       expect.objectContaining({ target_id: "ou-ab12-cdef3456" }),
@@ -153,8 +153,11 @@ describe("the tag-protection SCP file", () => {
       Statement: { Sid: string; Condition: Record<string, Record<string, unknown>> }[];
     };
     expect(JSON.stringify(scp).length).toBeLessThanOrEqual(5120);
+    // No ci.yaml given here: the break-glass role of each environment account, by exact ARN, is the exemption.
     for (const s of scp.Statement)
-      expect(s.Condition.ArnNotLike["aws:PrincipalArn"]).toBe("arn:aws:iam::*:role/bastionless-platform");
+      expect(s.Condition.ArnNotEquals["aws:PrincipalArn"]).toEqual(
+        ["111111111111", "333333333333", "222222222222"].map((a) => `arn:aws:iam::${a}:role/bastionless-break-glass`),
+      );
   });
 });
 
@@ -188,7 +191,15 @@ describe("identity configuration errors", () => {
     const file = path.join(dir(), "identity.yaml");
     fs.writeFileSync(
       file,
-      stringify({ ...identity, account: "12345", homeRegion: "mars-1", tagProtection: { exemptPrincipalArns: [] } }),
+      stringify({
+        ...identity,
+        account: "12345",
+        homeRegion: "mars-1",
+        tagProtection: {
+          exemptPrincipalArns: ["arn:aws:iam::*:role/bastionless-platform", "arn:aws:iam::111111111111:role/ci-*"],
+          breakGlassRoleName: "break glass",
+        },
+      }),
     );
     let problems: string[] = [];
     try {
@@ -201,7 +212,13 @@ describe("identity configuration errors", () => {
         expect.stringMatching(/identity\.yaml: account: "12345" is not an AWS account id/),
         expect.stringMatching(/identity\.yaml: homeRegion: "mars-1" is not a known AWS region/),
         expect.stringMatching(
-          /identity\.yaml: tagProtection\.exemptPrincipalArns: 0 item\(s\) is out of range; must be at least 1/,
+          /identity\.yaml: tagProtection\.exemptPrincipalArns\[0\]: "arn:aws:iam::\*:role\/bastionless-platform" names no account \(\*\): anyone able to create a principal of that name in any member account would be exempt/,
+        ),
+        expect.stringMatching(
+          /identity\.yaml: tagProtection\.exemptPrincipalArns\[1\]: "arn:aws:iam::111111111111:role\/ci-\*" is not an exact IAM role or user ARN; allowed: arn:aws:iam::<12-digit account>:role\/<path\/name> \(no wildcards\)/,
+        ),
+        expect.stringMatching(
+          /identity\.yaml: tagProtection\.breakGlassRoleName: "break glass" is not an IAM role name/,
         ),
       ]),
     );
