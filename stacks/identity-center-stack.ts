@@ -79,6 +79,8 @@ export interface IdentityAssignment {
 
 /** Where the service control policy is written, relative to the synth output directory. */
 export const SCP_FILE = path.join("scp", "access-tag-protection.json");
+/** Where the SCP of one environment account is written. */
+export const accountScpFile = (account: string) => path.join("scp", `access-tag-protection-${account}.json`);
 /** The service control policy size limit (characters, whitespace not counted). */
 export const SCP_MAX_CHARS = 5120;
 
@@ -112,9 +114,12 @@ export function accessTagScp(keys: readonly string[], exemptPrincipalArns: reado
  */
 export class IdentityCenterStack extends TerraformStack implements ISummarized {
   public readonly assignments: IdentityAssignment[] = [];
-  public readonly scp?: object;
+  /** The combined SCP (every environment's keys and exemptions), when it fits the SCP size limit. */
+  public scp?: object;
   /** The access tag keys the SCP reserves and the principals it exempts (for the summary). */
-  public readonly scpScope?: { readonly keys: readonly string[]; readonly exemptions: ScpExemptions };
+  public scpScope?: { readonly keys: readonly string[]; readonly exemptions: ScpExemptions; combinedSize: number };
+  /** Per environment account: the SCP with that account's access tag keys and exempt principals only. */
+  public readonly accountScps: Record<string, object> = {};
 
   constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
     super(scope, id);
@@ -181,38 +186,63 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
     if (protection) {
       const keys = [...new Set(props.environments.flatMap(accessTagKeys))].sort();
       const exemptions = scpExemptions(identity, props.environments, props.ci);
-      this.scpScope = { keys, exemptions };
-      const exempt = [...new Set([...exemptions.pipeline, ...exemptions.breakGlass, ...exemptions.other])];
-      const scp = (this.scp = accessTagScp(keys, exempt));
-      const size = JSON.stringify(scp).length;
-      if (size > SCP_MAX_CHARS) {
-        throw new Error(
-          `identity stack: the tag-protection SCP is ${size} characters, over the ${SCP_MAX_CHARS} AWS allows; use fewer access tag keys or exempt principals`,
+      const all = [...new Set([...exemptions.pipeline, ...exemptions.breakGlass, ...exemptions.other])];
+      // One SCP per environment account: that account's environments' keys and exempt principals only, so it stays
+      // under the size limit however many accounts there are. The combined one (for a root or OU) when it fits.
+      const accountOf = (arn: string) => arn.split(":")[4];
+      const files: Record<string, object> = {};
+      for (const account of [...new Set(props.environments.map((e) => e.account))].sort()) {
+        const own = props.environments.filter((e) => e.account === account);
+        const scp = accessTagScp(
+          [...new Set(own.flatMap(accessTagKeys))].sort(),
+          all.filter((arn) => accountOf(arn) === account),
         );
+        const size = JSON.stringify(scp).length;
+        if (size > SCP_MAX_CHARS)
+          throw new Error(
+            `identity stack: the tag-protection SCP of account ${account} is ${size} characters, over the ${SCP_MAX_CHARS} AWS allows; use fewer access tag keys or exempt principals there`,
+          );
+        this.accountScps[account] = scp;
+        files[accountScpFile(account)] = scp;
       }
+      const combined = accessTagScp(keys, all);
+      const size = JSON.stringify(combined).length;
+      if (size <= SCP_MAX_CHARS) {
+        this.scp = combined;
+        files[SCP_FILE] = combined;
+      }
+      this.scpScope = { keys, exemptions, combinedSize: size };
       if (protection.createScp) {
-        const policy = new OrganizationsPolicy(this, "TagProtectionScp", {
-          name: `${identity.project}-access-tag-protection`,
-          description: "Reserves the Session Manager access tag keys to the platform principals (bastionless)",
-          type: "SERVICE_CONTROL_POLICY",
-          content: JSON.stringify(scp),
-        });
-        protection.scpTargetIds.forEach(
-          (target) =>
-            new OrganizationsPolicyAttachment(this, `TagProtectionScp-${target}`, {
-              policyId: policy.id,
-              targetId: target,
-            }),
-        );
+        if (!this.scp && protection.scpTargetIds.length > 0)
+          throw new Error(
+            `identity stack: the combined tag-protection SCP for scpTargetIds is ${size} characters, over the ${SCP_MAX_CHARS} AWS allows; attach the per-account policies (${path.join("scp", "access-tag-protection-<account>.json")}) to each account instead, and remove scpTargetIds`,
+          );
+        if (this.scp) {
+          const policy = new OrganizationsPolicy(this, "TagProtectionScp", {
+            name: `${identity.project}-access-tag-protection`,
+            description: "Reserves the Session Manager access tag keys to the platform principals (bastionless)",
+            type: "SERVICE_CONTROL_POLICY",
+            content: JSON.stringify(this.scp),
+          });
+          protection.scpTargetIds.forEach(
+            (target) =>
+              new OrganizationsPolicyAttachment(this, `TagProtectionScp-${target}`, {
+                policyId: policy.id,
+                targetId: target,
+              }),
+          );
+        }
       }
       // The ready-to-attach JSON next to the stacks (cdktf.out/scp/...), written with the synth output.
       const inner = this.synthesizer;
       this.synthesizer = {
         synthesize: (session) => {
           inner.synthesize(session);
-          const file = path.join(session.outdir, SCP_FILE);
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(file, `${JSON.stringify(scp, null, 2)}\n`);
+          for (const [name, scp] of Object.entries(files)) {
+            const file = path.join(session.outdir, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, `${JSON.stringify(scp, null, 2)}\n`);
+          }
         },
       };
     }
@@ -233,17 +263,25 @@ export class IdentityCenterStack extends TerraformStack implements ISummarized {
     const n = this.assignments.reduce((sum, a) => sum + a.identityCenterGroups.length, 0);
     return [
       `${this.assignments.length} permission set${this.assignments.length === 1 ? "" : "s"}, ${n} group assignment${n === 1 ? "" : "s"}`,
-      ...(this.scp && this.scpScope ? [scpSummary(this.scpScope.keys, this.scpScope.exemptions)] : []),
+      ...(this.scpScope ? [scpSummary(this.scpScope, Object.keys(this.accountScps).length, !!this.scp)] : []),
     ];
   }
 }
 
-/** One summary line: where the SCP is, which keys it reserves and whom it exempts. */
-function scpSummary(keys: readonly string[], e: ScpExemptions): string {
+/** One summary line: where the SCPs are, which keys they reserve and whom they exempt. */
+function scpSummary(
+  scope: { readonly keys: readonly string[]; readonly exemptions: ScpExemptions; readonly combinedSize: number },
+  accounts: number,
+  combined: boolean,
+): string {
+  const e = scope.exemptions;
   const exempt = [
     ...(e.pipeline.length > 0 ? [`${e.pipeline.length} CI apply role${e.pipeline.length === 1 ? "" : "s"}`] : []),
     ...(e.breakGlass.length > 0 ? [`break-glass role in ${e.breakGlass.length} account(s)`] : []),
     ...(e.other.length > 0 ? [`${e.other.length} listed principal(s)`] : []),
   ];
-  return `SCP → ${SCP_FILE}: reserves ${keys.join(", ") || "no keys"}; exempt: ${exempt.join(", ") || "nobody (no CI roles, break-glass role or exemptPrincipalArns)"}`;
+  const where = combined
+    ? `${SCP_FILE} (+ one per account: ${accountScpFile("<account>")}, ${accounts})`
+    : `${accountScpFile("<account>")} (${accounts} accounts; the combined one would be ${scope.combinedSize} characters, over ${SCP_MAX_CHARS})`;
+  return `SCP → ${where}: reserves ${scope.keys.join(", ") || "no keys"}; exempt by exact ARN: ${exempt.join(", ") || "nobody (no CI roles, break-glass role or exemptPrincipalArns)"}`;
 }

@@ -14,9 +14,11 @@ import {
 } from "../../modules/core/aws";
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
+import { accountScpFile, IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
+import { writeGeneratedEnvironments } from "../helpers/examples";
 import { synthesizeAtomically } from "../../synth/synth";
-import { IDENTITY_FILE, identityStack } from "../helpers/policies";
+import { CI_FILE, IDENTITY_FILE, identityStack } from "../helpers/policies";
+import { loadCiConfig } from "../../loader/ci";
 import {
   dataSources,
   ENV_DIR,
@@ -158,6 +160,47 @@ describe("the tag-protection SCP file", () => {
       expect(s.Condition.ArnNotEquals["aws:PrincipalArn"]).toEqual(
         ["111111111111", "333333333333", "222222222222"].map((a) => `arn:aws:iam::${a}:role/bastionless-break-glass`),
       );
+  });
+});
+
+describe("one SCP per environment account", () => {
+  test("WHEN synthesized THEN each account's SCP reserves only its environments' keys and exempts only its own principals", () => {
+    const stack = identityStack(environments);
+    expect(Object.keys(stack.accountScps).sort()).toEqual(["111111111111", "222222222222", "333333333333"]);
+    const dev = stack.accountScps["111111111111"] as {
+      Statement: { Condition: Record<string, Record<string, string[]>> }[];
+    };
+    expect(dev.Statement[0].Condition["ForAnyValue:StringEqualsIgnoreCase"]["aws:TagKeys"]).toEqual([
+      "bastionless:team",
+      "bastionless:tier",
+    ]);
+    for (const s of dev.Statement)
+      expect(s.Condition.ArnNotEquals["aws:PrincipalArn"]).toEqual([
+        "arn:aws:iam::111111111111:role/bastionless-dev-ci-apply",
+        "arn:aws:iam::111111111111:role/bastionless-break-glass",
+      ]);
+  });
+  test("GIVEN 26 environment accounts (the combined SCP would exceed 5,120 characters) THEN the per-account SCPs are written and fit, the combined one is left out", () => {
+    const dir = writeGeneratedEnvironments(fs.mkdtempSync(path.join(os.tmpdir(), "bl-scp-many-")), 24);
+    const many = loadEnvironments(dir);
+    const stack = identityStack(many, identity);
+    expect(stack.scp).toBeUndefined();
+    expect(Object.keys(stack.accountScps).length).toBeGreaterThanOrEqual(3);
+    for (const scp of Object.values(stack.accountScps)) expect(JSON.stringify(scp).length).toBeLessThanOrEqual(5120);
+    expect(stack.summary().join("\n")).toMatch(
+      /SCP → scp\/access-tag-protection-<account>\.json \(\d+ accounts; the combined one would be \d+ characters, over 5120\)/,
+    );
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-scp-")), "cdktf.out");
+    synthesizeAtomically(out, (app) => {
+      new IdentityCenterStack(app, "identity", {
+        identity,
+        environments: many.map((e) => e.config),
+        ci: loadCiConfig(CI_FILE),
+      });
+    });
+    expect(fs.existsSync(path.join(out, SCP_FILE))).toBe(false);
+    for (const account of Object.keys(stack.accountScps))
+      expect(fs.existsSync(path.join(out, accountScpFile(account)))).toBe(true);
   });
 });
 
