@@ -15,7 +15,6 @@ import {
 import { Testing } from "../../modules/core/cdktf";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { accountScpFile, IdentityCenterStack, SCP_FILE } from "../../stacks/identity-center-stack";
-import { writeGeneratedEnvironments } from "../helpers/examples";
 import { synthesizeAtomically } from "../../synth/synth";
 import { CI_FILE, IDENTITY_FILE, identityStack } from "../helpers/policies";
 import { loadCiConfig } from "../../loader/ci";
@@ -181,8 +180,19 @@ describe("one SCP per environment account", () => {
       ]);
   });
   test("GIVEN 26 environment accounts (the combined SCP would exceed 5,120 characters) THEN the per-account SCPs are written and fit, the combined one is left out", () => {
-    const dir = writeGeneratedEnvironments(fs.mkdtempSync(path.join(os.tmpdir(), "bl-scp-many-")), 24);
-    const many = loadEnvironments(dir);
+    const many: LoadedEnvironment[] = Array.from({ length: 26 }, (_, i) => {
+      const account = String(100000000000 + i);
+      return {
+        file: `env${i}.yaml`,
+        config: exampleConfig("dev", (c) => {
+          Object.assign(c, {
+            name: `env${i}`,
+            account,
+            state: { ...c.state, bucket: `bastionless-tfstate-${account}` },
+          });
+        }),
+      };
+    });
     const stack = identityStack(many, identity);
     expect(stack.scp).toBeUndefined();
     expect(Object.keys(stack.accountScps).length).toBeGreaterThanOrEqual(3);
