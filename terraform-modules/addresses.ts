@@ -128,7 +128,8 @@ export const ADDRESSES: Record<string, Record<string, Address>> = {
     "aws_partition partition": { name: "current" },
     "aws_region region": { name: "current" },
     "aws_caller_identity caller": { name: "current" },
-    "aws_ssm_document Preferences/Resource": { name: "this" },
+    // Created with `count` since `create` was added: the released single instance moves to [0].
+    "aws_ssm_document Preferences/Resource": { name: "this", was: "this", nowCounted: true },
   },
 };
 

@@ -31,6 +31,7 @@ describe("one source for limits and defaults", () => {
         "operator-access.require_mfa",
         "operator-access.kms_key_arn",
         "session-logging.log_group_name",
+        "session-preferences.create",
         "session-preferences.document_name",
         "session-preferences.log_bucket_arn",
         "session-preferences.log_prefix",
