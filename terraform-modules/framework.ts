@@ -448,7 +448,7 @@ function renamedInputs(d: ModuleDefinition): string {
   if (renamed.length === 0) return "";
   return `## Renamed inputs
 
-These inputs were renamed for one vocabulary across the bastionless modules (below). The old names still work in
+These inputs were renamed for one vocabulary across the bastionless modules (above). The old names still work in
 this release, with a warning at plan time (a \`check\`; \`terraform test\` reports it as a failure), and are removed in
 the next minor release:
 
