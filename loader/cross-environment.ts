@@ -138,10 +138,12 @@ export function crossEnvironmentProblems(envs: readonly ParsedEnvironment[], com
     if (after === undefined || after === e.config.name) continue; // itself: the schema's own error
     if (!byName.has(after)) {
       const allowed = [...byName.keys()].filter((n) => n !== e.config.name);
+      const shown =
+        allowed.length > 10 ? `${allowed.slice(0, 10).join(", ")} and ${allowed.length - 10} more` : allowed.join(", ");
       report(
         e,
         ["promotion", "after"],
-        `${q(after)} is not an environment${didYouMean(after, allowed)}; allowed: ${allowed.join(", ") || "none (this is the only environment)"}`,
+        `${q(after)} is not an environment${didYouMean(after, allowed)}; allowed: ${shown || "none (this is the only environment)"}`,
       );
       continue;
     }

@@ -28,6 +28,8 @@ export function writeGeneratedEnvironments(dir: string, n: number): string {
     env.name = `env${String(i).padStart(3, "0")}`;
     env.account = String(100000000000 + i);
     env.state = { ...env.state, bucket: `bench-tfstate-${env.account}` };
+    // each in its own account, applied in the first promotion stage (staging's `after: dev` names no generated one)
+    delete (env as { promotion?: unknown }).promotion;
     fs.writeFileSync(path.join(dir, `${env.name}.yaml`), stringify(env));
   }
   return dir;

@@ -8,6 +8,7 @@ import { ConfigError } from "../../loader/load";
 import { loadIdentity } from "../../loader/identity";
 import { MAX_PROMOTION_STAGES } from "../../loader/promotion";
 import { allRules } from "../../modules/guardrails/catalog";
+import { writeGeneratedEnvironments } from "../../ops/lib/examples";
 import { edited, envDir, problemsOf, tempDir, variant } from "../helpers/env-dir";
 
 const cloud = (workspace: string) => ({ organization: "acme", workspace });
@@ -43,6 +44,17 @@ describe("GIVEN a promotion order", () => {
     expect(problemsOf(dir)).toEqual([
       expect.stringMatching(
         /prod\.yaml: promotion\.after: "stagin" is not an environment; did you mean "staging"\?; allowed: dev, staging \(line \d+, column \d+\)$/,
+      ),
+    ]);
+  });
+
+  test("WHEN there are many environments THEN the allowed names are cut to ten and a count", () => {
+    const dir = writeGeneratedEnvironments(tempDir(), 13);
+    const file = path.join(dir, "env000.yaml");
+    fs.writeFileSync(file, `${fs.readFileSync(file, "utf8")}promotion:\n  after: nope\n`);
+    expect(problemsOf(dir)).toEqual([
+      expect.stringMatching(
+        /env000\.yaml: promotion\.after: "nope" is not an environment; allowed: env001, .*, env010 and 2 more \(line/,
       ),
     ]);
   });
