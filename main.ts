@@ -30,12 +30,13 @@ const configDir = fromEnv ?? path.join(__dirname, "config", "environments");
 
 void runStackSynth(
   (): Config => {
+    const now = clockFrom(process.env.BASTIONLESS_NOW);
     const environments = loadEnvironments(configDir, {
       variable: fromEnv === undefined ? undefined : "BASTIONLESS_CONFIG_DIR",
+      now,
     });
     const identity = loadIdentity(identityFileFor(configDir), environments);
-    for (const warning of checkExpiries(environments, clockFrom(process.env.BASTIONLESS_NOW)))
-      console.warn(`warning: ${warning}`);
+    for (const warning of checkExpiries(environments, now)) console.warn(`warning: ${warning}`);
     // GitHub Actions OIDC roles per environment, when ci.yaml beside the environments directory (config/ci.yaml, or
     // $BASTIONLESS_CI_CONFIG) names the repository; it may protect only environments that exist.
     const ci = loadCiConfig(

@@ -1,7 +1,9 @@
 /**
  * Time-bound access: grants with `expires` end by themselves (DateLessThan aws:CurrentTime in the policy); synth
- * warns while one expires within a week and fails once one has expired, so the config is cleaned up in a pull
- * request. `now` is a parameter (the app passes the clock, or $BASTIONLESS_NOW), never read here.
+ * warns while one expires within a week and once one has expired. An expired grant never fails the synth: the date
+ * passes without any pull request, and every deploy of the repository would stop on it while the policy already
+ * denies. The access-expiry workflow removes it in a pull request (ops/access-expiry.ts). `now` is a parameter (the
+ * app passes the clock, or $BASTIONLESS_NOW), never read here.
  */
 import { ConfigError, type LoadedEnvironment } from "./load";
 import { isUtcInstant } from "./schema";
@@ -59,18 +61,17 @@ export function clockFrom(override: string | undefined, fallback: () => Date = (
 }
 
 /**
- * Throws ConfigError naming file and field of every grant that has already expired at `now`; returns a warning
- * for each that expires within EXPIRY_WARNING_DAYS.
+ * A warning naming file and field of every grant that has already expired at `now` (it grants nothing since) and of
+ * each that expires within EXPIRY_WARNING_DAYS. Never throws for a date.
  */
 export function checkExpiries(environments: readonly LoadedEnvironment[], now: Date): string[] {
   if (Number.isNaN(now.getTime())) throw new ConfigError([`now: not a date`]);
-  const problems: string[] = [];
   const warnings: string[] = [];
   for (const e of expiriesOf(environments)) {
     const left = Date.parse(e.expires) - now.getTime();
     if (left <= 0) {
-      problems.push(
-        `${e.file}: ${e.field}: ${JSON.stringify(e.expires)} has passed (now ${now.toISOString()}); ${e.grant} no longer grants anything: remove it, or set a new expiry`,
+      warnings.push(
+        `${e.file}: ${e.field}: ${JSON.stringify(e.expires)} has passed (now ${now.toISOString()}); ${e.grant} grants nothing since (the policy denies it): remove it (the access-expiry workflow opens a pull request that does), or set a new expiry`,
       );
     } else if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
       const days = Math.floor(left / DAY_MS);
@@ -78,6 +79,5 @@ export function checkExpiries(environments: readonly LoadedEnvironment[], now: D
       warnings.push(`${e.file}: ${e.field}: ${e.grant} expires ${e.expires} (in ${days}d ${hours}h)`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   return warnings;
 }

@@ -11,6 +11,7 @@
 import * as path from "path";
 import { crossEnvironmentProblems, type ParsedEnvironment } from "./cross-environment";
 import { listEnvironmentFiles, readConfigFile } from "./files";
+import { grantLengthProblems } from "./grant-length";
 import { describeValue, formatIssue } from "./issues";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 import { sharedVpcProblems } from "./shared-vpcs";
@@ -39,6 +40,11 @@ export interface LoadedEnvironment {
 export interface LoadOptions {
   /** The environment variable the directory came from (named in messages), e.g. `BASTIONLESS_CONFIG_DIR`. */
   readonly variable?: string;
+  /**
+   * The synth's clock: with it, an `expires` further ahead than its environment's maxGrantDays is a problem.
+   * @default - no clock-dependent check (tools reading an older config)
+   */
+  readonly now?: Date;
 }
 
 /** Parses and validates one file's bytes; problems are pushed as `<file>: …`. */
@@ -113,6 +119,7 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Loaded
     if (config) parsed.push({ file, config, source });
   }
   problems.push(...crossEnvironmentProblems(parsed, problems.length === 0), ...sharedVpcProblems(parsed));
+  if (options.now) problems.push(...grantLengthProblems(parsed, options.now));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.map(({ file, config }) => ({ file, config }));
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run --silent plan-comment -- --plans <dir> --environments <json> [--run-url <url>] [--access <md>]
- *  [--base-access <md>] [--synth <txt>] [--base-synth <txt>]`: prints the pull-request comment (ops/lib/plan-comment.ts).
+ *  [--base-access <md>] [--access-change <md>] [--synth <txt>] [--base-synth <txt>]`: prints the pull-request comment (ops/lib/plan-comment.ts).
  * `npm run --silent plan-comment -- --summary <plan-out/env>`: prints one environment's plan for the job summary.
  * Missing optional files are shown as "not available" in the comment; a missing --plans directory means every
  * environment is shown as failed.
@@ -48,6 +48,7 @@ function main(argv: string[]): number {
     runUrl: option(argv, "--run-url"),
     checks: option(argv, "--checks"),
     access: { head: optional(option(argv, "--access")), base: optional(option(argv, "--base-access")) },
+    accessChange: optional(option(argv, "--access-change")),
     synth: { head: optional(option(argv, "--synth")), base: optional(option(argv, "--base-synth")) },
   });
   process.stdout.write(body);

@@ -453,6 +453,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   private guardrails(): void {
     enableGuardrails(this, {
       minLogRetentionDays: this.config.guardrails.minLogRetentionDays,
+      protectedEnvironment: this.config.protected,
       suppressions: this.config.guardrails.suppressions,
     });
   }

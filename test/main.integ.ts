@@ -62,18 +62,19 @@ describe("main (npm run synth)", () => {
     for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(dir, f));
     const dev = parse(fs.readFileSync(path.join(dir, "dev.yaml"), "utf8")) as Record<string, any>;
     dev.vpcs[0].flowLogRetentionDays = 90;
-    dev.guardrails = {
-      suppressions: [
-        { rule: "BL-LOG-002", path: "Network/main/Vpc", reason: "Flow logs are archived centrally for 7 years" },
-      ],
-    };
+    // Added to the example's own suppression (BL-SES-003 of its database tunnel).
+    dev.guardrails.suppressions.push({
+      rule: "BL-LOG-002",
+      path: "Network/main/Vpc",
+      reason: "Flow logs are archived centrally for 7 years",
+    });
     fs.writeFileSync(path.join(dir, "dev.yaml"), stringify(dev));
     // WHEN
     const r = runMain({ CDKTF_OUTDIR: path.join(dir, "out"), BASTIONLESS_CONFIG_DIR: dir });
     // THEN
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^dev: \d+ resources, .*, 1 guardrail finding suppressed → /m);
+    expect(r.stdout).toMatch(/^dev: \d+ resources, .*, 2 guardrail findings suppressed → /m);
     expect(r.stdout).toMatch(
       /^  suppressed BL-LOG-002 on aws_cloudwatch_log_group\.\S+ \(Network\/main\/Vpc\/FlowLogGroup\): Flow logs are archived centrally for 7 years$/m,
     );

@@ -50,7 +50,7 @@ export function renderGuardrailsDoc(rules: readonly RuleInfo[] = allRules()): st
     "",
     "| id | severity | finding |",
     "| --- | --- | --- |",
-    ...rules.map((r) => `| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${r.title} |`),
+    ...rules.map((r) => `| [${r.id}](#${r.id.toLowerCase()}) | ${r.severityNote ?? r.severity} | ${r.title} |`),
   ];
   for (const [category, heading] of Object.entries(CATEGORIES)) {
     const inCategory = rules.filter((r) => r.category === category);
@@ -61,7 +61,7 @@ export function renderGuardrailsDoc(rules: readonly RuleInfo[] = allRules()): st
         "",
         `### ${r.id}`,
         "",
-        `**${r.title}** (${r.severity})`,
+        `**${r.title}** (${r.severityNote ?? r.severity})`,
         "",
         `- Why: ${r.why}`,
         `- Fix: ${r.fix}`,

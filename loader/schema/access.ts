@@ -137,7 +137,7 @@ export const expires = z
       `${show(iss.input)} is not an ISO-8601 UTC instant; write it as YYYY-MM-DDThh:mm:ssZ, e.g. "2026-12-31T18:00:00Z"`,
   })
   .describe(
-    "ISO-8601 UTC instant (YYYY-MM-DDThh:mm:ssZ) after which this access ends: the policy statements get DateLessThan aws:CurrentTime, so it stops on time without a deployment. Synth warns 7 days ahead and fails once it has passed (remove the grant in a pull request).",
+    "ISO-8601 UTC instant (YYYY-MM-DDThh:mm:ssZ) after which this access ends: the policy statements get DateLessThan aws:CurrentTime, so it stops on time without a deployment. Synth warns 7 days ahead and again once it has passed (it never fails on a date); the access-expiry workflow opens a pull request that removes it.",
   );
 
 export const portForward = strict({

@@ -13,7 +13,7 @@ import { contains, isCanonical, overlaps, parseCidr } from "../cidr";
 import { RULE_IDS } from "../../modules/guardrails/rule-ids";
 import { neededInterfaceServices, type InterfaceService } from "../../modules/core/endpoint-services";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/core/defaults";
-import { accountId, name, region, show, strict, tags, text } from "./primitives";
+import { accountId, matching, name, region, show, strict, tags, text } from "./primitives";
 import { stateSchema } from "./state";
 import { networkSchema, vpcSchema } from "./network";
 import { loggingSchema } from "./logging";
@@ -24,6 +24,9 @@ import {
   instanceAccessSchema,
   preferencesSchema,
 } from "./access";
+
+/** A CODEOWNERS owner: a GitHub user `@login` or team `@org/team` (e-mail owners are not reviewers of a check). */
+export const GITHUB_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$/;
 
 export const guardrailsSchema = strict({
   minLogRetentionDays: z
@@ -74,7 +77,45 @@ export const environmentSchema = strict({
     .describe(
       "Where this environment sits in the merge pipeline's promotion order (.github/scripts/environments.mjs).",
     ),
+  protected: z
+    .boolean()
+    .default(false)
+    .describe(
+      "A pull request that widens access in this environment cannot merge without an approval of its head commit from one of the owners (the access-approval check, docs/access-lifecycle.md); narrowing never needs one. Guardrail BL-SES-003 is an error here.",
+    ),
+  owners: z
+    .array(matching(GITHUB_OWNER, "is not a GitHub user (@login) or team (@org/team)"))
+    .default([])
+    .describe(
+      "GitHub users (@login) or teams (@org/team) who own this environment's access: they approve widening pull requests when it is protected, are asked for review through CODEOWNERS (npm run codeowners), and are named in the expiry issue and the access review.",
+    ),
+  maxGrantDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe(
+      "The longest grant this environment allows: every access group needs expires (a group that only forwards ports may give each target its own), at most this many days after the synth's clock. @default no maximum; grants may be permanent",
+    ),
 }).superRefine((env, ctx) => {
+  if (env.protected && env.owners.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["owners"],
+      message:
+        "is required when protected is true: name the GitHub users (@login) or teams (@org/team) who approve pull requests that widen access here",
+    });
+  if (env.maxGrantDays !== undefined)
+    env.accessGroups.forEach((g, i) => {
+      const targetsEnd = g.capabilities.portForwarding.every((t) => t.expires !== undefined);
+      if (g.expires === undefined && (g.capabilities.shell || g.capabilities.ssh || !targetsEnd))
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessGroups", i, "expires"],
+          message: `is required: this environment allows grants of at most ${env.maxGrantDays} days (maxGrantDays); set an ISO-8601 UTC instant at most ${env.maxGrantDays} days ahead, e.g. "2026-12-31T18:00:00Z"`,
+        });
+    });
   for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
   for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
   for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });

@@ -29,6 +29,7 @@ import { AdoptedEndpointAdmitsVpc } from "./rules/bl-net-009-adopted-endpoint-ad
 import { ForwardTargetHasEgress } from "./rules/bl-net-010-forward-target-egress";
 import { SessionsLoggedEncrypted } from "./rules/bl-ses-001-encrypted-destination";
 import { SessionDataKmsKey } from "./rules/bl-ses-002-kms-key";
+import { UntranscribedChannel } from "./rules/bl-ses-003-untranscribed-channel";
 
 /** A fresh instance of every rule (rules are aspects; each stack gets its own). */
 export function allRules(): GuardrailRule[] {
@@ -54,6 +55,7 @@ export function allRules(): GuardrailRule[] {
     new KmsKeyRotated(),
     new SessionsLoggedEncrypted(),
     new SessionDataKmsKey(),
+    new UntranscribedChannel(),
     new NoActionWildcard(),
     new NoWildcardResourceWrite(),
     new NoPassRoleOnAll(),

@@ -25,6 +25,7 @@ export const RULE_IDS = [
   "BL-KMS-001",
   "BL-SES-001",
   "BL-SES-002",
+  "BL-SES-003",
   "BL-IAM-001",
   "BL-IAM-002",
   "BL-IAM-003",

@@ -25,17 +25,23 @@ export interface RuleInfo {
   readonly fix: string;
   /** Terraform types the rule reads. */
   readonly resourceTypes: readonly string[];
+  /** When a finding's severity depends on the stack (e.g. "warning; error in environments marked `protected`"). */
+  readonly severityNote?: string;
 }
 
 /** One finding: the offending block and what exactly is wrong with it. */
 export interface Finding {
   readonly block: TfBlock;
   readonly detail: string;
+  /** @default the rule's severity */
+  readonly severity?: Severity;
 }
 
 export interface GuardrailOptions {
   /** Log groups must keep logs at least this many days (0, never expire, always passes). @default DEFAULT_LOG_RETENTION_DAYS (365) */
   readonly minLogRetentionDays?: number;
+  /** The stack is an environment marked `protected` (rules may be stricter there). @default false */
+  readonly protectedEnvironment?: boolean;
 }
 
 /** A suppression: the rule id and the written reason (at least 10 characters) shown in the synth summary. */
@@ -84,7 +90,7 @@ class StackGuardrails {
     }
     const text = `${rule.id} ${rule.title}: ${finding.detail} [${finding.block.address}]. Fix: ${rule.fix}`;
     const annotations = Annotations.of(finding.block.construct);
-    if (rule.severity === "error") annotations.addError(text);
+    if ((finding.severity ?? rule.severity) === "error") annotations.addError(text);
     else annotations.addWarning(text);
   }
 }
@@ -96,7 +102,10 @@ const SUPPRESSIONS = new WeakMap<IConstruct, SuppressionEntry[]>();
 export function guardrailsOf(stack: TerraformStack, options: GuardrailOptions = {}): StackGuardrails {
   let g = STACKS.get(stack);
   if (!g) {
-    g = new StackGuardrails(stack, { minLogRetentionDays: options.minLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS });
+    g = new StackGuardrails(stack, {
+      minLogRetentionDays: options.minLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      protectedEnvironment: options.protectedEnvironment ?? false,
+    });
     STACKS.set(stack, g);
   }
   return g;
@@ -138,6 +147,7 @@ export abstract class GuardrailRule implements IAspect, RuleInfo {
   public abstract readonly why: string;
   public abstract readonly fix: string;
   public abstract readonly resourceTypes: readonly string[];
+  public readonly severityNote?: string;
 
   /** The findings of this rule in one stack. */
   public abstract evaluate(model: StackModel, options: Required<GuardrailOptions>): Finding[];

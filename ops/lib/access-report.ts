@@ -6,6 +6,7 @@
  */
 import { parseCidr } from "../../loader/cidr";
 import { StackModel, type TfBlock } from "../../modules/guardrails";
+import { block, type Json } from "../../modules/guardrails/model";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
@@ -59,34 +60,79 @@ interface Principal {
   readonly arn: string;
   readonly userid: string;
   readonly identityCenter: boolean;
-  readonly policy: TfBlock;
+  readonly policy: Block;
   readonly attribute: string;
 }
 
-/** Identity Center principals of an access group: one per group assigned its permission set in the account. */
-function identityPrincipalsOf(identity: IdentityCenterStack, environment: string, group: string): Principal[] {
-  const model = new StackModel(identity);
-  return identity.assignments
-    .filter((a) => a.environment === environment && a.accessGroup === group)
-    .flatMap((a) => {
-      const prefix = `${a.access.node.path.slice(identity.node.path.length + 1)}/`;
-      const policy = model.blocks.find(
-        (b) => b.type === "aws_ssoadmin_permission_set_inline_policy" && b.path.startsWith(prefix),
-      );
-      if (!policy) return [];
-      return a.identityCenterGroups.map((g) => ({
-        label: `Identity Center group ${g} (permission set ${a.permissionSet}, account ${a.account})`,
-        arn: `arn:aws:sts::${a.account}:assumed-role/AWSReservedSSO_${a.permissionSet}_0123456789abcdef/report@example.com`,
+/** A block of a stack as the evaluation reads it: type, address, path relative to the stack, resolved configuration. */
+export type Block = Pick<TfBlock, "kind" | "type" | "address" | "path" | "config">;
+
+/**
+ * The blocks of one stack: a StackModel (a stack built in this process) or a SynthesizedModel (a cdk.tf.json that
+ * any commit's code wrote, ops/lib/synthesized-stack.ts), so the access of a base commit is computed from what its
+ * own code synthesized.
+ */
+export interface BlockModel {
+  readonly blocks: readonly Block[];
+  find(address: string): Block | undefined;
+  referenced(value: Json | undefined): Block[];
+  resources(...types: string[]): Block[];
+}
+
+/** What the access of one environment is evaluated from. */
+export interface AccessSubject {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  /** The environment stack. */
+  readonly model: BlockModel;
+  /** Its access groups (construct ids under AccessGroups/), in order. */
+  readonly groups: readonly string[];
+  /** The identity stack, when there is one: adds a row per Identity Center group assigned a permission set. */
+  readonly identity?: BlockModel;
+}
+
+/** The access groups of a stack model, from the paths of its blocks (`AccessGroups/<group>/...`), in order. */
+export function accessGroupsOf(model: BlockModel): string[] {
+  const out: string[] = [];
+  for (const b of model.blocks) {
+    const m = /^AccessGroups\/([^/]+)\//.exec(b.path);
+    if (m && !out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+/**
+ * Identity Center principals of an access group: one per group assigned its permission set in the account. Read
+ * from the identity stack's blocks: `PermissionSets/<environment>/<group>/` holds the permission set, its inline
+ * policy and one account assignment per Identity Center group.
+ */
+function identityPrincipalsOf(identity: BlockModel, environment: string, group: string): Principal[] {
+  const prefix = `PermissionSets/${environment}/${group}/`;
+  const mine = identity.blocks.filter((b) => b.path.startsWith(prefix));
+  const policy = mine.find((b) => b.type === "aws_ssoadmin_permission_set_inline_policy");
+  if (!policy) return [];
+  return mine
+    .filter((b) => b.type === "aws_ssoadmin_account_assignment")
+    .map((a) => {
+      const permissionSet = String(identity.referenced(a.config.permission_set_arn)[0]?.config.name ?? "?");
+      const lookup = identity.referenced(a.config.principal_id)[0];
+      const name =
+        block(block(lookup?.config.alternate_identifier)?.unique_attribute)?.attribute_value ??
+        a.path.slice(a.path.lastIndexOf("/") + 1);
+      return {
+        label: `Identity Center group ${String(name)} (permission set ${permissionSet}, account ${String(a.config.target_id)})`,
+        arn: `arn:aws:sts::${String(a.config.target_id)}:assumed-role/AWSReservedSSO_${permissionSet}_0123456789abcdef/report@example.com`,
         userid: "AROAREPORTSSO:report@example.com",
         identityCenter: true,
         policy,
         attribute: "inline_policy",
-      }));
+      };
     });
 }
 
 /** The principals of one access group, with the synthesized policy each one gets. */
-function principalsOf(model: StackModel, prefix: string, account: string): Principal[] {
+function principalsOf(model: BlockModel, prefix: string, account: string): Principal[] {
   const out: Principal[] = [];
   for (const b of model.blocks.filter((x) => x.path.startsWith(prefix))) {
     if (b.type === "aws_iam_group_policy") {
@@ -161,19 +207,33 @@ function tagCandidates(policy: PolicyJson): Map<string, Set<string>> {
   return out;
 }
 
-/** Evaluates the access of every access group of one synthesized environment stack. */
+/** Evaluates the access of every access group of one environment stack built in this process. */
 export async function accessReport(stack: EnvironmentStack, options: AccessReportOptions = {}): Promise<GroupAccess[]> {
-  const { account, region } = stack.config;
+  return evaluateAccess(
+    {
+      environment: stack.config.name,
+      account: stack.config.account,
+      region: stack.config.region,
+      model: new StackModel(stack),
+      groups: stack.accessGroups.map((g) => g.node.id),
+      identity: options.identity ? new StackModel(options.identity) : undefined,
+    },
+    options,
+  );
+}
+
+/** Evaluates the access of every access group of one environment (a stack model or a synthesized cdk.tf.json). */
+export async function evaluateAccess(subject: AccessSubject, options: { now?: Date } = {}): Promise<GroupAccess[]> {
+  const { account, region, model } = subject;
   const now = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const model = new StackModel(stack);
   const lookup = (type: string, name: string) =>
     model.find(`${type}.${name}`)?.config as Record<string, unknown> | undefined;
   const instance = `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`;
   const document = (name: string) => `arn:aws:ssm:${region}:${account}:document/${name}`;
   const groups: GroupAccess[] = [];
 
-  for (const group of stack.accessGroups) {
-    const prefix = `${group.node.path.slice(stack.node.path.length + 1)}/`;
+  for (const group of subject.groups) {
+    const prefix = `AccessGroups/${group}/`;
     const portDocuments = model.blocks
       .filter((b) => b.type === "aws_ssm_document" && b.path.startsWith(prefix))
       .map((b) => {
@@ -187,8 +247,8 @@ export async function accessReport(stack: EnvironmentStack, options: AccessRepor
         };
       });
     const principals: PrincipalAccess[] = [];
-    const identityPrincipals = options.identity
-      ? identityPrincipalsOf(options.identity, stack.config.name, group.node.id)
+    const identityPrincipals = subject.identity
+      ? identityPrincipalsOf(subject.identity, subject.environment, group)
       : [];
     for (const p of [...principalsOf(model, prefix, account), ...identityPrincipals]) {
       const policy = concretePolicy(lookup, String(p.policy.config[p.attribute]), account, region);
@@ -289,7 +349,7 @@ export async function accessReport(stack: EnvironmentStack, options: AccessRepor
         expires: expires.length > 0 ? expires : undefined,
       });
     }
-    groups.push({ group: group.node.id, principals });
+    groups.push({ group, principals });
   }
   return groups;
 }
@@ -316,7 +376,7 @@ function sourceCidrsOf(policy: PolicyJson): string[] {
  * The network path of a forward target: the egress rules in the stack that let an instance reach the port
  * (`via egress to 10.10.16.0/20`), or the warning that none does (the grant would be unusable).
  */
-export function forwardPaths(model: StackModel, ports: number[]): string {
+export function forwardPaths(model: BlockModel, ports: number[]): string {
   const paths = new Set<string>();
   for (const r of model.resources("aws_vpc_security_group_egress_rule")) {
     const c = r.config;
@@ -328,6 +388,18 @@ export function forwardPaths(model: StackModel, ports: number[]): string {
   return paths.size > 0
     ? `via egress to ${[...paths].sort().join(", ")}`
     : "NO EGRESS RULE: forwarded connections are dropped";
+}
+
+/**
+ * The channels of a principal that Session Manager keeps no transcript of (port forwarding, SSH: an opaque stream),
+ * as `no transcript: port forwarding, SSH`, or "" when it has none.
+ */
+export function untranscribed(p: PrincipalAccess): string {
+  const channels = [
+    ...(p.portForwarding.length > 0 || p.awsDocuments.some((d) => /PortForwarding/.test(d)) ? ["port forwarding"] : []),
+    ...(p.awsDocuments.includes("AWS-StartSSHSession") ? ["SSH"] : []),
+  ];
+  return channels.length > 0 ? `no transcript: ${channels.join(", ")}` : "";
 }
 
 function rows(groups: GroupAccess[]): string[][] {
@@ -344,6 +416,7 @@ function rows(groups: GroupAccess[]): string[][] {
       p.expires ? p.expires.join("; ") : "never",
       [
         p.untaggedDenied ? "" : "UNTAGGED INSTANCES REACHABLE",
+        untranscribed(p),
         p.terminateOthersSessions ? "can end others' sessions" : "",
         p.sendCommand ? "can SendCommand" : "",
         p.changePreferences ? "can change preferences" : "",

@@ -18,6 +18,8 @@ import {
 export const COMMENT_MARKER = "<!-- bastionless-plan -->";
 /** What the renderer aims at: GitHub's limit less a margin for anything GitHub adds or counts differently. */
 export const COMMENT_BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
+/** The access section's share of the comment (the access change is rendered to fit it: `--max-chars`). */
+export const ACCESS_BUDGET = 12_000;
 
 export interface CommentInput {
   plans: EnvironmentPlan[];
@@ -26,6 +28,11 @@ export interface CommentInput {
   checks?: string;
   /** `npm run access-report -- --markdown` of the pull request and of its base (undefined: not available). */
   access?: { head?: string; base?: string };
+  /**
+   * `npm run access-change -- --markdown` (ops/lib/access-change.ts): who gains or loses which access, evaluated from
+   * what the base and the pull request synthesize. Shown instead of the access-report row diff when present.
+   */
+  accessChange?: string;
   /** `npm run synth` output of the pull request and of its base (endpoint cost per environment). */
   synth?: { head?: string; base?: string };
 }
@@ -155,7 +162,8 @@ export function renderComment(input: CommentInput, budget = COMMENT_BUDGET): str
         ]),
     "",
   ].join("\n");
-  const access = trimMiddle(`### Access changes\n\n${accessDiff(input.access?.head, input.access?.base)}`, 12_000);
+  const accessBody = input.accessChange?.trim() || accessDiff(input.access?.head, input.access?.base);
+  const access = trimMiddle(`### Access changes\n\n${accessBody}`, ACCESS_BUDGET);
   const cost = `### Endpoint cost\n\n${costDiff(input.synth?.head, input.synth?.base)}`;
   const footer = input.runUrl ? `\n\n[Workflow run](${input.runUrl})` : "";
   const fixed = [head, access, cost, "### Plans"].join("\n\n") + footer;

@@ -105,12 +105,16 @@ describe("GitHub's permission rules", () => {
         .map(([k]) => k);
       const allowed: Record<string, string[]> = {
         "id-token": ["AWS OIDC (plan/apply roles) and npm provenance"],
-        "pull-requests": ["the plan comment"],
-        issues: ["drift issues"],
-        contents: ["the GitHub release"],
+        "pull-requests": ["the plan comment", "the expiry and access-review pull requests"],
+        issues: ["drift issues", "the expiry issue"],
+        contents: ["the GitHub release", "the branches of the expiry and access-review pull requests"],
       };
       for (const w of writes) expect([f, id, w, allowed[w]]).toEqual([f, id, w, expect.any(Array)]);
-      if (writes.includes("contents")) expect([f, id]).toEqual(["release.yml", "release"]);
+      if (writes.includes("contents"))
+        expect([
+          ["release.yml", "release"],
+          ["access-expiry.yml", "expiry"],
+        ]).toContainEqual([f, id]);
     }
   });
 });
@@ -145,6 +149,8 @@ describe("supply chain", () => {
       // Each secret by name, only where it is used: the npm token and the module publishing tokens of a release.
       const allowed: Record<string, string[]> = {
         "release.yml": ["NPM_TOKEN", "MODULES_PUSH_TOKEN", "HCP_TERRAFORM_TOKEN"],
+        // Optional: a pull request opened with the workflow's own token starts no workflow (its plan would not run).
+        "access-expiry.yml": ["ACCESS_AUTOMATION_TOKEN"],
       };
       expect([f, secrets]).toEqual([f, allowed[f] ?? []]);
     }
@@ -312,5 +318,43 @@ describe("drift", () => {
     expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
     expect(wf.jobs.report.permissions).toEqual({ contents: "read", issues: "write" });
     expect(wf.jobs.report.steps!.map((s) => s.run ?? "").join("\n")).toContain("npm run --silent drift-report --");
+  });
+});
+
+describe("access lifecycle (docs/access-lifecycle.md)", () => {
+  test("the access-approval check runs on every push and review of a pull request, read-only, and decides with access-approval", () => {
+    const wf = load("access-approval.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "pull_request_review"]);
+    const job = wf.jobs["access-approval"];
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "read" });
+    expect(Object.values(effective(wf, job)!).filter((v) => v === "write")).toEqual([]);
+    const runs = job.steps!.map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain("git worktree add ../base");
+    expect(runs).toContain("npm run --silent access-change -- --base ../base/cdktf.out --head cdktf.out");
+    expect(runs).toContain("npm run --silent access-approval -- --change access-change.json");
+    // The decision step is the last and is not allowed to fail quietly.
+    const decide = job.steps![job.steps!.length - 1];
+    expect([decide.name, (decide as Record<string, unknown>)["continue-on-error"]]).toEqual(["Decide", undefined]);
+  });
+
+  test("the expiry workflow runs on a schedule, removes the expired grants and reports them; drift reports expired grants still deployed", () => {
+    const wf = load("access-expiry.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const runs = wf.jobs.expiry.steps!.map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain("npm run --silent access-expiry -- --within");
+    expect(runs).toContain("--remove --json expiry.json");
+    expect(runs).toContain("npm run --silent access-review --");
+    const drift = load("drift.yml")
+      .jobs.report.steps!.map((s) => s.run ?? "")
+      .join("\n");
+    expect(drift).toContain("npm run --silent access-expiry -- --drift --plans plans");
+  });
+
+  test("the pull-request comment gets the access change computed from both synth outputs", () => {
+    const runs = load("pull-request.yml")
+      .jobs.comment.steps!.map((s) => s.run ?? "")
+      .join("\n");
+    expect(runs).toContain("npm run --silent access-change -- --base ../base/cdktf.out --head cdktf.out");
+    expect(runs).toContain("--access-change access-change.md");
   });
 });

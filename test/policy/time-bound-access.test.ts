@@ -4,7 +4,7 @@
  * before and after; "now" is always given, never read from the clock.
  */
 import { checkExpiries } from "../../loader/expiry";
-import { ConfigError, type LoadedEnvironment } from "../../loader/load";
+import type { LoadedEnvironment } from "../../loader/load";
 import { environmentSchema } from "../../loader/schema";
 import { Testing } from "../../modules/core/cdktf";
 import { accessReport } from "../../ops/lib/access-report";
@@ -124,14 +124,15 @@ describe("synth-time expiry checks (now injected)", () => {
   test("GIVEN an expiry 8 days ahead THEN nothing is said", () => {
     expect(checkExpiries(groupExpiring, new Date("2026-12-23T17:00:00Z"))).toEqual([]);
   });
-  test("GIVEN a port-forward target that has expired THEN synth fails naming file and field", () => {
+  test("GIVEN a port-forward target that has expired THEN synth only warns, naming file and field (the policy already denies it)", () => {
     const env = loaded((i) => {
       i.accessGroups![1].capabilities!.portForwarding![0].expires = "2026-11-01T00:00:00Z";
     });
-    expect(() => checkExpiries(env, new Date("2026-11-27T00:00:00Z"))).toThrow(ConfigError);
-    expect(() => checkExpiries(env, new Date("2026-11-27T00:00:00Z"))).toThrow(
-      /config\/environments\/dev\.yaml: accessGroups\[1\]\.capabilities\.portForwarding\[0\]\.expires: "2026-11-01T00:00:00Z" has passed/,
-    );
+    expect(checkExpiries(env, new Date("2026-11-27T00:00:00Z"))).toEqual([
+      expect.stringMatching(
+        /^config\/environments\/dev\.yaml: accessGroups\[1\]\.capabilities\.portForwarding\[0\]\.expires: "2026-11-01T00:00:00Z" has passed \(now 2026-11-27T00:00:00\.000Z\); port forwarding dev-db\.internal\.example\.com:5432 of db-tunnel grants nothing since/,
+      ),
+    ]);
   });
   test.each(["2026-12-31", "2026-12-31T18:00:00+01:00", "2026-02-30T00:00:00Z", "tomorrow"])(
     "GIVEN expires %s THEN the config is rejected with the expected format",

@@ -115,7 +115,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
     expect(md).toContain(
-      "| db-tunnel | role developer | bastionless:tier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | none |",
+      "| db-tunnel | role developer | bastionless:tier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | no transcript: port forwarding |",
     );
   });
 });
