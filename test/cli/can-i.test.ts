@@ -112,9 +112,9 @@ describe("can-i equals the access report and the IAM engine", () => {
     const { config, tf, environment } = await reported("dev");
     const forward: SessionKind = { kind: "forward", host: "dev-db.internal.example.com", port: 5432 };
     const probes: Record<string, string>[] = [
-      { AccessTier: "db-proxy" },
-      { AccessTier: "shell", Team: "platform" },
-      { Team: "platform" },
+      { "bastionless:tier": "db-proxy" },
+      { "bastionless:tier": "shell", "bastionless:team": "platform" },
+      { "bastionless:team": "platform" },
     ];
     for (const tags of probes) {
       const verdicts = canI(environment, tags, forward, NOW);
@@ -134,7 +134,12 @@ describe("can-i equals the access report and the IAM engine", () => {
         expect([tags, v.principal, v.allowed]).toEqual([tags, v.principal, engine]);
       }
     }
-    const other = canI(environment, { AccessTier: "db-proxy" }, { kind: "forward", host: "other-db", port: 5432 }, NOW);
+    const other = canI(
+      environment,
+      { "bastionless:tier": "db-proxy" },
+      { kind: "forward", host: "other-db", port: 5432 },
+      NOW,
+    );
     expect(other.every((v) => !v.allowed)).toBe(true);
   });
 });
@@ -146,21 +151,24 @@ describe("can-i's reasons", () => {
   });
 
   test("names the tag that is missing or different, and the session type not granted", () => {
-    const verdicts = canI(dev, { Team: "web" }, { kind: "shell" }, NOW);
+    const verdicts = canI(dev, { "bastionless:team": "web" }, { kind: "shell" }, NOW);
     const shell = verdicts.find((v) => v.group === "platform-shell")!;
     const tunnel = verdicts.find((v) => v.group === "db-tunnel")!;
     expect(shell).toEqual(
-      expect.objectContaining({ allowed: false, reasons: ["needs tag Team=platform; the instance has Team=web"] }),
+      expect.objectContaining({
+        allowed: false,
+        reasons: ["needs tag bastionless:team=platform; the instance has bastionless:team=web"],
+      }),
     );
     expect(tunnel.allowed).toBe(false);
     expect(tunnel.reasons).toEqual([
-      "needs tag AccessTier=shell|db-proxy; the instance has no AccessTier tag",
+      "needs tag bastionless:tier=shell|db-proxy; the instance has no bastionless:tier tag",
       "grants no shell (it grants port-forward dev-db.internal.example.com:5432)",
     ]);
   });
 
   test("a yes carries what applies (MFA); any session type counts when none is asked", () => {
-    const verdicts = canI(dev, { Team: "platform", AccessTier: "shell" }, { kind: "any" }, NOW);
+    const verdicts = canI(dev, { "bastionless:team": "platform", "bastionless:tier": "shell" }, { kind: "any" }, NOW);
     expect(verdicts.map((v) => [v.group, v.allowed, v.sessions])).toEqual([
       ["platform-shell", true, ["shell"]],
       ["db-tunnel", true, ["port-forward dev-db.internal.example.com:5432"]],
@@ -174,7 +182,7 @@ describe("can-i's reasons", () => {
     const { environment } = await reported("dev", (input: any) => {
       input.accessGroups[0].expires = "2026-12-01T00:00:00Z";
     });
-    const shell = canI(environment, { Team: "platform" }, { kind: "shell" }, NOW).find(
+    const shell = canI(environment, { "bastionless:team": "platform" }, { kind: "shell" }, NOW).find(
       (v) => v.group === "platform-shell",
     )!;
     expect(shell.allowed).toBe(false);
@@ -182,7 +190,7 @@ describe("can-i's reasons", () => {
   });
 
   test("--as keeps your principals; an unknown one is a usage error listing the report's", () => {
-    const all = canI(dev, { Team: "platform" }, { kind: "any" }, NOW);
+    const all = canI(dev, { "bastionless:team": "platform" }, { kind: "any" }, NOW);
     expect(forPrincipal(all, "role developer").map((v) => v.group)).toEqual(["db-tunnel"]);
     expect(forPrincipal(all, "platform-shell").map((v) => v.group)).toEqual(["platform-shell"]);
     expect(() => forPrincipal(all, "nobody")).toThrow(CliError);
