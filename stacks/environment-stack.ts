@@ -28,6 +28,7 @@ import {
   TrailLoggingCheck,
 } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT, SessionPreferences } from "../modules/session-preferences";
+import { reasonExpectedPrincipals, SessionAudit } from "../modules/session-audit";
 import {
   allowForwarding,
   blastRadius,
@@ -82,6 +83,9 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public readonly launchTemplate?: HardenedLaunchTemplate;
   /** The trail this environment creates (logging.cloudTrail.create). */
   public readonly auditTrail?: AuditTrail;
+  public readonly auditAlerts: AuditAlerts;
+  /** The session audit kit (unless audit.waive). */
+  public readonly sessionAudit?: SessionAudit;
   /** What the audit alerts rely on, for the synth summary. */
   private auditTrailNote = "";
 
@@ -102,7 +106,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     this.logGroup = this.cloudWatchLogging();
     this.logBucket = this.s3Logging();
     this.preferences = this.sessionPreferences();
-    this.auditAlerts();
+    this.auditAlerts = this.alerts();
+    this.sessionAudit = this.auditKit();
     this.auditTrail = this.cloudTrail();
     this.instanceRole = this.instanceAccess();
     this.defaultHostManagement = this.hostManagement();
@@ -170,6 +175,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       deletionWindowDays: config.logging.kms.deletionWindowDays,
       logGroupNamePattern: `/${config.project}/${config.name}/*`,
       allowEventBridge: true,
+      allowCloudWatchAlarms: this.auditAlarmArnPattern !== undefined,
       cloudTrailArn: this.createdTrailArn,
     });
   }
@@ -236,13 +242,71 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     });
   }
 
-  private auditAlerts(): void {
-    new AuditAlerts(this, "AuditAlerts", {
+  private alerts(): AuditAlerts {
+    return new AuditAlerts(this, "AuditAlerts", {
       topicName: physicalName(this.naming, "session-audit"),
       ruleNamePrefix: physicalName(this.naming, "session"),
       encryptionKey: this.sessionKey,
       preferencesDocumentName: PREFERENCES_DOCUMENT,
       emails: this.config.logging.alertEmails,
+      alarmArnPattern: this.auditAlarmArnPattern,
+    });
+  }
+
+  /** The audit kit's name prefix (alarms, metric filters, dashboard, metric namespace). */
+  private get auditPrefix(): string {
+    return physicalName(this.naming, "audit");
+  }
+
+  /** The ARNs of the kit's risky-command alarms, when it has any (audit on, CloudWatch logging on). */
+  private get auditAlarmArnPattern(): string | undefined {
+    const { audit, logging, region, account } = this.config;
+    if (audit.waive !== undefined || !logging.cloudWatch.enabled || audit.riskyCommands.length === 0) return undefined;
+    return SessionAudit.alarmArnPattern("aws", region, account, this.auditPrefix);
+  }
+
+  /**
+   * The session audit kit over this environment's logs: saved queries, risky-command alarms to the alert topic,
+   * a dashboard, an Athena table over the transcripts and the StartSession records with their reasons.
+   */
+  private auditKit(): SessionAudit | undefined {
+    const { audit, logging } = this.config;
+    if (audit.waive !== undefined) return undefined;
+    return new SessionAudit(this, "SessionAudit", {
+      namePrefix: this.auditPrefix,
+      queryFolder: `${this.config.project}/${this.config.name}`,
+      region: this.config.region,
+      alertTopicArn: this.auditAlerts.topic.arn,
+      sessionLogGroupName: this.logGroup?.resource.name,
+      workingHours: audit.workingHours,
+      riskyCommands: audit.riskyCommands,
+      transcripts:
+        this.logBucket && audit.transcriptsTable
+          ? {
+              bucketName: this.logBucket.bucketName,
+              keyPrefix: this.s3Prefix,
+              databaseName: physicalName(this.naming, "sessions").replace(/-/g, "_"),
+            }
+          : undefined,
+      sessionStarts: audit.sessionStarts
+        ? {
+            logGroupName: logGroupName(this.naming, "session-starts"),
+            ruleName: `${physicalName(this.naming, "session")}-starts`,
+            retentionDays: logging.cloudWatch.retentionDays,
+            encryptionKey: this.sessionKey,
+            account: this.config.account,
+            reasonExpected: this.config.accessGroups
+              .filter((g) => g.reasonExpected)
+              .flatMap((g) =>
+                reasonExpectedPrincipals({
+                  name: g.name,
+                  iamGroup: g.principals.iamGroup,
+                  roleNames: g.principals.roleNames,
+                  permissionSetName: g.principals.identityCenter?.permissionSetName,
+                }),
+              ),
+          }
+        : undefined,
     });
   }
 

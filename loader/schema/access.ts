@@ -227,6 +227,12 @@ export const accessGroupSchema = strict({
     .default([])
     .describe("Only allow sessions from these source addresses. @default no restriction"),
   expires: expires.optional(),
+  reasonExpected: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Members are expected to give a reason when they start a session (StartSession --reason). IAM cannot require one; the session audit kit lists this group's sessions started without one (audit.sessionStarts).",
+    ),
 }).superRefine((g, ctx) => {
   const p = g.principals;
   if (!p.iamGroup && p.roleNames.length === 0 && !p.identityCenter) {

@@ -24,6 +24,7 @@ import {
   instanceAccessSchema,
   preferencesSchema,
 } from "./access";
+import { auditIssues, auditSchema } from "./audit";
 
 /** A CODEOWNERS owner: a GitHub user `@login` or team `@org/team` (e-mail owners are not reviewers of a check). */
 export const GITHUB_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$/;
@@ -65,6 +66,7 @@ export const environmentSchema = strict({
   instanceAccess: instanceAccessSchema,
   accessTagPrefix,
   accessGroups: z.array(accessGroupSchema).default([]),
+  audit: auditSchema.describe("The session audit kit (docs/session-audit.md): on unless waived."),
   guardrails: guardrailsSchema,
   promotion: strict({
     after: name
@@ -119,6 +121,7 @@ export const environmentSchema = strict({
   for (const t of tagIssues(env)) ctx.addIssue({ code: "custom", path: t.path, message: t.message });
   for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
   for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });
+  for (const a of auditIssues(env)) ctx.addIssue({ code: "custom", path: a.path, message: a.message });
   if (env.promotion.after === env.name)
     ctx.addIssue({
       code: "custom",
@@ -268,4 +271,5 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type VpcConfig = EnvironmentConfig["vpcs"][number];
 export type AccessGroupConfig = EnvironmentConfig["accessGroups"][number];
 export type LoggingConfig = EnvironmentConfig["logging"];
+export type AuditConfig = EnvironmentConfig["audit"];
 export type StateConfig = EnvironmentConfig["state"];

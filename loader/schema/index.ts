@@ -7,4 +7,5 @@ export * from "./state";
 export * from "./network";
 export * from "./logging";
 export * from "./access";
+export * from "./audit";
 export * from "./environment";

@@ -16,9 +16,14 @@
  */
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 export { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+export { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 export { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 export { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+export { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+export { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
+export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+export { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 export { DataAwsCloudcontrolapiResource } from "@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource";
 export { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
@@ -36,6 +41,8 @@ export { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoin
 export { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 export { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+export { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
+export { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 export { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 export { IamGroupPolicy } from "@cdktf/provider-aws/lib/iam-group-policy";
 export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";

@@ -39,3 +39,29 @@ export const DEFAULT_CLOUDWATCH_STREAMING = true;
  * operator policies and the organization's tag-protection SCP reserve only them, never Environment or Team.
  */
 export const DEFAULT_ACCESS_TAG_PREFIX = "bastionless:";
+
+/** When sessions are expected (the audit kit's "outside working hours" query): Monday-Friday, 08:00-18:00 UTC. */
+export const DEFAULT_WORKING_HOURS = {
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  start: "08:00",
+  end: "18:00",
+  utcOffset: "+00:00",
+} as const;
+
+/**
+ * The risky-command sets the audit kit alarms on (literal phrases, matched anywhere in a session's terminal
+ * output; docs/session-audit.md says what they miss).
+ */
+export const DEFAULT_RISKY_COMMANDS = [
+  { name: "privilege-escalation", phrases: ["sudo su", "sudo -i", "sudo -s", "sudo bash", "sudo sh "] },
+  {
+    name: "credential-access",
+    phrases: ["/etc/shadow", "meta-data/iam/security-credentials", ".aws/credentials", "/.ssh/id_"],
+  },
+  {
+    name: "log-tampering",
+    phrases: ["history -c", "unset HISTFILE", "HISTFILE=/dev/null", "stop amazon-ssm-agent", "auditctl -D"],
+  },
+  { name: "destructive", phrases: ["rm -rf /", "mkfs", "dd if=/dev/zero", "shred "] },
+  { name: "persistence", phrases: ["authorized_keys", "crontab -e", "useradd ", "visudo"] },
+] as const;

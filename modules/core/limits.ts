@@ -85,3 +85,16 @@ export const REALISTIC_REFERENCE_LENGTH = {
  * default retention is 100 years (36,500 days), and a lifecycle rule longer than that keeps nothing longer.
  */
 export const MAX_S3_DAYS = 36_500;
+
+/**
+ * A risky-command phrase of the session audit kit: 1-100 printable ASCII characters, not starting with a space,
+ * without `"` or `\` (they would end or escape the quoted metric-filter term) and without `<`, `>` or `&` (the SSM
+ * agent's JSON encoder writes them as \u003c, \u003e, \u0026, so the raw event text never contains them).
+ */
+export const RISKY_PHRASE = /^(?!.*["\\<>&])[\x21-\x7e][\x20-\x7e]{0,99}$/;
+
+/** CloudWatch Logs PutMetricFilter: a filter pattern is at most 1024 characters. */
+export const FILTER_PATTERN_MAX = 1024;
+
+/** Weekdays in the order Logs Insights arithmetic numbers them (0 = Sunday; 1970-01-01 was a Thursday, 4). */
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;

@@ -18,6 +18,12 @@ export interface AuditAlertsProps {
   readonly preferencesDocumentName: string;
   /** @default - none */
   readonly emails?: readonly string[];
+  /**
+   * CloudWatch alarms that may publish to the topic, as an ARN pattern of this account and region
+   * (`arn:aws:cloudwatch:<region>:<account>:alarm:<prefix>-*`); the key must admit them too
+   * (`SessionKeyProps.allowCloudWatchAlarms`). @default - no alarm may publish
+   */
+  readonly alarmArnPattern?: string;
 }
 
 /** EventBridge pattern for session API calls (CloudTrail management events from ssm.amazonaws.com). */
@@ -49,6 +55,8 @@ export function documentChangePattern(documentName: string) {
  */
 export class AuditAlerts extends Construct {
   public readonly topic: SnsTopic;
+  /** Who may publish: these rules, and the CloudWatch alarms of `alarmArnPattern`. */
+  public readonly topicPolicy: SnsTopicPolicy;
 
   constructor(scope: Construct, id: string, props: AuditAlertsProps) {
     super(scope, id);
@@ -67,7 +75,7 @@ export class AuditAlerts extends Construct {
     ];
     for (const rule of rules)
       new CloudwatchEventTarget(this, `${rule.node.id}Target`, { rule: rule.name, arn: this.topic.arn });
-    new SnsTopicPolicy(this, "TopicPolicy", {
+    this.topicPolicy = new SnsTopicPolicy(this, "TopicPolicy", {
       arn: this.topic.arn,
       policy: renderPolicy([
         {
@@ -78,6 +86,18 @@ export class AuditAlerts extends Construct {
           resources: [this.topic.arn],
           conditions: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
         },
+        ...(props.alarmArnPattern
+          ? [
+              {
+                sid: "CloudWatchAlarmsPublish",
+                effect: "Allow" as const,
+                principals: { Service: ["cloudwatch.amazonaws.com"] },
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                conditions: { ArnLike: { "aws:SourceArn": props.alarmArnPattern } },
+              },
+            ]
+          : []),
       ]),
     });
     // Keyed by address, not list position: reordering the emails changes nothing.

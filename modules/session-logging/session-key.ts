@@ -16,6 +16,12 @@ export interface SessionKeyProps extends AccountScope {
   /** Let EventBridge publish to topics encrypted with this key. @default false */
   readonly allowEventBridge?: boolean;
   /**
+   * Let CloudWatch alarms of this account publish to topics encrypted with this key (kms:Decrypt and
+   * kms:GenerateDataKey*, aws:SourceAccount): without it an alarm's notification fails, recorded only in the alarm
+   * history. @default false
+   */
+  readonly allowCloudWatchAlarms?: boolean;
+  /**
    * The ARN of a trail that encrypts its log files with this key (`AuditTrail`): CloudTrail may create data keys
    * for that trail only. @default - CloudTrail may not use the key
    */
@@ -99,6 +105,16 @@ export class SessionKey extends Construct implements IEncryptionKey {
         effect: "Allow",
         principals: { Service: ["events.amazonaws.com"] },
         actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": props.account } },
+      });
+    }
+    if (props.allowCloudWatchAlarms) {
+      statements.push({
+        sid: "CloudWatchAlarmsToAuditTopic",
+        effect: "Allow",
+        principals: { Service: ["cloudwatch.amazonaws.com"] },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
         conditions: { StringEquals: { "aws:SourceAccount": props.account } },
       });

@@ -118,6 +118,7 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
       "AccountAdministration",
       "CloudWatchLogsForThisEnvironment",
       "EventBridgeToAuditTopic",
+      "CloudWatchAlarmsToAuditTopic",
       // dev creates its audit trail (logging.cloudTrail.create): CloudTrail encrypts that trail's logs only.
       "CloudTrailEncryptLogs",
       "CloudTrailDescribeKey",
