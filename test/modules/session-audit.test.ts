@@ -275,11 +275,7 @@ describe("sessions outside working hours", () => {
     const condition = /\n\| filter (\(minuteOfDay.*)\n/.exec(query)![1];
     const ms = Date.parse(instant);
     const evaluate = (expr: string) =>
-      Function(
-        "floor",
-        "ms",
-        `return ${expr.replace(/toMillis\(@timestamp\)/g, "ms")};`,
-      )(Math.floor, ms) as number;
+      Function("floor", "ms", `return ${expr.replace(/toMillis\(@timestamp\)/g, "ms")};`)(Math.floor, ms) as number;
     const minuteOfDay = evaluate(fields[1]);
     const weekday = evaluate(fields[2]);
     const js = condition
