@@ -201,6 +201,13 @@ export const PLAN_READ_ACTIONS = [
   "events:ListTargetsByRule",
   "cloudwatch:DescribeAlarms",
   "cloudwatch:ListTagsForResource",
+  // The session audit kit: dashboard, saved queries, the session-starts resource policy, the transcripts table.
+  "cloudwatch:GetDashboard",
+  "logs:DescribeQueryDefinitions",
+  "logs:DescribeResourcePolicies",
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetTags",
   "sts:GetCallerIdentity",
   // logging.cloudTrail: the trail read through Cloud Control (the handler's read permissions) or the created trail.
   "cloudformation:GetResource",
@@ -377,6 +384,76 @@ const IAM_ROLE_CHANGES = [
   "UpdateRoleDescription",
   "UpdateAssumeRolePolicy",
 ];
+
+/**
+ * What the apply role needs for the session audit kit (modules/session-audit), unless it is waived: the alarms and
+ * the dashboard by the environment's prefix, the Glue database of the transcripts table by name, saved queries (they
+ * have no ARN to scope to) and, only with audit.sessionStarts, account-level CloudWatch Logs resource policies (no
+ * ARN either: PutResourcePolicy can replace any named policy of the account, which is why sessionStarts is opt-in).
+ */
+function auditKitStatements(
+  env: EnvironmentConfig,
+  regional: (service: string, resource: string) => string,
+): Statement[] {
+  if (env.audit.waive !== undefined) return [];
+  const p = partitionOf(env.region);
+  const prefix = `${env.project}-${env.name}-`;
+  const database = `${prefix}sessions`.replace(/-/g, "_");
+  return [
+    {
+      sid: "AuditAlarmsAndDashboardOfTheEnvironment",
+      effect: "Allow",
+      actions: [
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:PutDashboard",
+        "cloudwatch:DeleteDashboards",
+      ],
+      resources: [
+        regional("cloudwatch", `alarm:${prefix}*`),
+        `arn:${p}:cloudwatch::${env.account}:dashboard/${prefix}*`,
+      ],
+    },
+    {
+      sid: "AuditSavedQueries",
+      effect: "Allow",
+      actions: ["logs:PutQueryDefinition", "logs:DeleteQueryDefinition"],
+      resources: ["*"],
+    },
+    {
+      sid: "AuditCatalogOfTheEnvironment",
+      effect: "Allow",
+      actions: [
+        "glue:CreateDatabase",
+        "glue:UpdateDatabase",
+        "glue:DeleteDatabase",
+        "glue:CreateTable",
+        "glue:UpdateTable",
+        "glue:DeleteTable",
+        "glue:TagResource",
+        "glue:UntagResource",
+      ],
+      resources: [
+        regional("glue", "catalog"),
+        regional("glue", `database/${database}`),
+        regional("glue", `table/${database}/*`),
+        regional("glue", `userDefinedFunction/${database}/*`),
+      ],
+    },
+    ...(env.audit.sessionStarts
+      ? [
+          {
+            sid: "AuditSessionStartsDelivery",
+            effect: "Allow" as const,
+            actions: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"],
+            resources: ["*"],
+          },
+        ]
+      : []),
+  ];
+}
 
 /**
  * The apply role's policy, derived from what the environment stack contains: every write is scoped to the
@@ -753,6 +830,7 @@ export function applyPolicy(env: EnvironmentConfig): Statement[] {
           },
         ]
       : []),
+    ...auditKitStatements(env, regional),
     {
       // Never StopLogging or DeleteTrail: the trail is protected.
       sid: "TrailOfTheEnvironment",

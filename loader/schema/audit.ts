@@ -92,9 +92,9 @@ export const auditSchema = strict({
     ),
   sessionStarts: z
     .boolean()
-    .default(true)
+    .default(false)
     .describe(
-      "Record StartSession calls, with their reason, in the log group <log prefix>/session-starts (EventBridge, so it needs the logging.cloudTrail trail). Uses one of the 10 CloudWatch Logs resource policies an account may have per region.",
+      "Opt-in: record StartSession calls, with their reason, in the log group <log prefix>/session-starts (EventBridge, so it needs the logging.cloudTrail trail). It changes the account: one of the 10 CloudWatch Logs resource policies an account may have per region, and the apply role gets logs:PutResourcePolicy (no ARN to scope it to). Needed for reasons in the queries and for accessGroups[].reasonExpected.",
     ),
   transcriptsTable: z
     .boolean()
@@ -105,14 +105,24 @@ export const auditSchema = strict({
 /** The kit reads the JSON events the agent streams: it needs CloudWatch streaming on (or a waiver). */
 export function auditIssues(env: {
   readonly logging: { readonly cloudWatch: { readonly enabled: boolean; readonly streaming: boolean } };
-  readonly audit: { readonly waive?: string };
+  readonly audit: { readonly waive?: string; readonly sessionStarts: boolean };
+  readonly accessGroups: readonly { readonly reasonExpected: boolean }[];
 }): { path: (string | number)[]; message: string }[] {
-  if (env.audit.waive !== undefined || !env.logging.cloudWatch.enabled || env.logging.cloudWatch.streaming) return [];
-  return [
-    {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const on = env.audit.waive === undefined;
+  if (on && env.logging.cloudWatch.enabled && !env.logging.cloudWatch.streaming)
+    issues.push({
       path: ["logging", "cloudWatch", "streaming"],
       message:
         "false makes the agent upload plain text at the end of each session, without the JSON fields the session audit kit reads (queries, risky-command alarms, dashboard); set it to true, or waive the kit (audit.waive)",
-    },
-  ];
+    });
+  env.accessGroups.forEach((g, i) => {
+    if (g.reasonExpected && !(on && env.audit.sessionStarts))
+      issues.push({
+        path: ["accessGroups", i, "reasonExpected"],
+        message:
+          "true needs audit.sessionStarts: true (a session's reason is only in its StartSession record, which the audit kit then keeps); IAM cannot require a reason",
+      });
+  });
+  return issues;
 }

@@ -9,6 +9,8 @@ import { environmentSchema, type EnvironmentInput } from "../../loader/schema";
 import { DEFAULT_RISKY_COMMANDS } from "../../modules/core/defaults";
 import { transcriptKey } from "../../modules/session-audit";
 import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
+import { policyDocument } from "../../modules/core/iam";
+import { applyPolicy } from "../../stacks/ci-stack";
 import { edited, envDir, problemsOf } from "../helpers/env-dir";
 import { concretePolicyOf, environmentStackOf, synthEnvironment } from "../helpers/policies";
 import { bodyOf, exampleConfig, exampleInput, onlyResource, refOf, resources, type TfJson } from "../helpers/synth";
@@ -38,9 +40,13 @@ describe.each(EXAMPLES)("GIVEN the example environment %s", (name) => {
         `bastionless/${name}/Commands of a session`,
         `bastionless/${name}/Sessions outside working hours`,
         `bastionless/${name}/Risky commands`,
-        `bastionless/${name}/Session starts and reasons`,
       ]),
     );
+    // Session starts are an opt-in (an account-level resource policy); prod takes it.
+    expect(kit.queries.some((q) => bodyOf(tf, q).name === `bastionless/${name}/Session starts and reasons`)).toBe(
+      config.audit.sessionStarts,
+    );
+    expect(kit.sessionStarts !== undefined).toBe(name === "prod");
     expect(kit.alarms.map((a) => bodyOf(tf, a).alarm_name)).toEqual(
       DEFAULT_RISKY_COMMANDS.map((s) => `bastionless-${name}-audit-risky-${s.name}`),
     );
@@ -80,7 +86,7 @@ describe.each(EXAMPLES)("GIVEN the example environment %s", (name) => {
     for (const q of kit.queries) expect(String(bodyOf(tf, q).name).length).toBeLessThanOrEqual(255);
     for (const a of kit.alarms) expect(String(bodyOf(tf, a).alarm_name).length).toBeLessThanOrEqual(255);
     expect(String(bodyOf(tf, kit.dashboard!).dashboard_name)).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
-    expect(String(bodyOf(tf, kit.sessionStarts!.rule).name).length).toBeLessThanOrEqual(64);
+    if (kit.sessionStarts) expect(String(bodyOf(tf, kit.sessionStarts.rule).name).length).toBeLessThanOrEqual(64);
     expect(String(bodyOf(tf, kit.transcriptsTable!.database).name)).toMatch(/^[a-z0-9_]{1,255}$/);
   });
 });
@@ -132,12 +138,12 @@ describe("GIVEN dev WHEN CloudWatch alarms notify the alert topic (IAM engine)",
 });
 
 describe("the audit section of the environment file", () => {
-  test("GIVEN nothing THEN the kit is on with the default working hours, sets, session starts and table; no group expects a reason", () => {
+  test("GIVEN nothing THEN the kit is on with the default working hours, sets and table, session starts off (an opt-in); no group expects a reason", () => {
     const config = exampleConfig("dev");
     expect(config.audit).toEqual({
       workingHours: { days: ["mon", "tue", "wed", "thu", "fri"], start: "08:00", end: "18:00", utcOffset: "+00:00" },
       riskyCommands: DEFAULT_RISKY_COMMANDS.map((s) => ({ name: s.name, phrases: [...s.phrases] })),
-      sessionStarts: true,
+      sessionStarts: false,
       transcriptsTable: true,
     });
     expect(config.accessGroups.map((g) => g.reasonExpected)).toEqual([false, false]);
@@ -186,6 +192,11 @@ describe("the audit section of the environment file", () => {
       /^audit\.workingHours\.days\.0: /,
     ],
     ["a short waiver", (i: EnvironmentInput) => (i.audit = { waive: "no" }), /^audit\.waive: is too short/],
+    [
+      "a group that expects a reason without session starts",
+      (i: EnvironmentInput) => (i.accessGroups![0].reasonExpected = true),
+      /^accessGroups\.0\.reasonExpected: true needs audit\.sessionStarts: true .*IAM cannot require a reason$/,
+    ],
     [
       "streaming off",
       (i: EnvironmentInput) => (i.logging!.cloudWatch = { ...i.logging!.cloudWatch, streaming: false }),
@@ -244,5 +255,48 @@ describe("GIVEN prod, whose SRE group expects a reason", () => {
     expect(resources(tf, CloudwatchQueryDefinition).map((q) => q.name)).not.toContain(
       "bastionless/dev/Sessions without a reason",
     );
+  });
+});
+
+describe("the CI apply role and the kit (IAM engine)", () => {
+  const ci = (config: ReturnType<typeof exampleConfig>, action: string, resource: string): Request => ({
+    principal: `arn:aws:iam::${config.account}:role/bastionless-${config.name}-apply`,
+    action,
+    resource,
+  });
+  const arns = (config: ReturnType<typeof exampleConfig>, env = config.name) => {
+    const r = `${config.region}:${config.account}`;
+    return {
+      alarm: `arn:aws:cloudwatch:${r}:alarm:bastionless-${env}-audit-risky-destructive`,
+      dashboard: `arn:aws:cloudwatch::${config.account}:dashboard/bastionless-${env}-audit-sessions`,
+      database: `arn:aws:glue:${r}:database/bastionless_${env}_sessions`,
+      table: `arn:aws:glue:${r}:table/bastionless_${env}_sessions/transcripts`,
+    };
+  };
+  test("GIVEN dev THEN it may manage its own alarms, dashboard and table, not staging's, and no account-level resource policy", async () => {
+    const config = exampleConfig("dev");
+    const apply = policyDocument(applyPolicy(config));
+    const own = arns(config);
+    const other = arns(config, "staging");
+    for (const [action, resource] of [
+      ["cloudwatch:PutMetricAlarm", own.alarm],
+      ["cloudwatch:PutDashboard", own.dashboard],
+      ["glue:CreateTable", own.table],
+      ["glue:CreateDatabase", own.database],
+      ["logs:PutQueryDefinition", "*"],
+    ])
+      expect([action, await evaluate(ci(config, action, resource), [apply])]).toEqual([action, "Allowed"]);
+    for (const [action, resource] of [
+      ["cloudwatch:PutMetricAlarm", other.alarm],
+      ["cloudwatch:DeleteDashboards", other.dashboard],
+      ["glue:DeleteTable", other.table],
+      ["logs:PutResourcePolicy", "*"],
+    ])
+      expect([action, await evaluate(ci(config, action, resource), [apply])]).toEqual([action, "ImplicitlyDenied"]);
+  });
+  test("GIVEN prod's opt-in to session starts THEN its apply role may write the account-level resource policy", async () => {
+    const config = exampleConfig("prod");
+    const apply = policyDocument(applyPolicy(config));
+    expect(await evaluate(ci(config, "logs:PutResourcePolicy", "*"), [apply])).toBe("Allowed");
   });
 });
