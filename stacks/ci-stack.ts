@@ -401,7 +401,7 @@ function auditKitStatements(
   const database = `${prefix}sessions`.replace(/-/g, "_");
   return [
     {
-      sid: "AuditAlarmsAndDashboardOfTheEnvironment",
+      sid: "AuditAlarms",
       effect: "Allow",
       actions: [
         "cloudwatch:PutMetricAlarm",
@@ -423,15 +423,12 @@ function auditKitStatements(
       resources: ["*"],
     },
     {
-      sid: "AuditCatalogOfTheEnvironment",
+      sid: "AuditCatalog",
       effect: "Allow",
       actions: [
-        "glue:CreateDatabase",
-        "glue:UpdateDatabase",
-        "glue:DeleteDatabase",
-        "glue:CreateTable",
-        "glue:UpdateTable",
-        "glue:DeleteTable",
+        // Databases and tables of this one database only (the resources below); tags from the provider's default_tags.
+        "glue:*Database",
+        "glue:*Table",
         "glue:TagResource",
         "glue:UntagResource",
       ],
@@ -439,7 +436,6 @@ function auditKitStatements(
         regional("glue", "catalog"),
         regional("glue", `database/${database}`),
         regional("glue", `table/${database}/*`),
-        regional("glue", `userDefinedFunction/${database}/*`),
       ],
     },
     ...(env.audit.sessionStarts
