@@ -187,18 +187,30 @@ export function forPrincipal(verdicts: Verdict[], as: string | undefined): Verdi
   return mine;
 }
 
+/** Who was denied, as the report labels principals. */
+export interface Caller {
+  /** `role developer`, `permission set SessionManagerSRE`, or `an IAM user` (whose groups AWS's message does not say). */
+  readonly label: string;
+  /** The report rows that are this caller's. */
+  readonly matches: (principal: string) => boolean;
+}
+
 /**
- * The principal the denied caller was, from the ARN in an AccessDenied message: an Identity Center permission set,
- * a role, or an IAM user (whose groups the message does not say: every IAM group row applies).
+ * The caller from the ARN in an AccessDenied message: an Identity Center permission set (its own row and the rows of
+ * the Identity Center groups assigned it), a role, or an IAM user (every IAM group row may be theirs).
  */
-export function callerFilter(message: string): string | undefined {
+export function deniedCaller(message: string): Caller | undefined {
   const arn = /(arn:aws[\w-]*:(?:sts|iam)::\d{12}:[^\s]+)/.exec(message)?.[1];
   if (!arn) return undefined;
   const sso = /:assumed-role\/AWSReservedSSO_(.+)_[0-9a-f]{16}\//.exec(arn);
-  if (sso) return `permission set ${sso[1]}`;
+  if (sso)
+    return {
+      label: `permission set ${sso[1]}`,
+      matches: (p) => p === `Identity Center permission set ${sso[1]}` || p.includes(`(permission set ${sso[1]},`),
+    };
   const role = /:assumed-role\/([^/]+)\//.exec(arn);
-  if (role) return `role ${role[1]}`;
-  if (/:user\//.test(arn)) return "IAM group";
+  if (role) return { label: `role ${role[1]}`, matches: (p) => p === `role ${role[1]}` };
+  if (/:user\//.test(arn)) return { label: "an IAM user", matches: (p) => p.startsWith("IAM group ") };
   return undefined;
 }
 

@@ -8,8 +8,8 @@ import { Command, CommanderError, Option } from "commander";
 import type { StartSessionCommandInput } from "@aws-sdk/client-ssm";
 import {
   accessReportPath,
-  callerFilter,
   canI,
+  deniedCaller,
   forPrincipal,
   readAccessReport,
   renderVerdicts,
@@ -204,11 +204,11 @@ export class Program {
     try {
       const report = readAccessReport(file);
       const verdicts = canI(reportedEnvironment(report, file, env.name), instance.tags, kind, this.io.now());
-      const as = callerFilter(message);
-      const mine = as ? verdicts.filter((v) => v.principal.startsWith(as)) : [];
+      const caller = deniedCaller(message);
+      const mine = caller ? verdicts.filter((v) => caller.matches(v.principal)) : [];
       const shown = mine.length > 0 ? mine : verdicts;
       lines.push(
-        `the access report (${path.relative(this.io.cwd, file) || file}, generated ${report.generatedAt}) for ${describeInstance(instance)} (${describeTags(Object.fromEntries(Object.entries(instance.tags).map(([k, v]) => [k, [v]])))})${mine.length > 0 ? `, ${as}` : ""}:`,
+        `the access report (${path.relative(this.io.cwd, file) || file}, generated ${report.generatedAt}) for ${describeInstance(instance)} (${describeTags(Object.fromEntries(Object.entries(instance.tags).map(([k, v]) => [k, [v]])))})${mine.length > 0 ? `, ${caller!.label}` : ""}:`,
         ...renderVerdicts(shown).map((l) => `  ${l}`),
       );
       if (shown.some((v) => v.allowed))

@@ -6,22 +6,24 @@ import { accessReport } from "../../ops/lib/access-report";
 import { evaluate } from "../../ops/lib/iam-evaluate";
 import {
   ACCESS_REPORT_FORMAT,
-  callerFilter,
   canI,
+  deniedCaller,
   forPrincipal,
   renderVerdicts,
   type ReportedEnvironment,
   type SessionKind,
 } from "../../cli/access";
 import { CliError } from "../../cli/errors";
+import { loadEnvironments } from "../../loader/load";
 import {
   accessGroupPolicy,
   environmentStackOf,
+  identityStack,
   instanceArn,
   synthEnvironment,
   type EnvScope,
 } from "../helpers/policies";
-import { exampleConfig } from "../helpers/synth";
+import { ENV_DIR, exampleConfig } from "../helpers/synth";
 
 const NOW = new Date("2026-12-07T05:00:00Z");
 
@@ -197,19 +199,38 @@ describe("can-i's reasons", () => {
     expect(() => forPrincipal(all, "nobody")).toThrow(/role developer/);
   });
 
-  test("the denied caller is found in AWS's AccessDenied message", () => {
+  test("the denied caller is found in AWS's AccessDenied message and picks its own rows of the report", async () => {
+    // GIVEN prod's report with its Identity Center rows (the permission set and the group assigned it)
+    const config = exampleConfig("prod");
+    const tf = synthEnvironment(config);
+    const groups = await accessReport(environmentStackOf(tf), {
+      now: NOW,
+      identity: identityStack(loadEnvironments(ENV_DIR)),
+    });
+    const principals = groups.flatMap((g) => g.principals.map((p) => p.principal));
+    const rows = (message: string) => principals.filter((p) => deniedCaller(message)?.matches(p));
+    expect(principals.filter((p) => p.startsWith("Identity Center")).length).toBeGreaterThanOrEqual(1);
+    // WHEN an Identity Center user of the permission set is denied THEN its rows, not the IAM group's
+    const sso = deniedCaller(
+      "User: arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_SessionManagerSRE_0123456789abcdef/bob@example.com is not authorized",
+    );
+    expect(sso?.label).toBe("permission set SessionManagerSRE");
     expect(
-      callerFilter(
-        "User: arn:aws:sts::111111111111:assumed-role/developer/alice is not authorized to perform: ssm:StartSession",
-      ),
-    ).toBe("role developer");
-    expect(
-      callerFilter(
+      rows(
         "User: arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_SessionManagerSRE_0123456789abcdef/bob@example.com is not authorized",
       ),
-    ).toBe("permission set SessionManagerSRE");
-    expect(callerFilter("User: arn:aws:iam::111111111111:user/carol is not authorized")).toBe("IAM group");
-    expect(callerFilter("no arn here")).toBeUndefined();
+    ).toEqual(principals.filter((p) => p.startsWith("Identity Center")));
+    // an IAM user may be in any IAM group; a role is its own row only
+    expect(rows("User: arn:aws:iam::333333333333:user/carol is not authorized")).toEqual(
+      principals.filter((p) => p.startsWith("IAM group ")),
+    );
+    const role = deniedCaller("User: arn:aws:sts::111111111111:assumed-role/developer/alice is not authorized");
+    expect([role?.label, role?.matches("role developer"), role?.matches("role developer2")]).toEqual([
+      "role developer",
+      true,
+      false,
+    ]);
+    expect(deniedCaller("no arn here")).toBeUndefined();
   });
 
   test("the report format is versioned", () => {
