@@ -97,7 +97,7 @@ describe("bastionless connect", () => {
     mocks!.ec2.restore();
     mocks!.ssm.restore();
 
-    const r = await bastionless(["connect", "dev", "Team=platform"], { instances: [WEB_1, DB_PROXY] });
+    const r = await bastionless(["connect", "dev", "bastionless:team=platform"], { instances: [WEB_1, DB_PROXY] });
     expect(r.code).toBe(0);
     expect(startSessions()).toEqual([{ Target: WEB_1.id, DocumentName: "SSM-SessionManagerRunShell" }]);
   });
@@ -280,7 +280,7 @@ describe("bastionless forward", () => {
     // only instances with the db-tunnel group's tags were considered
     expect(r.mocks.ec2.commandCalls(DescribeInstancesCommand)[0].args[0].input.Filters).toEqual([
       { Name: "instance-state-name", Values: ["running"] },
-      { Name: "tag:AccessTier", Values: ["shell", "db-proxy"] },
+      { Name: "tag:bastionless:tier", Values: ["shell", "db-proxy"] },
     ]);
     const request = {
       Target: DB_PROXY.id,
@@ -297,7 +297,7 @@ describe("bastionless forward", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `bastionless: ${WEB_1.id} (web-1, 10.10.0.11) is not an instance db-tunnel may forward through: db-tunnel needs AccessTier=shell|db-proxy\n`,
+      `bastionless: ${WEB_1.id} (web-1, 10.10.0.11) is not an instance db-tunnel may forward through: db-tunnel needs bastionless:tier=shell|db-proxy\n`,
     );
     expect(startSessions()).toEqual([]);
   });

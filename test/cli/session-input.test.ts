@@ -15,7 +15,7 @@ describe("targets", () => {
     expect(parseTarget("i-01234567")).toMatchObject({ kind: "id" });
     expect(parseTarget("mi-0123456789abcdef0")).toMatchObject({ kind: "id" });
     expect(parseTarget("Role=web")).toMatchObject({ kind: "tag", key: "Role", value: "web" });
-    expect(parseTarget("Team=a=b")).toMatchObject({ kind: "tag", key: "Team", value: "a=b" });
+    expect(parseTarget("bastionless:team=a=b")).toMatchObject({ kind: "tag", key: "bastionless:team", value: "a=b" });
     expect(parseTarget("web-1")).toMatchObject({ kind: "tag", key: "Name", value: "web-1" });
     // not quite an id (uppercase, wrong length): a Name
     expect(parseTarget("i-0123456789ABCDEF0")).toMatchObject({ kind: "tag", key: "Name" });
@@ -35,9 +35,12 @@ describe("targets", () => {
   });
 
   test("can-i's tag lists and forward's host:port", () => {
-    expect(parseTagList("Team=platform,AccessTier=shell")).toEqual({ Team: "platform", AccessTier: "shell" });
+    expect(parseTagList("bastionless:team=platform,bastionless:tier=shell")).toEqual({
+      "bastionless:team": "platform",
+      "bastionless:tier": "shell",
+    });
     expect(parseTagList("web-1")).toBeUndefined();
-    expect(parseTagList("Team=platform,web-1")).toBeUndefined();
+    expect(parseTagList("bastionless:team=platform,web-1")).toBeUndefined();
     expect(parseHostPort("db.internal:5432")).toEqual({ host: "db.internal", port: 5432 });
     for (const bad of ["db.internal", ":5432", "db:0", "db:65536", "db:54a"])
       expect(() => parseHostPort(bad)).toThrow(/is not host:port/);

@@ -30,7 +30,7 @@ if (!hasSsh)
   console.warn("SKIPPED test/cli/ssh-config.integ.ts: OpenSSH's ssh is not installed (apt-get install openssh-client)");
 const sshTest = hasSsh ? test : test.skip;
 
-const WEB_2 = { id: "i-0ccccccccccccccc1", name: "web 2", tags: { Team: "platform" } };
+const WEB_2 = { id: "i-0ccccccccccccccc1", name: "web 2", tags: { "bastionless:team": "platform" } };
 
 let dir: string;
 let stub: ReturnType<typeof pluginStub>;
@@ -39,12 +39,12 @@ let mocks: ReturnType<typeof mockAws> | undefined;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-ssh-"));
   stub = pluginStub(dir);
-  // GIVEN dev with a group that grants SSH on Team=platform
+  // GIVEN dev with a group that grants SSH on bastionless:team=platform
   const dev = structuredClone(exampleInput("dev")) as any;
   dev.accessGroups.push({
     name: "platform-ssh",
     description: "Platform engineers; SSH on platform instances",
-    instanceTags: { Team: ["platform"] },
+    instanceTags: { "bastionless:team": ["platform"] },
     capabilities: { shell: false, ssh: true },
     principals: { iamGroup: true },
   });

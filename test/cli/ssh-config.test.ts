@@ -9,7 +9,12 @@ const env: OperatorEnvironment = {
   file: "config/environments/dev.yaml",
   grants: [],
 };
-const grant = { group: "platform-ssh", instanceTags: { Team: ["platform"] }, forwards: [], reasonExpected: false };
+const grant = {
+  group: "platform-ssh",
+  instanceTags: { "bastionless:team": ["platform"] },
+  forwards: [],
+  reasonExpected: false,
+};
 
 describe("ssh-config", () => {
   test("a Host per instance: the Name tag made safe for a Host line, the id when two share a name or none is set", () => {
@@ -27,7 +32,7 @@ describe("ssh-config", () => {
     const hosts = [...text.matchAll(/^Host (.+)$/gm)].map((m) => m[1]);
     expect(hosts).toEqual(["dev-web-1", "dev-web-1-i-0aaaaaaaaaaaaaaa2", "dev-i-0aaaaaaaaaaaaaaa3"]);
     expect(text).toContain("Host dev-web-1\n  HostName i-0aaaaaaaaaaaaaaa1\n  User ec2-user\n  ProxyCommand PROXY\n");
-    expect(text).toContain("granted to platform-ssh (Team=platform)");
+    expect(text).toContain("granted to platform-ssh (bastionless:team=platform)");
   });
 
   test("the ProxyCommand quotes what the shell would split, and passes region, profile and config directory", () => {

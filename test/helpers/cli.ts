@@ -42,12 +42,22 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /** Instances of the example environment dev. */
-export const WEB_1 = { id: "i-0aaaaaaaaaaaaaaa1", name: "web-1", tags: { Team: "platform" }, ip: "10.10.0.11" };
-export const WEB_1_TOO = { id: "i-0aaaaaaaaaaaaaaa2", name: "web-1", tags: { Team: "platform" }, ip: "10.10.0.12" };
+export const WEB_1 = {
+  id: "i-0aaaaaaaaaaaaaaa1",
+  name: "web-1",
+  tags: { "bastionless:team": "platform" },
+  ip: "10.10.0.11",
+};
+export const WEB_1_TOO = {
+  id: "i-0aaaaaaaaaaaaaaa2",
+  name: "web-1",
+  tags: { "bastionless:team": "platform" },
+  ip: "10.10.0.12",
+};
 export const DB_PROXY = {
   id: "i-0bbbbbbbbbbbbbbb1",
   name: "db-proxy",
-  tags: { AccessTier: "db-proxy" },
+  tags: { "bastionless:tier": "db-proxy" },
   ip: "10.10.16.5",
 };
 
