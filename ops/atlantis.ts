@@ -11,7 +11,7 @@ export const ATLANTIS_FILE = path.join(__dirname, "..", "atlantis.yaml");
 
 if (require.main === module) {
   try {
-    const environments = loadEnvironments(path.join(__dirname, "..", "config", "environments")).map((e) => e.config);
+    const environments = loadEnvironments(path.join(__dirname, "..", "config", "environments"));
     writeOrCheck(ATLANTIS_FILE, renderAtlantis(environments), "npm run atlantis");
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;

@@ -1,27 +1,37 @@
-// The environment matrix of the workflows, read from config/environments (the files `npm run synth` reads), so no
-// workflow names an environment. Usage:
-//   environments.mjs                      [{"environment","region","account","stage","planRole","applyRole"}...] in
-//                                         promotion order (the roles: the ci stack's, by name)
+// The environment matrix of the workflows, from the environment files as the config loader reads them for
+// `npm run synth` and `npm run atlantis` (loader/load.ts: the same rule for which files are environments - <name>.yaml
+// or .yml in any letter case, dotfiles and editor leftovers skipped - and the same validation), so no workflow names
+// an environment. BASTIONLESS_CONFIG_DIR names another directory, as for the synth. Usage:
+//   environments.mjs                      [{"environment","region","account","stage","prPlans","planRole","applyRole"}...]
+//                                         in promotion order; prPlans: pull requests plan it (its merge-time plan is
+//                                         checked against theirs); the roles: the ci stack's, by name
 //   environments.mjs --pull-request       the same, without the protected environments pull requests may not plan
 //                                         (config/ci.yaml: requiredReviewers and no pullRequestPlans opt-in; their
-//                                         plan roles do not trust pull requests)
+//                                         plan roles do not trust pull requests; their reviewers approve the
+//                                         merge-time plan itself)
+//   environments.mjs --row <name>         region=<region> and account=<account> lines (GITHUB_OUTPUT) of that environment
 //   environments.mjs --region <name>      that environment's region
 //   environments.mjs --stages [--results <dir>]
 //       GITHUB_OUTPUT lines stage1=[...] .. stage<MAX_STAGES>=[...]: promotion stages (stage 1: no `promotion.after`;
 //       stage n+1: after an environment of stage n). With --results, only environments whose plan (result.json files
-//       written by terraform-plan.sh, any depth under <dir>) exited 2 (changes); an environment whose plan failed or
-//       is missing stops itself and every environment promoted after it.
-// Environments whose state is in HCP Terraform (state.cloud) are left to HCP Terraform and not listed.
-// Bad config: one line naming the file, line:column, the field and what is allowed; exit 1.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+//       written by terraform-plan.sh, any depth under <dir>) exited 2 (changes) with every change reviewed; an
+//       environment whose plan failed, is missing or has unreviewed changes stops itself and every environment
+//       promoted after it; then unreviewed=[...] (the environments stopped for unreviewed changes).
+// Environments whose state is in HCP Terraform (state.cloud) are left to HCP Terraform and not listed (ops/lib/pipeline.ts).
+// Bad config: the loader's messages (file, field, line and column, what is allowed); exit 1.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 
 /** Stage jobs in apply.yml (apply-1 .. apply-4); the contract test checks the workflow has exactly this many. */
 export const MAX_STAGES = 4;
 
-const dir = process.env.BASTIONLESS_CONFIG_DIR ?? "config/environments";
-const ciFile = process.env.BASTIONLESS_CI_CONFIG ?? "config/ci.yaml";
+const ROOT = join(import.meta.dirname, "..", "..");
+const require = createRequire(import.meta.url);
+require(join(ROOT, "tools", "swc-register.js"));
+const { loadEnvironments, ConfigError } = require(join(ROOT, "loader", "load.ts"));
+const { pipelineEnvironments } = require(join(ROOT, "ops", "lib", "pipeline.ts"));
+const { ciFileFor, loadCiConfig, pullRequestPlans } = require(join(ROOT, "loader", "ci.ts"));
 
 function fail(message) {
   console.error(message);
@@ -29,55 +39,26 @@ function fail(message) {
 }
 
 function load() {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort();
-  const envs = files.map((f) => {
-    const file = join(dir, f);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
-    if (doc.errors.length > 0) fail(`${file}: ${doc.errors[0].message.split("\n")[0]}`);
-    const at = (...keys) => {
-      const node = doc.getIn(keys, true);
-      const pos = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
-      return `${file}:${pos.line}:${pos.col}`;
-    };
-    const env = doc.toJS() ?? {};
-    return {
-      file,
-      at,
-      name: env.name,
-      region: env.region,
-      account: String(env.account),
-      after: env.promotion?.after,
-      cloud: !!env.state?.cloud,
-      // The schema's default project (loader/schema/environment.ts); environments.integ.ts checks the role ARNs
-      // below against the ci stack's.
-      project: env.project ?? "bastionless",
-    };
-  });
-  const byName = new Map(envs.map((e) => [e.name, e]));
-  const stageOf = (env, seen = []) => {
-    if (env.after === undefined) return 1;
-    const before = byName.get(env.after);
-    if (!before)
-      fail(
-        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} is not an environment; allowed: ${[...byName.keys()].filter((n) => n !== env.name).join(", ")}`,
-      );
-    if (seen.includes(before.name))
-      fail(
-        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} makes a cycle (${[...seen, env.name, before.name].join(" → ")}); the promotion order must end`,
-      );
-    return 1 + stageOf(before, [...seen, env.name]);
-  };
-  for (const env of envs) {
-    env.stage = stageOf(env);
-    if (env.stage > MAX_STAGES)
-      fail(
-        `${env.at("promotion", "after")}: promotion.after ${JSON.stringify(env.after)} puts ${env.name} in stage ${env.stage}; the apply workflow has ${MAX_STAGES} stages`,
-      );
+  const variable = process.env.BASTIONLESS_CONFIG_DIR !== undefined ? "BASTIONLESS_CONFIG_DIR" : undefined;
+  const dir = process.env.BASTIONLESS_CONFIG_DIR ?? "config/environments";
+  let envs;
+  try {
+    envs = pipelineEnvironments(loadEnvironments(dir, { variable }));
+    const ci = loadCiConfig(
+      ciFileFor(dir),
+      envs.map((e) => e.name),
+    );
+    envs = envs.map((e) => ({ ...e, prPlans: !ci || pullRequestPlans(ci, e.name) }));
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
   }
-  return envs.sort((a, b) => a.stage - b.stage || a.name.localeCompare(b.name));
+  for (const e of envs)
+    if (e.stage > MAX_STAGES)
+      fail(
+        `${e.file}: promotion.after puts ${e.name} in stage ${e.stage}; the apply workflow has ${MAX_STAGES} stages`,
+      );
+  return envs;
 }
 
 /** The ci stack's role of an environment (stacks/ci-stack.ts roleName): derived, so no repository variable lists it. */
@@ -89,11 +70,12 @@ const row = (e) => ({
   region: e.region,
   account: e.account,
   stage: e.stage,
+  prPlans: e.prPlans,
   planRole: roleArn(e, "plan"),
   applyRole: roleArn(e, "apply"),
 });
 
-/** result.json files under `root`: {environment, exitcode}. */
+/** result.json files under `root`: {environment, exitcode, reviewed}. */
 function readResults(root) {
   const out = new Map();
   const walk = (d) => {
@@ -110,47 +92,58 @@ function readResults(root) {
   return out;
 }
 
-const all = load().filter((e) => !e.cloud);
+const all = load();
 const arg = (flag) => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const named = (flag) => {
+  const name = arg(flag);
+  const env = all.find((e) => e.name === name);
+  if (!env)
+    fail(
+      `no environment ${JSON.stringify(name)} planned by these workflows in ${process.env.BASTIONLESS_CONFIG_DIR ?? "config/environments"}; allowed: ${all.map((e) => e.name).join(", ") || "none"}`,
+    );
+  return env;
+};
 
 if (process.argv.includes("--region")) {
-  const name = arg("--region");
-  const env = all.find((e) => e.name === name);
-  if (!env) fail(`no environment ${JSON.stringify(name)} in ${dir}; allowed: ${all.map((e) => e.name).join(", ")}`);
-  process.stdout.write(env.region);
+  process.stdout.write(named("--region").region);
+} else if (process.argv.includes("--row")) {
+  const env = named("--row");
+  process.stdout.write(`region=${env.region}\naccount=${env.account}\napply-role=${roleArn(env, "apply")}\n`);
 } else if (process.argv.includes("--stages")) {
   let selected = all;
+  const unreviewed = [];
   const resultsDir = arg("--results");
   if (resultsDir !== undefined) {
     const results = readResults(resultsDir);
     const stopped = new Set();
     for (const env of all) {
       const r = results.get(env.name);
-      if (stopped.has(env.after)) {
+      if (env.after !== undefined && stopped.has(env.after)) {
         stopped.add(env.name);
         console.error(`${env.name}: not applied, ${env.after} (before it) did not plan or apply cleanly`);
       } else if (!r || r.exitcode === 1) {
         stopped.add(env.name);
         console.error(`${env.name}: not applied, its plan ${r ? "failed" : "is missing"}`);
+      } else if (r.exitcode === 2 && r.reviewed === false) {
+        stopped.add(env.name);
+        unreviewed.push(env.name);
+        console.error(`${env.name}: not applied, its plan has changes no reviewed plan showed (see its plan job)`);
       } else if (r.exitcode !== 2) console.error(`${env.name}: no changes`);
     }
     selected = all.filter((e) => !stopped.has(e.name) && results.get(e.name)?.exitcode === 2);
   }
   for (let stage = 1; stage <= MAX_STAGES; stage++)
     process.stdout.write(`stage${stage}=${JSON.stringify(selected.filter((e) => e.stage === stage).map(row))}\n`);
+  if (resultsDir !== undefined) process.stdout.write(`unreviewed=${JSON.stringify(unreviewed)}\n`);
 } else if (process.argv.includes("--pull-request")) {
-  // The ci stack's rule (config/ci.ts pullRequestPlans): protected = required reviewers, unless opted in.
-  const ci = existsSync(ciFile) ? (parseDocument(readFileSync(ciFile, "utf8")).toJS() ?? {}) : {};
-  const protectedEnv = (name) => {
-    const e = ci.environments?.[name];
-    return (e?.requiredReviewers?.length ?? 0) > 0 && e?.pullRequestPlans === undefined;
-  };
-  for (const e of all.filter((e) => protectedEnv(e.name)))
-    console.error(`${e.name}: not planned from pull requests (protected in ${ciFile}; opt in with pullRequestPlans)`);
-  process.stdout.write(JSON.stringify(all.filter((e) => !protectedEnv(e.name)).map(row)));
+  for (const e of all.filter((e) => !e.prPlans))
+    console.error(
+      `${e.name}: not planned from pull requests (protected in config/ci.yaml; opt in with pullRequestPlans)`,
+    );
+  process.stdout.write(JSON.stringify(all.filter((e) => e.prPlans).map(row)));
 } else {
   process.stdout.write(JSON.stringify(all.map(row)));
 }

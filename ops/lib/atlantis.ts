@@ -1,12 +1,15 @@
 /**
  * The Atlantis repo config (atlantis.yaml) for the environments, as an alternative to the GitHub Actions flow: one
  * project per synthesized stack directory (cdktf.out/stacks/<env>, which a server-side pre-workflow hook creates with
- * `npm ci && npm run synth`), autoplanned when the environment's file or the shared code changes, applied only when
- * approved and mergeable, in the promotion order of the environment files (`depends_on`, `execution_order_group`).
- * Environments whose state is in HCP Terraform (state.cloud) are left to HCP Terraform.
+ * `npm ci && npm run synth` before each plan), autoplanned when the environment's file or the shared code changes,
+ * applied only when approved, mergeable and undiverged, in the promotion order of the environment files
+ * (`depends_on`, `execution_order_group`). Environments whose state is in HCP Terraform (state.cloud) are left to
+ * HCP Terraform. Also the server side this file needs (SERVER_SIDE, SERVER_FLAGS), printed in docs/gitops.md;
+ * test/helpers/atlantis-rules.ts checks both against Atlantis's documented configuration rules.
  */
 import { stringify } from "yaml";
-import type { EnvironmentConfig } from "../../loader/schema";
+import type { LoadedEnvironment } from "../../loader/load";
+import { pipelineEnvironments } from "./pipeline";
 
 /** Shared code every environment's plan depends on, relative to the repository root. */
 export const SHARED_PATHS = [
@@ -20,55 +23,55 @@ export const SHARED_PATHS = [
   "cdktf.json",
 ];
 
-/** The server-side repos.yaml this atlantis.yaml needs (printed in the README). */
+/**
+ * The server-side repos.yaml this atlantis.yaml needs. The hook synthesizes the stacks for `plan` only: hooks run
+ * before every command unless `commands` names some, and a synth before `apply` would replace the stack directories
+ * and the plans Atlantis saved in them.
+ */
 export const SERVER_SIDE = {
   repos: [
     {
       id: "github.com/<owner>/<repository>",
       allowed_overrides: ["apply_requirements", "workflow"],
       allow_custom_workflows: true,
-      pre_workflow_hooks: [{ run: "npm ci && npm run synth" }],
+      pre_workflow_hooks: [
+        {
+          run: "npm ci && npm run synth",
+          description: "bastionless: synthesize cdktf.out/stacks",
+          commands: "plan",
+        },
+      ],
     },
   ],
 };
 
-export function stages(environments: readonly EnvironmentConfig[]): Map<string, number> {
-  const byName = new Map(environments.map((e) => [e.name, e]));
-  const stage = new Map<string, number>();
-  const of = (e: EnvironmentConfig, seen: string[] = []): number => {
-    const after = e.promotion.after;
-    if (!after) return 1;
-    const before = byName.get(after);
-    if (!before) throw new Error(`${e.name}: promotion.after ${JSON.stringify(after)} is not an environment`);
-    if (seen.includes(after))
-      throw new Error(`${e.name}: promotion.after makes a cycle (${[...seen, after].join(" → ")})`);
-    return 1 + of(before, [...seen, e.name]);
-  };
-  for (const e of environments) stage.set(e.name, of(e));
-  return stage;
-}
+/**
+ * The `atlantis server` flags the config needs: a failed hook (no Node 22 in the image, a config error) must stop
+ * the plan instead of Atlantis planning nothing; `undiverged` needs the merge checkout strategy.
+ */
+export const SERVER_FLAGS = [
+  "--repo-config=repos.yaml",
+  "--checkout-strategy=merge",
+  "--fail-on-pre-workflow-hook-error",
+];
 
-export function atlantisConfig(environments: readonly EnvironmentConfig[]): object {
-  const managed = environments.filter((e) => !e.state.cloud);
-  const stage = stages(environments);
+export function atlantisConfig(environments: readonly LoadedEnvironment[]): object {
   const up = (p: string) => `../../../${p}`;
-  const projects = [...managed]
-    .sort((a, b) => stage.get(a.name)! - stage.get(b.name)! || a.name.localeCompare(b.name))
-    .map((e) => ({
-      name: e.name,
-      dir: `cdktf.out/stacks/${e.name}`,
-      workflow: "bastionless",
-      autoplan: { enabled: true, when_modified: [up(`config/environments/${e.name}.yaml`), ...SHARED_PATHS.map(up)] },
-      apply_requirements: ["approved", "mergeable", "undiverged"],
-      execution_order_group: stage.get(e.name),
-      ...(e.promotion.after && managed.some((m) => m.name === e.promotion.after)
-        ? { depends_on: [e.promotion.after] }
-        : {}),
-    }));
+  const projects = pipelineEnvironments(environments).map((e) => ({
+    name: e.name,
+    dir: `cdktf.out/stacks/${e.name}`,
+    workflow: "bastionless",
+    autoplan: { enabled: true, when_modified: [up(`config/environments/${e.fileName}`), ...SHARED_PATHS.map(up)] },
+    apply_requirements: ["approved", "mergeable", "undiverged"],
+    execution_order_group: e.stage,
+    ...(e.after ? { depends_on: [e.after] } : {}),
+  }));
   return {
     version: 3,
     automerge: false,
-    parallel_plan: true,
+    // Atlantis's plugin cache (--use-tf-plugin-cache, on by default) is one directory, and Terraform's plugin cache is
+    // not safe for concurrent `terraform init`: plans run one project at a time.
+    parallel_plan: false,
     parallel_apply: false,
     abort_on_execution_order_fail: true,
     projects,
@@ -81,6 +84,11 @@ export function atlantisConfig(environments: readonly EnvironmentConfig[]): obje
   };
 }
 
-export function renderAtlantis(environments: readonly EnvironmentConfig[]): string {
+export function renderAtlantis(environments: readonly LoadedEnvironment[]): string {
   return `# Generated by \`npm run atlantis\` from config/environments: do not edit (the tests check it is current).\n${stringify(atlantisConfig(environments), { lineWidth: 0 })}`;
+}
+
+/** The server-side repos.yaml as docs/gitops.md prints it. */
+export function renderServerSide(): string {
+  return stringify(SERVER_SIDE, { lineWidth: 0 });
 }

