@@ -42,8 +42,11 @@ function processUse(source: string): string[] {
   const found = startedPrograms(source).filter((p) => !FIXTURE_UTILITIES.has(p));
   if (/\brunMain\(/.test(source)) found.push("the synth CLI (runMain)");
   if (/\bnew ESLint\(/.test(source)) found.push("ESLint");
-  // tools/terraform.ts's terraform(args, cwd) spawns the terraform CLI
-  if (/import \{[^}]*\bterraform\b[^}]*\} from "[./]*tools\/terraform"/.test(source) && /\bterraform\(\[/.test(source))
+  // tools/terraform.ts's terraform(args, cwd) spawns the terraform CLI (imported, or imported dynamically)
+  if (
+    /(?:import \{[^}]*\bterraform\b[^}]*\} from |import\()"[./]*tools\/terraform"/.test(source) &&
+    /\bterraform\(\[/.test(source)
+  )
     found.push("terraform (tools/terraform.ts)");
   return found;
 }
