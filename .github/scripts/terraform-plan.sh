@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plans one synthesized stack with Terraform itself (not the cdktf CLI): usage terraform-plan.sh <environment> <mode>
-#   mode pull-request | drift: -lock=false (a read-only plan never waits for, nor takes, the state lock)
-#   mode apply: takes the lock (waits up to 10 minutes) and keeps the saved plan for the gated apply job; with
+#   every mode: -lock=false (the plan roles may not write the lock object; a saved plan is applied under the lock, and
+#     Terraform refuses it when the state changed since it was made)
+#   mode apply: keeps the saved plan for the gated apply job; with
 #     REVIEWED_PLANS=<dir> set, checks that every change is one a reviewed plan of this environment showed
 #     (plan-changes.mjs check, summaries found anywhere below <dir>)
 # Writes $PLAN_OUT/<environment>/ (default plan-out/):
@@ -22,8 +23,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 stack="${STACK_DIR:-cdktf.out/stacks/$env}"
 out="${PLAN_OUT:-plan-out}/$env"
 case "$mode" in
-  pull-request | drift) lock=(-lock=false) ;;
-  apply) lock=(-lock=true -lock-timeout=10m) ;;
+  pull-request | drift | apply) lock=(-lock=false) ;;
   *) echo "mode must be pull-request, apply or drift, not \"$mode\"" >&2; exit 1 ;;
 esac
 [ -f "$stack/cdk.tf.json" ] || { echo "$stack/cdk.tf.json not found: run npm run synth first" >&2; exit 1; }

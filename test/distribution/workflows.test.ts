@@ -338,7 +338,10 @@ describe("plan once, apply exactly that plan", () => {
     });
     for (const f of workflows)
       expect([f, text(f)]).not.toEqual([f, expect.stringMatching(/auto-approve|cdktn (apply|diff)/)]);
-    expect(load("apply.yml").jobs.plan.with).toMatchObject({ mode: "apply", reviewed: "reviewed-plans" });
+    expect(load("apply.yml").jobs.plan.with).toMatchObject({
+      mode: "apply",
+      reviewed: "${{ matrix.prPlans && 'reviewed-plans' || '' }}",
+    });
     expect(load("pull-request.yml").jobs.plan.with).toMatchObject({ mode: "pull-request" });
     expect(load("drift.yml").jobs.plan.with).toMatchObject({ mode: "drift" });
   });
@@ -471,15 +474,19 @@ describe("a maintainer's plan of a fork's or Dependabot's pull request", () => {
 });
 
 describe("recovery: re-run, late approval, stale lock", () => {
-  test("unlock.yml: by hand, in the environment's GitHub environment and apply concurrency group, after the name is checked", () => {
+  test("unlock.yml: by hand, through apply-environment.yml (the apply role trusts only it), after the name is checked", () => {
     const wf = load("unlock.yml");
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     const unlock = wf.jobs.unlock;
     expect(unlock.needs).toBe("environment");
-    expect(unlock.environment).toBe("${{ inputs.environment }}");
-    expect(unlock.concurrency).toEqual(load("apply-environment.yml").jobs.apply.concurrency);
+    expect(unlock.uses).toBe("./.github/workflows/apply-environment.yml");
+    expect(unlock.with).toMatchObject({ environment: "${{ inputs.environment }}", "lock-id": "${{ inputs.lock-id }}" });
     expect(runs(wf.jobs.environment)).toContain('node .github/scripts/environments.mjs --row "$ENVIRONMENT"');
-    expect(runs(unlock)).toBe('bash .github/scripts/terraform-unlock.sh "$ENVIRONMENT" "$LOCK_ID"');
+    const apply = load("apply-environment.yml").jobs.apply;
+    const release = step(apply, (s) => (s.run ?? "").includes("terraform-unlock.sh"));
+    expect(release.if).toBe("inputs.lock-id != ''");
+    expect(release.run).toBe('bash .github/scripts/terraform-unlock.sh "$ENVIRONMENT" "$LOCK_ID"');
+    expect(step(apply, (s) => (s.run ?? "").includes("terraform-apply.sh")).if).toBe("inputs.lock-id == ''");
   });
 });
 

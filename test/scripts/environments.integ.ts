@@ -193,7 +193,9 @@ describe("environments.mjs", () => {
     names.forEach((n, i) => (chain[`${n}.yaml`] = env(n, names[i - 1])));
     const r = run([], configDir(chain));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/e1\.yaml: promotion\.after puts e1 in stage 5; the apply workflow has 4 stages/);
+    expect(r.stderr).toMatch(
+      /e1\.yaml: promotion\.after: "d1" puts e1 in promotion stage 5 \(a1 → b1 → c1 → d1 → e1\); the apply workflow runs at most 4 stages/,
+    );
   });
 
   test("GIVEN --pull-request THEN environments config/ci.yaml protects (required reviewers, no opt-in) are left out", () => {
