@@ -8,7 +8,12 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ciSchema } from "../../loader/ci";
 import { loadEnvironments } from "../../loader/load";
+import { IamRole } from "../../modules/core/aws";
+import { Testing } from "../../modules/core/cdktf";
+import { CiStack } from "../../stacks/ci-stack";
+import { resourcesByName, synthJson } from "../helpers/synth";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, ".github", "scripts", "environments.mjs");
@@ -101,6 +106,26 @@ describe("environments.mjs", () => {
     });
   });
 
+  test("GIVEN the repository's config THEN each row names the ci stack's plan and apply roles of the environment", () => {
+    const matrix = JSON.parse(execFileSync(process.execPath, [SCRIPT], { cwd: ROOT, encoding: "utf8" })) as {
+      environment: string;
+      planRole: string;
+      applyRole: string;
+    }[];
+    const configs = loadEnvironments(path.join(ROOT, "config", "environments")).map((e) => e.config);
+    const ci = ciSchema.parse({ github: { owner: "o", ownerId: 1, repository: "r", repositoryId: 2 } });
+    const outputs = synthJson(new CiStack(Testing.app(), "ci", { environments: configs, ci }));
+    const roles = resourcesByName(outputs, IamRole);
+    for (const row of matrix) {
+      const config = configs.find((c) => c.name === row.environment)!;
+      for (const kind of ["plan", "apply"] as const) {
+        const role = roles[`${row.environment}-${kind}`] as { name: string };
+        expect(row[`${kind}Role`]).toBe(`arn:aws:iam::${config.account}:role/${role.name}`);
+      }
+    }
+    expect(matrix).toHaveLength(configs.length);
+  });
+
   test("GIVEN qa.yml, an upper-case .YAML and an editor's lock file .#dev.yaml THEN the loader's rule: qa and the .YAML file, no lock file", () => {
     const dir = configDir({
       "dev.yaml": env("dev"),
@@ -119,7 +144,9 @@ describe("environments.mjs", () => {
       ["prod", 3],
     ]);
     expect(run(["--region", "qa"], dir).stdout).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
-    expect(run(["--row", "qa"], dir).stdout).toMatch(/^region=[a-z]{2}-[a-z]+-\d\naccount=\d{12}\n$/);
+    expect(run(["--row", "qa"], dir).stdout).toMatch(
+      /^region=[a-z]{2}-[a-z]+-\d\naccount=(\d{12})\napply-role=arn:aws:iam::\1:role\/bastionless-qa-ci-apply\n$/,
+    );
   });
 
   test("GIVEN plan results THEN only reviewed exit code 2 is applied; a failed or unreviewed plan stops every environment after it", () => {
