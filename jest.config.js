@@ -18,7 +18,6 @@ const shared = {
     ],
   },
   moduleFileExtensions: ["ts", "js", "json"],
-  testTimeout: 60000,
   setupFiles: ["<rootDir>/test/helpers/jest-env.js"],
 };
 
@@ -35,6 +34,9 @@ module.exports = {
   // Jest's default is one worker fewer than the CPUs: a single worker on a 2-core machine. The main process only
   // waits, so every core gets a worker.
   maxWorkers: "100%",
+  // A global option: jest ignores testTimeout inside a project's settings (the default 5 s then applied to tests that
+  // start processes, which a loaded machine can exceed).
+  testTimeout: 60000,
   // One temp root per run, removed at the end (test/helpers/temp-root.js).
   globalSetup: "<rootDir>/test/helpers/temp-root-setup.js",
   globalTeardown: "<rootDir>/test/helpers/temp-root-teardown.js",
