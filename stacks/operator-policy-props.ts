@@ -6,7 +6,11 @@
 import type { AccessGroupConfig, EnvironmentConfig } from "../loader/schema";
 import { sessionKeyAlias } from "../loader/names";
 import { physicalName } from "../modules/core/naming";
-import { portForwardDocumentName, type OperatorPolicyProps } from "../modules/operator-access";
+import {
+  portForwardDocumentExpiries,
+  portForwardDocumentName,
+  type OperatorPolicyProps,
+} from "../modules/operator-access";
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
 
 /** Every access tag key of an environment: each operator policy reserves all of them (tagging is privilege). */
@@ -39,8 +43,6 @@ export function permissionSetPolicyProps(config: EnvironmentConfig, group: Acces
     protectedDocuments: [PREFERENCES_DOCUMENT, ...portDocuments],
     protectedTagKeys: accessTagKeys(config),
     expires: group.expires,
-    documentExpiries: Object.fromEntries(
-      targets.flatMap((t) => (t.expires ? [[portForwardDocumentName(name, t), t.expires]] : [])),
-    ),
+    documentExpiries: portForwardDocumentExpiries(name, targets),
   };
 }

@@ -30,3 +30,16 @@ export function portForwardDocumentName(groupName: string, target: Pick<PortForw
     );
   return name;
 }
+
+/**
+ * Document name → expiry of the targets that expire: what the operator policy ends per document. The one derivation
+ * the environment stack (AccessGroup) and the identity stack (permission sets) share.
+ */
+export function portForwardDocumentExpiries(
+  groupName: string,
+  targets: readonly PortForwardTarget[],
+): Record<string, string> {
+  return Object.fromEntries(
+    targets.flatMap((t) => (t.expires ? [[portForwardDocumentName(groupName, t), t.expires]] : [])),
+  );
+}

@@ -1,10 +1,18 @@
 import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument } from "../core/aws";
 import { Construct, Lazy, TerraformIterator, Token } from "../core/cdktf";
 import { renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
-import { portForwardDocumentName, type PortForwardTarget } from "../core/session-documents";
+import {
+  portForwardDocumentExpiries,
+  portForwardDocumentName,
+  type PortForwardTarget,
+} from "../core/session-documents";
 import { expiryCondition, operatorStatements } from "./operator-policy";
 
-export { portForwardDocumentName, type PortForwardTarget } from "../core/session-documents";
+export {
+  portForwardDocumentExpiries,
+  portForwardDocumentName,
+  type PortForwardTarget,
+} from "../core/session-documents";
 
 export interface AccessGroupProps extends AccountScope {
   /** Physical name of the group, e.g. `bastionless-dev-platform-shell`. */
@@ -118,11 +126,7 @@ export class AccessGroup extends Construct implements IGrantable {
       protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
       protectedTagKeys: props.protectedTagKeys,
       expires: props.expires,
-      documentExpiries: Object.fromEntries(
-        (props.portForwarding ?? []).flatMap((t) =>
-          t.expires ? [[portForwardDocumentName(props.name, t), t.expires]] : [],
-        ),
-      ),
+      documentExpiries: portForwardDocumentExpiries(props.name, props.portForwarding ?? []),
     };
     this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });
     this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });

@@ -3,6 +3,7 @@ import {
   AccessGroup,
   IdentityStoreGroups,
   PermissionSetAccess,
+  portForwardDocumentExpiries,
   portForwardDocumentName,
   SSH_DOCUMENT,
   UNLOGGED_DOCUMENTS,
@@ -107,6 +108,16 @@ describe("AccessGroup", () => {
     expect(() => portForwardDocumentName("bl-dev-db", { host: `${"a".repeat(120)}.internal`, port: 5432 })).toThrow(
       /not 3-128 letters, digits/,
     );
+  });
+
+  test("GIVEN targets of which one expires THEN only its document has an expiry, by document name", () => {
+    expect(
+      portForwardDocumentExpiries("bl-dev-db", [
+        { host: "db.internal", port: 5432, expires: "2026-12-31T18:00:00Z" },
+        { host: "cache.internal", port: 6379 },
+      ]),
+    ).toEqual({ "bl-dev-db-port-db.internal-5432": "2026-12-31T18:00:00Z" });
+    expect(portForwardDocumentExpiries("bl-dev-db", [])).toEqual({});
   });
 });
 
