@@ -93,23 +93,46 @@ export function parsePolicy(value: Json | undefined, model: StackModel): ParsedP
   return fromJson(trimmed);
 }
 
-/** Compiled wildcard patterns: the rules match the same few hundred action patterns in every stack. */
-const PATTERNS = new Map<string, RegExp>();
+type Matcher = (value: string) => boolean;
+
+/**
+ * Compiled wildcard patterns, one map per case mode: the rules match the same few hundred action patterns in every
+ * stack, most of them without a wildcard or with one trailing `*`, which need no regular expression.
+ */
+const MATCHERS = { i: new Map<string, Matcher>(), s: new Map<string, Matcher>() };
+
+function compile(pattern: string, caseInsensitive: boolean): Matcher {
+  const fold = caseInsensitive ? (v: string) => v.toLowerCase() : (v: string) => v;
+  const p = fold(pattern);
+  const star = p.indexOf("*");
+  if (p.indexOf("?") < 0) {
+    if (star < 0) return (v) => fold(v) === p;
+    if (star === p.length - 1) {
+      if (star === 0) return () => true;
+      const prefix = p.slice(0, -1);
+      return (v) => fold(v).startsWith(prefix);
+    }
+  }
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    caseInsensitive ? "i" : "",
+  );
+  return (v) => re.test(v);
+}
 
 /** IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM compares action names. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = true): boolean {
-  const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
-  let compiled = PATTERNS.get(key);
-  if (!compiled) {
-    const re = pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".");
-    compiled = new RegExp(`^${re}$`, caseInsensitive ? "i" : "");
-    if (PATTERNS.size >= 10000) PATTERNS.clear(); // a bound for long-lived processes
-    PATTERNS.set(key, compiled);
+  const cache = caseInsensitive ? MATCHERS.i : MATCHERS.s;
+  let matcher = cache.get(pattern);
+  if (!matcher) {
+    matcher = compile(pattern, caseInsensitive);
+    if (cache.size >= 10000) cache.clear(); // a bound for long-lived processes
+    cache.set(pattern, matcher);
   }
-  return compiled.test(value);
+  return matcher(value);
 }
 
 /** Whether the statement's action list (or NotAction list) covers `action`. */

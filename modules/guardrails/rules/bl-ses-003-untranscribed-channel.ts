@@ -1,4 +1,4 @@
-import { references, type StackModel } from "../model";
+import { references, type StackModel, type TfBlock } from "../model";
 import { coversAction, IDENTITY_POLICY_TYPES, wildcardMatch } from "../policy";
 import { GuardrailRule, type Finding, type GuardrailOptions } from "../rule";
 import { identityStatements } from "./identity-statements";
@@ -32,13 +32,15 @@ export class UntranscribedChannel extends GuardrailRule {
       }
     });
     const statements = identityStatements(model).filter(({ statement: s }) => coversAction(s, "ssm:StartSession"));
+    // Explicit denies in the same policy that always apply (no condition) take documents back.
+    const deniedIn = new Map<TfBlock, string[]>();
+    for (const { block, statement: d } of statements)
+      if (d.effect === "Deny" && d.conditions.length === 0)
+        deniedIn.set(block, [...(deniedIn.get(block) ?? []), ...(d.resources ?? [])]);
     const findings: Finding[] = [];
     for (const { block, where, statement: s } of statements) {
       if (s.effect !== "Allow" || !s.resources) continue;
-      // Explicit denies in the same policy that always apply (no condition) take documents back.
-      const denied = statements
-        .filter((d) => d.block === block && d.statement.effect === "Deny" && d.statement.conditions.length === 0)
-        .flatMap((d) => d.statement.resources ?? []);
+      const denied = deniedIn.get(block) ?? [];
       const isDenied = (name: string) => denied.some((r) => wildcardMatch(r.replace(/^.*:document\//, ""), name));
       const channels = new Set<string>();
       for (const r of s.resources) {
