@@ -1,15 +1,11 @@
 /**
- * The constructs as the registry modules need them: subclasses that override the constructs' seams where a
- * Terraform variable decides what the construct decides at synth time (a statement only when `var.require_mfa`,
- * one `for_each` endpoint over `var.services`, the managed policy attached with `count`). The exported constructs
- * keep plain prop types; only the generator knows about these.
+ * The constructs as the registry modules need them, composed where a Terraform variable decides what the construct
+ * decides at synth time: a policy renderer whose statements depend on variables (a statement only when
+ * `var.require_mfa`), one `for_each` endpoint over `var.services` added through `addInterfaceEndpoint`, the managed
+ * policy attached with `count` beside the role. No subclass: the exported constructs keep plain prop types and no
+ * constructor calls an overridable method; only the generator knows about these.
  */
-import {
-  IamRolePolicyAttachment,
-  VpcSecurityGroupIngressRule,
-  type VpcEndpoint,
-  type VpcEndpointConfig,
-} from "../modules/core/aws";
+import { IamRolePolicyAttachment, VpcSecurityGroupIngressRule } from "../modules/core/aws";
 import {
   conditional,
   Fn,
@@ -19,12 +15,10 @@ import {
   type Construct,
   type IResolvable,
   type TerraformResource,
-  type ITerraformIterator,
 } from "../modules/core/cdktf";
-import type { Statement } from "../modules/core/iam";
 import { InstanceRole, MANAGED_INSTANCE_CORE_ARN, type InstanceRoleProps } from "../modules/instance-access";
 import {
-  EndpointService,
+  endpointSecurityGroupDescription,
   SessionManagerEndpoints,
   type SessionManagerEndpointsProps,
 } from "../modules/network-endpoints";
@@ -49,88 +43,74 @@ export interface ModuleEndpointsVars {
 /**
  * The endpoints as a registry module builds them: interface endpoints as one resource with `for_each` over a list of
  * service short names, 443 from the VPC CIDR and from list variables (`for_each`), and the S3 gateway with `count`
- * and the restrictive policy only when the mode variable names it. (A class expression: the seams run during the
- * base constructor, before a subclass could set fields.)
+ * and the restrictive policy only when the mode variable names it. Composed from the construct's public methods
+ * after construction (it creates no endpoint itself).
  */
 export function moduleEndpoints(
   scope: Construct,
   id: string,
-  props: Omit<SessionManagerEndpointsProps, "services" | "clients" | "s3Gateway">,
+  props: Omit<SessionManagerEndpointsProps, "services" | "clients" | "s3Gateway" | "endpointSecurityGroup">,
   vars: ModuleEndpointsVars,
 ): ModuleEndpoints {
-  const ingress: VpcSecurityGroupIngressRule[] = [];
-  const Endpoints = class extends SessionManagerEndpoints {
-    protected createInterfaceEndpoints(
-      _services: unknown,
-      endpoint: (id: string, shortName: string, forEach?: ITerraformIterator) => VpcEndpoint,
-    ): VpcEndpoint[] {
-      const each = TerraformIterator.fromList(vars.services);
-      return [endpoint("Endpoint", each.value as string, each)];
-    }
-    protected admitClients(): void {
-      const scope = this.endpointSecurityGroup!;
-      const rule = { securityGroupId: this.connections.securityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443 };
-      const cidrs = TerraformIterator.fromList(vars.allowedCidrs);
-      const groups = TerraformIterator.fromList(vars.allowedSecurityGroupIds);
-      ingress.push(
-        new VpcSecurityGroupIngressRule(scope, "IngressHttpsFromVpc", {
-          ...rule,
-          cidrIpv4: vars.vpcCidr,
-          description: "HTTPS to the SSM endpoints from the VPC: private DNS sends every workload there to them",
-        }),
-        new VpcSecurityGroupIngressRule(scope, "IngressHttpsFromAllowedCidrs", {
-          ...rule,
-          forEach: cidrs,
-          cidrIpv4: cidrs.value as string,
-          description: "HTTPS to the SSM endpoints from endpoint_allowed_cidrs",
-        }),
-        new VpcSecurityGroupIngressRule(scope, "IngressHttpsFromAllowedSecurityGroups", {
-          ...rule,
-          forEach: groups,
-          referencedSecurityGroupId: groups.value as string,
-          description: "HTTPS to the SSM endpoints from endpoint_allowed_security_group_ids",
-        }),
-      );
-    }
-    protected createS3Gateway(
-      restrictTo: readonly Statement[],
-      gateway: (config?: Pick<VpcEndpointConfig, "policy" | "count" | "lifecycle">) => VpcEndpoint,
-    ): VpcEndpoint {
-      return gateway({
-        count: Token.asNumber(conditional(Op.neq(vars.s3Gateway, "none"), 1, 0)),
-        policy: Token.asString(
-          conditional(
-            Op.eq(vars.s3Gateway, vars.restrictiveMode),
-            renderPolicyExpression(restrictTo),
-            Token.nullValue(),
-          ),
-        ),
-        lifecycle: {
-          precondition: [
-            {
-              condition: Op.gte(Fn.lengthOf(props.network.routeTableIds), 1),
-              errorMessage: "s3_gateway creates a gateway endpoint on route_table_ids: list the private route tables.",
-            },
-            {
-              condition: Op.or(Op.neq(vars.s3Gateway, vars.restrictiveMode), Op.neq(props.logBucketArn ?? "", "")),
-              errorMessage:
-                "The restrictive S3 gateway admits the session-log bucket by ARN: give log_bucket_arn (the " +
-                "session-logging module's log_bucket_arn output).",
-            },
-          ],
-        },
-      });
-    }
-  };
-  // Every service the variable may name (the override creates the ones it does name); the restrictive mode, so that
-  // the override gets the statements and decides with `count` and the variable.
-  const endpoints = new Endpoints(scope, id, {
+  const endpoints = new SessionManagerEndpoints(scope, id, {
     ...props,
-    services: EndpointService.ALL,
-    clients: { cidrs: [vars.vpcCidr] },
-    s3Gateway: { mode: "create-restrictive" },
+    services: [],
+    endpointSecurityGroup: true,
+    s3Gateway: { mode: "none" },
   });
-  const [fromVpc, fromCidrs] = ingress;
+  const group = endpoints.endpointSecurityGroup!;
+  group.resource.description = endpointSecurityGroupDescription(true);
+  const rule = {
+    securityGroupId: endpoints.connections.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+  };
+  const cidrs = TerraformIterator.fromList(vars.allowedCidrs);
+  const groups = TerraformIterator.fromList(vars.allowedSecurityGroupIds);
+  const fromVpc = new VpcSecurityGroupIngressRule(group, "IngressHttpsFromVpc", {
+    ...rule,
+    cidrIpv4: vars.vpcCidr,
+    description: "HTTPS to the SSM endpoints from the VPC: private DNS sends every workload there to them",
+  });
+  const fromCidrs = new VpcSecurityGroupIngressRule(group, "IngressHttpsFromAllowedCidrs", {
+    ...rule,
+    forEach: cidrs,
+    cidrIpv4: cidrs.value as string,
+    description: "HTTPS to the SSM endpoints from endpoint_allowed_cidrs",
+  });
+  new VpcSecurityGroupIngressRule(group, "IngressHttpsFromAllowedSecurityGroups", {
+    ...rule,
+    forEach: groups,
+    referencedSecurityGroupId: groups.value as string,
+    description: "HTTPS to the SSM endpoints from endpoint_allowed_security_group_ids",
+  });
+  const each = TerraformIterator.fromList(vars.services);
+  endpoints.addInterfaceEndpoint("Endpoint", each.value as string, { forEach: each });
+  endpoints.addS3Gateway({
+    count: Token.asNumber(conditional(Op.neq(vars.s3Gateway, "none"), 1, 0)),
+    policy: Token.asString(
+      conditional(
+        Op.eq(vars.s3Gateway, vars.restrictiveMode),
+        renderPolicyExpression(endpoints.s3RequiredStatements),
+        Token.nullValue(),
+      ),
+    ),
+    lifecycle: {
+      precondition: [
+        {
+          condition: Op.gte(Fn.lengthOf(props.network.routeTableIds), 1),
+          errorMessage: "s3_gateway creates a gateway endpoint on route_table_ids: list the private route tables.",
+        },
+        {
+          condition: Op.or(Op.neq(vars.s3Gateway, vars.restrictiveMode), Op.neq(props.logBucketArn ?? "", "")),
+          errorMessage:
+            "The restrictive S3 gateway admits the session-log bucket by ARN: give log_bucket_arn (the " +
+            "session-logging module's log_bucket_arn output).",
+        },
+      ],
+    },
+  });
   return {
     endpoints,
     endpointIngressCidrs: `\${concat([${address(fromVpc)}.cidr_ipv4], [for r in ${address(fromCidrs)} : r.cidr_ipv4])}`,
@@ -153,22 +133,21 @@ export const address = (r: TerraformResource) => `${r.terraformResourceType}.${r
 export function moduleInstanceRole(
   scope: Construct,
   id: string,
-  props: Omit<InstanceRoleProps, "legacyAgentSupport" | "managedInstanceCore">,
+  props: Omit<InstanceRoleProps, "legacyAgentSupport" | "managedInstanceCore" | "policyRenderer">,
   vars: { legacyAgentSupport: IResolvable; managedInstanceCore: IResolvable; partition: string },
 ): InstanceRole {
-  const Role = class extends InstanceRole {
-    protected renderPolicy(statements: readonly Statement[]): string {
-      return renderPolicyExpression(statements, { LegacyAgentMessages: vars.legacyAgentSupport });
-    }
-    protected attachManagedInstanceCore(): IamRolePolicyAttachment {
-      return new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
-        role: this.role.name,
-        policyArn: MANAGED_INSTANCE_CORE_ARN.replace(/^arn:aws:/, `arn:${vars.partition}:`),
-        count: Token.asNumber(conditional(vars.managedInstanceCore, 1, 0)),
-      });
-    }
-  };
-  return new Role(scope, id, { ...props, legacyAgentSupport: true, managedInstanceCore: true });
+  const role = new InstanceRole(scope, id, {
+    ...props,
+    legacyAgentSupport: true,
+    policyRenderer: (statements) =>
+      renderPolicyExpression(statements, { LegacyAgentMessages: vars.legacyAgentSupport }),
+  });
+  new IamRolePolicyAttachment(role, "ManagedInstanceCore", {
+    role: role.role.name,
+    policyArn: MANAGED_INSTANCE_CORE_ARN.replace(/^arn:aws:/, `arn:${vars.partition}:`),
+    count: Token.asNumber(conditional(vars.managedInstanceCore, 1, 0)),
+  });
+  return role;
 }
 
 /**
@@ -178,17 +157,16 @@ export function moduleInstanceRole(
 export function moduleAccessGroup(
   scope: Construct,
   id: string,
-  props: Omit<AccessGroupProps, "requireMfa"> & { readonly sourceCidrs: string[] },
+  props: Omit<AccessGroupProps, "requireMfa" | "policyRenderer"> & { readonly sourceCidrs: string[] },
   vars: { requireMfa: IResolvable },
 ): AccessGroup {
   const when: StatementConditions = {
     DenySessionsWithoutMfa: vars.requireMfa,
     DenySessionsFromOtherAddresses: Op.gte(Fn.lengthOf(props.sourceCidrs), 1),
   };
-  const Group = class extends AccessGroup {
-    protected renderPolicy(statements: readonly Statement[]): string {
-      return renderPolicyExpression(statements, when);
-    }
-  };
-  return new Group(scope, id, { ...props, requireMfa: true });
+  return new AccessGroup(scope, id, {
+    ...props,
+    requireMfa: true,
+    policyRenderer: (statements) => renderPolicyExpression(statements, when),
+  });
 }

@@ -4,8 +4,8 @@
  *
  * Policies are rendered as JSON text (not through the `aws_iam_policy_document` data source) so that they show
  * in a pull request's synth diff and can be evaluated offline by an IAM simulator. (The Terraform registry module
- * generator renders them as `jsonencode(...)` expressions instead, through the constructs' `renderPolicy` seam and
- * its own renderer in terraform-modules/policy-expression.ts.)
+ * generator renders them as `jsonencode(...)` expressions instead, by giving the principals its own `PolicyRenderer`
+ * from terraform-modules/policy-expression.ts.)
  */
 import { Lazy, Token } from "./cdktf";
 
@@ -106,6 +106,13 @@ export function renderPolicy(statements: readonly Statement[]): string {
   return escapePolicyVariables(JSON.stringify(policyDocument(statements), null, 2));
 }
 
+/**
+ * How a construct writes its policy statements into Terraform: `renderPolicy` (JSON text) unless told otherwise. A
+ * strategy prop of the principals (`ServiceRole`, `AccessGroup`); the registry module generator gives one that
+ * renders a Terraform expression whose statements depend on variables.
+ */
+export type PolicyRenderer = (statements: readonly Statement[]) => string;
+
 /** Escapes `${` → `$${` except in unresolved cdktf tokens (`${TfToken[…]}`), which become Terraform references. */
 export function escapePolicyVariables(json: string): string {
   return json.replace(/(?<!\$)\$\{(?!TfToken\[)/g, () => "$${");
@@ -137,7 +144,7 @@ export class StatementCollector implements IGrantable {
   }
 
   /** A string token that renders to the policy JSON at synth time (with `render`, default `renderPolicy`). */
-  public lazyDocument(render: (statements: readonly Statement[]) => string = renderPolicy): string {
+  public lazyDocument(render: PolicyRenderer = renderPolicy): string {
     return Lazy.stringValue({ produce: () => render(this.items) });
   }
 }

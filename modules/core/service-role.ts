@@ -1,6 +1,6 @@
 import { IamRole, IamRolePolicy } from "./aws";
 import { Construct } from "./cdktf";
-import { renderPolicy, StatementCollector, type IGrantable, type Statement } from "./iam";
+import { renderPolicy, StatementCollector, type IGrantable, type PolicyRenderer, type Statement } from "./iam";
 
 export interface ServiceRoleProps {
   readonly roleName: string;
@@ -13,6 +13,8 @@ export interface ServiceRoleProps {
   readonly policyName: string;
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
+  /** How the inline policy is written. @default renderPolicy - JSON text, rendered at synth time */
+  readonly policyRenderer?: PolicyRenderer;
 }
 
 /**
@@ -39,7 +41,7 @@ export class ServiceRole extends Construct implements IGrantable {
     this.policy = new IamRolePolicy(this, "Policy", {
       name: props.policyName,
       role: this.role.id,
-      policy: this.collector.lazyDocument((statements) => this.renderPolicy(statements)),
+      policy: this.collector.lazyDocument(props.policyRenderer),
     });
   }
 
@@ -50,13 +52,5 @@ export class ServiceRole extends Construct implements IGrantable {
   /** The statements of the inline policy so far (for policy checks that read typed statements). */
   public get statements(): readonly Statement[] {
     return this.collector.statements;
-  }
-
-  /**
-   * Renders the inline policy at synth time (JSON text). A seam for subclasses that render it differently (the
-   * registry module generator renders a Terraform expression with statements conditional on variables).
-   */
-  protected renderPolicy(statements: readonly Statement[]): string {
-    return renderPolicy(statements);
   }
 }

@@ -1,6 +1,6 @@
 import { IamInstanceProfile, IamRolePolicyAttachment } from "../core/aws";
 import type { Construct } from "../core/cdktf";
-import type { Statement } from "../core/iam";
+import type { PolicyRenderer, Statement } from "../core/iam";
 import { ServiceRole } from "../core/service-role";
 import { SSM_AGENT_CHANNEL_ACTIONS, SSM_AGENT_LEGACY_MESSAGE_ACTIONS } from "../core/ssm-agent";
 
@@ -33,6 +33,8 @@ export interface InstanceRoleProps {
   readonly managedInstanceCore?: boolean;
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
+  /** How the inline policy is written. @default renderPolicy - JSON text, rendered at synth time */
+  readonly policyRenderer?: PolicyRenderer;
 }
 
 /**
@@ -52,6 +54,7 @@ export class InstanceRole extends ServiceRole {
       trustedService: "ec2.amazonaws.com",
       policyName: "session-manager",
       permissionsBoundaryArn: props.permissionsBoundaryArn,
+      policyRenderer: props.policyRenderer,
     });
     this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", {
       name: props.roleName,
@@ -59,14 +62,10 @@ export class InstanceRole extends ServiceRole {
     });
     this.addToPrincipalPolicy(AGENT_CORE_STATEMENT);
     if (props.legacyAgentSupport ?? true) this.addToPrincipalPolicy(LEGACY_AGENT_STATEMENT);
-    if (props.managedInstanceCore) this.managedInstanceCore = this.attachManagedInstanceCore();
-  }
-
-  /** Attaches AmazonSSMManagedInstanceCore. A seam for subclasses (the module generator makes it conditional). */
-  protected attachManagedInstanceCore(): IamRolePolicyAttachment {
-    return new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
-      role: this.role.name,
-      policyArn: MANAGED_INSTANCE_CORE_ARN,
-    });
+    if (props.managedInstanceCore)
+      this.managedInstanceCore = new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
+        role: this.role.name,
+        policyArn: MANAGED_INSTANCE_CORE_ARN,
+      });
   }
 }

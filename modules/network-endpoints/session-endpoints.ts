@@ -18,6 +18,16 @@ import type { EndpointService } from "./service";
 
 export type SecurityGroupLayout = "separate" | "shared";
 
+/**
+ * The description of the endpoints' own security group: whether it also admits CIDRs (`clients.cidrs`, or the VPC
+ * CIDR a registry module admits), or only the instance security group.
+ */
+export function endpointSecurityGroupDescription(admitsCidrs: boolean): string {
+  return admitsCidrs
+    ? "Session Manager interface endpoints: ingress 443 from the instance security group and the VPC (private DNS answers the whole VPC)"
+    : "Session Manager interface endpoints: ingress 443 from the instance security group only";
+}
+
 /** The S3 service: its gateway endpoint and its managed prefix list share the name. */
 const s3ServiceName = (region: string): string => awsServiceName(region, "s3");
 
@@ -53,6 +63,12 @@ export interface SessionManagerEndpointsProps {
   readonly endpointSubnetIds?: string[];
   /** @default "separate" */
   readonly layout?: SecurityGroupLayout;
+  /**
+   * Create the endpoints' own security group (`separate` layout) and admit the instances and `clients` to it even
+   * when `services` creates no endpoint: for endpoints added after construction with `addInterfaceEndpoint`.
+   * @default - only when `services` creates an endpoint
+   */
+  readonly endpointSecurityGroup?: boolean;
   /** The session-log bucket ARN the S3 gateway endpoint policy allows writing to. @default - S3 logging off */
   readonly logBucketArn?: string;
   /**
@@ -152,7 +168,6 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
   /** The group to attach to instances. */
   public readonly instanceSecurityGroup: SecurityGroup;
   public readonly interfaceEndpoints: VpcEndpoint[] = [];
-  public readonly s3Gateway?: VpcEndpoint;
   /** The existing S3 gateway this construct relies on (`s3Gateway.mode` reuse). */
   public readonly reusedS3Gateway?: DataAwsVpcEndpoint;
   public readonly s3GatewayMode: S3Gateway["mode"];
@@ -163,12 +178,15 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
   public readonly s3PrefixList: DataAwsEc2ManagedPrefixList;
   /** The interface endpoints' own security group (`separate` layout, when endpoints are created). */
   public readonly endpointSecurityGroup?: SecurityGroup;
-  /** Monthly estimate; undefined when the region or the number of AZs is only known to Terraform. */
-  public readonly cost?: EndpointCost;
   public readonly endpointSubnetIds: string[];
+  private readonly props: SessionManagerEndpointsProps;
+  private readonly endpointAzCount?: number;
+  private readonly interfaceScope: Construct;
+  private gateway?: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: SessionManagerEndpointsProps) {
     super(scope, id);
+    this.props = props;
     const { network, region } = props;
     const layout = props.layout ?? "separate";
 
@@ -188,12 +206,13 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       }
       this.endpointSubnetIds = [...firstSubnetPerAz.values()].slice(0, azs);
     }
+    this.endpointAzCount = azs;
 
     this.s3PrefixList = new DataAwsEc2ManagedPrefixList(this, "S3PrefixList", { name: s3ServiceName(region) });
 
     const reuse = props.reuse ?? [];
     const created = props.services.filter((svc) => !reuse.some((r) => r.service.shortName === svc.shortName));
-    const createsEndpoints = created.length > 0;
+    const createsEndpoints = created.length > 0 || (props.endpointSecurityGroup ?? false);
     const clients = props.clients ?? {};
     if (layout === "shared" && ((clients.cidrs ?? []).length > 0 || (clients.securityGroupIds ?? []).length > 0))
       throw new Error(
@@ -215,10 +234,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         : new SecurityGroup(this, "EndpointSecurityGroup", {
             vpcId: network.vpcId,
             name: `${props.namePrefix}-ssm-endpoints`,
-            description:
-              (clients.cidrs ?? []).length > 0
-                ? "Session Manager interface endpoints: ingress 443 from the instance security group and the VPC (private DNS answers the whole VPC)"
-                : "Session Manager interface endpoints: ingress 443 from the instance security group only",
+            description: endpointSecurityGroupDescription((clients.cidrs ?? []).length > 0),
             defaultPort: Port.HTTPS,
           });
     const endpointGroup = this.endpointSecurityGroup ?? this.instanceSecurityGroup;
@@ -242,23 +258,8 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
       "HTTPS to S3 through the gateway endpoint (session logs, agent updates)",
     );
 
-    const endpoints = new Construct(this, "Interface");
-    this.interfaceEndpoints.push(
-      ...this.createInterfaceEndpoints(
-        created,
-        (id, shortName, forEach) =>
-          new VpcEndpoint(endpoints, id, {
-            forEach,
-            vpcId: network.vpcId,
-            serviceName: awsServiceName(region, shortName),
-            vpcEndpointType: "Interface",
-            privateDnsEnabled: true,
-            subnetIds: this.endpointSubnetIds,
-            securityGroupIds: [endpointGroup.securityGroupId],
-            tags: { Name: `${props.namePrefix}-${shortName}` },
-          }),
-      ),
-    );
+    this.interfaceScope = new Construct(this, "Interface");
+    for (const service of created) this.addInterfaceEndpoint(service.shortName, service.shortName);
     if (reuse.length > 0) this.reuseEndpoints(reuse, network.vpcId, region);
 
     const s3: S3Gateway =
@@ -268,44 +269,70 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         : { mode: "none" });
     this.s3GatewayMode = s3.mode;
     this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn, props.partition);
-    if (s3.mode === "create-restrictive" || s3.mode === "create-full-access") {
-      this.s3Gateway = this.createS3Gateway(
-        s3.mode === "create-restrictive" ? this.s3RequiredStatements : undefined,
-        (config = {}) =>
-          new VpcEndpoint(this, "S3Gateway", {
-            vpcId: network.vpcId,
-            serviceName: s3ServiceName(region),
-            vpcEndpointType: "Gateway",
-            routeTableIds: [...network.routeTableIds],
-            tags: { Name: `${props.namePrefix}-s3` },
-            ...config,
-          }),
-      );
-    } else if (s3.mode === "reuse") {
-      this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);
-    }
-    if (!Token.isUnresolved(region) && azs !== undefined)
-      this.cost = interfaceEndpointCost(region, this.interfaceEndpoints.length, azs);
+    if (s3.mode === "create-restrictive") this.addS3Gateway({ policy: renderPolicy(this.s3RequiredStatements) });
+    else if (s3.mode === "create-full-access") this.addS3Gateway();
+    else if (s3.mode === "reuse") this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);
+  }
+
+  /** The S3 gateway endpoint this construct created (`s3Gateway.mode` create-*, or `addS3Gateway`). */
+  public get s3Gateway(): VpcEndpoint | undefined {
+    return this.gateway;
+  }
+
+  /** Monthly estimate; undefined when the region or the number of AZs is only known to Terraform. */
+  public get cost(): EndpointCost | undefined {
+    const azs = this.endpointAzCount;
+    if (Token.isUnresolved(this.props.region) || azs === undefined) return undefined;
+    return interfaceEndpointCost(this.props.region, this.interfaceEndpoints.length, azs);
   }
 
   /**
-   * Creates the interface endpoints through `endpoint` (id, service short name, optional `for_each` iterator): one
-   * per service. A seam for subclasses; the registry module generator creates one `for_each` resource over a list
-   * variable instead. Runs during construction: an override must not read fields of its own class.
+   * Adds an interface endpoint with private DNS in the endpoint subnets and the endpoints' security group, named
+   * `<namePrefix>-<shortName>`, under the child `Interface/<id>`. `shortName` may be a Terraform value when
+   * `forEach` (an iterator over service short names) makes it one resource per service.
    */
-  protected createInterfaceEndpoints(
-    services: readonly EndpointService[],
-    endpoint: (id: string, shortName: string, forEach?: ITerraformIterator) => VpcEndpoint,
-  ): VpcEndpoint[] {
-    return services.map((service) => endpoint(service.shortName, service.shortName));
+  public addInterfaceEndpoint(
+    id: string,
+    shortName: string,
+    options: { readonly forEach?: ITerraformIterator } = {},
+  ): VpcEndpoint {
+    const { network, region, namePrefix } = this.props;
+    const endpoint = new VpcEndpoint(this.interfaceScope, id, {
+      forEach: options.forEach,
+      vpcId: network.vpcId,
+      serviceName: awsServiceName(region, shortName),
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds: this.endpointSubnetIds,
+      securityGroupIds: [this.connections.securityGroupId],
+      tags: { Name: `${namePrefix}-${shortName}` },
+    });
+    this.interfaceEndpoints.push(endpoint);
+    return endpoint;
   }
 
   /**
-   * Admits `clients` on 443 to the endpoints this construct creates: one rule per CIDR and per security group, keyed
-   * by value. A seam for subclasses; the registry module generator admits the VPC CIDR it reads and list variables
-   * (`for_each`) instead. Runs during construction: an override must not read fields of its own class.
+   * Adds the S3 gateway endpoint on `network.routeTableIds` (the child `S3Gateway`): with the AWS default
+   * full-access policy unless `config.policy` is given (`renderPolicy(s3RequiredStatements)` is the restrictive
+   * one); `count` and `lifecycle` as given. There is at most one.
    */
-  protected admitClients(clients: NonNullable<SessionManagerEndpointsProps["clients"]>): void {
+  public addS3Gateway(config: Pick<VpcEndpointConfig, "policy" | "count" | "lifecycle"> = {}): VpcEndpoint {
+    if (this.gateway || this.reusedS3Gateway)
+      throw new Error(`SessionManagerEndpoints ${this.node.path}: it has an S3 gateway already`);
+    const { network, region, namePrefix } = this.props;
+    this.gateway = new VpcEndpoint(this, "S3Gateway", {
+      vpcId: network.vpcId,
+      serviceName: s3ServiceName(region),
+      vpcEndpointType: "Gateway",
+      routeTableIds: [...network.routeTableIds],
+      tags: { Name: `${namePrefix}-s3` },
+      ...config,
+    });
+    return this.gateway;
+  }
+
+  /** Admits `clients` on 443 to the endpoints this construct creates: one rule per CIDR and per security group, keyed by value. */
+  private admitClients(clients: NonNullable<SessionManagerEndpointsProps["clients"]>): void {
     for (const c of clients.cidrs ?? [])
       this.connections.allowFromCidr(
         `IngressHttpsFrom${c.replace(/[^0-9]/g, "x")}`,
@@ -319,19 +346,6 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         Port.HTTPS,
         `HTTPS to the SSM endpoints from ${sg}`,
       );
-  }
-
-  /**
-   * Creates the S3 gateway endpoint through `gateway` (extra resource config: policy, count, lifecycle), with the
-   * restrictive policy of `restrictTo` or, when it is undefined, the AWS default full-access policy. A seam for
-   * subclasses; the registry module generator creates it with `count` and the policy chosen by a variable. Runs
-   * during construction: an override must not read fields of its own class.
-   */
-  protected createS3Gateway(
-    restrictTo: readonly Statement[] | undefined,
-    gateway: (config?: Pick<VpcEndpointConfig, "policy" | "count" | "lifecycle">) => VpcEndpoint,
-  ): VpcEndpoint {
-    return gateway(restrictTo ? { policy: renderPolicy(restrictTo) } : {});
   }
 
   /** Reads the reused interface endpoints with plan-time checks, and writes the SG rules our instances need. */

@@ -1,6 +1,6 @@
 import { IamGroup, IamGroupPolicy, IamRolePolicy, SsmDocument } from "../core/aws";
 import { Construct, Lazy, TerraformIterator, Token } from "../core/cdktf";
-import { renderPolicy, type AccountScope, type IGrantable, type Statement } from "../core/iam";
+import { renderPolicy, type AccountScope, type IGrantable, type PolicyRenderer, type Statement } from "../core/iam";
 import {
   portForwardDocumentExpiries,
   portForwardDocumentName,
@@ -44,6 +44,8 @@ export interface AccessGroupProps extends AccountScope {
   readonly sourceCidrs?: readonly string[];
   /** The environment's preferences document (no operator may change it). */
   readonly preferencesDocumentName: string;
+  /** How the group's policies are written. @default renderPolicy - JSON text, rendered at synth time */
+  readonly policyRenderer?: PolicyRenderer;
 }
 
 /** Content of a Port session document whose parameters accept exactly one remote host and port. */
@@ -132,8 +134,9 @@ export class AccessGroup extends Construct implements IGrantable {
     this.rolePolicyStatements = operatorStatements({ ...base, requireMfa: false });
     this.expires = props.expires;
     // Rendered at synth time, so grants made after construction (sessionKey.grantSessionStart(group)) reach them.
-    const iamPolicy = Lazy.stringValue({ produce: () => this.renderPolicy(this.iamPolicyStatements) });
-    const rolePolicy = Lazy.stringValue({ produce: () => this.renderPolicy(this.rolePolicyStatements) });
+    const render = props.policyRenderer ?? renderPolicy;
+    const iamPolicy = Lazy.stringValue({ produce: () => render(this.iamPolicyStatements) });
+    const rolePolicy = Lazy.stringValue({ produce: () => render(this.rolePolicyStatements) });
 
     if (props.iamGroup) {
       this.iamGroup = new IamGroup(this, "Group", { name: props.name });
@@ -174,13 +177,5 @@ export class AccessGroup extends Construct implements IGrantable {
       const firstDeny = statements.findIndex((s) => s.effect === "Deny");
       statements.splice(firstDeny < 0 ? statements.length : firstDeny, 0, expiring);
     }
-  }
-
-  /**
-   * Renders a policy of the group (JSON text), at synth time. A seam for subclasses (the registry module generator
-   * renders Terraform expressions with statements conditional on variables).
-   */
-  protected renderPolicy(statements: readonly Statement[]): string {
-    return renderPolicy(statements);
   }
 }

@@ -43,6 +43,22 @@ const actionsOf = (tf: ReturnType<typeof synthJson>) =>
   policyOf(onlyResource(tf, IamRolePolicy)).Statement.flatMap((s) => [s.Action].flat() as string[]);
 
 describe("InstanceRole", () => {
+  test("GIVEN a policyRenderer THEN it writes the inline policy from every statement, grants made later included", () => {
+    // GIVEN a renderer that lists the statement ids
+    const seen: string[][] = [];
+    const { role: r, tf } = role({
+      policyRenderer: (statements) => {
+        seen.push(statements.map((s) => s.sid ?? ""));
+        return `sids:${statements.map((s) => s.sid).join(",")}`;
+      },
+    });
+    // WHEN a grant arrives after construction
+    r.addToPrincipalPolicy({ sid: "Later", effect: "Allow", actions: ["s3:GetObject"], resources: ["*"] });
+    // THEN the policy is what the renderer made of all of them, at synth time
+    expect(onlyResource(tf(), IamRolePolicy).policy).toBe("sids:SessionManagerAgent,LegacyAgentMessages,Later");
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   test("trusts ec2.amazonaws.com with no SourceAccount/SourceArn condition (EC2 does not pass them for instance profiles)", () => {
     const tf = role().tf();
     const trust = policyOf(onlyResource(tf, IamRole), "assume_role_policy").Statement;

@@ -282,3 +282,68 @@ describe("SessionManagerEndpoints", () => {
     );
   });
 });
+
+describe("SessionManagerEndpoints composition (endpoints added after construction)", () => {
+  test("GIVEN no services but endpointSecurityGroup WHEN an endpoint is added THEN it joins the endpoint group, which admits the instances, and counts in the cost", () => {
+    // GIVEN
+    const stack = testStack();
+    const e = new SessionManagerEndpoints(stack, "Endpoints", {
+      network,
+      region: "eu-west-1",
+      namePrefix: "x",
+      services: [],
+      endpointSecurityGroup: true,
+      endpointAzs: 2,
+      s3Gateway: { mode: "none" },
+    });
+    expect(e.cost?.endpoints).toBe(0);
+    // WHEN
+    e.addInterfaceEndpoint("Ssm", "ssm");
+    // THEN
+    const tf = synthJson(stack);
+    const endpointSg = endpointSgRef(e);
+    expect(endpointSg).not.toBe(instanceSgRef(e));
+    expect(resources(tf, VpcEndpoint)).toEqual([
+      expect.objectContaining({
+        service_name: "com.amazonaws.eu-west-1.ssm",
+        private_dns_enabled: true,
+        security_group_ids: [endpointSg],
+        subnet_ids: ["subnet-a1", "subnet-b1"],
+        tags: { Name: "x-ssm" },
+      }),
+    ]);
+    expect(ingressRules(tf)).toEqual([
+      expect.objectContaining({ security_group_id: endpointSg, referenced_security_group_id: instanceSgRef(e) }),
+    ]);
+    expect(e.cost?.endpoints).toBe(1);
+  });
+
+  test("GIVEN no services and no endpointSecurityGroup THEN there is no endpoint group (separate layout)", () => {
+    const { construct, tf } = endpoints({ services: [] });
+    expect(construct.endpointSecurityGroup).toBeUndefined();
+    expect(resources(tf, SecurityGroupResource)).toHaveLength(1);
+  });
+
+  test("GIVEN s3Gateway none WHEN addS3Gateway THEN the gateway is on the route tables with the given policy; a second one fails", () => {
+    const stack = testStack();
+    const e = new SessionManagerEndpoints(stack, "Endpoints", {
+      network,
+      region: "eu-west-1",
+      namePrefix: "x",
+      services: [EndpointService.SSM],
+      s3Gateway: { mode: "none" },
+    });
+    expect(e.s3Gateway).toBeUndefined();
+    const gateway = e.addS3Gateway({ policy: '{"Statement":[]}' });
+    expect(e.s3Gateway).toBe(gateway);
+    expect(resources(synthJson(stack), VpcEndpoint).filter((x) => x.vpc_endpoint_type === "Gateway")).toEqual([
+      expect.objectContaining({ route_table_ids: ["rtb-1", "rtb-2"], policy: '{"Statement":[]}' }),
+    ]);
+    expect(() => e.addS3Gateway()).toThrow(/has an S3 gateway already/);
+  });
+
+  test("fails to add an S3 gateway where an existing one is reused", () => {
+    const { construct } = endpoints({ s3Gateway: { mode: "reuse", endpointId: "vpce-0s3" } });
+    expect(() => construct.addS3Gateway()).toThrow(/has an S3 gateway already/);
+  });
+});

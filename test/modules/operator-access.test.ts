@@ -110,6 +110,27 @@ describe("AccessGroup", () => {
     );
   });
 
+  test("GIVEN a policyRenderer THEN the group and role policies are what it makes of their statements (the MFA deny on the group's only)", () => {
+    const stack = testStack();
+    const g = new AccessGroup(stack, "Group", {
+      ...account,
+      name: "bl-dev-ops",
+      description: "ops",
+      instanceTags: { Team: ["ops"] },
+      shellDocumentName: "SSM-SessionManagerRunShell",
+      iamGroup: true,
+      roleNames: ["developer"],
+      preferencesDocumentName: "SSM-SessionManagerRunShell",
+      policyRenderer: (statements) => statements.map((s) => s.sid).join(","),
+    });
+    const tf = synthJson(stack);
+    const groupSids = String(bodyOf(tf, g.groupPolicy!).policy).split(",");
+    const roleSids = String(childBody(tf, g, "Roles/developer").policy).split(",");
+    expect(groupSids).toContain("DenySessionsWithoutMfa");
+    expect(roleSids).not.toContain("DenySessionsWithoutMfa");
+    expect(groupSids.filter((s) => s !== "DenySessionsWithoutMfa")).toEqual(roleSids);
+  });
+
   test("GIVEN targets of which one expires THEN only its document has an expiry, by document name", () => {
     expect(
       portForwardDocumentExpiries("bl-dev-db", [
