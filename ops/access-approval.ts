@@ -11,6 +11,7 @@ import * as path from "path";
 import type { AccessChange, Protection } from "./lib/access-change";
 import { decideApproval, type Review } from "./lib/access-approval";
 import { effectiveProtection, readProtection } from "./lib/protection";
+import { runOps } from "./lib/run";
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -70,4 +71,4 @@ function main(argv: string[]): number {
   return result.ok ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runOps("access-approval", main);

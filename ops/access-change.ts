@@ -9,13 +9,11 @@
  * engine is a devDependency (AGPL-3.0).
  */
 import * as fs from "fs";
-import * as path from "path";
-import { clockFrom } from "../loader/expiry";
-import { ConfigError } from "../loader/load";
 import { accessChange, renderAccessChange, renderAccessChangeText, type EnvironmentAccess } from "./lib/access-change";
 import { evaluateAccess } from "./lib/access-report";
 import { effectiveProtection, readProtection } from "./lib/protection";
-import { SynthOutputError, synthesizedSubjects } from "./lib/synthesized-stack";
+import { clockOf, configDirOf, runOps } from "./lib/run";
+import { synthesizedSubjects } from "./lib/synthesized-stack";
 
 const USAGE =
   "usage: access-change --base <synth output dir> --head <synth output dir> [--base-config <dir>] [--head-config <dir>] [--markdown <file> [--max-chars <n>]] [--full-markdown <file>] [--json <file>]";
@@ -68,22 +66,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--max-chars: ${JSON.stringify(opts.get("--max-chars"))} is not a positive whole number`);
     return 2;
   }
-  let change;
-  let now: Date;
-  try {
-    now = clockFrom(process.env.BASTIONLESS_NOW);
-    change = accessChange(await accessOf(base, now), await accessOf(head, now));
-  } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthOutputError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
-  const headConfig =
-    opts.get("--head-config") ??
-    process.env.BASTIONLESS_CONFIG_DIR ??
-    path.join(__dirname, "..", "config", "environments");
+  const now = clockOf();
+  const change = accessChange(await accessOf(base, now), await accessOf(head, now));
+  const headConfig = opts.get("--head-config") ?? configDirOf();
   const headProtection = readProtection(headConfig);
   const baseConfig = opts.get("--base-config");
   const protection = effectiveProtection(baseConfig ? readProtection(baseConfig) : headProtection, headProtection);
@@ -111,12 +96,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.stack : String(e));
-    process.exitCode = 1;
-  },
-);
+void runOps("access-change", main);

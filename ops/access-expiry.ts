@@ -7,9 +7,7 @@
  * which expired grants the account still has. The clock is $BASTIONLESS_NOW when set.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { clockFrom } from "../loader/expiry";
-import { ConfigError, loadEnvironments, parseEnvironment } from "../loader/load";
+import { parseEnvironment } from "../loader/load";
 import {
   addressHint,
   deployedState,
@@ -21,6 +19,7 @@ import {
   renderExpiryIssue,
 } from "./lib/access-expiry";
 import { readPlans } from "./lib/plan-text";
+import { opsInputs, runOps } from "./lib/run";
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -33,19 +32,7 @@ function main(argv: string[]): number {
     console.error(`--within: ${JSON.stringify(option(argv, "--within"))} is not a number of days (0-366)`);
     return 2;
   }
-  const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
-  let environments;
-  let now: Date;
-  try {
-    now = clockFrom(process.env.BASTIONLESS_NOW);
-    environments = loadEnvironments(configDir);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const { now, environments } = opsInputs();
   const grants = expiringGrants(environments, now, within);
 
   if (argv.includes("--drift")) {
@@ -133,4 +120,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runOps("access-expiry", main);

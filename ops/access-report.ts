@@ -8,12 +8,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { clockFrom } from "../loader/expiry";
 import { identityFileFor, loadIdentity } from "../loader/identity";
-import { ConfigError, loadEnvironments } from "../loader/load";
+import { loadEnvironments } from "../loader/load";
 import { App } from "../modules/core/cdktf";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { parseOptions, UsageError } from "./lib/args";
+import { clockOf, configDirOf, runOps } from "./lib/run";
 import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
 import { IdentityCenterStack } from "../stacks/identity-center-stack";
 import { ACCESS_REPORT_FORMAT, type AccessReportFile } from "../cli/access";
@@ -35,21 +35,10 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
-  let environments;
-  let identityConfig;
-  let now: Date;
-  try {
-    now = clockFrom(process.env.BASTIONLESS_NOW);
-    environments = loadEnvironments(configDir);
-    identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const configDir = configDirOf();
+  const now = clockOf();
+  const environments = loadEnvironments(configDir);
+  const identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
   const unknown = wanted.filter((w) => !environments.some((e) => e.config.name === w));
   if (unknown.length > 0) {
     console.error(
@@ -96,12 +85,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.stack : String(e));
-    process.exitCode = 1;
-  },
-);
+void runOps("access-report", main);

@@ -6,9 +6,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { clockFrom } from "../loader/expiry";
-import { ConfigError, loadEnvironments } from "../loader/load";
 import { newestFromBlame, renderReviewCsv, renderReviewMarkdown, reviewRows } from "./lib/access-review";
+import { opsInputs, runOps } from "./lib/run";
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -16,20 +15,8 @@ function option(argv: string[], name: string): string | undefined {
 }
 
 function main(argv: string[]): number {
-  const configDir = process.env.BASTIONLESS_CONFIG_DIR ?? path.join(__dirname, "..", "config", "environments");
   const outDir = option(argv, "--out") ?? "access-reviews";
-  let environments;
-  let now: Date;
-  try {
-    now = clockFrom(process.env.BASTIONLESS_NOW);
-    environments = loadEnvironments(configDir);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const { now, environments } = opsInputs();
   const blame = (file: string, lines: readonly [number, number]) => {
     const r = spawnSync(
       "git",
@@ -69,4 +56,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runOps("access-review", main);

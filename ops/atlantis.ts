@@ -3,19 +3,16 @@
  * config/environments. `--check` exits 1 when the committed file is stale. Bad config: the loader's errors, exit 1.
  */
 import * as path from "path";
-import { ConfigError, loadEnvironments } from "../loader/load";
+import { loadEnvironments } from "../loader/load";
 import { writeOrCheck } from "../tools/generated-file";
 import { renderAtlantis } from "./lib/atlantis";
+import { runOps } from "./lib/run";
 
 export const ATLANTIS_FILE = path.join(__dirname, "..", "atlantis.yaml");
 
-if (require.main === module) {
-  try {
+if (require.main === module)
+  void runOps("atlantis", () => {
     const environments = loadEnvironments(path.join(__dirname, "..", "config", "environments"));
     writeOrCheck(ATLANTIS_FILE, renderAtlantis(environments), "npm run atlantis");
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(e.message);
-    process.exitCode = 1;
-  }
-}
+    return 0;
+  });

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import { driftEntry, renderDriftSummary } from "./lib/drift-report";
 import { readPlans } from "./lib/plan-text";
+import { runOps } from "./lib/run";
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -33,4 +34,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runOps("drift-report", main);

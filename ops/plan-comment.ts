@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { renderComment, renderSummary } from "./lib/plan-comment";
 import { readPlans, type PlanResult } from "./lib/plan-text";
+import { runOps } from "./lib/run";
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -55,4 +56,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runOps("plan-comment", main);
