@@ -467,26 +467,44 @@ function program(io: Io, codes: { code: number }): Command {
     "why you connect: the session's Reason (1-256 characters), kept in the session record",
   );
 
-  cmd
-    .command("connect")
-    .description("a shell on an instance, by instance id, Name tag or key=value tag")
-    .argument("<env>", "environment name (a file of the config directory)")
-    .argument("<target>", "i-0123456789abcdef0, web-1 (Name tag) or Role=web")
-    .addOption(reason)
-    .action(function (this: Command, env: string, target: string) {
-      return run(() => p.connect(env, target, globals(this)))();
+  /**
+   * A command that opens a session, declared once for connect and forward: `<env>`, what to reach, the command's own
+   * options, then --reason; the action runs `open` with the options of the command and the global ones.
+   */
+  const sessionCommand = <O extends object>(
+    name: string,
+    description: string,
+    target: readonly [name: string, description: string],
+    options: readonly (readonly [flags: string, description: string])[],
+    open: (env: string, target: string, opts: GlobalOptions & O & { reason?: string }) => Promise<number>,
+  ) => {
+    const c = cmd
+      .command(name)
+      .description(description)
+      .argument("<env>", "environment name (a file of the config directory)")
+      .argument(...target);
+    for (const [flags, text] of options) c.option(flags, text);
+    c.addOption(reason).action(function (this: Command, env: string, to: string) {
+      return run(() => open(env, to, this.optsWithGlobals()))();
     });
-  cmd
-    .command("forward")
-    .description("forward a local port to host:port through an allowed instance (the target's own document)")
-    .argument("<env>")
-    .argument("<host:port>", "a port-forwarding target of an access group, e.g. db.internal:5432")
-    .option("--local-port <n>", "local port (default 0: the plugin picks a free one and prints it)")
-    .option("--via <target>", "the instance to forward through (id, Name or key=value; default: any allowed instance)")
-    .addOption(reason)
-    .action(function (this: Command, env: string, hostPort: string) {
-      return run(() => p.forward(env, hostPort, globals(this)))();
-    });
+  };
+  sessionCommand(
+    "connect",
+    "a shell on an instance, by instance id, Name tag or key=value tag",
+    ["<target>", "i-0123456789abcdef0, web-1 (Name tag) or Role=web"],
+    [],
+    (env, target, opts) => p.connect(env, target, opts),
+  );
+  sessionCommand<{ localPort?: string; via?: string }>(
+    "forward",
+    "forward a local port to host:port through an allowed instance (the target's own document)",
+    ["<host:port>", "a port-forwarding target of an access group, e.g. db.internal:5432"],
+    [
+      ["--local-port <n>", "local port (default 0: the plugin picks a free one and prints it)"],
+      ["--via <target>", "the instance to forward through (id, Name or key=value; default: any allowed instance)"],
+    ],
+    (env, hostPort, opts) => p.forward(env, hostPort, opts),
+  );
   cmd
     .command("ssh-config")
     .description(
