@@ -1,5 +1,5 @@
 import { CLOUD_TRAIL_REQUIRED } from "../loader/cloud-trail";
-import { S3_RESTRICTIVE_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../loader/schema";
+import { S3_RESTRICTIVE_OPT_IN, SHARED_ACCOUNT_OPT_IN, type EnvironmentConfig, type VpcConfig } from "../loader/schema";
 import { sessionKeyAlias, sessionLogBucket } from "../loader/names";
 import { AwsProvider } from "../modules/core/aws";
 import {
@@ -132,7 +132,39 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public summary(): string[] {
     const c = this.endpointCost();
     const shape = c.perVpc.map((v) => `${v.endpoints} endpoints × ${v.azs} AZ`).join(" + ");
-    return [`${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`, ...this.adoptions, this.auditTrailNote];
+    return [
+      `${shape} ≈ $${c.monthlyUsd.toFixed(2)}/month`,
+      ...this.adoptions,
+      ...(this.takeover ? [this.takeover] : []),
+      this.auditTrailNote,
+    ];
+  }
+
+  /** What owning the account-wide preferences document takes over, for the synth summary. */
+  private get takeover(): string | undefined {
+    const prefs = this.config.sessionPreferences;
+    if (!this.preferences) return undefined;
+    const where = `${this.config.account}/${this.config.region}`;
+    const inputs = this.preferences.content.inputs;
+    const logs = [
+      inputs.s3BucketName && `s3://${inputs.s3BucketName}/${inputs.s3KeyPrefix}/`,
+      inputs.cloudWatchLogGroupName,
+    ].filter(Boolean);
+    const key = this.kmsEncryption
+      ? `encrypted with ${this.sessionKey.aliasName}${this.sharedAccount ? " (usable by every principal of the account, for sessions only)" : ""}`
+      : "not KMS-encrypted";
+    const shared = this.sharedAccount ? " (sharedAccount opt-in)" : "";
+    return (
+      `takes over ${PREFERENCES_DOCUMENT} in ${where}${shared}: every session there that names no document is ${key}, ` +
+      `logged to ${logs.length > 0 ? logs.join(" and ") : "nowhere"}, idle/max ${prefs.idleTimeoutMinutes}/${prefs.maxDurationMinutes} min` +
+      (this.sharedAccount ? "; the agent does not check the destinations' encryption" : "")
+    );
+  }
+
+  /** The environment owns the account-wide preferences in an account other teams use (the named opt-in). */
+  private get sharedAccount(): boolean {
+    const prefs = this.config.sessionPreferences;
+    return prefs.document !== "none" && prefs.sharedAccount === SHARED_ACCOUNT_OPT_IN;
   }
 
   /** Sessions are KMS-encrypted unless the environment waives it (then no key ARN goes into the preferences). */
@@ -177,6 +209,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       allowEventBridge: true,
       allowCloudWatchAlarms: this.auditAlarmArnPattern !== undefined,
       cloudTrailArn: this.createdTrailArn,
+      sessionUseByAccount: this.sharedAccount && this.kmsEncryption,
     });
   }
 
@@ -234,6 +267,9 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       kmsKeyId: this.kmsEncryption ? this.sessionKey.keyArn : undefined,
       waiveKmsEncryption: prefs.waiveKmsEncryption,
       waiveLogging: logging.waiveLogging,
+      waiveDestinationEncryptionCheck: this.sharedAccount
+        ? `sessionPreferences.sharedAccount is ${SHARED_ACCOUNT_OPT_IN}: other teams' instances cannot read this environment's log bucket or group, and the agent refuses a session whose destination it cannot check; the destinations are KMS-encrypted by construction (BL-BKT-003, BL-LOG-001)`
+        : undefined,
       idleSessionTimeoutMinutes: prefs.idleTimeoutMinutes,
       maxSessionDurationMinutes: prefs.maxDurationMinutes,
       runAsDefaultUser: prefs.runAs.enabled ? prefs.runAs.defaultUser : undefined,

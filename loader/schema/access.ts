@@ -50,6 +50,13 @@ export function accessTagKeyIssues(env: {
   );
 }
 
+/**
+ * The named opt-in to own the account-wide session preferences in an account other teams use: every session there
+ * that names no document is then encrypted with this environment's key (granted to the account's principals for
+ * Session Manager only) and logged to its destinations (docs/shared-accounts.md).
+ */
+export const SHARED_ACCOUNT_OPT_IN = "take-over-every-session-in-the-account";
+
 export const preferencesSchema = strict({
   document: z
     .enum(["create", "adopt", "none"])
@@ -98,7 +105,50 @@ export const preferencesSchema = strict({
     .min(10)
     .optional()
     .describe("A written reason to leave session data without a customer KMS key (not recommended)."),
+  sharedAccount: z
+    .enum([SHARED_ACCOUNT_OPT_IN])
+    .optional()
+    .describe(
+      `The named opt-in to own SSM-SessionManagerRunShell in an account other teams use (required when the environment owns the document and adopts a VPC or the document): every session in the account+region that names no document then uses this environment's key and log destinations. ${SHARED_ACCOUNT_OPT_IN}: the key policy lets every principal of the account use the key for Session Manager sessions only (encryption context aws:ssm:SessionId/TargetId), and the agent's destination-encryption checks are off so other teams' instances need no access to the log bucket or group (docs/shared-accounts.md). @default - refused in such an environment; elsewhere the account is taken as the project's own`,
+    ),
 }).prefault({});
+
+/**
+ * The shared-account check of one environment: owning the account-wide preferences document where other teams
+ * work (an adopted VPC, or a document the console already created) needs the named opt-in; the opt-in means
+ * nothing without the document.
+ */
+export function sharedAccountIssues(env: {
+  account: string;
+  region: string;
+  vpcs: readonly { name: string; mode: string }[];
+  sessionPreferences: { document: string; sharedAccount?: string };
+}): { path: (string | number)[]; message: string }[] {
+  const prefs = env.sessionPreferences;
+  const path = ["sessionPreferences", "sharedAccount"];
+  if (prefs.document === "none")
+    return prefs.sharedAccount === undefined
+      ? []
+      : [
+          {
+            path,
+            message: `${show(prefs.sharedAccount)} has no effect with document: none (this environment does not own SSM-SessionManagerRunShell); remove it`,
+          },
+        ];
+  if (prefs.sharedAccount !== undefined) return [];
+  const adopted = env.vpcs.filter((v) => v.mode === "adopt").map((v) => v.name);
+  if (adopted.length === 0 && prefs.document !== "adopt") return [];
+  const why =
+    adopted.length > 0
+      ? `this environment adopts VPC ${adopted.map(show).join(", ")}, so other teams work in account ${env.account}`
+      : "the document already exists in the account (document: adopt), so someone else uses Session Manager there";
+  return [
+    {
+      path,
+      message: `is required: ${why}, and SSM-SessionManagerRunShell applies to every session in ${env.account}/${env.region} that names no document: their users and instances would need this environment's KMS key. Set sharedAccount: ${show(SHARED_ACCOUNT_OPT_IN)} (the key is granted to the account's principals for Session Manager sessions only, docs/shared-accounts.md), or document: none to leave the document to its owner`,
+    },
+  ];
+}
 
 export const instanceAccessSchema = strict({
   managedInstanceCore: z

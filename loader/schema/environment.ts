@@ -23,6 +23,7 @@ import {
   accessTagPrefix,
   instanceAccessSchema,
   preferencesSchema,
+  sharedAccountIssues,
 } from "./access";
 import { auditIssues, auditSchema } from "./audit";
 
@@ -122,6 +123,7 @@ export const environmentSchema = strict({
   for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
   for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });
   for (const a of auditIssues(env)) ctx.addIssue({ code: "custom", path: a.path, message: a.message });
+  for (const s of sharedAccountIssues(env)) ctx.addIssue({ code: "custom", path: s.path, message: s.message });
   if (env.promotion.after === env.name)
     ctx.addIssue({
       code: "custom",

@@ -29,6 +29,7 @@ export type ConditionOperator =
   | "NumericGreaterThanEquals"
   | "DateLessThan"
   | "ForAnyValue:StringEquals"
+  | "ForAllValues:StringEquals"
   | "ForAnyValue:StringEqualsIgnoreCase";
 
 export type Conditions = Partial<Record<ConditionOperator, Record<string, string | string[]>>>;

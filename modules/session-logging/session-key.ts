@@ -26,6 +26,38 @@ export interface SessionKeyProps extends AccountScope {
    * for that trail only. @default - CloudTrail may not use the key
    */
   readonly cloudTrailArn?: string;
+  /**
+   * Let every principal of the account use the key for Session Manager sessions, without an IAM permission of its
+   * own: kms:GenerateDataKey (the session-manager-plugin of a user starting a session) and kms:Decrypt (the SSM agent
+   * on the instance), only with Session Manager's encryption context (`aws:ssm:SessionId` and `aws:ssm:TargetId`,
+   * no other key) and `kms:CallerAccount` = this account. For an environment that owns the account-wide preferences
+   * document in an account other teams use (`sessionPreferences.sharedAccount`). `kms:ViaService` cannot be used:
+   * the plugin and the agent call KMS themselves, not through a service. @default false
+   */
+  readonly sessionUseByAccount?: boolean;
+}
+
+/** The encryption-context keys Session Manager binds a session's data key to (the plugin and the agent). */
+export const SESSION_ENCRYPTION_CONTEXT_KEYS = ["aws:ssm:SessionId", "aws:ssm:TargetId"] as const;
+
+/**
+ * Any principal of `account` may create and open Session Manager data keys (see `SessionKeyProps.sessionUseByAccount`):
+ * the context must name a session (ForAnyValue: the key is present) and nothing else (ForAllValues), so the grant
+ * never decrypts S3 objects, log events or anything else the key protects.
+ */
+export function sessionUseByAccountStatement(account: string): Statement {
+  return {
+    sid: "SessionManagerUseByAccountPrincipals",
+    effect: "Allow",
+    principals: { AWS: ["*"] },
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    resources: ["*"],
+    conditions: {
+      StringEquals: { "kms:CallerAccount": account },
+      "ForAnyValue:StringEquals": { "kms:EncryptionContextKeys": [SESSION_ENCRYPTION_CONTEXT_KEYS[0]] },
+      "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": [...SESSION_ENCRYPTION_CONTEXT_KEYS] },
+    },
+  };
 }
 
 /**
@@ -120,6 +152,7 @@ export class SessionKey extends Construct implements IEncryptionKey {
       });
     }
     if (props.cloudTrailArn) statements.push(...cloudTrailKeyStatements(props.cloudTrailArn, props.account, partition));
+    if (props.sessionUseByAccount) statements.push(sessionUseByAccountStatement(props.account));
     return statements;
   }
 

@@ -20,6 +20,14 @@ export interface SessionPreferencesProps {
   readonly waiveKmsEncryption?: string;
   /** A written reason to log nowhere. @default - none: a destination is required */
   readonly waiveLogging?: string;
+  /**
+   * A written reason to turn off the agent's check that the destinations are encrypted (`s3EncryptionEnabled`,
+   * `cloudWatchEncryptionEnabled` false). The agent refuses a session when it cannot read the bucket's encryption
+   * or the log group, so in an account other teams share their instances (which cannot) would lose Session Manager;
+   * without the check a session whose transcript cannot be written still opens. The destinations must then be
+   * encrypted by construction. @default - none: the agent checks
+   */
+  readonly waiveDestinationEncryptionCheck?: string;
   /** @default DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES (20) */
   readonly idleSessionTimeoutMinutes?: number;
   /** @default DEFAULT_MAX_SESSION_DURATION_MINUTES (60) */
@@ -94,9 +102,9 @@ export function sessionDocumentContent(props: SessionPreferencesProps): SessionD
     inputs: {
       s3BucketName: props.s3?.bucketName ?? "",
       s3KeyPrefix: props.s3?.keyPrefix ?? "",
-      s3EncryptionEnabled: props.s3 !== undefined,
+      s3EncryptionEnabled: props.s3 !== undefined && !props.waiveDestinationEncryptionCheck,
       cloudWatchLogGroupName: props.cloudWatch?.logGroupName ?? "",
-      cloudWatchEncryptionEnabled: props.cloudWatch !== undefined,
+      cloudWatchEncryptionEnabled: props.cloudWatch !== undefined && !props.waiveDestinationEncryptionCheck,
       cloudWatchStreamingEnabled: props.cloudWatch ? (props.cloudWatch.streaming ?? true) : false,
       kmsKeyId: props.kmsKeyId ?? "",
       runAsEnabled: props.runAsDefaultUser !== undefined,
@@ -132,5 +140,7 @@ export class SessionPreferences extends Construct {
     // A waiver is the named opt-in the guardrails would otherwise refuse; its reason goes into the synth summary.
     if (!props.kmsKeyId && props.waiveKmsEncryption) suppress(this.document, "BL-SES-002", props.waiveKmsEncryption);
     if (!props.s3 && !props.cloudWatch && props.waiveLogging) suppress(this.document, "BL-SES-001", props.waiveLogging);
+    else if ((props.s3 || props.cloudWatch) && props.waiveDestinationEncryptionCheck)
+      suppress(this.document, "BL-SES-001", props.waiveDestinationEncryptionCheck);
   }
 }

@@ -29,7 +29,10 @@ export interface Case {
 export function defaults(env: Env): EnvironmentConfig {
   const input = structuredClone(exampleInput(env)) as any;
   input.logging = { alertEmails: input.logging?.alertEmails, cloudTrail: input.logging?.cloudTrail };
+  const sharedAccount = input.sessionPreferences?.sharedAccount;
   for (const k of ["sessionPreferences", "instanceAccess", "network", "tags"]) delete input[k];
+  // The shared-account opt-in is not a default: an adopted VPC's environment that owns the document must keep it.
+  if (sharedAccount !== undefined) input.sessionPreferences = { sharedAccount };
   for (const v of input.vpcs) if (v.mode === "adopt") delete v.s3Gateway;
   return environmentSchema.parse(input);
 }

@@ -70,6 +70,26 @@ describe("SessionKey", () => {
     });
     expect(statements.some((s) => s.principals?.AWS?.includes("*"))).toBe(false);
   });
+
+  test("sessionUseByAccount: the account's principals may create and open Session Manager data keys, nothing else", () => {
+    const props = { ...account, alias: "alias/x", logGroupNamePattern: "/bl/dev/*" };
+    const statements = SessionKey.policyStatements({ ...props, sessionUseByAccount: true });
+    expect(statements.find((s) => s.sid === "SessionManagerUseByAccountPrincipals")).toEqual({
+      sid: "SessionManagerUseByAccountPrincipals",
+      effect: "Allow",
+      principals: { AWS: ["*"] },
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: ["*"],
+      conditions: {
+        StringEquals: { "kms:CallerAccount": "111111111111" },
+        "ForAnyValue:StringEquals": { "kms:EncryptionContextKeys": ["aws:ssm:SessionId"] },
+        "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": ["aws:ssm:SessionId", "aws:ssm:TargetId"] },
+      },
+    });
+    // No kms:ViaService: the session-manager-plugin and the SSM agent call KMS themselves, not through a service.
+    expect(JSON.stringify(statements)).not.toContain("kms:ViaService");
+    expect(SessionKey.policyStatements(props).map((s) => s.sid)).not.toContain("SessionManagerUseByAccountPrincipals");
+  });
 });
 
 describe("SessionLogGroup", () => {

@@ -2,6 +2,7 @@
 import { SessionPreferences, sessionDocumentContent } from "../../modules/session-preferences";
 import { SsmDocument } from "../../modules/core/aws";
 import { addressOf, onlyResource, synthJson, testStack } from "../helpers/synth";
+import { check } from "../helpers/guardrails";
 
 const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/k";
 
@@ -69,6 +70,26 @@ describe("session preferences document", () => {
       false,
     );
     expect(ckv113(sessionDocumentContent({ kmsKeyId: keyArn, waiveLogging: "throwaway lab account" }))).toBe(false);
+  });
+
+  test("waiveDestinationEncryptionCheck: the agent's encryption checks are off, the finding is suppressed with the reason", () => {
+    const reason = "other teams' instances share this account";
+    const content = sessionDocumentContent({ ...full, waiveDestinationEncryptionCheck: reason });
+    expect(content.inputs).toMatchObject({
+      s3BucketName: "bl-dev-logs",
+      s3EncryptionEnabled: false,
+      cloudWatchLogGroupName: "/bl/dev/sessions",
+      cloudWatchEncryptionEnabled: false,
+      kmsKeyId: keyArn,
+    });
+    expect(ckv113(content)).toBe(false);
+    const reported = check(
+      (stack) => new SessionPreferences(stack, "Prefs", { ...full, waiveDestinationEncryptionCheck: reason }),
+    );
+    expect(reported.filter((r) => r.level === "error")).toEqual([]);
+    expect(reported.suppressed.map((f) => [f.rule, f.reason])).toEqual([["BL-SES-001", reason]]);
+    const unwaived = check((stack) => new SessionPreferences(stack, "Prefs", full));
+    expect(unwaived.suppressed).toEqual([]);
   });
 
   test.each([

@@ -74,6 +74,7 @@ describe("the example environments' networks", () => {
     expect(stack.summary()).toEqual([
       `5 endpoints × ${azs} AZ ≈ $${expected.toFixed(2)}/month`,
       "adopts vpc-0f1e2d3c4b5a69788: creates 5 (private DNS for the whole VPC, 443 from 10.30.0.0/16, 100.64.0.0/16), S3 gateway: none, NACL: untouched",
+      "takes over SSM-SessionManagerRunShell in 333333333333/eu-central-1 (sharedAccount opt-in): every session there that names no document is encrypted with alias/bastionless-prod-sessions (usable by every principal of the account, for sessions only), logged to s3://bastionless-prod-session-logs-333333333333/prod/ and /bastionless/prod/sessions, idle/max 15/240 min; the agent does not check the destinations' encryption",
       "audit trail: reads arn:aws:cloudtrail:eu-west-1:999999999999:trail/organization-trail (plan fails unless it logs write management events here)",
     ]);
   });
