@@ -312,7 +312,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       namePrefix: this.auditPrefix,
       queryFolder: `${this.config.project}/${this.config.name}`,
       region: this.config.region,
-      alertTopicArn: this.auditAlerts.topic.arn,
+      alertTopic: this.auditAlerts.topic,
       sessionLogGroupName: this.logGroup?.resource.name,
       workingHours: audit.workingHours,
       riskyCommands: audit.riskyCommands,
@@ -428,7 +428,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
         s3Gateway: plan.s3Gateway,
         endpointAzs: vpc.endpointAzs,
         layout: this.config.network.securityGroupLayout,
-        logBucketArn: this.logBucket?.bucketArn,
+        logBucket: this.logBucket,
       });
       this.adoptedS3(vpcScope, vpc, endpoints);
       const targets = forwardTargets(this.config, vpc.name);
@@ -504,7 +504,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     const template = new HardenedLaunchTemplate(this, "LaunchTemplate", {
       name: physicalName(this.naming, "session-instance"),
       instanceType: ia.instanceType,
-      instanceProfileArn: this.instanceRole.instanceProfile.arn,
+      instanceProfile: this.instanceRole.instanceProfile,
       securityGroupIds: [first.endpoints.instanceSecurityGroup.securityGroupId],
       subnetId: first.network.subnets[0].id,
       instanceTags: ia.instanceTags,

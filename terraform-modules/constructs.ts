@@ -103,7 +103,7 @@ export function moduleEndpoints(
           errorMessage: "s3_gateway creates a gateway endpoint on route_table_ids: list the private route tables.",
         },
         {
-          condition: Op.or(Op.neq(vars.s3Gateway, vars.restrictiveMode), Op.neq(props.logBucketArn ?? "", "")),
+          condition: Op.or(Op.neq(vars.s3Gateway, vars.restrictiveMode), Op.neq(props.logBucket?.bucketArn ?? "", "")),
           errorMessage:
             "The restrictive S3 gateway admits the session-log bucket by ARN: give log_bucket_arn (the " +
             "session-logging module's log_bucket_arn output).",

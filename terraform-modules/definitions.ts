@@ -227,7 +227,7 @@ export const instanceAccess: ModuleDefinition = {
       name: v.string("role_name"),
       instanceType: v.string("instance_type"),
       architecture: v.string("architecture"),
-      instanceProfileArn: role.instanceProfile.arn,
+      instanceProfile: role.instanceProfile,
       securityGroupIds: v.list("security_group_ids"),
       instanceTags: v.stringMap("instance_tags"),
     });

@@ -401,9 +401,11 @@ export const network: ModuleDefinition = {
         namePrefix: v.string("name_prefix"),
         endpointSubnetIds: v.list("endpoint_subnet_ids"),
         // "" when not given: the restrictive policy is only written with s3_gateway's opt-in, which requires it.
-        logBucketArn: Token.asString(
-          v.expression(["log_bucket_arn"], '(var.log_bucket_arn == null ? "" : var.log_bucket_arn)'),
-        ),
+        logBucket: {
+          bucketArn: Token.asString(
+            v.expression(["log_bucket_arn"], '(var.log_bucket_arn == null ? "" : var.log_bucket_arn)'),
+          ),
+        },
         partition: new DataAwsPartition(stack, "partition").partition,
       },
       {

@@ -11,12 +11,13 @@ import {
 } from "./aws";
 import type { Construct, TerraformProvider } from "./cdktf";
 import type { Statement } from "./iam";
+import type { IEncryptionKey } from "./kms";
 
 export interface PrivateBucketBaselineProps {
   /** @default - the stack's default provider */
   readonly provider?: TerraformProvider;
   /** Customer-managed key for default encryption. @default - the AWS-managed aws/s3 key */
-  readonly kmsKeyArn?: string;
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** Adds ownership, public-access-block, encryption and versioning resources for `bucket` under `scope`. */
@@ -45,7 +46,7 @@ export function applyPrivateBucketBaseline(
     bucket: id,
     rule: [
       {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.encryptionKey?.keyArn },
         bucketKeyEnabled: true,
       },
     ],

@@ -1,10 +1,15 @@
 import { DataAwsSsmParameter, Instance, LaunchTemplate } from "../core/aws";
 import { Construct, Fn, Token } from "../core/cdktf";
 
+/** The instances' profile: the provider's `IamInstanceProfile` (e.g. `InstanceRole.instanceProfile`), or `{ arn }`. */
+export interface IInstanceProfile {
+  readonly arn: string;
+}
+
 export interface HardenedLaunchTemplateProps {
   readonly name: string;
   readonly instanceType: string;
-  readonly instanceProfileArn: string;
+  readonly instanceProfile: IInstanceProfile;
   readonly securityGroupIds: readonly string[];
   /** Subnet of the network interface (an Auto Scaling group overrides it). @default - chosen at launch */
   readonly subnetId?: string;
@@ -54,7 +59,7 @@ export class HardenedLaunchTemplate extends Construct {
       imageId,
       instanceType: props.instanceType,
       updateDefaultVersion: true,
-      iamInstanceProfile: { arn: props.instanceProfileArn },
+      iamInstanceProfile: { arn: props.instanceProfile.arn },
       networkInterfaces: [
         {
           deviceIndex: 0,

@@ -47,6 +47,11 @@ export interface EndpointsNetwork {
   readonly subnets?: IPrivateNetwork["subnets"];
 }
 
+/** The session-log bucket the S3 gateway admits: a `SessionLogBucket`, or `{ bucketArn }` of one managed elsewhere. */
+export interface ILogBucket {
+  readonly bucketArn: string;
+}
+
 export interface SessionManagerEndpointsProps {
   readonly network: EndpointsNetwork;
   readonly region: string;
@@ -69,8 +74,8 @@ export interface SessionManagerEndpointsProps {
    * @default - only when `services` creates an endpoint
    */
   readonly endpointSecurityGroup?: boolean;
-  /** The session-log bucket ARN the S3 gateway endpoint policy allows writing to. @default - S3 logging off */
-  readonly logBucketArn?: string;
+  /** The session-log bucket the S3 gateway endpoint policy allows writing to. @default - S3 logging off */
+  readonly logBucket?: ILogBucket;
   /**
    * Existing interface endpoints to use instead of creating them (an adopted VPC). Each is read at plan time (by id,
    * or by service name in the VPC) and checked: in the VPC, of the service, private DNS on. The instance SG gets
@@ -268,7 +273,7 @@ export class SessionManagerEndpoints extends Construct implements IConnectable {
         ? { mode: "create-restrictive" }
         : { mode: "none" });
     this.s3GatewayMode = s3.mode;
-    this.s3RequiredStatements = s3EndpointStatements(region, props.logBucketArn, props.partition);
+    this.s3RequiredStatements = s3EndpointStatements(region, props.logBucket?.bucketArn, props.partition);
     if (s3.mode === "create-restrictive") this.addS3Gateway({ policy: renderPolicy(this.s3RequiredStatements) });
     else if (s3.mode === "create-full-access") this.addS3Gateway();
     else if (s3.mode === "reuse") this.reusedS3Gateway = this.readS3Gateway(s3.endpointId, network, region);

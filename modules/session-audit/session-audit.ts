@@ -48,6 +48,11 @@ export interface SessionStartsProps {
   readonly reasonExpected?: readonly ReasonExpectedPrincipal[];
 }
 
+/** The alert topic alarms notify: the provider's `SnsTopic` (e.g. `AuditAlerts.topic`), or `{ arn }`. */
+export interface IAlertTopic {
+  readonly arn: string;
+}
+
 export interface SessionAuditProps {
   /** Prefix of every name (`<project>-<environment>`): alarms, metric filters, dashboard, resource policy. */
   readonly namePrefix: string;
@@ -56,7 +61,7 @@ export interface SessionAuditProps {
   /** The region the dashboard's widgets query. */
   readonly region: string;
   /** The environment's alert topic: every alarm notifies it (its policy must admit CloudWatch alarms). */
-  readonly alertTopicArn: string;
+  readonly alertTopic: IAlertTopic;
   /**
    * The session log group the agent streams JSON events to (`cloudWatchStreamingEnabled: true`; a reference to the
    * group, so filters are created after it). @default - no queries, metric filters, alarms or dashboard
@@ -181,7 +186,7 @@ export class SessionAudit extends Construct {
           threshold: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           treatMissingData: "notBreaching",
-          alarmActions: [props.alertTopicArn],
+          alarmActions: [props.alertTopic.arn],
         }),
       );
     }

@@ -101,7 +101,7 @@ export class SessionLogBucket extends Construct {
     this.bucketArn = this.bucket.arn;
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
-    applyPrivateBucketBaseline(this, this.bucket, { kmsKeyArn: props.encryptionKey.keyArn });
+    applyPrivateBucketBaseline(this, this.bucket, { encryptionKey: props.encryptionKey });
     const trail = props.cloudTrail;
     this.policy = new S3BucketPolicy(this, "Policy", {
       bucket,

@@ -169,7 +169,7 @@ describe("HardenedLaunchTemplate", () => {
     const t = new HardenedLaunchTemplate(stack, "Lt", {
       name: "bl-dev-session-instance",
       instanceType: "t4g.nano",
-      instanceProfileArn: "arn:aws:iam::111111111111:instance-profile/bl-dev-session-instance",
+      instanceProfile: { arn: "arn:aws:iam::111111111111:instance-profile/bl-dev-session-instance" },
       securityGroupIds: ["sg-instances"],
       subnetId: "subnet-a",
       instanceTags: { Team: "platform" },

@@ -131,7 +131,7 @@ describe("SessionManagerEndpoints", () => {
 
   test("the S3 gateway is on every given route table, with a policy allowing the agent buckets and the log bucket", () => {
     // WHEN
-    const { tf } = endpoints({ logBucketArn: "arn:aws:s3:::session-logs" });
+    const { tf } = endpoints({ logBucket: { bucketArn: "arn:aws:s3:::session-logs" } });
     // THEN
     const [gw] = resources(tf, VpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
     expect(gw).toMatchObject({ service_name: "com.amazonaws.eu-west-1.s3", route_table_ids: ["rtb-1", "rtb-2"] });

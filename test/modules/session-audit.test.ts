@@ -94,7 +94,7 @@ function kit(overrides: Partial<KitProps> = {}, reasonExpected = true) {
     namePrefix: "bl-dev-audit",
     queryFolder: "bl/dev",
     region: "eu-west-1",
-    alertTopicArn: "arn:aws:sns:eu-west-1:111111111111:bl-dev-session-audit",
+    alertTopic: { arn: "arn:aws:sns:eu-west-1:111111111111:bl-dev-session-audit" },
     sessionLogGroupName: sessions.name,
     workingHours: hours,
     riskyCommands: risky,
