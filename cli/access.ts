@@ -22,6 +22,8 @@ const principalSchema = z.object({
   mfa: z.string(),
   sourceIp: z.string(),
   expires: z.array(z.string()).optional(),
+  /** The interfaces the principal may start sessions from (reports written before issue 29 have none). */
+  interfaces: z.array(z.string()).optional(),
 });
 
 const reportSchema = z.object({
@@ -161,6 +163,7 @@ export function canI(
       const notes = [
         ...(p.mfa === "required" ? ["MFA required"] : []),
         ...(p.sourceIp !== "any" ? [`only from ${p.sourceIp}`] : []),
+        ...(p.interfaces ? [`interfaces: ${p.interfaces.join(", ") || "none"}`] : []),
         ...(p.expires ?? []).map((e) => `expires ${e}`),
         ...(p.untaggedDenied ? [] : ["WARNING: the report found untagged instances reachable"]),
       ];

@@ -4,6 +4,7 @@
  * without further work.
  */
 import type { z } from "zod";
+import { didYouMean } from "./suggest";
 import { at, type YamlSource } from "./yaml-source";
 
 /** `["vpcs", 0, "cidr"]` → `vpcs[0].cidr`. */
@@ -65,7 +66,7 @@ export function formatIssue(issue: z.core.$ZodIssue, raw: unknown, source?: Yaml
       message =
         value === undefined
           ? `is required; allowed: ${issue.values.map((v) => show(v)).join(", ")}`
-          : `${show(value)} is not allowed; allowed: ${issue.values.map((v) => show(v)).join(", ")}`;
+          : `${show(value)} is not allowed${typeof value === "string" ? didYouMean(value, issue.values.map(String)) : ""}; allowed: ${issue.values.map((v) => show(v)).join(", ")}`;
       break;
     case "too_small":
     case "too_big": {

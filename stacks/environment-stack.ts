@@ -534,6 +534,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
         preferencesDocumentName: PREFERENCES_DOCUMENT,
         protectedTagKeys,
         expires: g.expires,
+        interfaces: g.interfaces,
       });
       // Encrypted sessions: the operator creates the session's data key with the session key.
       if (this.kmsEncryption) this.sessionKey.grantSessionStart(group);

@@ -43,6 +43,7 @@ export function permissionSetPolicyProps(config: EnvironmentConfig, group: Acces
     protectedDocuments: [PREFERENCES_DOCUMENT, ...portDocuments],
     protectedTagKeys: accessTagKeys(config),
     expires: group.expires,
+    interfaces: group.interfaces,
     documentExpiries: portForwardDocumentExpiries(name, targets),
   };
 }

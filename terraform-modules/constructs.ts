@@ -22,7 +22,12 @@ import {
   SessionManagerEndpoints,
   type SessionManagerEndpointsProps,
 } from "../modules/network-endpoints";
-import { AccessGroup, type AccessGroupProps } from "../modules/operator-access";
+import {
+  AccessGroup,
+  interfaceStatementId,
+  SESSION_INTERFACES,
+  type AccessGroupProps,
+} from "../modules/operator-access";
 import { renderPolicyExpression, type StatementConditions } from "./policy-expression";
 
 /** What the network module's variables decide (Terraform values: list variables, a mode string). */
@@ -151,22 +156,27 @@ export function moduleInstanceRole(
 }
 
 /**
- * An access group whose MFA deny exists only when `requireMfa` (a Terraform bool) is true, and whose source-address
- * deny only when the source CIDR list is not empty.
+ * An access group whose MFA deny exists only when `requireMfa` (a Terraform bool) is true, whose source-address
+ * deny only when the source CIDR list is not empty, and whose read permissions of each interface only when the
+ * `interfaces` list (a Terraform list of strings) names it.
  */
 export function moduleAccessGroup(
   scope: Construct,
   id: string,
-  props: Omit<AccessGroupProps, "requireMfa" | "policyRenderer"> & { readonly sourceCidrs: string[] },
-  vars: { requireMfa: IResolvable },
+  props: Omit<AccessGroupProps, "requireMfa" | "policyRenderer" | "interfaces"> & { readonly sourceCidrs: string[] },
+  vars: { requireMfa: IResolvable; interfaces: string[] },
 ): AccessGroup {
   const when: StatementConditions = {
     DenySessionsWithoutMfa: vars.requireMfa,
     DenySessionsFromOtherAddresses: Op.gte(Fn.lengthOf(props.sourceCidrs), 1),
+    ...Object.fromEntries(
+      SESSION_INTERFACES.map((i) => [interfaceStatementId(i), Fn.contains(vars.interfaces, i) as IResolvable]),
+    ),
   };
   return new AccessGroup(scope, id, {
     ...props,
     requireMfa: true,
+    interfaces: SESSION_INTERFACES,
     policyRenderer: (statements) => renderPolicyExpression(statements, when),
   });
 }

@@ -13,6 +13,7 @@ import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_NONCURRENT_EXPIRE_DAYS,
+  DEFAULT_SESSION_INTERFACES,
 } from "../modules/core/defaults";
 import {
   IAM_GROUP_NAME,
@@ -22,6 +23,7 @@ import {
   KMS_DELETION_WINDOW_DAYS,
   LOG_RETENTION_DAYS,
   PHYSICAL_NAME_LIMITS,
+  SESSION_INTERFACES,
 } from "../modules/core/limits";
 import { HardenedLaunchTemplate } from "../modules/instance-access";
 import {
@@ -277,7 +279,8 @@ export const operatorAccess: ModuleDefinition = {
     "One access group of operators: an IAM group (and optionally existing roles) allowed to start Session Manager " +
     "shell sessions on instances with the given tags only, through the logged preferences document, with the " +
     "document access check, their own sessions only for terminate/resume, no SendCommand, no changes to the " +
-    "preferences document, MFA required and an optional source-network restriction.",
+    "preferences document, MFA required, an optional source-network restriction, and the read permissions of the " +
+    "chosen interfaces (CLI, Session Manager console, EC2 console) only.",
   notes: [
     "Tags are matched with StringEquals (never ...IfExists): an untagged instance is never reachable.",
     "Construct-only: port forwarding (a Port document per host:port), SSH, and Identity Center permission sets.",
@@ -346,6 +349,23 @@ export const operatorAccess: ModuleDefinition = {
       default: true,
     },
     {
+      name: "interfaces",
+      type: "list(string)",
+      description:
+        `Where members may start sessions from, any combination of ${SESSION_INTERFACES.join(", ")}: each console ` +
+        "adds its read-only prerequisites (no wider reach: no instance or document is added); cli needs none. IAM " +
+        "cannot tell a console request from a CLI one: a member holding those reads from another policy can still " +
+        "use a console.",
+      default: [...DEFAULT_SESSION_INTERFACES],
+      validations: [
+        {
+          condition: `length(var.interfaces) > 0 && length(distinct(var.interfaces)) == length(var.interfaces) && alltrue([for i in var.interfaces : contains([${SESSION_INTERFACES.map((i) => JSON.stringify(i)).join(", ")}], i)])`,
+          errorMessage: `interfaces must name at least one of ${SESSION_INTERFACES.join(", ")}, each once.`,
+        },
+      ],
+      example: ["cli", "session-manager-console"],
+    },
+    {
       name: "source_cidrs",
       type: "list(string)",
       description: "Only allow sessions from these source addresses (empty: no restriction).",
@@ -390,7 +410,7 @@ export const operatorAccess: ModuleDefinition = {
         sourceCidrs: v.list("source_cidrs"),
         preferencesDocumentName: v.string("shell_document_name"),
       },
-      { requireMfa: v.bool("require_mfa") },
+      { requireMfa: v.bool("require_mfa"), interfaces: v.list("interfaces") },
     );
     grantSessionKeyStart(group, v.string("kms_key_arn"));
     return [

@@ -14,6 +14,7 @@ import {
   INSTANCE_TYPE,
   LINUX_USER,
   MAX_SESSION_DURATION_MINUTES as MAX_DURATION,
+  SESSION_INTERFACES,
 } from "../../modules/core/limits";
 import {
   DEFAULT_ACCESS_TAG_PREFIX,
@@ -21,6 +22,7 @@ import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_MANAGED_INSTANCE_CORE,
   DEFAULT_MAX_SESSION_DURATION_MINUTES,
+  DEFAULT_SESSION_INTERFACES,
 } from "../../modules/core/defaults";
 import { cidr, matching, name, securityGroupId, show, strict, tagKey, tagValue, tags, text } from "./primitives";
 
@@ -277,6 +279,13 @@ export const accessGroupSchema = strict({
     .default([])
     .describe("Only allow sessions from these source addresses. @default no restriction"),
   expires: expires.optional(),
+  interfaces: z
+    .array(z.enum(SESSION_INTERFACES))
+    .min(1)
+    .default([...DEFAULT_SESSION_INTERFACES])
+    .describe(
+      `Where members may start sessions from: cli (AWS CLI/SDK with the Session Manager plugin, bastionless connect/forward), session-manager-console (Session Manager and Fleet Manager consoles), ec2-console (the EC2 console's Connect page); any combination. Each console adds its read-only prerequisites (ssm:DescribeSessions, ssm:GetConnectionStatus, ssm:DescribeInstanceProperties, ssm:DescribeInstanceInformation, ec2:DescribeInstances); none widens which instances or documents are reachable. IAM cannot tell a console request from a CLI one: a member who holds those read permissions from another policy can still use a console (docs/interfaces.md). @default ${JSON.stringify(DEFAULT_SESSION_INTERFACES)}`,
+    ),
   reasonExpected: z
     .boolean()
     .default(false)
@@ -307,6 +316,14 @@ export const accessGroupSchema = strict({
       message: "grants nothing; enable shell, portForwarding or ssh",
     });
   }
+  g.interfaces.forEach((v, i) => {
+    if (g.interfaces.indexOf(v) !== i)
+      ctx.addIssue({
+        code: "custom",
+        path: ["interfaces", i],
+        message: `${show(v)} is listed twice; name each interface once`,
+      });
+  });
   for (const c of g.sourceCidrs) {
     if (parseCidr(c)?.prefix === 0)
       ctx.addIssue({

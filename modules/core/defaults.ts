@@ -4,6 +4,14 @@
  * test/architecture/one-source.test.ts proves the schema's and the registry modules' defaults equal these.
  */
 
+import type { SessionInterface } from "./limits";
+
+/**
+ * The interfaces of an access group that names none: the CLI only, the least privilege (no console read
+ * permissions: `aws ssm start-session` and `bastionless connect` to an instance id need none of them).
+ */
+export const DEFAULT_SESSION_INTERFACES: readonly SessionInterface[] = ["cli"];
+
 /** CloudWatch retention of session logs and flow logs, and the guardrails' minimum (one year). */
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
 

@@ -96,5 +96,14 @@ export const RISKY_PHRASE = /^(?!.*["\\<>&])[\x21-\x7e][\x20-\x7e]{0,99}$/;
 /** CloudWatch Logs PutMetricFilter: a filter pattern is at most 1024 characters. */
 export const FILTER_PATTERN_MAX = 1024;
 
+/**
+ * The interfaces an access group's members may start sessions from: the AWS CLI / SDK with the Session Manager
+ * plugin (and the `bastionless` command), the Session Manager console (with Fleet Manager), and the EC2 console's
+ * "Connect" page. The one list: the config schema, the operator policy, the access report and the registry module
+ * read it (docs/interfaces.md says what each one grants).
+ */
+export const SESSION_INTERFACES = ["cli", "session-manager-console", "ec2-console"] as const;
+export type SessionInterface = (typeof SESSION_INTERFACES)[number];
+
 /** Weekdays in the order Logs Insights arithmetic numbers them (0 = Sunday; 1970-01-01 was a Thursday, 4). */
 export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;

@@ -6,7 +6,7 @@ import {
   portForwardDocumentName,
   type PortForwardTarget,
 } from "../core/session-documents";
-import { expiryCondition, operatorStatements } from "./operator-policy";
+import { expiryCondition, operatorStatements, type SessionInterface } from "./operator-policy";
 
 export {
   portForwardDocumentExpiries,
@@ -46,6 +46,12 @@ export interface AccessGroupProps extends AccountScope {
   readonly preferencesDocumentName: string;
   /** How the group's policies are written. @default renderPolicy - JSON text, rendered at synth time */
   readonly policyRenderer?: PolicyRenderer;
+  /**
+   * The interfaces members may start sessions from (`cli`, `session-manager-console`, `ec2-console`): each console
+   * adds its read prerequisites, the CLI needs none (operator-policy.ts `INTERFACE_ACTIONS`).
+   * @default ["cli"]
+   */
+  readonly interfaces?: readonly SessionInterface[];
 }
 
 /** Content of a Port session document whose parameters accept exactly one remote host and port. */
@@ -128,6 +134,7 @@ export class AccessGroup extends Construct implements IGrantable {
       protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
       protectedTagKeys: props.protectedTagKeys,
       expires: props.expires,
+      interfaces: props.interfaces,
       documentExpiries: portForwardDocumentExpiries(props.name, props.portForwarding ?? []),
     };
     this.iamPolicyStatements = operatorStatements({ ...base, requireMfa: props.requireMfa ?? true });

@@ -1,6 +1,11 @@
 import { Fn, TerraformIterator, Token } from "../core/cdktf";
 import { type AccountScope, type Conditions, PolicyVariable, type Statement } from "../core/iam";
+import { DEFAULT_SESSION_INTERFACES } from "../core/defaults";
+import { SESSION_INTERFACES, type SessionInterface } from "../core/limits";
 import { SSH_DOCUMENT } from "../core/session-documents";
+
+export { SESSION_INTERFACES, type SessionInterface } from "../core/limits";
+export { DEFAULT_SESSION_INTERFACES } from "../core/defaults";
 
 export { SSH_DOCUMENT } from "../core/session-documents";
 
@@ -16,6 +21,45 @@ export const UNLOGGED_DOCUMENTS = [
   "AWS-StartInteractiveCommand",
   "AWS-StartNonInteractiveCommand",
 ] as const;
+
+/**
+ * What each interface needs beyond the session permissions every interface shares (StartSession on the group's
+ * instances and documents, OpenDataChannel, Terminate/ResumeSession of the caller's own sessions), after AWS's
+ * Session Manager quickstart end-user policies: read-only actions that take no resource (`Resource: "*"`), so no
+ * interface widens which instances or documents a group reaches. The CLI needs none. The EC2 console's quickstart
+ * policy also grants ssm:SendCommand (only to update an outdated agent through Run Command); it is left out: it
+ * would run any command on the group's instances with no session transcript.
+ */
+export const INTERFACE_ACTIONS: Readonly<Record<SessionInterface, readonly string[]>> = {
+  cli: [],
+  "session-manager-console": [
+    "ssm:DescribeSessions",
+    "ssm:GetConnectionStatus",
+    "ssm:DescribeInstanceProperties",
+    "ec2:DescribeInstances",
+  ],
+  "ec2-console": ["ssm:GetConnectionStatus", "ssm:DescribeInstanceInformation", "ec2:DescribeInstances"],
+};
+
+/** The statement id of an interface's read permissions (the registry module makes each conditional on its input). */
+export function interfaceStatementId(i: SessionInterface): string {
+  return `${i.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase())}Reads`;
+}
+
+/** The interfaces as given (or the default), checked: at least one, each known, none twice. */
+export function checkedInterfaces(interfaces: readonly string[] | undefined, who: string): SessionInterface[] {
+  const list = [...(interfaces ?? DEFAULT_SESSION_INTERFACES)];
+  if (list.length === 0)
+    throw new Error(`${who}: interfaces is empty; name at least one of ${SESSION_INTERFACES.join(", ")}`);
+  for (const [i, v] of list.entries()) {
+    if (!(SESSION_INTERFACES as readonly string[]).includes(v))
+      throw new Error(
+        `${who}: interfaces[${i}] ${JSON.stringify(v)} is not an interface; allowed: ${SESSION_INTERFACES.join(", ")}`,
+      );
+    if (list.indexOf(v) !== i) throw new Error(`${who}: interfaces names ${JSON.stringify(v)} twice`);
+  }
+  return list as SessionInterface[];
+}
 
 export interface OperatorPolicyProps extends AccountScope {
   /**
@@ -53,6 +97,13 @@ export interface OperatorPolicyProps extends AccountScope {
   readonly expires?: string;
   /** Per-document expiry (document name → ISO-8601 UTC): that document gets its own, expiring, statement. @default - none */
   readonly documentExpiries?: Readonly<Record<string, string>>;
+  /**
+   * The interfaces members may start sessions from: each gets the read permissions of `INTERFACE_ACTIONS`, the
+   * others nothing. IAM cannot tell a console request from a CLI one: this grants or withholds the consoles'
+   * prerequisites; a member who holds them from another policy can still use a console.
+   * @default ["cli"] (DEFAULT_SESSION_INTERFACES)
+   */
+  readonly interfaces?: readonly SessionInterface[];
 }
 
 /** `DateLessThan aws:CurrentTime` for an expiring grant (none without an expiry). */
@@ -214,19 +265,17 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       resources: [ssm("session/*")],
       conditions: { ...ownSession, ...until },
     },
-    {
-      sid: "ReadSessionState",
+  );
+  for (const i of checkedInterfaces(p.interfaces, "operatorStatements")) {
+    if (INTERFACE_ACTIONS[i].length === 0) continue;
+    statements.push({
+      sid: interfaceStatementId(i),
       effect: "Allow",
-      actions: [
-        "ssm:DescribeSessions",
-        "ssm:GetConnectionStatus",
-        "ssm:DescribeInstanceProperties",
-        "ec2:DescribeInstances",
-      ],
+      actions: [...INTERFACE_ACTIONS[i]],
       resources: ["*"],
       conditions: until,
-    },
-  );
+    });
+  }
   if (p.sessionKeyAlias) {
     statements.push({
       sid: "SessionKeyDataKeyByAlias",

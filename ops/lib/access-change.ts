@@ -6,6 +6,7 @@
  * protected environment needs its owners' approval (ops/lib/access-approval.ts); narrowing never does.
  */
 import { contains, parseCidr } from "../../loader/cidr";
+import type { SessionInterface } from "../../modules/operator-access";
 import type { GroupAccess, PrincipalAccess } from "./access-report";
 
 /** One thing one principal may do in one environment. */
@@ -28,6 +29,8 @@ export interface Grant {
   readonly sourceIp: string;
   /** When the grant ends (the engine-confirmed DateLessThan), or never. */
   readonly expires?: string;
+  /** A session's interfaces (`cli`, `session-manager-console`, `ec2-console`); absent where not a session. */
+  readonly interfaces?: readonly string[];
   /** Where forwarded connections go (`via egress to 10.10.16.0/20`), shown, never compared: not who may do what. */
   readonly note?: string;
 }
@@ -66,6 +69,14 @@ export interface EnvironmentAccess {
 }
 
 const SSH_DOCUMENT = "AWS-StartSSHSession";
+
+/** How an interface reads in a change: `Session Manager console`. */
+const INTERFACE_LABELS: Readonly<Record<SessionInterface, string>> = {
+  cli: "CLI",
+  "session-manager-console": "Session Manager console",
+  "ec2-console": "EC2 console",
+};
+const label = (i: string) => INTERFACE_LABELS[i as SessionInterface] ?? i;
 const EXPIRY = /^(.*?)\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
 
 /** The expiries of a principal: the group's own (a bare instant) and per capability (`port-forward h:p <instant>`). */
@@ -105,12 +116,14 @@ export function grantsOf(access: EnvironmentAccess): Grant[] {
         out.push({ ...base, capability, expires: earliest(all, byCapability.get(capability)), ...extra });
       const ps = /\(permission set ([^,]+), account/.exec(p.principal)?.[1];
       if (ps !== undefined) add(`Identity Center permission set ${ps}`);
-      if (p.shell) add("shell", { transcript: true });
+      // Sessions carry the interfaces they may be started from: a console gained widens each of them.
+      const interfaces = p.interfaces;
+      if (p.shell) add("shell", { transcript: true, interfaces });
       for (const t of p.portForwarding) {
         const [target, ...via] = t.split(" ");
-        add(`port forwarding to ${target}`, { transcript: false, note: via.join(" ") || undefined });
+        add(`port forwarding to ${target}`, { transcript: false, note: via.join(" ") || undefined, interfaces });
       }
-      for (const d of p.awsDocuments) add(d === SSH_DOCUMENT ? `SSH (${d})` : d, { transcript: false });
+      for (const d of p.awsDocuments) add(d === SSH_DOCUMENT ? `SSH (${d})` : d, { transcript: false, interfaces });
       if (p.sendCommand) add("SendCommand on instances");
       if (p.terminateOthersSessions) add("ending other people's sessions");
       if (p.changePreferences) add("changing the session preferences");
@@ -186,6 +199,15 @@ function compare(before: Grant, after: Grant): { details: string[]; widens: bool
       after.untagged ? "reachable" : "denied",
       after.untagged,
     );
+  const ib = before.interfaces ?? [];
+  const ia = after.interfaces ?? [];
+  if (ib.join(", ") !== ia.join(", "))
+    note(
+      "interfaces",
+      ib.map(label).join(", ") || "none",
+      ia.map(label).join(", ") || "none",
+      ia.some((i) => !ib.includes(i)),
+    );
   if (before.mfa !== after.mfa) note("MFA", before.mfa, after.mfa, MFA_STRENGTH[after.mfa] < MFA_STRENGTH[before.mfa]);
   if (before.sourceIp !== after.sourceIp)
     note("source", before.sourceIp, after.sourceIp, !sourcesWithin(after.sourceIp, before.sourceIp));
@@ -247,6 +269,7 @@ const conditions = (g: Grant) =>
     g.mfa === "required" ? "MFA required" : g.mfa === "at sign-in" ? "MFA at sign-in" : "no MFA",
     g.sourceIp === "any" ? "from anywhere" : `from ${g.sourceIp}`,
     g.expires ? `until ${g.expires}` : "no expiry",
+    ...(g.interfaces ? [`via ${g.interfaces.map(label).join(", ") || "no interface"}`] : []),
     ...(g.untagged ? ["UNTAGGED INSTANCES REACHABLE"] : []),
   ].join(", ");
 

@@ -7,7 +7,7 @@
 import { parseCidr } from "../../loader/cidr";
 import { StackModel, type TfBlock } from "../../modules/guardrails";
 import { block, type Json } from "../../modules/guardrails/model";
-import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
+import { INTERFACE_ACTIONS, SESSION_INTERFACES, UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
 import type { IdentityCenterStack } from "../../stacks/identity-center-stack";
@@ -32,6 +32,12 @@ export interface PrincipalAccess {
   readonly mfa: "required" | "at sign-in" | "not required";
   /** The source CIDRs sessions must come from, or "any". */
   readonly sourceIp: string;
+  /**
+   * The interfaces the principal may start sessions from (`cli`, `session-manager-console`, `ec2-console`): those
+   * whose read prerequisites the engine allows, when it may start a session at all. The CLI needs none beyond the
+   * session itself, so every principal that may start a session can use it.
+   */
+  readonly interfaces: string[];
   readonly terminateOthersSessions: boolean;
   readonly sendCommand: boolean;
   readonly changePreferences: boolean;
@@ -330,6 +336,15 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
         if (!expires.includes(label)) expires.push(label);
       }
 
+      // Interfaces: the read prerequisites of each, on "*" (they take no resource), when a session can start at all.
+      const interfaces: string[] = [];
+      if (reachableTags.length > 0 && (shell || portForwarding.length > 0 || awsDocuments.length > 0))
+        for (const i of SESSION_INTERFACES) {
+          let all = true;
+          for (const action of INTERFACE_ACTIONS[i]) all &&= (await run(action, "*")) === "Allowed";
+          if (all) interfaces.push(i);
+        }
+
       const otherSession = `arn:aws:ssm:${region}:${account}:session/someone-else-0123456789abcdef0`;
       principals.push({
         principal: p.label,
@@ -340,6 +355,7 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
         awsDocuments,
         mfa,
         sourceIp,
+        interfaces,
         terminateOthersSessions:
           (await run("ssm:TerminateSession", otherSession, {
             "ssm:resourceTag/aws:ssmmessages:session-id": "someone-else",
@@ -411,6 +427,7 @@ function rows(groups: GroupAccess[]): string[][] {
       [p.shell ? "shell" : "", ...p.portForwarding.map((t) => `port-forward ${t}`), ...p.awsDocuments]
         .filter(Boolean)
         .join(", ") || "none",
+      p.interfaces.join(", ") || "none",
       p.mfa,
       p.sourceIp,
       p.expires ? p.expires.join("; ") : "never",
@@ -432,6 +449,7 @@ const HEADER = [
   "principal",
   "reachable instance tags",
   "session types",
+  "interfaces",
   "MFA",
   "source IP",
   "expires",

@@ -169,14 +169,17 @@ describe("can-i's reasons", () => {
     ]);
   });
 
-  test("a yes carries what applies (MFA); any session type counts when none is asked", () => {
+  test("a yes carries what applies (MFA, the interfaces); any session type counts when none is asked", () => {
     const verdicts = canI(dev, { "bastionless:team": "platform", "bastionless:tier": "shell" }, { kind: "any" }, NOW);
     expect(verdicts.map((v) => [v.group, v.allowed, v.sessions])).toEqual([
       ["platform-shell", true, ["shell"]],
       ["db-tunnel", true, ["port-forward dev-db.internal.example.com:5432"]],
     ]);
     expect(renderVerdicts(verdicts)[0]).toBe(
-      "yes  platform-shell  IAM group bastionless-dev-platform-shell: shell (MFA required)",
+      "yes  platform-shell  IAM group bastionless-dev-platform-shell: shell (MFA required; interfaces: cli, session-manager-console)",
+    );
+    expect(renderVerdicts(verdicts)[1]).toBe(
+      "yes  db-tunnel       role developer: port-forward dev-db.internal.example.com:5432 (interfaces: cli)",
     );
   });
 

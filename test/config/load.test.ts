@@ -325,7 +325,7 @@ describe("loadEnvironments", () => {
           e.guardrails = { suppressions: [{ rule: "BL-NET-999", path: "Network", reason: "long enough reason" }] };
         }),
       },
-      /dev\.yaml: guardrails\.suppressions\[0\]\.rule: "BL-NET-999" is not allowed; allowed: "BL-NET-001", .*"BL-DUR-001"/,
+      /dev\.yaml: guardrails\.suppressions\[0\]\.rule: "BL-NET-999" is not allowed; did you mean "BL-NET-009"\?; allowed: "BL-NET-001", .*"BL-DUR-001"/,
     ],
     [
       "a suppression without a real reason",

@@ -38,6 +38,47 @@ describe("GIVEN environments that would overwrite each other's state", () => {
   });
 });
 
+describe("GIVEN an access group's interfaces", () => {
+  test("WHEN one is misspelled THEN it is rejected with file, field, line and column, the value, a suggestion and the allowed names", () => {
+    const dir = envDir({
+      "dev.yaml": edited(
+        "dev",
+        "interfaces: [cli, session-manager-console]",
+        "interfaces: [cli, sesion-manager-console]",
+      ),
+    });
+    expect(problemsOf(dir)).toEqual([
+      expect.stringMatching(
+        /dev\.yaml: accessGroups\[0\]\.interfaces\[1\]: "sesion-manager-console" is not allowed; did you mean "session-manager-console"\?; allowed: "cli", "session-manager-console", "ec2-console" \(line 44, column 23\)$/,
+      ),
+    ]);
+  });
+
+  test("WHEN one is not an interface at all, the list is empty or names one twice THEN each is rejected; nothing is suggested for a far-off name", () => {
+    const dir = envDir({
+      "dev.yaml": edited("dev", "interfaces: [cli, session-manager-console]", "interfaces: [browser]"),
+      "staging.yaml": variant("staging", (e) => (e.accessGroups![0].interfaces = [])),
+      "prod.yaml": variant("prod", (e) => (e.accessGroups![0].interfaces = ["ec2-console", "ec2-console"])),
+    });
+    expect(problemsOf(dir)).toEqual([
+      expect.stringMatching(
+        /dev\.yaml: accessGroups\[0\]\.interfaces\[0\]: "browser" is not allowed; allowed: "cli", "session-manager-console", "ec2-console" \(line 44, column 18\)$/,
+      ),
+      expect.stringMatching(
+        /prod\.yaml: accessGroups\[0\]\.interfaces\[1\]: "ec2-console" is listed twice; name each interface once \(line \d+, column \d+\)$/,
+      ),
+      expect.stringMatching(
+        /staging\.yaml: accessGroups\[0\]\.interfaces: 0 item\(s\) is out of range; must be at least 1 item\(s\) \(line \d+, column \d+\)$/,
+      ),
+    ]);
+  });
+
+  test("WHEN none is given THEN the group gets the CLI only", () => {
+    const dir = envDir({ "dev.yaml": edited("dev", "    interfaces: [cli, session-manager-console]\n", "") });
+    expect(() => problemsOf(dir)).toThrow("expected the configuration to be rejected");
+  });
+});
+
 describe("GIVEN a promotion order", () => {
   test("WHEN promotion.after names no environment THEN it is rejected with a suggestion and the allowed names", () => {
     const dir = envDir({ "prod.yaml": edited("prod", "after: staging", "after: stagin") });

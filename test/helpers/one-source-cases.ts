@@ -203,6 +203,21 @@ export const CASES: readonly Case[] = [
   },
   {
     module: "operator-access",
+    variable: "interfaces",
+    set: (i, v) => (group(i).interfaces = v),
+    // dev's first group opts into the Session Manager console; its second keeps the default.
+    schemaDefault: (c) => c.accessGroups[1].interfaces,
+    probes: [
+      ["cli"],
+      ["session-manager-console", "ec2-console"],
+      ["cli", "session-manager-console", "ec2-console"],
+      [],
+      ["console"],
+      ["cli", "cli"],
+    ],
+  },
+  {
+    module: "operator-access",
     variable: "source_cidrs",
     set: (i, v) => (group(i).sourceCidrs = [v]),
     probes: CIDRS,

@@ -114,6 +114,62 @@ describe("GIVEN a base and a head configuration WHEN the access change is comput
     expect(renderAccessChange(c)).toContain("port forwarding to dev-cache.internal.example.com:6379 ⚠️ no transcript");
   });
 
+  test("interfaces: a console added widens each session grant of the group, a console removed narrows it; the text says which", async () => {
+    // GIVEN dev's tunnel role on the default (the CLI only)
+    const consoles = dev((i) => {
+      i.accessGroups![1].interfaces = ["cli", "ec2-console"];
+    });
+    // WHEN the EC2 console is added
+    const wider = await changeOf([dev()], [consoles]);
+    // THEN its port-forwarding grant is widened, naming the interfaces before and after
+    expect(changes(wider)).toEqual([
+      [
+        "dev",
+        "changed",
+        "role developer",
+        "port forwarding to dev-db.internal.example.com:5432",
+        "widens",
+        "interfaces CLI → CLI, EC2 console (wider)",
+      ],
+    ]);
+    expect(renderAccessChangeText(wider)).toContain("interfaces CLI → CLI, EC2 console (wider)");
+    // WHEN the platform group's Session Manager console is taken away THEN its shell is narrowed
+    const narrower = await changeOf(
+      [dev()],
+      [
+        dev((i) => {
+          i.accessGroups![0].interfaces = ["cli"];
+        }),
+      ],
+    );
+    expect(changes(narrower)).toEqual([
+      [
+        "dev",
+        "changed",
+        "IAM group bastionless-dev-platform-shell",
+        "shell",
+        "narrows",
+        "interfaces CLI, Session Manager console → CLI (narrower)",
+      ],
+    ]);
+    // AND a gained grant shows its interfaces among its conditions
+    const gained = await changeOf(
+      [dev()],
+      [
+        dev((i) => {
+          i.accessGroups!.push({
+            name: "data-shell",
+            description: "Data engineers",
+            instanceTags: { "bastionless:team": ["data"] },
+            principals: { roleNames: ["data-engineer"] },
+            interfaces: ["session-manager-console"],
+          });
+        }),
+      ],
+    );
+    expect(renderAccessChangeText(gained)).toContain("via CLI, Session Manager console");
+  });
+
   test("a removed grant: its principal loses it, a narrowing", async () => {
     const head = dev((i) => {
       i.accessGroups!.splice(1, 1);

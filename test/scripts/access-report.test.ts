@@ -33,6 +33,8 @@ describe("access report (IAM engine over the synthesized policies)", () => {
       awsDocuments: [],
       mfa: "required",
       sourceIp: "any",
+      interfaces: ["cli", "session-manager-console"],
+      expires: undefined,
       terminateOthersSessions: false,
       sendCommand: false,
       changePreferences: false,
@@ -44,6 +46,8 @@ describe("access report (IAM engine over the synthesized policies)", () => {
         portForwarding: ["dev-db.internal.example.com:5432 via egress to 10.10.16.0/20"],
         awsDocuments: [],
         mfa: "not required",
+        // the default: the CLI only, none of the consoles' read permissions
+        interfaces: ["cli"],
       }),
     );
   });
@@ -115,7 +119,7 @@ describe("access report (IAM engine over the synthesized policies)", () => {
     const md = renderMarkdown("dev", await reportFor("dev"));
     expect(md).toMatch(/^### Session access: dev\n\n\| group \| principal \| reachable instance tags \|/);
     expect(md).toContain(
-      "| db-tunnel | role developer | bastionless:tier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | not required | any | never | no transcript: port forwarding |",
+      "| db-tunnel | role developer | bastionless:tier=shell\\|db-proxy | port-forward dev-db.internal.example.com:5432 via egress to 10.10.16.0/20 | cli | not required | any | never | no transcript: port forwarding |",
     );
   });
 });
