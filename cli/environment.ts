@@ -7,6 +7,7 @@ import * as path from "path";
 import { ConfigError, loadEnvironments } from "../loader/load";
 import type { AccessGroupConfig, EnvironmentConfig } from "../loader/schema";
 import { physicalName } from "../modules/core/naming";
+import type { SessionInterface } from "../modules/core/limits";
 import { portForwardDocumentName, PREFERENCES_DOCUMENT, SSH_DOCUMENT } from "../modules/core/session-documents";
 import { CliError, usageError } from "./errors";
 
@@ -30,6 +31,11 @@ export interface Grant {
   readonly forwards: readonly ForwardGrant[];
   /** The group expects every session to carry a reason (the command asks for one). */
   readonly reasonExpected: boolean;
+  /**
+   * Where the group's members may start sessions from. Finding an instance by Name or tag lists instances
+   * (ec2:DescribeInstances, ssm:DescribeInstanceInformation), which only the consoles' interfaces grant.
+   */
+  readonly interfaces: readonly SessionInterface[];
 }
 
 export interface OperatorEnvironment {
@@ -60,13 +66,9 @@ export function grantOf(config: EnvironmentConfig, group: AccessGroupConfig): Gr
     shellDocument: group.capabilities.shell ? PREFERENCES_DOCUMENT : undefined,
     sshDocument: group.capabilities.ssh ? SSH_DOCUMENT : undefined,
     forwards,
-    reasonExpected: reasonExpected(group),
+    reasonExpected: group.reasonExpected,
+    interfaces: group.interfaces,
   };
-}
-
-/** Whether the group is marked "reason expected" (`sessions.reasonExpected` of issue 29, when the config has it). */
-function reasonExpected(group: AccessGroupConfig): boolean {
-  return (group as { reasonExpected?: unknown }).reasonExpected === true;
 }
 
 /** Loads and validates every environment file (as the synth does) and returns the named one. */

@@ -4,7 +4,7 @@
  */
 import { DescribeInstancesCommand, type Filter } from "@aws-sdk/client-ec2";
 import { DescribeInstanceInformationCommand } from "@aws-sdk/client-ssm";
-import type { AwsClients } from "./aws";
+import { isAccessDenied, type AwsClients } from "./aws";
 import { usageError } from "./errors";
 
 export type TargetSpec =
@@ -30,9 +30,17 @@ export interface Instance {
   readonly tags: Readonly<Record<string, string>>;
   readonly privateIp?: string;
   readonly launched?: Date;
-  /** Systems Manager's PingStatus (`Online`, `ConnectionLost`, `Inactive`), or undefined when the node is not registered. */
+  /**
+   * Systems Manager's PingStatus (`Online`, `ConnectionLost`, `Inactive`), `PING_UNKNOWN` when the caller may not
+   * read it (ssm:DescribeInstanceInformation), or undefined when the node is not registered.
+   */
   readonly ping?: string;
+  /** Known only by the id the operator gave: the caller may not list instances, so tags and state are unknown. */
+  readonly unlisted?: boolean;
 }
+
+/** The ping status of an instance whose agent state the caller may not read: it may take a session; AWS decides. */
+export const PING_UNKNOWN = "unknown (ssm:DescribeInstanceInformation not allowed)";
 
 /** `i-0abc (web-1, 10.0.0.12)`. */
 export function describeInstance(i: Instance): string {
@@ -69,7 +77,7 @@ export async function runningInstances(aws: AwsClients, filters: Filter[]): Prom
     aws,
     found.map((i) => i.id),
   );
-  return found.map((i) => ({ ...i, ping: ping.get(i.id) })).sort(byName);
+  return found.map((i) => ({ ...i, ping: ping === undefined ? PING_UNKNOWN : ping.get(i.id) })).sort(byName);
 }
 
 /** Named instances first, by name, then by id (plain code-unit order: the same on every machine). */
@@ -80,8 +88,20 @@ export function byName(a: Instance, b: Instance): number {
   return 0;
 }
 
-/** PingStatus per instance id (DescribeInstanceInformation takes at most 50 ids per InstanceIds filter). */
-async function pingStatus(aws: AwsClients, ids: string[]): Promise<Map<string, string>> {
+/**
+ * PingStatus per instance id (DescribeInstanceInformation takes at most 50 ids per InstanceIds filter), or undefined
+ * when the caller may not read it (an access group whose interfaces do not include the EC2 console).
+ */
+async function pingStatus(aws: AwsClients, ids: string[]): Promise<Map<string, string> | undefined> {
+  try {
+    return await pingStatusPages(aws, ids);
+  } catch (e) {
+    if (isAccessDenied(e)) return undefined;
+    throw e;
+  }
+}
+
+async function pingStatusPages(aws: AwsClients, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let at = 0; at < ids.length; at += 50) {
     let NextToken: string | undefined;

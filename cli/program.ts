@@ -29,10 +29,12 @@ import {
   describeInstance,
   offlineReason,
   parseTarget,
+  PING_UNKNOWN,
   runningInstances,
   tagFilters,
   targetFilters,
   type Instance,
+  type TargetSpec,
 } from "./instances";
 import { startSession } from "./plugin";
 import { askReason, pickInstance } from "./prompts";
@@ -132,6 +134,39 @@ export class Program {
     return askReason(`Reason for this session (expected by ${expecting.join(", ")})`);
   }
 
+  /**
+   * The running instances matching `filters`. Listing needs ec2:DescribeInstances, which the CLI interface does not
+   * grant (only the consoles' do): when it is denied, an instance id is used as given (AWS decides at StartSession),
+   * and a Name or tag is an error that says so.
+   */
+  private async instances(
+    scope: AwsScope,
+    clients: AwsClients,
+    env: OperatorEnvironment,
+    grants: readonly Grant[],
+    doing: string,
+    filters: Parameters<typeof runningInstances>[1],
+    target?: TargetSpec,
+  ): Promise<Instance[]> {
+    try {
+      return await runningInstances(clients, filters);
+    } catch (e) {
+      if (!isAccessDenied(e)) return aws(scope, doing, () => Promise.reject(e));
+      if (target?.kind === "id") {
+        this.io.err(
+          `cannot list instances (ec2:DescribeInstances denied); starting the session on ${target.id} as given\n`,
+        );
+        return [{ id: target.id, tags: {}, ping: PING_UNKNOWN, unlisted: true }];
+      }
+      const groups = grants.map((g) => `${g.group} (interfaces: ${g.interfaces.join(", ")})`).join(", ");
+      throw new CliError(
+        `${doing}: access denied by AWS (${(e as Error).message})\n` +
+          `  finding an instance by Name or tag lists instances (ec2:DescribeInstances), which ${groups} in ${env.file} does not grant: ` +
+          "the cli interface has no read permissions; give the instance id (i-…), or add a console to the group's interfaces (docs/interfaces.md)",
+      );
+    }
+  }
+
   /** The one online instance among the matches: asked for in a terminal when several match, else an error. */
   private async chooseOnline(env: OperatorEnvironment, what: string, found: Instance[]): Promise<Instance> {
     if (found.length === 0)
@@ -139,12 +174,12 @@ export class Program {
         `no running instance in ${env.name} (account ${env.account}, ${env.region}) matches ${what}; ` +
           "a bare word is matched exactly against the Name tag; give an instance id or key=value otherwise",
       );
-    const online = found.filter((i) => i.ping === "Online");
+    const online = found.filter((i) => i.ping === "Online" || i.ping === PING_UNKNOWN);
     if (online.length === 0)
       throw new CliError(
         `${what}: no matching instance can take a session now:\n${found.map((i) => `  ${describeInstance(i)}: ${offlineReason(i)}`).join("\n")}`,
       );
-    for (const i of found.filter((x) => x.ping !== "Online"))
+    for (const i of found.filter((x) => !online.includes(x)))
       this.io.err(`skipping ${describeInstance(i)}: ${offlineReason(i)}\n`);
     if (online.length === 1) return online[0];
     if (!this.io.interactive)
@@ -233,8 +268,14 @@ export class Program {
     const scope = scopeOf(opts, env);
     const reason = await this.reason(opts.reason, shell);
     const clients = awsClients(scope);
-    const found = await aws(scope, `listing the instances of ${env.name} matching ${target.text}`, () =>
-      runningInstances(clients, targetFilters(target)),
+    const found = await this.instances(
+      scope,
+      clients,
+      env,
+      shell,
+      `listing the instances of ${env.name} matching ${target.text}`,
+      targetFilters(target),
+      target,
     );
     const instance = await this.chooseOnline(env, target.text, found);
     return this.start(
@@ -275,16 +316,25 @@ export class Program {
     const clients = awsClients(scope);
     const candidates = new Map<string, Instance>();
     if (via) {
-      const found = await aws(scope, `listing the instances of ${env.name} matching ${via.text}`, () =>
-        runningInstances(clients, targetFilters(via)),
+      const found = await this.instances(
+        scope,
+        clients,
+        env,
+        grants,
+        `listing the instances of ${env.name} matching ${via.text}`,
+        targetFilters(via),
+        via,
       );
       for (const i of found) candidates.set(i.id, i);
     } else {
       for (const g of grants) {
-        const found = await aws(
+        const found = await this.instances(
           scope,
+          clients,
+          env,
+          grants,
           `listing the instances of ${env.name} with ${describeTags(g.instanceTags)}`,
-          () => runningInstances(clients, tagFilters(g.instanceTags)),
+          tagFilters(g.instanceTags),
         );
         for (const i of found) candidates.set(i.id, i);
       }
@@ -293,7 +343,8 @@ export class Program {
       ? via.text
       : `the tags of ${grants.map((g) => `${g.group} (${describeTags(g.instanceTags)})`).join(", ")}`;
     const instance = await this.chooseOnline(env, what, [...candidates.values()]);
-    const grant = grants.find((g) => matchesTags(instance, g.instanceTags));
+    // An instance whose tags could not be listed (--via an id, ec2:DescribeInstances denied): AWS decides.
+    const grant = instance.unlisted ? grants[0] : grants.find((g) => matchesTags(instance, g.instanceTags));
     if (!grant)
       throw new CliError(
         `${describeInstance(instance)} is not an instance ${grants.map((g) => g.group).join(" or ")} may forward through: ` +

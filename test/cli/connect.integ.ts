@@ -251,6 +251,53 @@ describe("bastionless connect", () => {
     expect(long.mocks.ssm.calls()).toEqual([]);
   });
 
+  test("a group that expects a reason, without --reason and without a terminal: a usage error saying so; nothing is listed or started", async () => {
+    // GIVEN prod's sre-shell group, reasonExpected: true
+    const r = await bastionless(["connect", "prod", "api-1"], { instances: [] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'bastionless: access group sre-shell expects a reason for every session: pass --reason "…" (1-256 characters)\n',
+    );
+    expect(r.mocks.ec2.calls()).toEqual([]);
+    expect(r.mocks.ssm.calls()).toEqual([]);
+  });
+
+  test("interfaces [cli] (no ec2:DescribeInstances): an instance id is connected to as given; a Name is an error naming the group's interfaces", async () => {
+    // GIVEN a caller whose policy allows no listing (dev's db-tunnel-like CLI-only grant)
+    const byId = await bastionless(["connect", "dev", WEB_1.id], {
+      instances: [WEB_1],
+      denied: ["DescribeInstances", "DescribeInstanceInformation"],
+    });
+    // THEN the session starts on the id, saying listing was denied
+    expect(byId.code).toBe(0);
+    expect(byId.stderr).toContain(
+      `cannot list instances (ec2:DescribeInstances denied); starting the session on ${WEB_1.id} as given\n`,
+    );
+    expect(startSessions()).toEqual([{ Target: WEB_1.id, DocumentName: "SSM-SessionManagerRunShell" }]);
+    mocks!.ec2.restore();
+    mocks!.ssm.restore();
+
+    // WHEN the target is a Name THEN the error names the group, its interfaces and the way out; nothing starts
+    const byName = await bastionless(["connect", "dev", "web-1"], {
+      instances: [WEB_1],
+      denied: ["DescribeInstances", "DescribeInstanceInformation"],
+    });
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toMatch(
+      /^bastionless: listing the instances of dev matching web-1: access denied by AWS \(.*ec2:DescribeInstances\)\n {2}finding an instance by Name or tag lists instances \(ec2:DescribeInstances\), which platform-shell \(interfaces: cli, session-manager-console\) in .*dev\.yaml does not grant: .*give the instance id \(i-…\), or add a console to the group's interfaces \(docs\/interfaces\.md\)\n$/,
+    );
+    expect(byName.mocks.ssm.commandCalls(StartSessionCommand)).toEqual([]);
+  });
+
+  test("interfaces [session-manager-console] (ec2:DescribeInstances, no ssm:DescribeInstanceInformation): a Name still finds the instance, its agent state unknown", async () => {
+    const r = await bastionless(["connect", "dev", "web-1"], {
+      instances: [WEB_1, DB_PROXY],
+      denied: ["DescribeInstanceInformation"],
+    });
+    expect(r.code).toBe(0);
+    expect(startSessions()).toEqual([{ Target: WEB_1.id, DocumentName: "SSM-SessionManagerRunShell" }]);
+  });
+
   test("an unknown environment and an environment without shell access are clear errors", async () => {
     const unknown = await bastionless(["connect", "qa", "web-1"], { instances: [WEB_1] });
     expect(unknown.code).toBe(2);
@@ -289,6 +336,31 @@ describe("bastionless forward", () => {
     };
     expect(startSessions()).toEqual([request]);
     expect(stub.call()!.argv[4]).toBe(JSON.stringify(request));
+  });
+
+  test("interfaces [cli]: --via an instance id forwards without listing; without --via the error says to name one", async () => {
+    const r = await bastionless(["forward", "dev", "dev-db.internal.example.com:5432", "--via", DB_PROXY.id], {
+      instances: [DB_PROXY],
+      denied: ["DescribeInstances", "DescribeInstanceInformation"],
+    });
+    expect(r.code).toBe(0);
+    expect(startSessions()).toEqual([
+      {
+        Target: DB_PROXY.id,
+        DocumentName: "bastionless-dev-db-tunnel-port-dev-db.internal.example.com-5432",
+        Parameters: { host: ["dev-db.internal.example.com"], portNumber: ["5432"], localPortNumber: ["0"] },
+      },
+    ]);
+    mocks!.ec2.restore();
+    mocks!.ssm.restore();
+
+    const none = await bastionless(["forward", "dev", "dev-db.internal.example.com:5432"], {
+      instances: [DB_PROXY],
+      denied: ["DescribeInstances", "DescribeInstanceInformation"],
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("db-tunnel (interfaces: cli) in ");
+    expect(none.mocks.ssm.commandCalls(StartSessionCommand)).toEqual([]);
   });
 
   test("--via names the instance; one the group may not use is refused with the tags it needs", async () => {

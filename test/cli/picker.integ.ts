@@ -44,8 +44,8 @@ async function screenShows(pattern: RegExp, timeoutMs = 60_000): Promise<string>
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Starts `bastionless connect dev web-1` in a tmux terminal, AWS answering from `scenario`; returns the stub. */
-function connectInTerminal(scenario: AwsScenario) {
+/** Starts `bastionless connect <args>` in a tmux terminal, AWS answering from `scenario`; returns the stub. */
+function connectInTerminal(scenario: AwsScenario, args: readonly string[] = ["dev", "web-1"]) {
   const stub = pluginStub(dir);
   const file = path.join(dir, "scenario.json");
   fs.writeFileSync(file, JSON.stringify(scenario));
@@ -57,7 +57,7 @@ function connectInTerminal(scenario: AwsScenario) {
   const exports = Object.entries(env)
     .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
     .map(([k, v]) => `export ${k}=${quote(String(v))}`);
-  const command = [...CLI_MOCKED, "--config-dir", ENV_DIR, "connect", "dev", "web-1"].map(quote).join(" ");
+  const command = [...CLI_MOCKED, "--config-dir", ENV_DIR, "connect", ...args].map(quote).join(" ");
   const script = path.join(dir, "run.sh");
   fs.writeFileSync(script, [...exports, command, 'echo "EXIT=$?"', "sleep 60", ""].join("\n"));
   tmux("new-session", "-d", "-s", "picker", "-x", "120", "-y", "30", `sh ${quote(script)}`);
@@ -96,3 +96,37 @@ tmuxTest("Ctrl-C in the picker cancels: nothing is started", async () => {
   expect(done).toContain("EXIT=130");
   expect(stub.call()).toBeUndefined();
 });
+
+/** An instance of prod's sre-shell group, whose sessions are expected to carry a reason. */
+const API_1 = {
+  id: "i-0ccccccccccccccc1",
+  name: "api-1",
+  tags: { "bastionless:environment": "prod", "bastionless:team": "sre" },
+  ip: "10.30.0.21",
+};
+
+tmuxTest(
+  "a group that expects a reason, no --reason, in a terminal: the reason is asked for, an empty one refused, the answer sent",
+  async () => {
+    // GIVEN prod's sre-shell group (reasonExpected: true) and no --reason
+    const stub = connectInTerminal({ instances: [API_1] }, ["prod", "api-1"]);
+    // THEN the operator is asked, naming the group and the limit
+    const asked = await screenShows(/Reason for this session/);
+    expect(asked).toContain("Reason for this session (expected by sre-shell) (1-256 characters)");
+    // WHEN Enter on an empty answer THEN it is refused in place and nothing starts
+    tmux("send-keys", "-t", "picker", "Enter");
+    await screenShows(/reason: is empty; give 1 to 256 characters saying why you connect/);
+    expect(stub.call()).toBeUndefined();
+    // WHEN a reason is typed and Enter
+    tmux("send-keys", "-t", "picker", "-l", "INC-4711 api-1 latency");
+    tmux("send-keys", "-t", "picker", "Enter");
+    const done = await screenShows(/EXIT=\d+/);
+    // THEN the session starts with it as StartSession's Reason
+    expect(done).toContain("EXIT=0");
+    expect(JSON.parse(stub.call()!.argv[4])).toEqual({
+      Target: API_1.id,
+      DocumentName: "SSM-SessionManagerRunShell",
+      Reason: "INC-4711 api-1 latency",
+    });
+  },
+);

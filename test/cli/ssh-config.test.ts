@@ -1,5 +1,5 @@
 /** ssh-config's text: one Host per instance, names ssh takes literally, a ProxyCommand /bin/sh reads as meant. */
-import type { OperatorEnvironment } from "../../cli/environment";
+import type { Grant, OperatorEnvironment } from "../../cli/environment";
 import { renderSshConfig, shellWord, sshProxyCommand } from "../../cli/ssh-config";
 
 const env: OperatorEnvironment = {
@@ -9,11 +9,12 @@ const env: OperatorEnvironment = {
   file: "config/environments/dev.yaml",
   grants: [],
 };
-const grant = {
+const grant: Grant = {
   group: "platform-ssh",
   instanceTags: { "bastionless:team": ["platform"] },
   forwards: [],
   reasonExpected: false,
+  interfaces: ["cli"],
 };
 
 describe("ssh-config", () => {

@@ -77,6 +77,23 @@ export interface AwsScenario {
     readonly name: "AccessDeniedException" | "TargetNotConnected" | "InvalidDocument";
     readonly message: string;
   };
+  /**
+   * Read calls the caller's policy does not allow (an access group with interfaces [cli] has neither).
+   * @default - both allowed
+   */
+  readonly denied?: readonly ("DescribeInstances" | "DescribeInstanceInformation")[];
+}
+
+const NOT_AUTHORIZED_INFO =
+  "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: ssm:DescribeInstanceInformation";
+
+/** EC2's answer to a call the caller's policy does not allow. */
+function unauthorized(action: string): Error {
+  const e = new Error(
+    `You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/alice is not authorized to perform: ${action}`,
+  );
+  e.name = "UnauthorizedOperation";
+  return e;
 }
 
 export const SESSION = {
@@ -109,27 +126,40 @@ function matches(i: ScenarioInstance, input: DescribeInstancesCommandInput): boo
 export function mockAws(scenario: AwsScenario) {
   const ec2 = mockClient(EC2Client);
   const ssm = mockClient(SSMClient);
-  ec2.on(DescribeInstancesCommand).callsFake((input: DescribeInstancesCommandInput) => ({
-    Reservations: [
-      {
-        Instances: scenario.instances
-          .filter((i) => matches(i, input))
-          .map((i): Ec2Instance => ({
-            InstanceId: i.id,
-            PrivateIpAddress: i.ip,
-            Tags: Object.entries(tagsOf(i)).map(([Key, Value]) => ({ Key, Value })),
-          })),
-      },
-    ],
-  }));
-  ssm.on(DescribeInstanceInformationCommand).callsFake((input: DescribeInstanceInformationCommandInput) => {
-    const ids = input.Filters?.find((f) => f.Key === "InstanceIds")?.Values ?? [];
-    return {
-      InstanceInformationList: scenario.instances
-        .filter((i) => ids.includes(i.id) && i.ping !== null)
-        .map((i) => ({ InstanceId: i.id, PingStatus: (i.ping ?? "Online") as "Online" })),
-    };
-  });
+  const denied = scenario.denied ?? [];
+  if (denied.includes("DescribeInstances"))
+    ec2.on(DescribeInstancesCommand).rejects(unauthorized("ec2:DescribeInstances"));
+  else
+    ec2.on(DescribeInstancesCommand).callsFake((input: DescribeInstancesCommandInput) => ({
+      Reservations: [
+        {
+          Instances: scenario.instances
+            .filter((i) => matches(i, input))
+            .map((i): Ec2Instance => ({
+              InstanceId: i.id,
+              PrivateIpAddress: i.ip,
+              Tags: Object.entries(tagsOf(i)).map(([Key, Value]) => ({ Key, Value })),
+            })),
+        },
+      ],
+    }));
+  if (denied.includes("DescribeInstanceInformation"))
+    ssm.on(DescribeInstanceInformationCommand).rejects(
+      new AccessDeniedException({
+        Message: NOT_AUTHORIZED_INFO,
+        message: NOT_AUTHORIZED_INFO,
+        $metadata: {},
+      }),
+    );
+  else
+    ssm.on(DescribeInstanceInformationCommand).callsFake((input: DescribeInstanceInformationCommandInput) => {
+      const ids = input.Filters?.find((f) => f.Key === "InstanceIds")?.Values ?? [];
+      return {
+        InstanceInformationList: scenario.instances
+          .filter((i) => ids.includes(i.id) && i.ping !== null)
+          .map((i) => ({ InstanceId: i.id, PingStatus: (i.ping ?? "Online") as "Online" })),
+      };
+    });
   const failure = scenario.startSessionError;
   if (failure)
     ssm
