@@ -7,12 +7,16 @@ import { evaluate } from "../../ops/lib/iam-evaluate";
 import {
   ACCESS_REPORT_FORMAT,
   canI,
+  readAccessReport,
   deniedCaller,
   forPrincipal,
   renderVerdicts,
   type ReportedEnvironment,
   type SessionKind,
 } from "../../cli/access";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { CliError } from "../../cli/errors";
 import { loadEnvironments } from "../../loader/load";
 import {
@@ -150,6 +154,37 @@ describe("can-i's reasons", () => {
   let dev: ReportedEnvironment;
   beforeAll(async () => {
     dev = (await reported("dev")).environment;
+  });
+
+  test("a report written before interfaces existed still reads: its verdicts name none", () => {
+    // GIVEN the JSON of an older report (no interfaces field)
+    const older = {
+      format: ACCESS_REPORT_FORMAT,
+      generatedAt: "2026-11-01T00:00:00Z",
+      environments: {
+        dev: {
+          account: "111111111111",
+          region: "eu-west-1",
+          groups: dev.groups.map((g) => ({
+            group: g.group,
+            principals: g.principals.map(({ interfaces: _, ...p }) => p),
+          })),
+        },
+      },
+    };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bl-can-i-")), "access-report.json");
+    fs.writeFileSync(file, JSON.stringify(older));
+    // WHEN it is read THEN the verdicts are the same, without the interfaces note
+    const verdicts = canI(
+      readAccessReport(file).environments.dev,
+      { "bastionless:team": "platform" },
+      { kind: "shell" },
+      NOW,
+    );
+    expect(renderVerdicts(verdicts)[0]).toBe(
+      "yes  platform-shell  IAM group bastionless-dev-platform-shell: shell (MFA required)",
+    );
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   test("names the tag that is missing or different, and the session type not granted", () => {
