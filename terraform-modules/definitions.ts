@@ -38,7 +38,7 @@ import {
 } from "../modules/session-logging";
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
 import type { TerraformStack } from "../modules/core/cdktf";
-import { currentRegion } from "./common";
+import { currentRegion, sessionLoggingInput } from "./common";
 import { EXAMPLE } from "./example-values";
 import { bucketNameRules, ipv4Cidr, kmsAliasRule, LOG_PREFIX, matches, tagRules, wholeNumber } from "./validations";
 import { address, moduleAccessGroup, moduleInstanceRole } from "./constructs";
@@ -111,32 +111,8 @@ export const instanceAccess: ModuleDefinition = {
         },
       ],
     },
-    {
-      name: "log_group_arn",
-      type: "string",
-      description: "ARN of the session log group the agent writes to.",
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:logs:", var.log_group_arn))',
-          errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
-        },
-      ],
-      example: EXAMPLE.logGroupArn,
-      wiredFrom: "module.session_logging.log_group_arn",
-    },
-    {
-      name: "log_bucket_arn",
-      type: "string",
-      description: "ARN of the session-log bucket.",
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:s3:::", var.log_bucket_arn))',
-          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
-        },
-      ],
-      example: EXAMPLE.logBucketArn,
-      wiredFrom: "module.session_logging.log_bucket_arn",
-    },
+    sessionLoggingInput("log_group_arn", "ARN of the session log group the agent writes to."),
+    sessionLoggingInput("log_bucket_arn", "ARN of the session-log bucket."),
     {
       name: "log_prefix",
       type: "string",
@@ -152,19 +128,7 @@ export const instanceAccess: ModuleDefinition = {
       example: EXAMPLE.logPrefix,
       wiredFrom: "module.session_preferences.log_prefix",
     },
-    {
-      name: "kms_key_arn",
-      type: "string",
-      description: "ARN of the session KMS key (kms:Decrypt and kms:GenerateDataKey).",
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
-          errorMessage: "kms_key_arn must be a KMS key ARN.",
-        },
-      ],
-      example: EXAMPLE.kmsKeyArn,
-      wiredFrom: "module.session_logging.kms_key_arn",
-    },
+    sessionLoggingInput("kms_key_arn", "ARN of the session KMS key (kms:Decrypt and kms:GenerateDataKey)."),
     {
       name: "instance_type",
       type: "string",
@@ -379,21 +343,11 @@ export const operatorAccess: ModuleDefinition = {
         },
       ],
     },
-    {
-      name: "kms_key_arn",
-      type: "string",
-      description: "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions). Required.",
-      default: null,
-      formerly: { name: "session_key_arn" },
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
-          errorMessage: "kms_key_arn must be a KMS key ARN.",
-        },
-      ],
-      example: EXAMPLE.kmsKeyArn,
-      wiredFrom: "module.session_logging.kms_key_arn",
-    },
+    sessionLoggingInput(
+      "kms_key_arn",
+      "ARN of the session KMS key (kms:GenerateDataKey for encrypted sessions). Required.",
+      { default: null, formerly: { name: "session_key_arn" } },
+    ),
     TAGS_VARIABLE_NOTHING_TAGGABLE,
   ],
   build(stack, v) {

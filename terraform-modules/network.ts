@@ -7,11 +7,11 @@
 import { S3_RESTRICTIVE_OPT_IN } from "../loader/schema";
 import { DataAwsPartition, DataAwsVpc } from "../modules/core/aws";
 import { ALWAYS_NEEDED_SERVICES } from "../modules/core/endpoint-services";
-import { BUCKET_NAME_CHARS, ec2Id } from "../modules/core/limits";
+import { ec2Id } from "../modules/core/limits";
 import { EndpointService, requiredServices } from "../modules/network-endpoints";
 import { Token } from "../modules/core/cdktf";
 import { MOCK_VPC_CIDR } from "../tools/tftest";
-import { currentRegion, namePrefix } from "./common";
+import { currentRegion, namePrefix, sessionLoggingInput } from "./common";
 import { address, moduleEndpoints } from "./constructs";
 import { EXAMPLE } from "./example-values";
 import type { ModuleDefinition } from "./framework";
@@ -366,24 +366,12 @@ export const network: ModuleDefinition = {
       ],
       example: EXAMPLE_SERVICES,
     },
-    {
-      name: "log_bucket_arn",
-      type: "string",
-      description:
-        `ARN of the session-log bucket a restrictive S3 gateway's policy lets instances write to: required with ` +
+    sessionLoggingInput(
+      "log_bucket_arn",
+      `ARN of the session-log bucket a restrictive S3 gateway's policy lets instances write to: required with ` +
         `s3_gateway = "${S3_RESTRICTIVE_OPT_IN}", unused otherwise (null).`,
-      default: null,
-      validations: [
-        {
-          condition:
-            "var.log_bucket_arn == null || " +
-            matches(new RegExp(`^arn:aws[a-z-]*:s3:::${BUCKET_NAME_CHARS.source.slice(1)}`), "var.log_bucket_arn"),
-          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
-        },
-      ],
-      example: EXAMPLE.logBucketArn,
-      wiredFrom: "module.session_logging.log_bucket_arn",
-    },
+      { default: null },
+    ),
     TAGS_VARIABLE,
   ],
   build(stack, v) {

@@ -17,10 +17,11 @@ import {
 import { IDLE_SESSION_TIMEOUT_MINUTES, LINUX_USER, MAX_SESSION_DURATION_MINUTES } from "../modules/core/limits";
 import { PREFERENCES_DOCUMENT, type SessionDocumentContent } from "../modules/session-preferences";
 import type { ModuleDefinition, VariableSpec } from "./framework";
-import { currentRegion } from "./common";
+import { currentRegion, sessionLoggingInput } from "./common";
 import { address } from "./constructs";
 import { mockDefaults } from "./publishable";
 import { EXAMPLE } from "./example-values";
+import { hclString } from "../tools/hcl";
 import { LOG_PREFIX, matches, tagRules } from "./validations";
 
 const minutes = (name: string, what: string, def: number, range: { min: number; max: number }): VariableSpec => ({
@@ -35,6 +36,16 @@ const minutes = (name: string, what: string, def: number, range: { min: number; 
     },
   ],
 });
+
+/** Two asserts of a test run: the document sends logs to the example's bucket and log group (by name). */
+const namesExampleDestinations = (bucketMessage: string, logGroupMessage: string) => `  assert {
+    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
+    error_message = ${hclString(bucketMessage)}
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"
+    error_message = ${hclString(logGroupMessage)}
+  }`;
 
 const text = (name: string, description: string, example?: string): VariableSpec => ({
   name,
@@ -73,10 +84,7 @@ export const sessionPreferences: ModuleDefinition = {
       description: "Name of the Session document; Session Manager reads SSM-SessionManagerRunShell.",
       default: PREFERENCES_DOCUMENT,
     },
-    {
-      name: "log_bucket_arn",
-      type: "string",
-      description: "ARN of the bucket that receives session logs (null: no S3 logging).",
+    sessionLoggingInput("log_bucket_arn", "ARN of the bucket that receives session logs (null: no S3 logging).", {
       default: null,
       formerly: {
         name: "s3_bucket_name",
@@ -85,15 +93,7 @@ export const sessionPreferences: ModuleDefinition = {
         hint: "the bucket's ARN, e.g. the session-logging module's log_bucket_arn output, not its name",
       },
       fallback: null,
-      validations: [
-        {
-          condition: matches(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "var.log_bucket_arn"),
-          errorMessage: "log_bucket_arn must be an S3 bucket ARN.",
-        },
-      ],
-      example: EXAMPLE.logBucketArn,
-      wiredFrom: "module.session_logging.log_bucket_arn",
-    },
+    }),
     {
       name: "log_prefix",
       type: "string",
@@ -111,60 +111,43 @@ export const sessionPreferences: ModuleDefinition = {
       ],
       example: EXAMPLE.logPrefix,
     },
-    {
-      name: "log_group_arn",
-      type: "string",
-      description: "ARN of the log group that receives session logs (null: no CloudWatch logging).",
-      default: null,
-      formerly: {
-        name: "cloudwatch_log_group_name",
-        convert:
-          'var.cloudwatch_log_group_name == "" ? null : ' +
-          '"arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:' +
-          '${data.aws_caller_identity.current.account_id}:log-group:${var.cloudwatch_log_group_name}"',
-        validations: [],
-        hint: "the log group's ARN, e.g. the session-logging module's log_group_arn output, not its name",
-      },
-      fallback: null,
-      validations: [
-        {
-          condition: matches(
-            /^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[.\-_/#A-Za-z0-9]+(:\*)?$/,
-            "var.log_group_arn",
-          ),
-          errorMessage: "log_group_arn must be a CloudWatch Logs log-group ARN.",
+    sessionLoggingInput(
+      "log_group_arn",
+      "ARN of the log group that receives session logs (null: no CloudWatch logging).",
+      {
+        default: null,
+        formerly: {
+          name: "cloudwatch_log_group_name",
+          convert:
+            'var.cloudwatch_log_group_name == "" ? null : ' +
+            '"arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:' +
+            '${data.aws_caller_identity.current.account_id}:log-group:${var.cloudwatch_log_group_name}"',
+          validations: [],
+          hint: "the log group's ARN, e.g. the session-logging module's log_group_arn output, not its name",
         },
-      ],
-      example: EXAMPLE.logGroupArn,
-      wiredFrom: "module.session_logging.log_group_arn",
-    },
+        fallback: null,
+      },
+    ),
     {
       name: "cloudwatch_streaming",
       type: "bool",
       description: "Stream session data to CloudWatch Logs as it happens (false: upload at session end).",
       default: DEFAULT_CLOUDWATCH_STREAMING,
     },
-    {
-      name: "kms_key_arn",
-      type: "string",
-      description: "ARN of the KMS key that encrypts session data; required unless waive_kms_encryption is given.",
-      default: null,
-      formerly: {
-        name: "kms_key_id",
-        convert: 'var.kms_key_id == "" ? null : var.kms_key_id',
-        validations: [],
-        hint: "the key's ARN, e.g. the session-logging module's kms_key_arn output",
-      },
-      fallback: null,
-      validations: [
-        {
-          condition: 'can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))',
-          errorMessage: "kms_key_arn must be a KMS key ARN.",
+    sessionLoggingInput(
+      "kms_key_arn",
+      "ARN of the KMS key that encrypts session data; required unless waive_kms_encryption is given.",
+      {
+        default: null,
+        formerly: {
+          name: "kms_key_id",
+          convert: 'var.kms_key_id == "" ? null : var.kms_key_id',
+          validations: [],
+          hint: "the key's ARN, e.g. the session-logging module's kms_key_arn output",
         },
-      ],
-      example: EXAMPLE.kmsKeyArn,
-      wiredFrom: "module.session_logging.kms_key_arn",
-    },
+        fallback: null,
+      },
+    ),
     text(
       "waive_kms_encryption",
       "A written reason to run sessions without KMS encryption (empty: kms_key_arn is required).",
@@ -434,17 +417,10 @@ run "former_names" {
     check.deprecated_cloudwatch_log_group_name,
     check.deprecated_kms_key_id,
   ]
-  assert {
-    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
-    error_message = "s3_bucket_name still names the bucket"
-  }
+${namesExampleDestinations("s3_bucket_name still names the bucket", "cloudwatch_log_group_name still names the log group")}
   assert {
     condition     = output.log_prefix == "${EXAMPLE.logPrefix}"
     error_message = "s3_key_prefix still sets the prefix"
-  }
-  assert {
-    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"
-    error_message = "cloudwatch_log_group_name still names the log group"
   }
   assert {
     condition     = jsondecode(aws_ssm_document.this[0].content).inputs.kmsKeyId == "${EXAMPLE.kmsKeyArn}"
@@ -460,14 +436,7 @@ run "new_names" {
     log_group_arn  = "${EXAMPLE.logGroupArn}"
     kms_key_arn    = "${EXAMPLE.kmsKeyArn}"
   }
-  assert {
-    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.s3BucketName == "${EXAMPLE.logBucketName}"
-    error_message = "the bucket's name is read from its ARN"
-  }
-  assert {
-    condition     = jsondecode(aws_ssm_document.this[0].content).inputs.cloudWatchLogGroupName == "${EXAMPLE.logGroupName}"
-    error_message = "the log group's name is read from its ARN"
-  }
+${namesExampleDestinations("the bucket's name is read from its ARN", "the log group's name is read from its ARN")}
 }
 
 run "the_new_name_wins" {

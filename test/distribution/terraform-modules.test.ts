@@ -234,6 +234,28 @@ describe("one vocabulary, documented", () => {
     }
   });
 
+  test("an input the session-logging module feeds is validated alike in every module that takes it", () => {
+    // GIVEN every module input wired from a session-logging output
+    const wired = MODULES.flatMap((m) =>
+      m.variables
+        .filter((v) => v.wiredFrom?.startsWith("module.session_logging."))
+        .map((v) => ({
+          module: m.name,
+          name: v.name,
+          // the pattern itself: an input that accepts null says so in front of it
+          conditions: (v.validations ?? []).map((x) => x.condition.replace(`var.${v.name} == null || `, "")),
+        })),
+    );
+    expect(new Set(wired.map((w) => w.name))).toEqual(new Set(["log_bucket_arn", "log_group_arn", "kms_key_arn"]));
+    // THEN one validation per input, the same wherever it is taken
+    for (const name of new Set(wired.map((w) => w.name))) {
+      const takers = wired.filter((w) => w.name === name);
+      expect(takers.length).toBeGreaterThan(1);
+      for (const t of takers) expect({ ...t, module: name }).toEqual({ ...takers[0], module: name });
+      expect(takers[0].conditions).toHaveLength(1);
+    }
+  });
+
   test.each(MODULES.map((m) => [m.name, m] as const))(
     "%s: the README names the npm subpath whose index exports its constructs, and docs list it",
     (name, def) => {
