@@ -4,20 +4,10 @@
  * generator subclasses none of the library's classes: it composes them through props (a `policyRenderer`) and public
  * methods (`addInterfaceEndpoint`, `addS3Gateway`), so a generator does not shape the library's classes.
  */
-import * as fs from "fs";
 import * as path from "path";
+import { readSource, tsFiles } from "../helpers/source-files";
 
-const ROOT = path.join(__dirname, "..", "..");
-
-function tsFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return tsFiles(rel);
-    return e.name.endsWith(".ts") ? [rel] : [];
-  });
-}
-
-const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+const read = readSource;
 /** Strips comments, so prose ("protected from destroy") is not read as code. */
 const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
 

@@ -4,16 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-
-const ROOT = path.join(__dirname, "..", "..");
-
-function tsFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : tsFiles(rel);
-    return e.name.endsWith(".ts") ? [rel] : [];
-  });
-}
+import { ROOT, tsFiles } from "../helpers/source-files";
 
 const library = [
   ...tsFiles("modules"),

@@ -6,16 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-
-const ROOT = path.join(__dirname, "..", "..");
-
-function tsFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return tsFiles(rel);
-    return e.name.endsWith(".ts") ? [rel] : [];
-  });
-}
+import { ROOT, tsFiles } from "../helpers/source-files";
 
 /** `Props.prop` of every top-level prop of an exported `…Props` interface whose name ends in Arn, Arns or KeyId. */
 export function stringArnProps(text: string): string[] {
