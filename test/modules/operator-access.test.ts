@@ -33,20 +33,22 @@ import {
 
 const account = { account: "111111111111", region: "eu-west-1" };
 
+/** A shell group with an IAM group and the role developer. */
+const SHELL_GROUP: AccessGroupProps = {
+  ...account,
+  name: "bl-dev-ops",
+  description: "ops",
+  instanceTags: { Team: ["ops"] },
+  shellDocumentName: "SSM-SessionManagerRunShell",
+  iamGroup: true,
+  roleNames: ["developer"],
+  preferencesDocumentName: "SSM-SessionManagerRunShell",
+};
+
 function group(props: Partial<AccessGroupProps> = {}, grant = true) {
   const stack = testStack();
   const key = new SessionKey(stack, "Key", { ...account, alias: "alias/bl-dev", logGroupNamePattern: "/bl/dev/*" });
-  const g = new AccessGroup(stack, "Group", {
-    ...account,
-    name: "bl-dev-ops",
-    description: "ops",
-    instanceTags: { Team: ["ops"] },
-    shellDocumentName: "SSM-SessionManagerRunShell",
-    iamGroup: true,
-    roleNames: ["developer"],
-    preferencesDocumentName: "SSM-SessionManagerRunShell",
-    ...props,
-  });
+  const g = new AccessGroup(stack, "Group", { ...SHELL_GROUP, ...props });
   if (grant) key.grantSessionStart(g);
   const tf = synthJson(stack);
   // One group policy and one role policy (the role "developer"), each found through the construct that wrote it.
@@ -113,14 +115,7 @@ describe("AccessGroup", () => {
   test("GIVEN a policyRenderer THEN the group and role policies are what it makes of their statements (the MFA deny on the group's only)", () => {
     const stack = testStack();
     const g = new AccessGroup(stack, "Group", {
-      ...account,
-      name: "bl-dev-ops",
-      description: "ops",
-      instanceTags: { Team: ["ops"] },
-      shellDocumentName: "SSM-SessionManagerRunShell",
-      iamGroup: true,
-      roleNames: ["developer"],
-      preferencesDocumentName: "SSM-SessionManagerRunShell",
+      ...SHELL_GROUP,
       policyRenderer: (statements) => statements.map((s) => s.sid).join(","),
     });
     const tf = synthJson(stack);
