@@ -10,9 +10,10 @@ import * as path from "path";
 import { z } from "zod";
 import { formatIssue } from "./issues";
 import { ConfigError, type LoadedEnvironment } from "./load";
-import { decode, parseYaml } from "./yaml-source";
+import { at, decode, parseYaml } from "./yaml-source";
 import { accountId, matching, name, region, stateSchema, strict } from "./schema";
 import { IAM_ROLE_NAME } from "../modules/core/limits";
+import { breakGlassRoleName } from "../modules/core/naming";
 
 const exactPrincipalArn = z
   .string()
@@ -55,7 +56,7 @@ export const identitySchema = strict({
     breakGlassRoleName: matching(IAM_ROLE_NAME, "is not an IAM role name (1-64 of letters, digits and +=,.@_-)")
       .optional()
       .describe(
-        "The break-glass role, by name, exempt in every environment's account (by exact ARN, account by account). @default no break-glass exemption",
+        "Your organization's own emergency administrator role, by name, exempt in every environment's account (by exact ARN, account by account); not an environment's break-glass role (breakGlass), which needs no exemption. @default no such exemption",
       ),
     createScp: z
       .boolean()
@@ -111,8 +112,19 @@ export function loadIdentity(file: string, environments: readonly LoadedEnvironm
     } else {
       const raw = parsed.source.value;
       const result = identitySchema.safeParse(raw);
-      if (result.success) loaded = { file: shown, config: result.data };
-      else
+      if (result.success) {
+        loaded = { file: shown, config: result.data };
+        // An environment's own break-glass role reaches instances by their access tags and may not set them: it
+        // needs no exemption from the tag-protection SCP, so it gets none.
+        const exempt = result.data.tagProtection?.breakGlassRoleName;
+        const own = environments.find(
+          (e) => breakGlassRoleName({ project: e.config.project, environment: e.config.name }) === exempt,
+        );
+        if (exempt && own)
+          problems.push(
+            `${shown}: tagProtection.breakGlassRoleName: ${JSON.stringify(exempt)} is the break-glass role of environment ${own.config.name} (${own.file}, breakGlass), which needs no exemption from the SCP: it reaches instances by their access tags and may not set them (docs/break-glass.md); name your organization's own emergency administrator role, or remove the field${at(parsed.source.locate(["tagProtection", "breakGlassRoleName"])?.pos)}`,
+          );
+      } else
         for (const issue of result.error.issues) problems.push(`${shown}: ${formatIssue(issue, raw, parsed.source)}`);
     }
   }

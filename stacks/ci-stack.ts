@@ -10,10 +10,11 @@ import {
 } from "../modules/core/aws";
 import { Construct, Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "../modules/core/cdktf";
 import { renderPolicy, type Conditions, type Statement } from "../modules/core/iam";
-import { logGroupName, physicalName } from "../modules/core/naming";
+import { breakGlassRoleName, logGroupName, physicalName } from "../modules/core/naming";
 import { compareText } from "../modules/core/order";
 import { enableGuardrails, suppress } from "../modules/guardrails";
 import { DEFAULT_SECURITY_GROUP_SUFFIX } from "../modules/network-security";
+import { BreakGlassRole } from "../modules/operator-access";
 import { PREFERENCES_DOCUMENT } from "../modules/session-preferences";
 import {
   BOUNDARY_STATEMENTS,
@@ -22,6 +23,7 @@ import {
   partitionOf,
   projectBoundaryArn,
 } from "./permissions-boundary";
+import { breakGlassPolicyProps } from "./operator-policy-props";
 import type { ISummarized } from "./summary";
 
 export { partitionOf } from "./permissions-boundary";
@@ -601,6 +603,14 @@ export function applyPolicy(env: EnvironmentConfig): Statement[] {
       notActions: ["iam:Get*", "iam:List*"],
       resources: [iam(`role/${env.project}-*-ci-*`), iam(`oidc-provider/${GITHUB_OIDC_HOST}`)],
     },
+    {
+      // The break-glass role (issue 27) is the ci stack's, applied by administrators: the pipeline may neither
+      // create, change nor delete it, nor assume it (sts:AssumeRole names the role as its resource).
+      sid: "NoBreakGlassRole",
+      effect: "Deny",
+      notActions: ["iam:Get*", "iam:List*"],
+      resources: [iam(`role/${breakGlassRoleName(naming)}`)],
+    },
     // EC2: created with the environment's tags; changed or deleted only when tagged so.
     {
       sid: "Ec2CreateTagged",
@@ -899,6 +909,8 @@ const ciEnvironments = (environments: readonly EnvironmentConfig[]) =>
 export class CiStack extends TerraformStack implements ISummarized {
   private readonly checklist: GitHubEnvironmentChecklist[];
   private readonly remoteState: boolean;
+  /** The break-glass roles this stack creates, by environment. */
+  public readonly breakGlassRoles: Record<string, BreakGlassRole> = {};
 
   constructor(scope: Construct, id: string, props: CiStackProps) {
     super(scope, id);
@@ -995,6 +1007,15 @@ export class CiStack extends TerraformStack implements ISummarized {
           );
         (kind === "plan" ? plan : apply)[env.name] = role.arn;
       }
+      if (env.breakGlass) {
+        this.breakGlassRoles[env.name] = new BreakGlassRole(this, `${env.name}-break-glass`, {
+          provider,
+          roleName: breakGlassRoleName({ project: env.project, environment: env.name }),
+          description: `bastionless ${env.name}: break-glass shell on the environment's instances (docs/break-glass.md); every use alerts`,
+          principals: env.breakGlass.principals,
+          policy: breakGlassPolicyProps(env),
+        });
+      }
     }
     this.checklist = githubChecklist(props.environments, ci);
     new TerraformOutput(this, "aws_plan_role_arns", {
@@ -1020,6 +1041,11 @@ export class CiStack extends TerraformStack implements ISummarized {
     const branch = this.checklist[0]?.deploymentBranch;
     return [
       ...(this.remoteState ? [] : ["state: local (state/terraform.ci.tfstate): set state in config/ci.yaml"]),
+      ...(Object.keys(this.breakGlassRoles).length === 0
+        ? []
+        : [
+            `break-glass roles of ${Object.keys(this.breakGlassRoles).join(", ")}: applied here, by an administrator (a change of breakGlass.principals takes effect with this stack's apply, not the pipeline's)`,
+          ]),
       ...(this.checklist.length === 0
         ? []
         : [

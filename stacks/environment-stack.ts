@@ -39,7 +39,7 @@ import {
   naclFlows,
   type EndpointPlan,
 } from "./adopted-network";
-import { accessTagKeys } from "./operator-policy-props";
+import { accessTagKeys, breakGlassRoleArn } from "./operator-policy-props";
 import type { ISummarized } from "./summary";
 
 export interface EnvironmentStackProps {
@@ -286,6 +286,9 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       preferencesDocumentName: PREFERENCES_DOCUMENT,
       emails: this.config.logging.alertEmails,
       alarmArnPattern: this.auditAlarmArnPattern,
+      breakGlass: this.config.breakGlass
+        ? { roleArn: breakGlassRoleArn(this.config), environment: this.config.name }
+        : undefined,
     });
   }
 

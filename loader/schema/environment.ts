@@ -26,6 +26,7 @@ import {
   sharedAccountIssues,
 } from "./access";
 import { auditIssues, auditSchema } from "./audit";
+import { breakGlassIssues, breakGlassSchema } from "./break-glass";
 
 /** A CODEOWNERS owner: a GitHub user `@login` or team `@org/team` (e-mail owners are not reviewers of a check). */
 export const GITHUB_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$/;
@@ -68,6 +69,7 @@ export const environmentSchema = strict({
   accessTagPrefix,
   accessGroups: z.array(accessGroupSchema).default([]),
   audit: auditSchema.describe("The session audit kit (docs/session-audit.md): on unless waived."),
+  breakGlass: breakGlassSchema,
   guardrails: guardrailsSchema,
   promotion: strict({
     after: name
@@ -124,6 +126,7 @@ export const environmentSchema = strict({
   for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });
   for (const a of auditIssues(env)) ctx.addIssue({ code: "custom", path: a.path, message: a.message });
   for (const s of sharedAccountIssues(env)) ctx.addIssue({ code: "custom", path: s.path, message: s.message });
+  for (const b of breakGlassIssues(env)) ctx.addIssue({ code: "custom", path: b.path, message: b.message });
   if (env.promotion.after === env.name)
     ctx.addIssue({
       code: "custom",

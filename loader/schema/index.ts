@@ -8,4 +8,5 @@ export * from "./network";
 export * from "./logging";
 export * from "./access";
 export * from "./audit";
+export * from "./break-glass";
 export * from "./environment";

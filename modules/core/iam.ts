@@ -27,6 +27,7 @@ export type ConditionOperator =
   | "NotIpAddress"
   | "Null"
   | "NumericGreaterThanEquals"
+  | "NumericLessThanEquals"
   | "DateLessThan"
   | "ForAnyValue:StringEquals"
   | "ForAllValues:StringEquals"

@@ -23,3 +23,8 @@ export function defaultSessionKeyAlias(ctx: NamingContext): string {
 export function defaultSessionLogBucket(ctx: NamingContext, account: string): string {
   return `${physicalName(ctx, "session-logs")}-${account}`;
 }
+
+/** The environment's break-glass role (issue 27): `<project>-<environment>-break-glass`. */
+export function breakGlassRoleName(ctx: NamingContext): string {
+  return physicalName(ctx, "break-glass");
+}

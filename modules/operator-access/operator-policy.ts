@@ -174,7 +174,7 @@ export function tagProtectionStatements(keys: readonly string[], partition: stri
 }
 
 /** `ssm:resourceTag/<key>` → allowed values, from a literal map or a Terraform map(list(string)). */
-function tagCondition(tags: Record<string, readonly string[]>): Record<string, string[]> {
+export function tagCondition(tags: Record<string, readonly string[]>): Record<string, string[]> {
   if (Token.isUnresolved(tags)) {
     return TerraformIterator.fromMap(tags).forExpressionForMap('"ssm:resourceTag/${key}"', "val") as unknown as Record<
       string,

@@ -24,6 +24,12 @@ export interface AuditAlertsProps {
    * (`SessionKeyProps.allowCloudWatchAlarms`). @default - no alarm may publish
    */
   readonly alarmArnPattern?: string;
+  /**
+   * The environment's break-glass role: its assumption (AssumeRole naming it, granted or refused) and every session
+   * it starts or resumes get rules of their own, whose message names the person (the source identity, the caller).
+   * @default - no break-glass rules
+   */
+  readonly breakGlass?: { readonly roleArn: string; readonly environment: string };
 }
 
 /** EventBridge pattern for session API calls (CloudTrail management events from ssm.amazonaws.com). */
@@ -32,6 +38,74 @@ export const SESSION_EVENTS_PATTERN = {
   "detail-type": ["AWS API Call via CloudTrail"],
   detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["StartSession", "ResumeSession", "TerminateSession"] },
 };
+
+/**
+ * EventBridge pattern for an assumption of the break-glass role: CloudTrail's AssumeRole record (STS, a read-only
+ * management event: the rule needs state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS and the trail read events)
+ * whose requestParameters.roleArn is the role. Refused attempts (errorCode AccessDenied) match too.
+ */
+export function breakGlassAssumePattern(roleArn: string) {
+  return {
+    source: ["aws.sts"],
+    "detail-type": ["AWS API Call via CloudTrail"],
+    detail: {
+      eventSource: ["sts.amazonaws.com"],
+      eventName: ["AssumeRole"],
+      requestParameters: { roleArn: [roleArn] },
+    },
+  };
+}
+
+/**
+ * EventBridge pattern for a session of the break-glass role: StartSession or ResumeSession (write management events
+ * of Systems Manager) called with credentials the role issued (userIdentity.sessionContext.sessionIssuer.arn).
+ */
+export function breakGlassSessionPattern(roleArn: string) {
+  return {
+    source: ["aws.ssm"],
+    "detail-type": ["AWS API Call via CloudTrail"],
+    detail: {
+      eventSource: ["ssm.amazonaws.com"],
+      eventName: ["StartSession", "ResumeSession"],
+      userIdentity: { sessionContext: { sessionIssuer: { arn: [roleArn] } } },
+    },
+  };
+}
+
+/** The alert text of a break-glass assumption: who (source identity, caller), when, from where, and any refusal. */
+export function breakGlassAssumeMessage(environment: string) {
+  return {
+    inputPaths: {
+      who: "$.detail.requestParameters.sourceIdentity",
+      caller: "$.detail.userIdentity.arn",
+      role: "$.detail.requestParameters.roleArn",
+      time: "$.detail.eventTime",
+      ip: "$.detail.sourceIPAddress",
+      error: "$.detail.errorCode",
+    },
+    inputTemplate: JSON.stringify(
+      `BREAK-GLASS ${environment}: <who> (<caller>) assumed <role> at <time> from <ip>. Refused if an error is named here: <error>. Runbook: docs/break-glass.md`,
+    ),
+  };
+}
+
+/** The alert text of a break-glass session: who (the source identity the session carries), on which instance. */
+export function breakGlassSessionMessage(environment: string) {
+  return {
+    inputPaths: {
+      who: "$.detail.userIdentity.sessionContext.sourceIdentity",
+      caller: "$.detail.userIdentity.arn",
+      action: "$.detail.eventName",
+      target: "$.detail.requestParameters.target",
+      session: "$.detail.responseElements.sessionId",
+      time: "$.detail.eventTime",
+      error: "$.detail.errorCode",
+    },
+    inputTemplate: JSON.stringify(
+      `BREAK-GLASS ${environment}: <who> (<caller>) <action> on <target> (session <session>) at <time>. Refused if an error is named here: <error>. Runbook: docs/break-glass.md`,
+    ),
+  };
+}
 
 export function documentChangePattern(documentName: string) {
   return {
@@ -57,6 +131,8 @@ export class AuditAlerts extends Construct {
   public readonly topic: SnsTopic;
   /** Who may publish: these rules, and the CloudWatch alarms of `alarmArnPattern`. */
   public readonly topicPolicy: SnsTopicPolicy;
+  /** The break-glass rules, when the environment has a break-glass role. */
+  public readonly breakGlassRules?: { readonly assumed: CloudwatchEventRule; readonly sessions: CloudwatchEventRule };
 
   constructor(scope: Construct, id: string, props: AuditAlertsProps) {
     super(scope, id);
@@ -75,6 +151,33 @@ export class AuditAlerts extends Construct {
     ];
     for (const rule of rules)
       new CloudwatchEventTarget(this, `${rule.node.id}Target`, { rule: rule.name, arn: this.topic.arn });
+    const bg = props.breakGlass;
+    if (bg) {
+      const assumed = new CloudwatchEventRule(this, "BreakGlassAssumed", {
+        name: `${props.ruleNamePrefix}-break-glass-assumed`,
+        description: `The break-glass role ${bg.roleArn} assumed (or refused)`,
+        eventPattern: JSON.stringify(breakGlassAssumePattern(bg.roleArn)),
+        // AssumeRole is a read-only management event: delivered only to rules in this state.
+        state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+      });
+      const sessions = new CloudwatchEventRule(this, "BreakGlassSessions", {
+        name: `${props.ruleNamePrefix}-break-glass-started`,
+        description: `Sessions started or resumed with the break-glass role ${bg.roleArn}`,
+        eventPattern: JSON.stringify(breakGlassSessionPattern(bg.roleArn)),
+      });
+      new CloudwatchEventTarget(this, "BreakGlassAssumedTarget", {
+        rule: assumed.name,
+        arn: this.topic.arn,
+        inputTransformer: breakGlassAssumeMessage(bg.environment),
+      });
+      new CloudwatchEventTarget(this, "BreakGlassSessionsTarget", {
+        rule: sessions.name,
+        arn: this.topic.arn,
+        inputTransformer: breakGlassSessionMessage(bg.environment),
+      });
+      rules.push(assumed, sessions);
+      this.breakGlassRules = { assumed, sessions };
+    }
     this.topicPolicy = new SnsTopicPolicy(this, "TopicPolicy", {
       arn: this.topic.arn,
       policy: renderPolicy([

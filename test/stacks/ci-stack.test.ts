@@ -21,7 +21,7 @@ import { Testing } from "../../modules/core/cdktf";
 import { CiStack } from "../../stacks/ci-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { projectBoundaryArn } from "../../stacks/permissions-boundary";
-import { exampleConfig, resources, resourcesByName, synthJson, type TfJson } from "../helpers/synth";
+import { addressOf, exampleConfig, resources, resourcesByName, synthJson, type TfJson } from "../helpers/synth";
 
 const github = { owner: "acme", ownerId: 1001, repository: "infra", repositoryId: 2002 };
 const ci: CiConfig = ciSchema.parse({ github, environments: { prod: { requiredReviewers: ["acme/leads"] } } });
@@ -43,6 +43,8 @@ describe("CI identities", () => {
       "dev-apply",
       "dev-plan",
       "prod-apply",
+      // prod's break-glass role (breakGlass in prod.yaml), the ci stack's: test/policy/break-glass.test.ts
+      addressOf(stack.breakGlassRoles.prod.role).split(".")[1],
       "prod-plan",
       "staging-apply",
       "staging-plan",
@@ -83,6 +85,7 @@ describe("CI identities", () => {
   test("the synth summary carries the GitHub checklist, and says when the stack's state is local", () => {
     expect(stack.summary()).toEqual([
       "state: local (state/terraform.ci.tfstate): set state in config/ci.yaml",
+      "break-glass roles of prod: applied here, by an administrator (a change of breakGlass.principals takes effect with this stack's apply, not the pipeline's)",
       "GitHub: create environments dev, prod, staging before the first run, each deploying from main only",
       "prod requires reviewers acme/leads (no pull-request plans)",
     ]);
