@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ciFileFor, loadCiConfig } from "../loader/ci";
 import { identityFileFor, loadIdentity } from "../loader/identity";
 import { loadEnvironments } from "../loader/load";
 import { App } from "../modules/core/cdktf";
@@ -15,6 +16,7 @@ import { EnvironmentStack } from "../stacks/environment-stack";
 import { parseOptions, UsageError } from "./lib/args";
 import { clockOf, configDirOf, runOps } from "./lib/run";
 import { accessReport, networkNotes, renderMarkdown, renderText } from "./lib/access-report";
+import { CiStack } from "../stacks/ci-stack";
 import { IdentityCenterStack } from "../stacks/identity-center-stack";
 import { ACCESS_REPORT_FORMAT, type AccessReportFile } from "../cli/access";
 
@@ -39,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
   const now = clockOf();
   const environments = loadEnvironments(configDir);
   const identityConfig = loadIdentity(identityFileFor(configDir), environments)?.config;
+  const ciConfig = loadCiConfig(
+    ciFileFor(configDir),
+    environments.map((e) => e.config.name),
+  );
   const unknown = wanted.filter((w) => !environments.some((e) => e.config.name === w));
   if (unknown.length > 0) {
     console.error(
@@ -54,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
         environments: environments.map((e) => e.config),
       })
     : undefined;
+  // The break-glass roles live in the ci stack (docs/break-glass.md).
+  const ci = ciConfig
+    ? new CiStack(app, "ci", { environments: environments.map((e) => e.config), ci: ciConfig })
+    : undefined;
   const text: string[] = [];
   const markdown: string[] = [];
   const report: AccessReportFile = {
@@ -64,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
       const stack = new EnvironmentStack(app, config.name, { config });
-      const groups = await accessReport(stack, { identity, now });
+      const groups = await accessReport(stack, { identity, ci, now });
       report.environments[config.name] = { account: config.account, region: config.region, groups };
       const notes = networkNotes(stack);
       text.push([renderText(config.name, groups), ...notes.map((n) => `  network: ${n}`)].join("\n"));

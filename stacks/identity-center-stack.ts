@@ -37,7 +37,10 @@ export interface IdentityCenterStackProps {
 export interface ScpExemptions {
   /** The CI apply roles, one per environment the `ci` stack serves (they launch and tag the instances). */
   readonly pipeline: readonly string[];
-  /** The break-glass role in every environment account. */
+  /**
+   * identity.yaml breakGlassRoleName (the organization's own emergency administrator role) in every environment
+   * account; never an environment's break-glass role (breakGlass), which needs no exemption.
+   */
   readonly breakGlass: readonly string[];
   /** identity.yaml tagProtection.exemptPrincipalArns. */
   readonly other: readonly string[];
@@ -277,7 +280,9 @@ function scpSummary(
   const e = scope.exemptions;
   const exempt = [
     ...(e.pipeline.length > 0 ? [`${e.pipeline.length} CI apply role${e.pipeline.length === 1 ? "" : "s"}`] : []),
-    ...(e.breakGlass.length > 0 ? [`break-glass role in ${e.breakGlass.length} account(s)`] : []),
+    ...(e.breakGlass.length > 0
+      ? [`emergency administrator role (breakGlassRoleName) in ${e.breakGlass.length} account(s)`]
+      : []),
     ...(e.other.length > 0 ? [`${e.other.length} listed principal(s)`] : []),
   ];
   const where = combined

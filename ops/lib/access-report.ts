@@ -10,6 +10,7 @@ import { block, type Json } from "../../modules/guardrails/model";
 import { INTERFACE_ACTIONS, SESSION_INTERFACES, UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { wildcardMatch } from "../../modules/guardrails/policy";
 import type { EnvironmentStack } from "../../stacks/environment-stack";
+import type { CiStack } from "../../stacks/ci-stack";
 import type { IdentityCenterStack } from "../../stacks/identity-center-stack";
 import { concretePolicy, evaluate, type Outcome } from "./iam-evaluate";
 
@@ -52,6 +53,8 @@ export interface PrincipalAccess {
 export interface AccessReportOptions {
   /** The identity stack: adds a row per Identity Center group assigned a permission set of this environment. */
   readonly identity?: IdentityCenterStack;
+  /** The ci stack: adds the environment's break-glass role (group `breakGlass`), when it has one. */
+  readonly ci?: CiStack;
   /** The instant the report evaluates at (aws:CurrentTime). @default the current time */
   readonly now?: Date;
 }
@@ -96,6 +99,36 @@ export interface AccessSubject {
   readonly groups: readonly string[];
   /** The identity stack, when there is one: adds a row per Identity Center group assigned a permission set. */
   readonly identity?: BlockModel;
+  /** The ci stack, when there is one: adds the environment's break-glass role as the group `breakGlass`. */
+  readonly ci?: BlockModel;
+}
+
+/** The report's group of an environment's break-glass role (camelCase: never the name of an access group). */
+export const BREAK_GLASS_GROUP = "breakGlass";
+
+/**
+ * The break-glass role of an environment, from the ci stack's blocks (`<environment>-break-glass/Resource` and its
+ * `Policy`): one principal per person its trust names, each with the role's policy.
+ */
+function breakGlassPrincipalsOf(ci: BlockModel, environment: string, account: string): Principal[] {
+  const prefix = `${environment}-break-glass/`;
+  const role = ci.blocks.find((b) => b.path === `${prefix}Resource` && b.type === "aws_iam_role");
+  const policy = ci.blocks.find((b) => b.path === `${prefix}Policy` && b.type === "aws_iam_role_policy");
+  if (!role || !policy) return [];
+  const name = String(role.config.name);
+  const trust = JSON.parse(String(role.config.assume_role_policy)) as PolicyJson;
+  const who = statementsOf(trust).flatMap((s) =>
+    [(s as { Principal?: { AWS?: string | string[] } }).Principal?.AWS ?? []].flat(),
+  );
+  // One principal per person the trust names, so adding one is one new grant in the access change.
+  return who.map((arn) => ({
+    label: `${arn} through break-glass role ${name}`,
+    arn: `arn:aws:sts::${account}:assumed-role/${name}/report`,
+    userid: "AROAREPORTBREAKGLASS:report",
+    identityCenter: false,
+    policy,
+    attribute: "policy",
+  }));
 }
 
 /** The access groups of a stack model, from the paths of its blocks (`AccessGroups/<group>/...`), in order. */
@@ -223,6 +256,7 @@ export async function accessReport(stack: EnvironmentStack, options: AccessRepor
       model: new StackModel(stack),
       groups: stack.accessGroups.map((g) => g.node.id),
       identity: options.identity ? new StackModel(options.identity) : undefined,
+      ci: options.ci ? new StackModel(options.ci) : undefined,
     },
     options,
   );
@@ -238,7 +272,8 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
   const document = (name: string) => `arn:aws:ssm:${region}:${account}:document/${name}`;
   const groups: GroupAccess[] = [];
 
-  for (const group of subject.groups) {
+  const breakGlass = subject.ci ? breakGlassPrincipalsOf(subject.ci, subject.environment, account) : [];
+  for (const group of [...subject.groups, ...(breakGlass.length > 0 ? [BREAK_GLASS_GROUP] : [])]) {
     const prefix = `AccessGroups/${group}/`;
     const portDocuments = model.blocks
       .filter((b) => b.type === "aws_ssm_document" && b.path.startsWith(prefix))
@@ -256,7 +291,9 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
     const identityPrincipals = subject.identity
       ? identityPrincipalsOf(subject.identity, subject.environment, group)
       : [];
-    for (const p of [...principalsOf(model, prefix, account), ...identityPrincipals]) {
+    const all =
+      group === BREAK_GLASS_GROUP ? breakGlass : [...principalsOf(model, prefix, account), ...identityPrincipals];
+    for (const p of all) {
       const policy = concretePolicy(lookup, String(p.policy.config[p.attribute]), account, region);
       // Requests come from inside the allowed network when the policy names one (else from a private address).
       const sourceCidrs = sourceCidrsOf(policy as PolicyJson);
@@ -265,6 +302,8 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
         "aws:MultiFactorAuthPresent": "true",
         "aws:SourceIp": addressIn(sourceCidrs[0]),
         "aws:CurrentTime": now,
+        // A break-glass session always carries the source identity its trust requires (other policies ignore it).
+        "aws:SourceIdentity": "report",
       };
       const run = (
         action: string,

@@ -86,6 +86,8 @@ export function synthesizedSubjects(outdir: string): AccessSubject[] {
   const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as TfJson;
   const identityFile = stacks.get("identity");
   const identity = identityFile ? new SynthesizedModel(read(identityFile), "identity") : undefined;
+  const ciFile = stacks.get("ci");
+  const ci = ciFile ? new SynthesizedModel(read(ciFile), "ci") : undefined;
   const out: AccessSubject[] = [];
   for (const [name, file] of [...stacks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (name in RESERVED_STACK_NAMES) continue;
@@ -98,7 +100,7 @@ export function synthesizedSubjects(outdir: string): AccessSubject[] {
         `${file}: no AWS provider with allowed_account_ids and region; not an environment stack`,
       );
     const model = new SynthesizedModel(json, name);
-    out.push({ environment: name, account, region, model, groups: accessGroupsOf(model), identity });
+    out.push({ environment: name, account, region, model, groups: accessGroupsOf(model), identity, ci });
   }
   return out;
 }

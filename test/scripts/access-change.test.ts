@@ -21,6 +21,8 @@ import { accessReport, evaluateAccess } from "../../ops/lib/access-report";
 import { SynthOutputError, synthesizedSubjects } from "../../ops/lib/synthesized-stack";
 import { loadIdentity } from "../../loader/identity";
 import { IdentityCenterStack } from "../../stacks/identity-center-stack";
+import { CiStack } from "../../stacks/ci-stack";
+import { ciSchema } from "../../loader/ci";
 import * as path from "path";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { identityStack } from "../helpers/policies";
@@ -267,8 +269,41 @@ describe("GIVEN a base and a head configuration WHEN the access change is comput
   });
 });
 
+const CI = ciSchema.parse({ github: { owner: "acme", ownerId: 1001, repository: "infra", repositoryId: 2002 } });
+
+describe("GIVEN prod's break-glass role WHEN its principals change", () => {
+  /** prod's access with the ci stack, which holds its break-glass role. */
+  async function prodAccess(config: EnvironmentConfig): Promise<EnvironmentAccess[]> {
+    const app = Testing.app();
+    const stack = new EnvironmentStack(app, config.name, { config });
+    const ci = new CiStack(app, "ci", { environments: [config], ci: CI });
+    return [{ environment: config.name, account: config.account, groups: await accessReport(stack, { ci, now: NOW }) }];
+  }
+  const CAROL = "arn:aws:iam::333333333333:user/carol";
+  const withCarol = exampleConfig("prod", (i) => i.breakGlass!.principals.push(CAROL));
+
+  test("a principal added: she gains shell through the role, a widening (owner approval in a protected environment)", async () => {
+    const c = accessChange(await prodAccess(exampleConfig("prod")), await prodAccess(withCarol));
+    expect(changes(c)).toEqual([
+      ["prod", "gained", `${CAROL} through break-glass role bastionless-prod-break-glass`, "shell", "widens"],
+    ]);
+    expect(c.environments[0].changes[0].after).toMatchObject({
+      tags: ["bastionless:environment=prod", "bastionless:team=sre"],
+      mfa: "required",
+      transcript: true,
+    });
+  });
+
+  test("a principal removed: a narrowing", async () => {
+    const c = accessChange(await prodAccess(withCarol), await prodAccess(exampleConfig("prod")));
+    expect(changes(c)).toEqual([
+      ["prod", "lost", `${CAROL} through break-glass role bastionless-prod-break-glass`, "shell", "narrows"],
+    ]);
+  });
+});
+
 describe("the access of a synthesized output directory (what the base commit's own code wrote)", () => {
-  test("equals the access of the stacks built in this process, for every example environment, Identity Center included", async () => {
+  test("equals the access of the stacks built in this process, for every example environment, Identity Center and break-glass included", async () => {
     const configs = ["dev", "prod", "staging"].map((n) => exampleConfig(n)); // the order of the output: by name
     const loaded = configs.map((config) => ({ file: `${config.name}.yaml`, config }));
     const app = Testing.app();
@@ -276,6 +311,7 @@ describe("the access of a synthesized output directory (what the base commit's o
       identity: loadIdentity(path.join(ENV_DIR, "..", "identity.yaml"), loaded)!.config,
       environments: configs,
     });
+    const ci = new CiStack(app, "ci", { environments: configs, ci: CI });
     const stacks = configs.map((config) => new EnvironmentStack(app, config.name, { config }));
     app.synth();
     const subjects = synthesizedSubjects(app.outdir);
@@ -283,7 +319,7 @@ describe("the access of a synthesized output directory (what the base commit's o
       configs.map((c) => [c.name, c.account, c.region, c.accessGroups.map((g) => g.name)]),
     );
     for (const [i, stack] of stacks.entries()) {
-      const fromStack = await accessReport(stack, { identity, now: NOW });
+      const fromStack = await accessReport(stack, { identity, ci, now: NOW });
       const fromOutput = await evaluateAccess(subjects[i], { now: NOW });
       expect([configs[i].name, fromOutput]).toEqual([configs[i].name, fromStack]);
     }

@@ -1,5 +1,14 @@
 import { Testing, TerraformResource } from "../../modules/core/cdktf";
-import { accessReport, networkNotes, renderMarkdown, renderText, type GroupAccess } from "../../ops/lib/access-report";
+import {
+  accessReport,
+  BREAK_GLASS_GROUP,
+  networkNotes,
+  renderMarkdown,
+  renderText,
+  type GroupAccess,
+} from "../../ops/lib/access-report";
+import { ciSchema } from "../../loader/ci";
+import { CiStack } from "../../stacks/ci-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { loadEnvironments } from "../../loader/load";
 import { identityStack } from "../helpers/policies";
@@ -20,6 +29,41 @@ const row = (groups: GroupAccess[], group: string, principal: RegExp) => {
   if (!found) throw new Error(`no ${group} / ${principal}`);
   return found;
 };
+
+describe("GIVEN prod's break-glass role (the ci stack's) WHEN the access report is computed", () => {
+  test("THEN each named person gets a breakGlass row: shell on the access groups' instances, MFA required, nothing else", async () => {
+    const app = Testing.app();
+    const config = exampleConfig("prod");
+    const stack = new EnvironmentStack(app, "prod", { config });
+    const ci = new CiStack(app, "ci", {
+      environments: [config],
+      ci: ciSchema.parse({ github: { owner: "acme", ownerId: 1001, repository: "infra", repositoryId: 2002 } }),
+    });
+    const groups = await accessReport(stack, { ci });
+    const breakGlass = groups.find((g) => g.group === BREAK_GLASS_GROUP)!;
+    expect(breakGlass.principals.map((p) => p.principal)).toEqual([
+      "arn:aws:iam::333333333333:user/alice.sre through break-glass role bastionless-prod-break-glass",
+      "arn:aws:iam::333333333333:user/bob.sre through break-glass role bastionless-prod-break-glass",
+    ]);
+    expect(breakGlass.principals[0]).toEqual({
+      principal: expect.stringContaining("alice.sre"),
+      reachableTags: ["bastionless:environment=prod", "bastionless:team=sre"],
+      untaggedDenied: true,
+      shell: true,
+      portForwarding: [],
+      awsDocuments: [],
+      mfa: "required",
+      sourceIp: "any",
+      terminateOthersSessions: false,
+      sendCommand: false,
+      changePreferences: false,
+    });
+    // Without the ci stack (or in an environment without breakGlass) there is no such row.
+    expect((await accessReport(stack)).map((g) => g.group)).not.toContain(BREAK_GLASS_GROUP);
+    const dev = new EnvironmentStack(app, "dev", { config: exampleConfig("dev") });
+    expect((await accessReport(dev, { ci })).map((g) => g.group)).not.toContain(BREAK_GLASS_GROUP);
+  });
+});
 
 describe("access report (IAM engine over the synthesized policies)", () => {
   test("dev: the shell group reaches bastionless:team=platform with MFA; the tunnel role only port-forwards to its one target", async () => {
