@@ -7,10 +7,10 @@
  * synthesized on several threads (synth/synth-threads.ts).
  */
 import * as path from "path";
-import { breakGlassCiProblems, ciFileFor, loadCiConfig, type CiConfig } from "./loader/ci";
+import { ciFileFor, loadCiConfig, type CiConfig } from "./loader/ci";
 import { checkExpiries, clockFrom } from "./loader/expiry";
 import { identityFileFor, loadIdentity, type LoadedIdentity } from "./loader/identity";
-import { ConfigError, loadEnvironments, type LoadedEnvironment } from "./loader/load";
+import { loadEnvironments, type LoadedEnvironment } from "./loader/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CiStack } from "./stacks/ci-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
@@ -43,8 +43,6 @@ void runStackSynth(
       ciFileFor(configDir),
       environments.map((e) => e.config.name),
     );
-    const breakGlass = breakGlassCiProblems(environments, ci, path.relative(process.cwd(), ciFileFor(configDir)));
-    if (breakGlass.length > 0) throw new ConfigError(breakGlass);
     return { environments, identity, ci };
   },
   ({ environments, identity, ci }): StackDefinition<Construct>[] => {
@@ -60,6 +58,8 @@ void runStackSynth(
           new EnvironmentStack(app, config.name, {
             config,
             permissionsBoundaryArn: ci && !config.state.cloud ? projectBoundaryArn(config) : undefined,
+            // The ci stack serves it: the break-glass role is the ci stack's, out of the apply role's reach.
+            breakGlassRoleInCiStack: ci !== undefined && !config.state.cloud,
           }),
       })),
       ...(identity

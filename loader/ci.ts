@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { formatIssue } from "./issues";
-import { ConfigError, type LoadedEnvironment } from "./load";
+import { ConfigError } from "./load";
 import { at, decode, parseYaml } from "./yaml-source";
 
 const githubName = (what: string) =>
@@ -163,35 +163,4 @@ export function loadCiConfig(file: string, environments?: readonly string[]): Ci
       );
   }
   return result.data;
-}
-
-/**
- * An environment with `breakGlass` needs the ci stack: it creates the break-glass role, applied by administrators,
- * out of the pipeline's reach (stacks/ci-stack.ts). Without config/ci.yaml, or with HCP Terraform state (no CI
- * identities), there is nowhere to create it: a problem naming the file and the field.
- */
-export function breakGlassCiProblems(
-  environments: readonly LoadedEnvironment[],
-  ci: CiConfig | undefined,
-  ciFile: string,
-): string[] {
-  const problems: string[] = [];
-  for (const env of environments) {
-    if (!env.config.breakGlass) continue;
-    const why = !ci
-      ? `needs ${ciFile}: the ci stack creates the break-glass role (applied by administrators, so the pipeline can neither change nor assume it); add the file (docs/ci-identities.md) or remove breakGlass`
-      : env.config.state.cloud
-        ? "needs the ci stack's identities, which environments with state.cloud (HCP Terraform) do not get; use S3 state or remove breakGlass"
-        : undefined;
-    if (why) problems.push(`${env.file}: breakGlass: ${why}${at(locateIn(env.file, ["breakGlass"]))}`);
-  }
-  return problems;
-}
-
-/** The line and column of a field of a config file (for a problem found after loading). */
-function locateIn(file: string, field: string[]) {
-  const read = readConfigFile(file);
-  const decoded = "problem" in read ? undefined : decode(read.bytes);
-  if (!decoded || "problem" in decoded) return undefined;
-  return parseYaml(decoded.text).source?.locate(field, true)?.pos;
 }

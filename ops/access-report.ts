@@ -73,7 +73,10 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     for (const { config } of environments.filter((e) => wanted.length === 0 || wanted.includes(e.config.name))) {
-      const stack = new EnvironmentStack(app, config.name, { config });
+      const stack = new EnvironmentStack(app, config.name, {
+        config,
+        breakGlassRoleInCiStack: ci !== undefined && !config.state.cloud,
+      });
       const groups = await accessReport(stack, { identity, ci, now });
       report.environments[config.name] = { account: config.account, region: config.region, groups };
       const notes = networkNotes(stack);

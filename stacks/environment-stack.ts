@@ -11,13 +11,13 @@ import {
   TerraformStack,
 } from "../modules/core/cdktf";
 import type { AccountScope, IGrantable } from "../modules/core/iam";
-import { logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
+import { breakGlassRoleName, logGroupName, physicalName, type NamingContext } from "../modules/core/naming";
 import { renderPolicy } from "../modules/core/iam";
 import { enableGuardrails, suppress } from "../modules/guardrails";
 import { DefaultHostManagement, HardenedLaunchTemplate, InstanceRole } from "../modules/instance-access";
 import { requiredServices, SessionManagerEndpoints, type EndpointCost } from "../modules/network-endpoints";
 import { AdoptedVpc, NetworkAcl, PrivateVpc, type IPrivateNetwork } from "../modules/network-security";
-import { AccessGroup } from "../modules/operator-access";
+import { AccessGroup, BreakGlassRole } from "../modules/operator-access";
 import {
   AuditAlerts,
   AuditTrail,
@@ -39,7 +39,7 @@ import {
   naclFlows,
   type EndpointPlan,
 } from "./adopted-network";
-import { accessTagKeys, breakGlassRoleArn } from "./operator-policy-props";
+import { accessTagKeys, breakGlassPolicyProps, breakGlassRoleArn } from "./operator-policy-props";
 import type { ISummarized } from "./summary";
 
 export interface EnvironmentStackProps {
@@ -50,6 +50,12 @@ export interface EnvironmentStackProps {
    * (stacks/permissions-boundary.ts). @default - the environment's instanceAccess.permissionsBoundaryArn, else none
    */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * The ci stack creates the environment's break-glass role (it serves this environment: the CI roles apply this
+   * stack, and the apply role may neither change nor assume that role). @default false: this stack creates it,
+   * applied by whoever administers the account (docs/break-glass.md)
+   */
+  readonly breakGlassRoleInCiStack?: boolean;
 }
 
 /** The tags every resource of an environment carries (provider default tags). */
@@ -86,6 +92,8 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   public readonly auditAlerts: AuditAlerts;
   /** The session audit kit (unless audit.waive). */
   public readonly sessionAudit?: SessionAudit;
+  /** The break-glass role, when the environment has one and the ci stack does not create it. */
+  public readonly breakGlassRole?: BreakGlassRole;
   /** What the audit alerts rely on, for the synth summary. */
   private auditTrailNote = "";
 
@@ -115,6 +123,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     this.network();
     this.launchTemplate = this.hardenedLaunchTemplate();
     this.operators();
+    this.breakGlassRole = this.breakGlass(props.breakGlassRoleInCiStack ?? false);
     this.costOutput();
     this.guardrails();
   }
@@ -543,6 +552,18 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       if (this.kmsEncryption) this.sessionKey.grantSessionStart(group);
       this.accessGroups.push(group);
     }
+  }
+
+  /** The break-glass role (breakGlass), unless the ci stack creates it. */
+  private breakGlass(inCiStack: boolean): BreakGlassRole | undefined {
+    const bg = this.config.breakGlass;
+    if (!bg || inCiStack) return undefined;
+    return new BreakGlassRole(this, "BreakGlassRole", {
+      roleName: breakGlassRoleName(this.naming),
+      description: `bastionless ${this.config.name}: break-glass shell on the environment's instances (docs/break-glass.md); every use alerts`,
+      principals: bg.principals,
+      policy: breakGlassPolicyProps(this.config),
+    });
   }
 
   private costOutput(): void {

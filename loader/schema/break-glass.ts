@@ -34,7 +34,7 @@ export const breakGlassSchema = strict({
 })
   .optional()
   .describe(
-    "The environment's break-glass role (docs/break-glass.md): shell, for one hour at most, on every instance the environment's access groups select, for the named principals with MFA. The ci stack creates it (applied by administrators; the pipeline can neither change nor assume it); assuming it and every session it starts alert the environment's audit topic, naming the person. @default off: no break-glass role",
+    "The environment's break-glass role (docs/break-glass.md): shell, for one hour at most, on every instance the environment's access groups select, for the named principals with MFA. The ci stack creates it where it serves the environment (applied by administrators; the pipeline can neither change nor assume it), else the environment stack; assuming it and every session it starts alert the environment's audit topic, naming the person. @default off: no break-glass role",
   );
 
 export type BreakGlassConfig = z.output<typeof breakGlassSchema>;

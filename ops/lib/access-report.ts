@@ -53,7 +53,7 @@ export interface PrincipalAccess {
 export interface AccessReportOptions {
   /** The identity stack: adds a row per Identity Center group assigned a permission set of this environment. */
   readonly identity?: IdentityCenterStack;
-  /** The ci stack: adds the environment's break-glass role (group `breakGlass`), when it has one. */
+  /** The ci stack: adds the environment's break-glass role (group `breakGlass`) when the ci stack creates it. */
   readonly ci?: CiStack;
   /** The instant the report evaluates at (aws:CurrentTime). @default the current time */
   readonly now?: Date;
@@ -107,13 +107,13 @@ export interface AccessSubject {
 export const BREAK_GLASS_GROUP = "breakGlass";
 
 /**
- * The break-glass role of an environment, from the ci stack's blocks (`<environment>-break-glass/Resource` and its
- * `Policy`): one principal per person its trust names, each with the role's policy.
+ * The break-glass role of an environment, from the blocks below `prefix` (the ci stack's `<environment>-break-glass/`
+ * or the environment stack's `BreakGlassRole/`: `Resource` and `Policy`): one principal per person its trust names,
+ * each with the role's policy.
  */
-function breakGlassPrincipalsOf(ci: BlockModel, environment: string, account: string): Principal[] {
-  const prefix = `${environment}-break-glass/`;
-  const role = ci.blocks.find((b) => b.path === `${prefix}Resource` && b.type === "aws_iam_role");
-  const policy = ci.blocks.find((b) => b.path === `${prefix}Policy` && b.type === "aws_iam_role_policy");
+function breakGlassPrincipalsOf(model: BlockModel, prefix: string, account: string): Principal[] {
+  const role = model.blocks.find((b) => b.path === `${prefix}Resource` && b.type === "aws_iam_role");
+  const policy = model.blocks.find((b) => b.path === `${prefix}Policy` && b.type === "aws_iam_role_policy");
   if (!role || !policy) return [];
   const name = String(role.config.name);
   const trust = JSON.parse(String(role.config.assume_role_policy)) as PolicyJson;
@@ -272,7 +272,11 @@ export async function evaluateAccess(subject: AccessSubject, options: { now?: Da
   const document = (name: string) => `arn:aws:ssm:${region}:${account}:document/${name}`;
   const groups: GroupAccess[] = [];
 
-  const breakGlass = subject.ci ? breakGlassPrincipalsOf(subject.ci, subject.environment, account) : [];
+  // The role is the ci stack's when the ci stack serves the environment, else the environment stack's own.
+  const breakGlass = [
+    ...(subject.ci ? breakGlassPrincipalsOf(subject.ci, `${subject.environment}-break-glass/`, account) : []),
+    ...breakGlassPrincipalsOf(model, "BreakGlassRole/", account),
+  ];
   for (const group of [...subject.groups, ...(breakGlass.length > 0 ? [BREAK_GLASS_GROUP] : [])]) {
     const prefix = `AccessGroups/${group}/`;
     const portDocuments = model.blocks

@@ -2,7 +2,7 @@
  * `bastionless can-i` answers from the access report; these tests prove its answers equal the report's and, behind
  * the report, the IAM engine's verdict on the synthesized policies for an instance with the probed tags.
  */
-import { accessReport } from "../../ops/lib/access-report";
+import { accessReport, BREAK_GLASS_GROUP } from "../../ops/lib/access-report";
 import { evaluate } from "../../ops/lib/iam-evaluate";
 import {
   ACCESS_REPORT_FORMAT,
@@ -21,6 +21,7 @@ import { CliError } from "../../cli/errors";
 import { loadEnvironments } from "../../loader/load";
 import {
   accessGroupPolicy,
+  concretePolicyOf,
   environmentStackOf,
   identityStack,
   instanceArn,
@@ -52,6 +53,8 @@ async function engineAllows(
     "aws:MultiFactorAuthPresent": "true",
     "aws:SourceIp": "10.0.0.10",
     "aws:CurrentTime": NOW.toISOString(),
+    // A break-glass session carries a source identity (its trust requires one); other policies ignore it.
+    "aws:SourceIdentity": "report",
     ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`ssm:resourceTag/${k}`, v])),
   };
   const onInstance = await evaluate({ principal, action: "ssm:StartSession", resource: instanceArn(env), context }, [
@@ -93,9 +96,14 @@ describe("can-i equals the access report and the IAM engine", () => {
         for (const v of verdicts) {
           // WHEN the same question goes to the engine with that principal's synthesized policy
           const kind = v.principal.startsWith("IAM group") ? "group" : "role";
-          const policy = accessGroupPolicy(tf, config, v.group, kind);
-          const arn =
-            kind === "group"
+          // The break-glass role (prod) is no access group: its own policy, its own session.
+          const breakGlass = v.group === BREAK_GLASS_GROUP ? environmentStackOf(tf).breakGlassRole! : undefined;
+          const policy = breakGlass
+            ? concretePolicyOf(tf, breakGlass.policy, config)
+            : accessGroupPolicy(tf, config, v.group, kind);
+          const arn = breakGlass
+            ? `arn:aws:sts::${config.account}:assumed-role/bastionless-${name}-break-glass/report`
+            : kind === "group"
               ? `arn:aws:iam::${config.account}:user/report-user`
               : `arn:aws:sts::${config.account}:assumed-role/${v.principal.replace(/^role /, "")}/report`;
           const engine = await engineAllows(policy, config, arn, tags, "SSM-SessionManagerRunShell");

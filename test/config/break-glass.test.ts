@@ -1,11 +1,10 @@
 /**
  * The breakGlass section: off unless configured; principals are exact IAM user or role ARNs; it needs something to
- * reach, a trail for its alerts and the ci stack that creates the role; the organization's SCP never exempts it.
+ * reach and a trail for its alerts; the organization's SCP never exempts it.
  * Every refusal names the file, the field with line and column, the bad value and what is allowed.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { breakGlassCiProblems, loadCiConfig } from "../../loader/ci";
 import { loadIdentity } from "../../loader/identity";
 import { ConfigError, loadEnvironments } from "../../loader/load";
 import { edited, envDir, lineOf, problemsOf, tempDir, variant } from "../helpers/env-dir";
@@ -82,38 +81,6 @@ describe("GIVEN a break-glass role with nothing to reach or no trail for its ale
         /prod\.yaml: breakGlass: needs a CloudTrail trail: .*logging\.cloudTrail\.existing.*logging\.cloudTrail\.create: true/,
       ),
     );
-  });
-});
-
-describe("GIVEN where the role is created (the ci stack)", () => {
-  const loaded = loadEnvironments(ENV_DIR);
-  const ci = loadCiConfig(path.join(ENV_DIR, "..", "ci.yaml"));
-
-  test("WHEN config/ci.yaml exists THEN prod's break-glass is accepted", () => {
-    expect(ci).toBeDefined();
-    expect(breakGlassCiProblems(loaded, ci, "config/ci.yaml")).toEqual([]);
-  });
-
-  test("WHEN there is no ci.yaml THEN prod's breakGlass is refused at its line, naming the file to add", () => {
-    const line = lineOf(fs.readFileSync(path.join(ENV_DIR, "prod.yaml"), "utf8"), "breakGlass:");
-    expect(breakGlassCiProblems(loaded, undefined, "config/ci.yaml")).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `prod\\.yaml: breakGlass: needs config/ci\\.yaml: the ci stack creates the break-glass role .*or remove breakGlass \\(line ${line}, column 1\\)$`,
-        ),
-      ),
-    ]);
-  });
-
-  test("WHEN prod keeps its state in HCP Terraform THEN its breakGlass is refused (no CI identities there)", () => {
-    const dir = envDir({
-      "prod.yaml": variant("prod", (e) => (e.state = { cloud: { organization: "acme", workspace: "prod" } })),
-    });
-    expect(breakGlassCiProblems(loadEnvironments(dir), ci, "config/ci.yaml")).toEqual([
-      expect.stringMatching(
-        /prod\.yaml: breakGlass: needs the ci stack's identities, which environments with state\.cloud/,
-      ),
-    ]);
   });
 });
 

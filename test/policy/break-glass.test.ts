@@ -15,6 +15,7 @@ import { policyDocument } from "../../modules/core/iam";
 import { breakGlassTrust, UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
 import { evaluate, type Outcome } from "../../ops/lib/iam-evaluate";
 import { CiStack } from "../../stacks/ci-stack";
+import { EnvironmentStack } from "../../stacks/environment-stack";
 import { scpExemptions } from "../../stacks/identity-center-stack";
 import { breakGlassRoleArn } from "../../stacks/operator-policy-props";
 import { bodyOf, ENV_DIR, resources, resourcesByName, synthJson, type Body } from "../helpers/synth";
@@ -209,6 +210,25 @@ describe("GIVEN a session of prod's break-glass role (assumed by alice with MFA)
       [policy, EC2_FULL_ACCESS],
     );
     expect(outcome).toBe("ExplicitlyDenied");
+  });
+});
+
+describe("GIVEN where the role is created", () => {
+  test("WHEN the ci stack serves the environment THEN the environment stack creates no break-glass role", () => {
+    const env = new EnvironmentStack(Testing.app(), "prod", { config: prod, breakGlassRoleInCiStack: true });
+    expect(env.breakGlassRole).toBeUndefined();
+  });
+
+  test("WHEN it does not (no ci.yaml, HCP Terraform state) THEN the environment stack creates the same role", () => {
+    const env = new EnvironmentStack(Testing.app(), "prod", { config: prod });
+    const etf = synthJson(env);
+    const own = env.breakGlassRole!;
+    expect(bodyOf(etf, own.role)).toMatchObject({
+      name: "bastionless-prod-break-glass",
+      max_session_duration: 3600,
+      assume_role_policy: bodyOf(tf, role.role).assume_role_policy,
+    });
+    expect(bodyOf(etf, own.policy).policy).toBe(bodyOf(tf, role.policy).policy);
   });
 });
 

@@ -275,7 +275,7 @@ describe("GIVEN prod's break-glass role WHEN its principals change", () => {
   /** prod's access with the ci stack, which holds its break-glass role. */
   async function prodAccess(config: EnvironmentConfig): Promise<EnvironmentAccess[]> {
     const app = Testing.app();
-    const stack = new EnvironmentStack(app, config.name, { config });
+    const stack = new EnvironmentStack(app, config.name, { config, breakGlassRoleInCiStack: true });
     const ci = new CiStack(app, "ci", { environments: [config], ci: CI });
     return [{ environment: config.name, account: config.account, groups: await accessReport(stack, { ci, now: NOW }) }];
   }
@@ -312,7 +312,9 @@ describe("the access of a synthesized output directory (what the base commit's o
       environments: configs,
     });
     const ci = new CiStack(app, "ci", { environments: configs, ci: CI });
-    const stacks = configs.map((config) => new EnvironmentStack(app, config.name, { config }));
+    const stacks = configs.map(
+      (config) => new EnvironmentStack(app, config.name, { config, breakGlassRoleInCiStack: true }),
+    );
     app.synth();
     const subjects = synthesizedSubjects(app.outdir);
     expect(subjects.map((s) => [s.environment, s.account, s.region, s.groups])).toEqual(
