@@ -57,6 +57,9 @@ describe("GIVEN prod's break-glass role (the ci stack's) WHEN the access report 
       terminateOthersSessions: false,
       sendCommand: false,
       changePreferences: false,
+      // Through the CLI only (bastionless connect): no console reads; and no expiry.
+      interfaces: ["cli"],
+      expires: undefined,
     });
     // Without the ci stack the environment stack creates the role: the same rows, from its own blocks.
     const own = new EnvironmentStack(Testing.app(), "prod", { config });
