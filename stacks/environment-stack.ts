@@ -219,7 +219,29 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       allowCloudWatchAlarms: this.auditAlarmArnPattern !== undefined,
       cloudTrailArn: this.createdTrailArn,
       sessionUseByAccount: this.sharedAccount && this.kmsEncryption,
+      transcriptDecrypt: config.logging.s3.enabled
+        ? { readerRoleArns: config.logging.logReaderRoleArns, uploaderRoleArns: this.transcriptUploaderRoleArns }
+        : undefined,
     });
+  }
+
+  /** The roles whose agents upload transcripts (the instance role, and the Default Host Management role). */
+  private get transcriptUploaderRoleArns(): string[] {
+    const { account, instanceAccess } = this.config;
+    return [
+      `arn:aws:iam::${account}:role/${this.instanceRoleName}`,
+      ...(instanceAccess.defaultHostManagement
+        ? [`arn:aws:iam::${account}:role/service-role/${this.dhmcRoleName}`]
+        : []),
+    ];
+  }
+
+  private get instanceRoleName(): string {
+    return physicalName(this.naming, "session-instance");
+  }
+
+  private get dhmcRoleName(): string {
+    return physicalName(this.naming, "dhmc");
   }
 
   /** The created trail's name (logging.cloudTrail.create). */
@@ -256,6 +278,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
       objectLock: s3.objectLock,
       accessLogBucket: s3.accessLogBucket,
       cloudTrail: this.createdTrailArn ? { trailArn: this.createdTrailArn, account: this.config.account } : undefined,
+      breakGlassRoleArn: s3.breakGlassRoleArn,
     });
   }
 
@@ -390,7 +413,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
   private instanceAccess(): InstanceRole {
     const ia = this.config.instanceAccess;
     return new InstanceRole(this, "InstanceRole", {
-      roleName: physicalName(this.naming, "session-instance"),
+      roleName: this.instanceRoleName,
       legacyAgentSupport: this.config.network.legacyAgentSupport,
       managedInstanceCore: ia.managedInstanceCore,
       permissionsBoundaryArn: this.permissionsBoundaryArn,
@@ -403,7 +426,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
     if (!ia.defaultHostManagement) return undefined;
     return new DefaultHostManagement(this, "DefaultHostManagement", {
       ...this.account,
-      roleName: physicalName(this.naming, "dhmc"),
+      roleName: this.dhmcRoleName,
       permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
   }

@@ -12,7 +12,7 @@ import {
   DEFAULT_LOG_EXPIRE_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_MANAGED_INSTANCE_CORE,
-  DEFAULT_NONCURRENT_EXPIRE_DAYS,
+  DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS,
   DEFAULT_SESSION_INTERFACES,
 } from "../modules/core/defaults";
 import {
@@ -594,8 +594,9 @@ export const sessionLogging: ModuleDefinition = {
     {
       name: "noncurrent_expire_days",
       type: "number",
-      description: "Days before overwritten or deleted log versions expire.",
-      default: DEFAULT_NONCURRENT_EXPIRE_DAYS,
+      description:
+        "Days before overwritten or deleted log versions expire (at least expire_days: an overwritten transcript is kept as long as the others).",
+      default: DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS,
       validations: [wholeNumber("noncurrent_expire_days", { min: 1 })],
     },
     TAGS_VARIABLE,

@@ -16,7 +16,7 @@ import { DEFAULT_LOG_RETENTION_DAYS } from "../../modules/core/defaults";
 import { accountId, matching, name, region, show, strict, tags, text } from "./primitives";
 import { stateSchema } from "./state";
 import { networkSchema, vpcSchema } from "./network";
-import { loggingSchema } from "./logging";
+import { loggingSchema, transcriptRoleIssues } from "./logging";
 import {
   accessGroupSchema,
   accessTagKeyIssues,
@@ -125,6 +125,7 @@ export const environmentSchema = strict({
   for (const n of nameLengthIssues(env)) ctx.addIssue({ code: "custom", path: n.path, message: n.message });
   for (const k of accessTagKeyIssues(env)) ctx.addIssue({ code: "custom", path: k.path, message: k.message });
   for (const a of auditIssues(env)) ctx.addIssue({ code: "custom", path: a.path, message: a.message });
+  for (const r of transcriptRoleIssues(env)) ctx.addIssue({ code: "custom", path: r.path, message: r.message });
   for (const s of sharedAccountIssues(env)) ctx.addIssue({ code: "custom", path: s.path, message: s.message });
   for (const b of breakGlassIssues(env)) ctx.addIssue({ code: "custom", path: b.path, message: b.message });
   if (env.promotion.after === env.name)

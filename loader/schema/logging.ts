@@ -10,6 +10,7 @@ import { CLOUD_TRAIL_REQUIRED, cloudTrailSchema } from "../cloud-trail";
 import {
   KMS_ALIAS,
   KMS_DELETION_WINDOW_DAYS as KMS_WINDOW,
+  IAM_ROLE_ARN,
   LOG_RETENTION_DAYS,
   MAX_S3_DAYS,
 } from "../../modules/core/limits";
@@ -18,7 +19,7 @@ import {
   DEFAULT_KMS_DELETION_WINDOW_DAYS,
   DEFAULT_LOG_EXPIRE_DAYS,
   DEFAULT_LOG_RETENTION_DAYS,
-  DEFAULT_NONCURRENT_EXPIRE_DAYS,
+  DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS,
 } from "../../modules/core/defaults";
 import { bucketName, matching, show, strict } from "./primitives";
 
@@ -46,8 +47,10 @@ export const s3LoggingSchema = strict({
     .int()
     .min(1)
     .max(MAX_S3_DAYS)
-    .default(DEFAULT_NONCURRENT_EXPIRE_DAYS)
-    .describe("Delete noncurrent versions after this many days."),
+    .default(DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS)
+    .describe(
+      `Delete noncurrent (overwritten or deleted) versions after this many days; at least expireDays and objectLock.days, so an overwritten transcript is kept as long as the others. @default ${DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS}`,
+    ),
   objectLock: strict({
     mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
     days: z
@@ -62,7 +65,32 @@ export const s3LoggingSchema = strict({
   accessLogBucket: bucketName
     .optional()
     .describe("Existing bucket that receives S3 server access logs for the log bucket. @default no access logging"),
-}).prefault({});
+  breakGlassRoleArn: matching(IAM_ROLE_ARN, "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    .optional()
+    .describe(
+      "The one role the log bucket's policy lets delete transcript versions, bypass or change their Object Lock retention or legal hold, change the bucket's Object Lock configuration or versioning, or delete its policy (docs/session-transcripts.md). @default nobody: those are denied to every principal, the apply role and administrators included",
+    ),
+})
+  .prefault({})
+  .superRefine((s, ctx) => {
+    const lock = s.objectLock?.days;
+    const valid = (d: unknown): d is number =>
+      typeof d === "number" && Number.isInteger(d) && d >= 1 && d <= MAX_S3_DAYS;
+    // Each value out of range is reported by its own field.
+    if (!valid(s.noncurrentExpireDays) || !valid(s.expireDays) || (lock !== undefined && !valid(lock))) return;
+    if (s.noncurrentExpireDays < s.expireDays)
+      ctx.addIssue({
+        code: "custom",
+        path: ["noncurrentExpireDays"],
+        message: `${s.noncurrentExpireDays} is shorter than expireDays ${s.expireDays}: a transcript an instance overwrites would be gone before the others; allowed: ${s.expireDays} or more`,
+      });
+    else if (lock !== undefined && s.noncurrentExpireDays < lock)
+      ctx.addIssue({
+        code: "custom",
+        path: ["noncurrentExpireDays"],
+        message: `${s.noncurrentExpireDays} is shorter than objectLock.days ${lock}: overwritten transcripts would expire before their retention; allowed: ${lock} or more`,
+      });
+  });
 
 export const cloudWatchLoggingSchema = strict({
   enabled: z.boolean().default(true).describe("Write session transcripts to a CloudWatch log group."),
@@ -107,6 +135,12 @@ export const loggingObject = strict({
     .min(10)
     .optional()
     .describe("A written reason, required to turn both S3 and CloudWatch logging off. Sessions are then not recorded."),
+  logReaderRoleArns: z
+    .array(matching(IAM_ROLE_ARN, "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"))
+    .default([])
+    .describe(
+      "The roles that may decrypt session transcripts in S3 (and anything else S3 stores with the session key, e.g. the created trail's log files): the key policy denies kms:Decrypt through S3 to every other principal, whatever its IAM policies allow (docs/session-transcripts.md). The environment's own instance roles keep it for multipart uploads; CloudWatch Logs decrypts its own data. @default none: nobody reads transcripts in S3 until a role is named",
+    ),
   alertEmails: z
     .array(z.email({ error: (iss) => `${show(iss.input)} is not an email address` }))
     .default([])
@@ -133,3 +167,29 @@ export const loggingSchema = loggingObject.prefault({}).superRefine((l, ctx) => 
     });
   }
 });
+
+/**
+ * The transcript roles of one environment are in its account: the session key's policy names them through
+ * aws:PrincipalArn, and a role of another account could not use the key through this account's S3 anyway.
+ */
+export function transcriptRoleIssues(env: {
+  account: string;
+  logging: { logReaderRoleArns: readonly string[]; s3: { breakGlassRoleArn?: string } };
+}): { path: (string | number)[]; message: string }[] {
+  const accountOf = (a: string) => /^arn:[^:]+:iam::(\d{12}):/.exec(a)?.[1];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  env.logging.logReaderRoleArns.forEach((a, i) => {
+    if (accountOf(a) !== env.account)
+      issues.push({
+        path: ["logging", "logReaderRoleArns", i],
+        message: `${show(a)} is not a role of this environment's account ${env.account}; allowed: arn:aws:iam::${env.account}:role/<name>`,
+      });
+  });
+  const glass = env.logging.s3.breakGlassRoleArn;
+  if (glass !== undefined && accountOf(glass) !== env.account)
+    issues.push({
+      path: ["logging", "s3", "breakGlassRoleArn"],
+      message: `${show(glass)} is not a role of this environment's account ${env.account}; allowed: arn:aws:iam::${env.account}:role/<name>`,
+    });
+  return issues;
+}

@@ -21,8 +21,14 @@ export const DEFAULT_KMS_DELETION_WINDOW_DAYS = 30;
 /** Days before current session-log objects in S3 expire (7 years). */
 export const DEFAULT_LOG_EXPIRE_DAYS = 2557;
 
-/** Days before noncurrent (overwritten or deleted) log and state object versions expire. */
+/** Days before noncurrent (overwritten or deleted) state object versions expire. */
 export const DEFAULT_NONCURRENT_EXPIRE_DAYS = 90;
+
+/**
+ * Days before noncurrent (overwritten or deleted) session-log versions expire: as long as current ones, so a
+ * transcript an instance overwrites is kept as long as one it does not.
+ */
+export const DEFAULT_LOG_NONCURRENT_EXPIRE_DAYS = DEFAULT_LOG_EXPIRE_DAYS;
 
 /** Session Manager idleSessionTimeout, in minutes. */
 export const DEFAULT_IDLE_SESSION_TIMEOUT_MINUTES = 20;

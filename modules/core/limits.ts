@@ -11,6 +11,8 @@ export const IAM_ROLE_NAME = new RegExp(`^[\\w+=,.@-]{1,${PHYSICAL_NAME_LIMITS.i
 /** IAM group names (CreateGroup): the same characters, at most 128. */
 export const IAM_GROUP_NAME = new RegExp(`^[\\w+=,.@-]{1,${PHYSICAL_NAME_LIMITS.iamGroup}}$`);
 /** A managed policy ARN (a permissions boundary): customer (account id) or AWS (`aws`). */
+/** An IAM role ARN (with an optional path): `arn:aws:iam::111122223333:role/path/name`. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 export const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
 
 /** EC2 ids: the type's prefix, a hyphen and 8 or 17 lowercase hex digits. */

@@ -35,6 +35,39 @@ export interface SessionKeyProps extends AccountScope {
    * the plugin and the agent call KMS themselves, not through a service. @default false
    */
   readonly sessionUseByAccount?: boolean;
+  /**
+   * Keep objects S3 stores with this key (the session transcripts) for the roles named here: the key policy denies
+   * kms:Decrypt with an S3 encryption context (`aws:s3:arn`) to every other principal, whatever its IAM policies
+   * allow (PowerUserAccess, an administrator, the CI roles). `uploaderRoleArns` are the roles that write
+   * transcripts: S3 decrypts the data key of a multipart upload with the uploader's identity. Service principals
+   * (CloudWatch Logs, CloudTrail) are not affected. @default - IAM policies decide who reads transcripts
+   */
+  readonly transcriptDecrypt?: {
+    readonly readerRoleArns: readonly string[];
+    readonly uploaderRoleArns: readonly string[];
+  };
+}
+
+/** See `SessionKeyProps.transcriptDecrypt`. */
+export function transcriptDecryptStatement(allowed: {
+  readonly readerRoleArns: readonly string[];
+  readonly uploaderRoleArns: readonly string[];
+}): Statement {
+  const roles = [...allowed.readerRoleArns, ...allowed.uploaderRoleArns];
+  return {
+    sid: "TranscriptsOnlyForLogReaders",
+    effect: "Deny",
+    principals: { AWS: ["*"] },
+    actions: ["kms:Decrypt"],
+    resources: ["*"],
+    conditions: {
+      "ForAnyValue:StringEquals": { "kms:EncryptionContextKeys": ["aws:s3:arn"] },
+      // A service principal has no aws:PrincipalArn: ArnNotEquals is then false, so services are never denied.
+      ...(roles.length > 0
+        ? { ArnNotEquals: { "aws:PrincipalArn": roles } }
+        : { Null: { "aws:PrincipalArn": "false" } }),
+    },
+  };
 }
 
 /** The encryption-context keys Session Manager binds a session's data key to (the plugin and the agent). */
@@ -153,6 +186,7 @@ export class SessionKey extends Construct implements IEncryptionKey {
     }
     if (props.cloudTrailArn) statements.push(...cloudTrailKeyStatements(props.cloudTrailArn, props.account, partition));
     if (props.sessionUseByAccount) statements.push(sessionUseByAccountStatement(props.account));
+    if (props.transcriptDecrypt) statements.push(transcriptDecryptStatement(props.transcriptDecrypt));
     return statements;
   }
 

@@ -5,7 +5,7 @@ import {
   S3BucketObjectLockConfigurationA,
   S3BucketPolicy,
 } from "../core/aws";
-import { Construct, Token } from "../core/cdktf";
+import { Construct, Token, type TerraformResource } from "../core/cdktf";
 import { grant, renderPolicy, type IGrantable, type Statement } from "../core/iam";
 import { applyPrivateBucketBaseline, denyInsecureTransport } from "../core/private-bucket";
 import type { IEncryptionKey } from "../core/kms";
@@ -29,6 +29,54 @@ export interface SessionLogBucketProps {
    * `AWSLogs/<account>/` only. @default - CloudTrail may not write here
    */
   readonly cloudTrail?: { readonly trailArn: string; readonly account: string };
+  /**
+   * The one role (ARN) the bucket policy lets delete object versions, bypass or change Object Lock retention and
+   * legal holds, change the Object Lock configuration or versioning, or delete the policy or the bucket.
+   * @default - nobody: those are denied to every principal (the account's root user can still delete the policy)
+   */
+  readonly breakGlassRoleArn?: string;
+}
+
+/** Object actions that remove a transcript or loosen its retention (denied to all but the break-glass role). */
+export const TRANSCRIPT_TAMPERING_ACTIONS = [
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:BypassGovernanceRetention",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+] as const;
+/**
+ * Bucket actions that would let transcripts be removed or rewritten without a trace: Object Lock and versioning
+ * (set once, when the bucket is created; the policy is applied after them), the policy's and the bucket's deletion.
+ */
+export const BUCKET_PROTECTION_ACTIONS = [
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:DeleteBucketPolicy",
+  "s3:DeleteBucket",
+] as const;
+
+/** Denies transcript deletion and retention changes to every principal but `breakGlassRoleArn`. */
+export function logBucketProtectionStatements(bucketArn: string, breakGlassRoleArn?: string): Statement[] {
+  const except = breakGlassRoleArn ? { ArnNotEquals: { "aws:PrincipalArn": breakGlassRoleArn } } : undefined;
+  return [
+    {
+      sid: "DenyTranscriptDeletionAndRetentionChanges",
+      effect: "Deny",
+      principals: { AWS: ["*"] },
+      actions: [...TRANSCRIPT_TAMPERING_ACTIONS],
+      resources: [`${bucketArn}/*`],
+      conditions: except,
+    },
+    {
+      sid: "DenyLockVersioningAndPolicyRemoval",
+      effect: "Deny",
+      principals: { AWS: ["*"] },
+      actions: [...BUCKET_PROTECTION_ACTIONS],
+      resources: [bucketArn],
+      conditions: except,
+    },
+  ];
 }
 
 /**
@@ -92,6 +140,12 @@ export class SessionLogBucket extends Construct {
     super(scope, id);
     if (props.objectLock && props.objectLock.days <= 0)
       throw new Error(`SessionLogBucket: objectLock.days ${props.objectLock.days} must be > 0`);
+    // Values from Terraform variables are checked by the variables' validation blocks instead.
+    const keptFor = [props.expireDays, props.objectLock?.days ?? 0].filter((d) => !Token.isUnresolved(d));
+    if (!Token.isUnresolved(props.noncurrentExpireDays) && props.noncurrentExpireDays < Math.max(...keptFor, 0))
+      throw new Error(
+        `SessionLogBucket: noncurrentExpireDays ${props.noncurrentExpireDays} is shorter than the retention (expireDays ${props.expireDays}${props.objectLock ? `, objectLock.days ${props.objectLock.days}` : ""}): an overwritten transcript would be gone before the others; allowed: ${Math.max(...keptFor)} or more`,
+      );
     this.bucket = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
       forceDestroy: false,
@@ -102,14 +156,6 @@ export class SessionLogBucket extends Construct {
     this.bucketName = props.bucketName;
     const bucket = this.bucket.id;
     applyPrivateBucketBaseline(this, this.bucket, { encryptionKey: props.encryptionKey });
-    const trail = props.cloudTrail;
-    this.policy = new S3BucketPolicy(this, "Policy", {
-      bucket,
-      policy: renderPolicy([
-        ...logBucketPolicyStatements(this.bucketArn, props.encryptionKey.keyArn),
-        ...(trail ? cloudTrailBucketStatements(this.bucketArn, trail.trailArn, trail.account) : []),
-      ]),
-    });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       bucket,
       rule: [
@@ -126,12 +172,23 @@ export class SessionLogBucket extends Construct {
         },
       ],
     });
-    if (props.objectLock) {
-      new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
-        bucket,
-        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
-      });
-    }
+    const lock = props.objectLock
+      ? new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+          bucket,
+          rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+        })
+      : undefined;
+    const trail = props.cloudTrail;
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket,
+      policy: renderPolicy([
+        ...logBucketPolicyStatements(this.bucketArn, props.encryptionKey.keyArn),
+        ...logBucketProtectionStatements(this.bucketArn, props.breakGlassRoleArn),
+        ...(trail ? cloudTrailBucketStatements(this.bucketArn, trail.trailArn, trail.account) : []),
+      ]),
+      // The policy denies changing versioning and Object Lock: Terraform sets them first.
+      dependsOn: [this.node.findChild("Versioning") as TerraformResource, ...(lock ? [lock] : [])],
+    });
     if (props.accessLogBucket) {
       new S3BucketLoggingA(this, "AccessLogging", {
         bucket,

@@ -29,6 +29,8 @@ const EXCEPTIONS: Record<string, string> = {
   "IdentityCenterPlacementCheckProps.instanceArn":
     "the Identity Center instance belongs to the organization, not to any stack: given by configuration",
   "PermissionSetAccessProps.instanceArn": "as IdentityCenterPlacementCheckProps.instanceArn",
+  "SessionLogBucketProps.breakGlassRoleArn":
+    "the break-glass role belongs to the organization's incident process, not to any stack: given by configuration",
   "SessionPreferencesProps.kmsKeyId":
     "the preferences document takes a key id, ARN or alias (an alias names the key without its account)",
 };

@@ -97,7 +97,12 @@ export const CASES: readonly Case[] = [
   {
     module: "session-logging",
     variable: "noncurrent_expire_days",
-    set: (i, v) => logging(i, "s3", "noncurrentExpireDays", v),
+    // The schema also requires at least expireDays (a cross-field rule the variable's own validation cannot state);
+    // the probe shortens expireDays so only the variable's own limits are compared.
+    set: (i, v) => {
+      logging(i, "s3", "expireDays", 1);
+      logging(i, "s3", "noncurrentExpireDays", v);
+    },
     schemaDefault: (c) => c.logging.s3.noncurrentExpireDays,
     probes: [-1, 0, 1, 1.5, 90],
   },

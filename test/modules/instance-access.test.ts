@@ -111,7 +111,7 @@ describe("InstanceRole", () => {
       bucketName: "bl-dev-logs",
       encryptionKey: key,
       expireDays: 365,
-      noncurrentExpireDays: 30,
+      noncurrentExpireDays: 365,
     });
     // WHEN
     group.grantSessionWrite(r);

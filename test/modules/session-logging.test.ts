@@ -128,7 +128,7 @@ describe("SessionLogBucket", () => {
       bucketName: "bl-dev-logs",
       encryptionKey: encryptionKeyFromArn(keyArn),
       expireDays: 365,
-      noncurrentExpireDays: 30,
+      noncurrentExpireDays: 365,
       ...props,
     });
     return synthJson(stack);
@@ -157,6 +157,8 @@ describe("SessionLogBucket", () => {
       "DenyOtherKmsKey",
       "DenyNonKmsEncryption",
       "DenyKmsWithoutSessionKeyId",
+      "DenyTranscriptDeletionAndRetentionChanges",
+      "DenyLockVersioningAndPolicyRemoval",
     ]);
     expect(statements[1].Condition).toEqual({
       Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
@@ -179,7 +181,7 @@ describe("SessionLogBucket", () => {
     expect(rule).toMatchObject({
       status: "Enabled",
       expiration: [{ days: 365 }],
-      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 365 }],
       transition: [{ days: 30, storage_class: "STANDARD_IA" }],
     });
     const [noTransition] = onlyResource(bucket(), S3BucketLifecycleConfiguration).rule as Body[];
@@ -188,7 +190,11 @@ describe("SessionLogBucket", () => {
 
   test("Object Lock and access logging only when asked for; lock days must be positive", () => {
     expect(resources(bucket(), S3BucketObjectLockConfigurationA)).toEqual([]);
-    const locked = bucket({ objectLock: { mode: "COMPLIANCE", days: 400 }, accessLogBucket: "central-access-logs" });
+    const locked = bucket({
+      objectLock: { mode: "COMPLIANCE", days: 400 },
+      noncurrentExpireDays: 400,
+      accessLogBucket: "central-access-logs",
+    });
     expect(onlyResource(locked, S3Bucket)).toMatchObject({ object_lock_enabled: true });
     expect(onlyResource(locked, S3BucketObjectLockConfigurationA).rule).toEqual({
       default_retention: { mode: "COMPLIANCE", days: 400 },
@@ -198,6 +204,57 @@ describe("SessionLogBucket", () => {
       target_prefix: "bl-dev-logs/",
     });
     expect(() => bucket({ objectLock: { mode: "GOVERNANCE", days: 0 } })).toThrow(/objectLock\.days 0 must be > 0/);
+  });
+
+  test("fails when noncurrent versions would expire before the retention (an overwritten transcript gone first)", () => {
+    expect(() => bucket({ noncurrentExpireDays: 90 })).toThrow(
+      /noncurrentExpireDays 90 is shorter than the retention \(expireDays 365\).*allowed: 365 or more/,
+    );
+    expect(() => bucket({ objectLock: { mode: "GOVERNANCE", days: 400 } })).toThrow(
+      /noncurrentExpireDays 365 is shorter than the retention \(expireDays 365, objectLock\.days 400\).*allowed: 400 or more/,
+    );
+  });
+
+  test("deletion and retention changes are denied to everyone, or to everyone but the break-glass role", () => {
+    const glass = "arn:aws:iam::111111111111:role/log-break-glass";
+    const byDefault = policyOf(onlyResource(bucket(), S3BucketPolicy)).Statement.slice(4);
+    expect(byDefault).toEqual([
+      {
+        Sid: "DenyTranscriptDeletionAndRetentionChanges",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: [
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:BypassGovernanceRetention",
+          "s3:PutObjectRetention",
+          "s3:PutObjectLegalHold",
+        ],
+        Resource: expect.stringMatching(/\/\*$/),
+      },
+      {
+        Sid: "DenyLockVersioningAndPolicyRemoval",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: [
+          "s3:PutBucketObjectLockConfiguration",
+          "s3:PutBucketVersioning",
+          "s3:DeleteBucketPolicy",
+          "s3:DeleteBucket",
+        ],
+        Resource: expect.stringMatching(/aws_s3_bucket\.Bucket_[0-9A-F]+\.arn\}$/),
+      },
+    ]);
+    const withGlass = policyOf(onlyResource(bucket({ breakGlassRoleArn: glass }), S3BucketPolicy)).Statement.slice(4);
+    for (const st of withGlass) expect(st.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": glass } });
+  });
+
+  test("the policy is applied after versioning and Object Lock are set (it denies changing them)", () => {
+    const tf = bucket({ objectLock: { mode: "GOVERNANCE", days: 365 } });
+    expect(onlyResource(tf, S3BucketPolicy).depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_versioning\.Bucket_Versioning_/),
+      expect.stringMatching(/^aws_s3_bucket_object_lock_configuration\.Bucket_ObjectLock_/),
+    ]);
   });
 });
 

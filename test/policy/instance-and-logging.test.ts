@@ -122,6 +122,8 @@ describe("instance, bucket and key policies of dev, evaluated with an IAM engine
       // dev creates its audit trail (logging.cloudTrail.create): CloudTrail encrypts that trail's logs only.
       "CloudTrailEncryptLogs",
       "CloudTrailDescribeKey",
+      // transcripts in S3: only the log readers (none in dev) and the uploading instance role decrypt
+      "TranscriptsOnlyForLogReaders",
     ]);
     const logs = statements[1];
     expect(logs.Principal).toEqual({ Service: `logs.${region}.amazonaws.com` });
