@@ -566,6 +566,7 @@ export class EnvironmentStack extends TerraformStack implements ISummarized {
         roleNames: g.principals.roleNames,
         requireMfa: g.requireMfa,
         sourceCidrs: g.sourceCidrs,
+        sourceVpcIds: this.networks.map((n) => n.network.vpcId),
         preferencesDocumentName: PREFERENCES_DOCUMENT,
         protectedTagKeys,
         expires: g.expires,

@@ -41,6 +41,8 @@ export function permissionSetPolicyProps(config: EnvironmentConfig, group: Acces
     ssh: group.capabilities.ssh,
     requireMfa: false,
     sourceCidrs: group.sourceCidrs,
+    // Only the adopted VPCs' ids are known outside the environment's state (a created VPC's id is not).
+    sourceVpcIds: config.vpcs.flatMap((v) => (v.mode === "adopt" ? [v.vpcId] : [])),
     sessionKeyAlias: config.sessionPreferences.waiveKmsEncryption === undefined ? sessionKeyAlias(config) : undefined,
     protectedDocuments: [PREFERENCES_DOCUMENT, ...portDocuments],
     protectedTagKeys: accessTagKeys(config),

@@ -17,6 +17,7 @@ export type ConditionOperator =
   | "StringLike"
   | "StringNotLike"
   | "StringEqualsIfExists"
+  | "StringNotEqualsIfExists"
   | "ArnLike"
   | "ArnEquals"
   | "ArnNotLike"

@@ -1,6 +1,13 @@
 import { IamRole, IamRolePolicy } from "./aws";
 import { Construct } from "./cdktf";
-import { renderPolicy, StatementCollector, type IGrantable, type PolicyRenderer, type Statement } from "./iam";
+import {
+  renderPolicy,
+  StatementCollector,
+  type Conditions,
+  type IGrantable,
+  type PolicyRenderer,
+  type Statement,
+} from "./iam";
 
 export interface ServiceRoleProps {
   readonly roleName: string;
@@ -9,6 +16,11 @@ export interface ServiceRoleProps {
   readonly description: string;
   /** The service principal that may assume the role, e.g. `ec2.amazonaws.com`. */
   readonly trustedService: string;
+  /**
+   * Conditions on the service's sts:AssumeRole, e.g. `aws:SourceAccount` and `aws:SourceArn` against the confused
+   * deputy problem. @default - none
+   */
+  readonly trustConditions?: Conditions;
   /** Name of the inline policy that collects grants. */
   readonly policyName: string;
   /** @default - no permissions boundary */
@@ -34,7 +46,12 @@ export class ServiceRole extends Construct implements IGrantable {
       path: props.path,
       description: props.description,
       assumeRolePolicy: renderPolicy([
-        { effect: "Allow", principals: { Service: [props.trustedService] }, actions: ["sts:AssumeRole"] },
+        {
+          effect: "Allow",
+          principals: { Service: [props.trustedService] },
+          actions: ["sts:AssumeRole"],
+          conditions: props.trustConditions,
+        },
       ]),
       permissionsBoundary: props.permissionsBoundaryArn,
     });

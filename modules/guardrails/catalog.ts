@@ -17,6 +17,7 @@ import { KmsKeyRotated } from "./rules/bl-kms-001-key-rotation";
 import { LogGroupEncrypted } from "./rules/bl-log-001-log-group-kms";
 import { LogRetentionMinimum } from "./rules/bl-log-002-log-retention";
 import { AuditTrailHardened } from "./rules/bl-log-003-audit-trail";
+import { AlertTopicSubscribed } from "./rules/bl-log-004-alert-topic-subscribed";
 import { NoIngressFromAnywhere } from "./rules/bl-net-001-open-ingress";
 import { NoAdminPortIngress } from "./rules/bl-net-002-admin-ports";
 import { SecurityGroupRuleDescribed } from "./rules/bl-net-003-rule-description";
@@ -47,6 +48,7 @@ export function allRules(): GuardrailRule[] {
     new LogGroupEncrypted(),
     new LogRetentionMinimum(),
     new AuditTrailHardened(),
+    new AlertTopicSubscribed(),
     new BucketPublicAccessBlocked(),
     new BucketTlsOnly(),
     new BucketKmsEncrypted(),

@@ -17,6 +17,7 @@ export const RULE_IDS = [
   "BL-LOG-001",
   "BL-LOG-002",
   "BL-LOG-003",
+  "BL-LOG-004",
   "BL-BKT-001",
   "BL-BKT-002",
   "BL-BKT-003",

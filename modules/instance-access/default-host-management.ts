@@ -1,6 +1,6 @@
 import { IamRolePolicyAttachment, SsmServiceSetting } from "../core/aws";
 import type { Construct } from "../core/cdktf";
-import { arn, type AccountScope } from "../core/iam";
+import { arn, type AccountScope, type Conditions } from "../core/iam";
 import { ServiceRole } from "../core/service-role";
 
 export const DHMC_MANAGED_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy";
@@ -10,6 +10,18 @@ export interface DefaultHostManagementProps extends AccountScope {
   readonly roleName: string;
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * Systems Manager may assume the role only for this account, from this region (the confused-deputy conditions AWS
+ * documents for Systems Manager service roles, "Cross-service confused deputy prevention": `aws:SourceAccount` and
+ * `aws:SourceArn` = `arn:aws:ssm:<region>:<account>:*`): another account's Systems Manager cannot be made to use it.
+ */
+export function defaultHostManagementTrustConditions(scope: AccountScope): Conditions {
+  return {
+    StringEquals: { "aws:SourceAccount": scope.account },
+    ArnLike: { "aws:SourceArn": arn(scope, "ssm", "*") },
+  };
 }
 
 /**
@@ -28,6 +40,7 @@ export class DefaultHostManagement extends ServiceRole {
       description:
         "Default Host Management Configuration: SSM agent identity for instances without an instance profile",
       trustedService: "ssm.amazonaws.com",
+      trustConditions: defaultHostManagementTrustConditions(props),
       policyName: "session-logging",
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });

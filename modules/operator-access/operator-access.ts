@@ -42,6 +42,8 @@ export interface AccessGroupProps extends AccountScope {
   readonly expires?: string;
   /** @default - no restriction */
   readonly sourceCidrs?: readonly string[];
+  /** See `OperatorPolicyProps.sourceVpcIds`. @default - none */
+  readonly sourceVpcIds?: readonly string[];
   /** The environment's preferences document (no operator may change it). */
   readonly preferencesDocumentName: string;
   /** How the group's policies are written. @default renderPolicy - JSON text, rendered at synth time */
@@ -131,6 +133,7 @@ export class AccessGroup extends Construct implements IGrantable {
       documents,
       ssh: props.ssh,
       sourceCidrs: props.sourceCidrs,
+      sourceVpcIds: props.sourceVpcIds,
       protectedDocuments: [props.preferencesDocumentName, ...this.documentNames],
       protectedTagKeys: props.protectedTagKeys,
       expires: props.expires,

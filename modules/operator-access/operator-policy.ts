@@ -76,6 +76,13 @@ export interface OperatorPolicyProps extends AccountScope {
   /** Deny StartSession/ResumeSession from other source addresses. @default - no restriction */
   readonly sourceCidrs?: readonly string[];
   /**
+   * The environment's VPCs, whose interface endpoints (its `ssm` endpoint) carry operators' calls: a call through an
+   * endpoint has no `aws:SourceIp` (only `aws:SourceVpc`/`aws:SourceVpce`), so without them the `sourceCidrs` deny
+   * would refuse every operator inside the network. Calls through an endpoint in one of these VPCs are not denied
+   * by it; calls through any other VPC's endpoint still are. @default - none: every call through an endpoint is denied
+   */
+  readonly sourceVpcIds?: readonly string[];
+  /**
    * The session key by alias (`alias/...`), when its ARN is not known where the policy is written (the identity
    * stack): kms:GenerateDataKey on the account's keys that carry this alias (`kms:ResourceAliases`).
    * @default - no statement by alias
@@ -307,7 +314,13 @@ export function operatorStatements(p: OperatorPolicyProps): Statement[] {
       effect: "Deny",
       actions: ["ssm:StartSession", "ssm:ResumeSession"],
       resources: ["*"],
-      conditions: { NotIpAddress: { "aws:SourceIp": [...p.sourceCidrs] } },
+      conditions: {
+        NotIpAddress: { "aws:SourceIp": [...p.sourceCidrs] },
+        // Absent on calls from the internet (IfExists: the deny holds there); ours through our own endpoint: no deny.
+        ...(p.sourceVpcIds && p.sourceVpcIds.length > 0
+          ? { StringNotEqualsIfExists: { "aws:SourceVpc": [...p.sourceVpcIds] } }
+          : {}),
+      },
     });
   }
   statements.push({

@@ -39,8 +39,19 @@ function concreteArn(lookup: ResourceLookup, account: string, region: string, ty
   }
 }
 
+/**
+ * Example id of a VPC the stack creates (`${aws_vpc.NAME.id}`): the same for the same resource name, so a test can
+ * send it as `aws:SourceVpc`.
+ */
+export function exampleVpcId(resourceName: string): string {
+  let h = 0;
+  for (const c of resourceName) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `vpc-0${h.toString(16).padStart(8, "0")}00000000`;
+}
+
 export function concretePolicy(resources: ResourceLookup, policy: string, account: string, region: string): object {
   const text = policy
+    .replace(/\$\{aws_vpc\.([A-Za-z0-9_-]+)\.id\}/g, (_m, name: string) => exampleVpcId(name))
     .replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}/g, (_m, type: string, name: string) =>
       concreteArn(resources, account, region, type, name),
     )

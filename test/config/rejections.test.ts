@@ -49,7 +49,7 @@ describe("GIVEN an access group's interfaces", () => {
     });
     expect(problemsOf(dir)).toEqual([
       expect.stringMatching(
-        /dev\.yaml: accessGroups\[0\]\.interfaces\[1\]: "sesion-manager-console" is not allowed; did you mean "session-manager-console"\?; allowed: "cli", "session-manager-console", "ec2-console" \(line 44, column 23\)$/,
+        /dev\.yaml: accessGroups\[0\]\.interfaces\[1\]: "sesion-manager-console" is not allowed; did you mean "session-manager-console"\?; allowed: "cli", "session-manager-console", "ec2-console" \(line 46, column 23\)$/,
       ),
     ]);
   });
@@ -62,7 +62,7 @@ describe("GIVEN an access group's interfaces", () => {
     });
     expect(problemsOf(dir)).toEqual([
       expect.stringMatching(
-        /dev\.yaml: accessGroups\[0\]\.interfaces\[0\]: "browser" is not allowed; allowed: "cli", "session-manager-console", "ec2-console" \(line 44, column 18\)$/,
+        /dev\.yaml: accessGroups\[0\]\.interfaces\[0\]: "browser" is not allowed; allowed: "cli", "session-manager-console", "ec2-console" \(line 46, column 18\)$/,
       ),
       expect.stringMatching(
         /prod\.yaml: accessGroups\[0\]\.interfaces\[1\]: "ec2-console" is listed twice; name each interface once \(line \d+, column \d+\)$/,

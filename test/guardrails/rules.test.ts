@@ -745,11 +745,12 @@ describe("BL-DUR-001 state, logs and keys are protected from destroy", () => {
   ])("non-compliant: %s", (_what, build, detail) => expectFinding(build, "BL-DUR-001", detail));
 });
 
-test("every rule in the catalogue has fixtures in this file (or, for BL-NET-008..010, in adopted-network-rules.test.ts; BL-LOG-003 in audit-trail-rule.test.ts; BL-SES-003 in untranscribed-channel.test.ts)", () => {
+test("every rule in the catalogue has fixtures in this file (or, for BL-NET-008..010, in adopted-network-rules.test.ts; BL-LOG-003 in audit-trail-rule.test.ts; BL-LOG-004 in alert-topic-rule.test.ts; BL-SES-003 in untranscribed-channel.test.ts)", () => {
   const source = [
     __filename,
     __filename.replace(/rules\.test\.ts$/, "adopted-network-rules.test.ts"),
     __filename.replace(/rules\.test\.ts$/, "audit-trail-rule.test.ts"),
+    __filename.replace(/rules\.test\.ts$/, "alert-topic-rule.test.ts"),
     __filename.replace(/rules\.test\.ts$/, "untranscribed-channel.test.ts"),
   ]
     .map((f) => fs.readFileSync(f, "utf8"))

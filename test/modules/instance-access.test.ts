@@ -18,6 +18,7 @@ import {
   SsmServiceSetting,
 } from "../../modules/core/aws";
 import { SessionKey, SessionLogBucket, SessionLogGroup } from "../../modules/session-logging";
+import { evaluate } from "../../ops/lib/iam-evaluate";
 import {
   addressOf,
   bodyOf,
@@ -147,7 +148,16 @@ describe("DefaultHostManagement", () => {
     const r = onlyResource(tf, IamRole);
     expect(r).toMatchObject({ name: "bl-dev-dhmc", path: "/service-role/" });
     expect(policyOf(r, "assume_role_policy").Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" },
+      {
+        Effect: "Allow",
+        Principal: { Service: "ssm.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        // confused deputy: only this account's Systems Manager, in this region
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": "arn:aws:ssm:eu-west-1:111111111111:*" },
+        },
+      },
     ]);
     expect(onlyResource(tf, IamRolePolicyAttachment).policy_arn).toBe(DHMC_MANAGED_POLICY_ARN);
     expect(onlyResource(tf, SsmServiceSetting)).toEqual({
@@ -161,6 +171,31 @@ describe("DefaultHostManagement", () => {
       ],
     });
   });
+});
+
+test("DefaultHostManagement trust, evaluated: this account's Systems Manager may assume the role, another account's may not", async () => {
+  const stack = testStack();
+  new DefaultHostManagement(stack, "Dhmc", { ...account, roleName: "bl-dev-dhmc" });
+  const trust = policyOf(onlyResource(synthJson(stack), IamRole), "assume_role_policy");
+  const assume = (sourceAccount: string, sourceArn: string) =>
+    evaluate(
+      {
+        principal: "ssm.amazonaws.com",
+        action: "sts:AssumeRole",
+        resource: "arn:aws:iam::111111111111:role/service-role/bl-dev-dhmc",
+        resourceAccount: "111111111111",
+        context: { "aws:SourceAccount": sourceAccount, "aws:SourceArn": sourceArn },
+      },
+      [],
+      trust,
+    );
+  expect(await assume("111111111111", "arn:aws:ssm:eu-west-1:111111111111:managed-instance/i-0abc")).toBe("Allowed");
+  expect(await assume("444444444444", "arn:aws:ssm:eu-west-1:444444444444:managed-instance/i-0abc")).not.toBe(
+    "Allowed",
+  );
+  expect(await assume("111111111111", "arn:aws:ssm:us-east-1:111111111111:managed-instance/i-0abc")).not.toBe(
+    "Allowed",
+  );
 });
 
 describe("HardenedLaunchTemplate", () => {

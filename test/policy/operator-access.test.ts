@@ -1,6 +1,6 @@
 import { loadEnvironments } from "../../loader/load";
 import { UNLOGGED_DOCUMENTS } from "../../modules/operator-access";
-import { evaluate, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
+import { evaluate, exampleVpcId, KEY_ID, type Request } from "../../ops/lib/iam-evaluate";
 import {
   accessGroupPolicy,
   concretePolicyOf,
@@ -320,5 +320,79 @@ describe("operator access policies, evaluated with an IAM engine", () => {
     // THEN
     expect(await evaluate(from("203.0.113.7"), [policy])).toBe("Allowed");
     expect(await evaluate(from("198.51.100.7"), [policy])).toBe("ExplicitlyDenied");
+  });
+
+  describe("GIVEN prod's SRE group restricted to 203.0.113.0/24 (issue 25: calls through the ssm interface endpoint)", () => {
+    let policy: object;
+    const vpc = configs.prod.vpcs[0];
+    beforeAll(() => {
+      const config = exampleConfig("prod", (i) => {
+        i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
+      });
+      policy = accessGroupPolicy(synthEnvironment(config), PROD, "sre-shell", "group");
+    });
+    const start = (context: Record<string, string>): Request => ({
+      principal: sreUser.principal,
+      action: "ssm:StartSession",
+      resource: instance(PROD),
+      context: {
+        "aws:userid": sreUser.userid,
+        "aws:MultiFactorAuthPresent": "true",
+        "ssm:resourceTag/bastionless:environment": "prod",
+        "ssm:resourceTag/bastionless:team": "sre",
+        ...context,
+      },
+    });
+    test("WHEN the call comes from the allowed CIDR over the internet THEN it is allowed", async () => {
+      expect(await evaluate(start({ "aws:SourceIp": "203.0.113.7" }), [policy])).toBe("Allowed");
+    });
+    test("WHEN it comes from another address THEN it is denied", async () => {
+      expect(await evaluate(start({ "aws:SourceIp": "198.51.100.7" }), [policy])).toBe("ExplicitlyDenied");
+    });
+    test("WHEN it arrives through the environment's own ssm endpoint (no aws:SourceIp, its VPC) THEN it is allowed", async () => {
+      expect(vpc.mode).toBe("adopt");
+      const vpcId = vpc.mode === "adopt" ? vpc.vpcId : "";
+      const through = {
+        "aws:SourceVpc": vpcId,
+        "aws:SourceVpce": "vpce-0a1b2c3d4e5f60009",
+        "aws:VpcSourceIp": "10.30.1.7",
+      };
+      expect(await evaluate(start(through), [policy])).toBe("Allowed");
+    });
+    test("WHEN it arrives through another VPC's endpoint THEN it is still denied", async () => {
+      const through = { "aws:SourceVpc": "vpc-0999999999999999a", "aws:SourceVpce": "vpce-0999999999999999a" };
+      expect(await evaluate(start(through), [policy])).toBe("ExplicitlyDenied");
+    });
+    test("THEN the Identity Center permission set exempts the same adopted VPC", async () => {
+      const config = exampleConfig("prod", (i) => {
+        i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
+      });
+      const sso = permissionSetPolicy(
+        synthJson(identityStack([{ ...loadEnvironments(ENV_DIR).find((e) => e.config.name === "prod")!, config }])),
+        "SessionManagerSRE",
+        PROD,
+      );
+      const statement = (sso as { Statement: { Sid?: string; Condition?: object }[] }).Statement.find(
+        (st) => st.Sid === "DenySessionsFromOtherAddresses",
+      );
+      expect(statement?.Condition).toEqual({
+        NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" },
+        StringNotEqualsIfExists: { "aws:SourceVpc": "vpc-0f1e2d3c4b5a69788" },
+      });
+    });
+  });
+
+  test("GIVEN dev (a VPC it creates) restricted by source CIDR THEN its own VPC, by Terraform reference, is exempt", async () => {
+    const config = exampleConfig("dev", (i) => {
+      i.accessGroups![0].sourceCidrs = ["203.0.113.0/24"];
+    });
+    const tf = synthEnvironment(config);
+    const vpcName = Object.keys((tf.resource as Record<string, object>).aws_vpc)[0];
+    const policy = accessGroupPolicy(tf, DEV, "platform-shell", "group");
+    const through = asAlice("ssm:StartSession", instance(DEV), {
+      "ssm:resourceTag/bastionless:team": "platform",
+      "aws:SourceVpc": exampleVpcId(vpcName),
+    });
+    expect(await evaluate(through, [policy])).toBe("Allowed");
   });
 });

@@ -22,7 +22,10 @@ const synth = (name: string, patch: (e: EnvironmentInput) => void) => addresses(
 
 /** dev with more than one entry in every list whose entries become resources. */
 function longLists(e: EnvironmentInput): void {
-  e.logging = { ...e.logging, alertEmails: ["oncall@example.com", "security@example.com", "audit@example.com"] };
+  e.logging = {
+    ...e.logging,
+    alertEmails: [...(e.logging?.alertEmails ?? []), "oncall@example.com", "security@example.com", "audit@example.com"],
+  };
   const tunnel = e.accessGroups!.find((g) => g.name === "db-tunnel")!;
   tunnel.principals = { ...tunnel.principals, roleNames: ["developer", "data-engineer", "analyst"] };
   tunnel.capabilities = {
@@ -61,7 +64,7 @@ describe("resource addresses are keyed by value", () => {
     // The lists really produced one resource per entry (the comparison is not vacuous).
     const count = (type: ProviderClass) =>
       Object.keys(before).filter((a) => a.startsWith(`${type.tfResourceType}.`)).length;
-    expect(count(SnsTopicSubscription)).toBe(3);
+    expect(count(SnsTopicSubscription)).toBe(4);
     expect(count(Subnet)).toBe(3);
     expect(count(RouteTableAssociation)).toBe(3);
     const tunnel = stack.accessGroups.find((g) => g.node.id === "db-tunnel")!;
