@@ -2,34 +2,11 @@
  * Issue 25 item 6 at the edge: owning SSM-SessionManagerRunShell where other teams work (an adopted VPC, or a
  * document the console already created) is refused unless the environment file says so by the named opt-in.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { stringify } from "yaml";
-import { ConfigError, loadEnvironments } from "../../loader/load";
 import { environmentSchema, SHARED_ACCOUNT_OPT_IN } from "../../loader/schema";
-import { ENV_DIR, exampleInput } from "../helpers/examples";
+import { envDir, loadProblems, variant } from "../helpers/env-dir";
+import { exampleInput } from "../helpers/examples";
 
-function problemsOf(files: Record<string, object>): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-shared-"));
-  try {
-    for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(dir, f));
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), stringify(content));
-    loadEnvironments(dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return [];
-}
-
-function variant(name: string, patch: (env: Record<string, any>) => void): Record<string, any> {
-  const env = structuredClone(exampleInput(name)) as Record<string, any>;
-  patch(env);
-  return env;
-}
+const problemsOf = (files: Record<string, object>): string[] => loadProblems(envDir(files));
 
 describe("GIVEN an environment that owns the account-wide session preferences", () => {
   test("WHEN it adopts a VPC without the opt-in THEN the file is refused, naming the field, the account and both ways out", () => {

@@ -2,30 +2,12 @@
  * Issue 25 item 7 at the edge: the transcript settings (break-glass role, log readers, noncurrent-version expiry)
  * are refused with file, field, line, the bad value and what is allowed.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { stringify } from "yaml";
-import { ConfigError, loadEnvironments } from "../../loader/load";
 import { environmentSchema } from "../../loader/schema";
-import { ENV_DIR, exampleInput } from "../helpers/examples";
+import { envDir, loadProblems, variant } from "../helpers/env-dir";
+import { exampleInput } from "../helpers/examples";
 
-function problemsOf(name: string, patch: (env: Record<string, any>) => void): string[] {
-  const env = structuredClone(exampleInput(name)) as Record<string, any>;
-  patch(env);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bl-transcripts-"));
-  try {
-    for (const f of fs.readdirSync(ENV_DIR)) fs.copyFileSync(path.join(ENV_DIR, f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, `${name}.yaml`), stringify(env));
-    loadEnvironments(dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return [];
-}
+const problemsOf = (name: string, patch: (env: Record<string, any>) => void): string[] =>
+  loadProblems(envDir({ [`${name}.yaml`]: variant(name, patch) }));
 
 describe("GIVEN the transcript settings of an environment file", () => {
   test("WHEN noncurrent versions would expire before current ones THEN the file is refused with the minimum", () => {

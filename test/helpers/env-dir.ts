@@ -33,15 +33,22 @@ export function envDir(files: Record<string, string | Buffer | object | null> = 
   return dir;
 }
 
-/** The problems loadEnvironments reports for `dir`; fails when it accepts the directory or throws anything else. */
-export function problemsOf(dir: string, options?: LoadOptions): string[] {
+/** The problems loadEnvironments reports for `dir` (none when it accepts it); anything else it throws is rethrown. */
+export function loadProblems(dir: string, options?: LoadOptions): string[] {
   try {
     loadEnvironments(dir, options);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
   }
-  throw new Error("expected the configuration to be rejected");
+  return [];
+}
+
+/** The problems loadEnvironments reports for `dir`; fails when it accepts the directory or throws anything else. */
+export function problemsOf(dir: string, options?: LoadOptions): string[] {
+  const problems = loadProblems(dir, options);
+  if (problems.length === 0) throw new Error("expected the configuration to be rejected");
+  return problems;
 }
 
 /** An example environment's input with changes. */
