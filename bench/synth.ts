@@ -54,9 +54,14 @@ function runOnce(c: Case): Sample {
     cwd: ROOT,
     env: { ...process.env, ...c.env, ...hook.env },
     encoding: "utf8",
+    // The summary is not measured: a large config's (over a megabyte at 1,000 environments) would overflow the
+    // pipe buffer spawnSync keeps, and it would kill the synth (ENOBUFS).
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
   });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${c.name} failed:\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${c.name} failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${r.stderr}`);
   type Usage = { pid: number; cpuMicros: number; maxRssKb: number; faults: number };
   // one line per thread that exits (worker threads run the hook too), each with its process's figures so far: the
   // last of a process is its total
