@@ -32,15 +32,27 @@ const network: IPrivateNetwork = {
   routeTableIds: ["rtb-1", "rtb-2"],
 };
 
+/** Endpoints in `stack` (not yet synthesized): the SSM endpoint alone unless `props` say otherwise. */
+function endpointsIn(
+  stack: TerraformStack,
+  props: Partial<ConstructorParameters<typeof SessionManagerEndpoints>[2]> = {},
+): SessionManagerEndpoints {
+  return new SessionManagerEndpoints(stack, "Endpoints", {
+    network,
+    region: "eu-west-1",
+    namePrefix: "x",
+    services: [EndpointService.SSM],
+    ...props,
+  });
+}
+
 function endpoints(props: Partial<ConstructorParameters<typeof SessionManagerEndpoints>[2]> = {}): {
   stack: TerraformStack;
   construct: SessionManagerEndpoints;
   tf: TfJson;
 } {
   const stack = testStack();
-  const construct = new SessionManagerEndpoints(stack, "Endpoints", {
-    network,
-    region: "eu-west-1",
+  const construct = endpointsIn(stack, {
     namePrefix: "bl-test",
     services: requiredServices({ legacyAgentSupport: true, cloudWatchLogging: true, kmsEncryption: true }),
     ...props,
@@ -217,12 +229,7 @@ describe("SessionManagerEndpoints", () => {
   test("Connections: another SG is allowed to use the endpoints with one call, both rules written and described", () => {
     // GIVEN endpoints and an application SG
     const stack = testStack();
-    const e = new SessionManagerEndpoints(stack, "Endpoints", {
-      network,
-      region: "eu-west-1",
-      namePrefix: "x",
-      services: [EndpointService.SSM],
-    });
+    const e = endpointsIn(stack);
     const app = new SecurityGroup(stack, "App", {
       vpcId: network.vpcId,
       name: "app",
@@ -254,12 +261,7 @@ describe("SessionManagerEndpoints", () => {
 
   test("Connections: asking twice writes one rule; a group imported by id gets no rules written", () => {
     const stack = testStack();
-    const e = new SessionManagerEndpoints(stack, "Endpoints", {
-      network,
-      region: "eu-west-1",
-      namePrefix: "x",
-      services: [EndpointService.SSM],
-    });
+    const e = endpointsIn(stack);
     const imported = SecurityGroup.fromSecurityGroupId(stack, "Existing", "sg-0aaaaaaaaaaaaaaaa");
     e.connections.allowFrom(imported, Port.HTTPS, "HTTPS from the existing fleet");
     e.connections.allowFrom(imported, Port.HTTPS, "HTTPS from the existing fleet");
@@ -287,10 +289,7 @@ describe("SessionManagerEndpoints composition (endpoints added after constructio
   test("GIVEN no services but endpointSecurityGroup WHEN an endpoint is added THEN it joins the endpoint group, which admits the instances, and counts in the cost", () => {
     // GIVEN
     const stack = testStack();
-    const e = new SessionManagerEndpoints(stack, "Endpoints", {
-      network,
-      region: "eu-west-1",
-      namePrefix: "x",
+    const e = endpointsIn(stack, {
       services: [],
       endpointSecurityGroup: true,
       endpointAzs: 2,
@@ -326,11 +325,7 @@ describe("SessionManagerEndpoints composition (endpoints added after constructio
 
   test("GIVEN s3Gateway none WHEN addS3Gateway THEN the gateway is on the route tables with the given policy; a second one fails", () => {
     const stack = testStack();
-    const e = new SessionManagerEndpoints(stack, "Endpoints", {
-      network,
-      region: "eu-west-1",
-      namePrefix: "x",
-      services: [EndpointService.SSM],
+    const e = endpointsIn(stack, {
       s3Gateway: { mode: "none" },
     });
     expect(e.s3Gateway).toBeUndefined();
