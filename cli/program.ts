@@ -139,6 +139,18 @@ export class Program {
    * grant (only the consoles' do): when it is denied, an instance id is used as given (AWS decides at StartSession),
    * and a Name or tag is an error that says so.
    */
+  /** The running instances that `target` names (an id, a Name or a tag), listed for `grants`. */
+  private matching(
+    scope: AwsScope,
+    clients: AwsClients,
+    env: OperatorEnvironment,
+    grants: readonly Grant[],
+    target: TargetSpec,
+  ): Promise<Instance[]> {
+    const doing = `listing the instances of ${env.name} matching ${target.text}`;
+    return this.instances(scope, clients, env, grants, doing, targetFilters(target), target);
+  }
+
   private async instances(
     scope: AwsScope,
     clients: AwsClients,
@@ -268,15 +280,7 @@ export class Program {
     const scope = scopeOf(opts, env);
     const reason = await this.reason(opts.reason, shell);
     const clients = awsClients(scope);
-    const found = await this.instances(
-      scope,
-      clients,
-      env,
-      shell,
-      `listing the instances of ${env.name} matching ${target.text}`,
-      targetFilters(target),
-      target,
-    );
+    const found = await this.matching(scope, clients, env, shell, target);
     const instance = await this.chooseOnline(env, target.text, found);
     return this.start(
       opts,
@@ -316,15 +320,7 @@ export class Program {
     const clients = awsClients(scope);
     const candidates = new Map<string, Instance>();
     if (via) {
-      const found = await this.instances(
-        scope,
-        clients,
-        env,
-        grants,
-        `listing the instances of ${env.name} matching ${via.text}`,
-        targetFilters(via),
-        via,
-      );
+      const found = await this.matching(scope, clients, env, grants, via);
       for (const i of found) candidates.set(i.id, i);
     } else {
       for (const g of grants) {
