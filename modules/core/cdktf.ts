@@ -41,7 +41,7 @@ export type {
 } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-import { App as CoreApp, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import { App as CoreApp, DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -51,33 +51,75 @@ export function resolveTokens<T>(scope: IConstruct, obj: T): T {
   return Tokenization.resolve(obj, { scope, preparing: false, resolver: RESOLVER }) as T;
 }
 
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** cdktn's pattern for a number token written into a string (`TokenString.forNumbers`). */
+const NUMBER_TOKEN_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 
-/**
- * `value` without the object properties that are undefined, which token resolution drops anyway, so it walks and
- * resolves only what is set (about half of what the provider classes render is unset attributes). Only plain data
- * is rebuilt: tokens, constructs and every other class instance are kept as they are, and a key that could be a
- * token (anything but a plain name) is kept with its value, so the resolved result is exactly the same.
- */
-export function withoutUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutUndefined);
-  if (value === null || typeof value !== "object" || PRUNED.has(value)) return value;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const record = value as Record<string, unknown>;
-  if (typeof record.resolve === "function") return value; // a token written as an object literal
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    if (v === undefined && PLAIN_KEY.test(key)) continue;
-    out[key] = withoutUndefined(v);
-  }
-  PRUNED.add(out);
-  return out;
+/** A string that token resolution returns as it is: no token marker in it, nothing it would read as a number token. */
+function isPlainString(s: string): boolean {
+  return (
+    !s.includes("TfToken[") &&
+    !NUMBER_TOKEN_IN_STRING.test(s) &&
+    s !== Token.STRING_MAP_TOKEN_VALUE &&
+    s !== Token.ANY_MAP_TOKEN_VALUE
+  );
 }
 
-/** Objects withoutUndefined made (a second call returns them as they are). */
-const PRUNED = new WeakSet<object>();
+/** A number that is not a (list or map) number token. */
+function isPlainNumber(n: number): boolean {
+  return n !== Token.NUMBER_MAP_TOKEN_VALUE && !Token.isUnresolved(n) && !Token.isUnresolved([n]);
+}
+
+/**
+ * What `resolveTokens(scope, value)` returns, for the configuration an element renders: plain data (strings and
+ * numbers that hold no token, booleans, arrays and plain objects of those) is copied here, without the undefined
+ * properties and list items resolution drops; every other value (a string or number holding a token, a token object,
+ * an array with a token item, an object with a token key, a class instance) is handed to `resolveTokens` as it is,
+ * where token resolution would reach it. About half of what the provider classes render is unset attributes and
+ * most of the rest holds no token, so this walks a configuration several times faster than resolving all of it.
+ */
+export function resolveData(scope: IConstruct, value: unknown): unknown {
+  const walk = (v: unknown): unknown => {
+    switch (typeof v) {
+      case "undefined":
+      case "boolean":
+        return v;
+      case "string":
+        return isPlainString(v) ? v : resolveTokens(scope, v);
+      case "number":
+        return isPlainNumber(v) ? v : resolveTokens(scope, v);
+      case "object":
+        break;
+      default:
+        return resolveTokens(scope, v); // (functions are refused there)
+    }
+    if (v === null || v instanceof Date) return v;
+    if (Array.isArray(v)) {
+      // an array with a list token in it is resolved as a whole
+      const plain = v.every(
+        (x) => (typeof x !== "string" || isPlainString(x)) && (typeof x !== "number" || isPlainNumber(x)),
+      );
+      if (!plain) return resolveTokens(scope, v);
+      const out: unknown[] = [];
+      for (const x of v) {
+        const r = walk(x);
+        if (r !== undefined) out.push(r);
+      }
+      return out;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if ((proto !== Object.prototype && proto !== null) || Token.isUnresolved(v)) return resolveTokens(scope, v);
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (!keys.every(isPlainString)) return resolveTokens(scope, v);
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      const r = walk(record[key]);
+      if (r !== undefined) out[key] = r;
+    }
+    return out;
+  };
+  return walk(value);
+}
 
 /**
  * Throws when `scope` lives in an App of another copy of the CDK core, e.g. an app that imports `cdktn` while this

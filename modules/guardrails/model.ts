@@ -5,8 +5,7 @@
  * an escape hatch or an override is checked the same way as ours.
  */
 import {
-  resolveTokens,
-  withoutUndefined,
+  resolveData,
   TerraformDataSource,
   TerraformResource,
   type IConstruct,
@@ -85,7 +84,7 @@ class LazyBlock implements TfBlock {
 
   public get config(): Attributes {
     if (!this.resolved) {
-      const rendered = resolveTokens(this.stack, withoutUndefined(this.element.toTerraform())) as Record<
+      const rendered = resolveData(this.stack, this.element.toTerraform()) as Record<
         string,
         Record<string, Record<string, Record<string, Json>>> | undefined
       >;

@@ -1,57 +1,119 @@
 /**
- * The guardrail model resolves elements without their unset attributes (withoutUndefined) and
- * model indexes the references of companion resources once per stack (attachedTo): both only save work, so what the
- * rules see and what the stack writes must be exactly what full resolution gives.
+ * The guardrail model resolves each element's configuration with resolveData (which walks plain data itself and
+ * hands cdktn's token resolution only the values that hold a token) and indexes the references of companion resources
+ * once per stack (attachedTo): both only save work, so what the rules see and what the stack writes must be exactly
+ * what full resolution gives.
  */
+import * as path from "path";
+import { loadCiConfig } from "../../loader/ci";
+import { loadIdentity } from "../../loader/identity";
+import { loadEnvironments } from "../../loader/load";
 import {
   App,
+  Fn,
   Lazy,
+  ref,
+  resolveData,
   resolveTokens,
   TerraformDataSource,
   TerraformResource,
   TerraformStack,
-  withoutUndefined,
+  Token,
+  type Construct,
 } from "../../modules/core/cdktf";
 import { S3Bucket, S3BucketVersioningA } from "../../modules/core/aws";
 import { StackModel } from "../../modules/guardrails/model";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { CiStack } from "../../stacks/ci-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
-import { exampleConfig, synthJson, testStack } from "../helpers/synth";
+import { IdentityCenterStack } from "../../stacks/identity-center-stack";
+import { synthJson, testStack } from "../helpers/synth";
 
-describe("withoutUndefined before token resolution", () => {
-  test.each(["dev", "staging", "prod"])(
-    "GIVEN every resource and data source of the %s example stack THEN resolving without unset attributes gives the same configuration",
-    (name) => {
-      const stack = new EnvironmentStack(new App(), name, { config: exampleConfig(name) });
-      const elements = stack.node
-        .findAll()
-        .filter((c) => c instanceof TerraformResource || c instanceof TerraformDataSource);
-      expect(elements.length).toBeGreaterThan(20);
-      for (const e of elements) {
-        const full = resolveTokens(stack, e.toTerraform());
-        expect(resolveTokens(stack, withoutUndefined(e.toTerraform()))).toEqual(full);
+const CONFIG = path.join(__dirname, "..", "..", "config");
+
+/** Every stack of the example app, as main.ts builds them (environments, identity, bootstrap, ci). */
+function exampleApp(): TerraformStack[] {
+  const environments = loadEnvironments(path.join(CONFIG, "environments"));
+  const configs = environments.map((e) => e.config);
+  const ci = loadCiConfig(
+    path.join(CONFIG, "ci.yaml"),
+    configs.map((c) => c.name),
+  )!;
+  const identity = loadIdentity(path.join(CONFIG, "identity.yaml"), environments)!;
+  const app = new App();
+  return [
+    ...configs.map((config) => new EnvironmentStack(app, config.name, { config })),
+    new IdentityCenterStack(app, "identity", { identity: identity.config, environments: configs, ci }),
+    new BootstrapStack(app, "bootstrap", { environments: configs, identity: identity.config }),
+    new CiStack(app, "ci", { environments: configs, ci }),
+  ];
+}
+
+describe("resolveData: token resolution that walks plain data itself", () => {
+  test("GIVEN every resource and data source of every stack of the example app THEN resolveData gives exactly what full token resolution gives", () => {
+    let elements = 0;
+    for (const stack of exampleApp()) {
+      for (const c of stack.node.findAll()) {
+        if (!(c instanceof TerraformResource || c instanceof TerraformDataSource)) continue;
+        elements++;
+        expect(resolveData(stack, c.toTerraform())).toStrictEqual(resolveTokens(stack, c.toTerraform()));
       }
-    },
-  );
-
-  test("GIVEN tokens, class instances, token-shaped keys and undefined list items THEN they are kept as they are", () => {
-    const token = Lazy.stringValue({ produce: () => "x" });
-    const literalToken = { resolve: () => "y", extra: undefined };
-    class Thing {
-      public readonly a = undefined;
     }
-    const thing = new Thing();
+    expect(elements).toBeGreaterThan(200);
+  });
+
+  test("GIVEN every kind of token, token-like text and non-plain value THEN each is resolved as full resolution resolves it", () => {
+    const stack = testStack();
+    const bucket = new S3Bucket(stack, "B", { bucket: "b" });
+    class Thing {
+      public readonly a = 1;
+      public readonly b = undefined;
+    }
+    const when = new Date(0);
     const input = {
-      a: undefined,
-      b: [undefined, 1, { c: undefined, d: token }],
-      e: literalToken,
-      f: thing,
-      "${x}": undefined,
+      unset: undefined,
+      plain: { s: "text with ${var.x} and 1e5 e+ -e-", n: 42, t: true, f: false, z: null, d: when },
+      items: [undefined, 1, "a", { c: undefined, d: "x" }],
+      withToken: `arn:${bucket.arn}/*`,
+      embeddedNumber: `port ${Token.asString(Token.asNumber(Lazy.numberValue({ produce: () => 443 })))}`,
+      rawNumberToken: Token.asNumber(Lazy.numberValue({ produce: () => 7 })),
+      numberInText: `n=${Token.asNumber(Lazy.numberValue({ produce: () => 8 }))}`,
+      listToken: Token.asList(Lazy.listValue({ produce: () => ["l1", "l2"] })),
+      listReference: Token.asList(ref("var.names")),
+      tokenInArray: ["a", bucket.bucket, { e: bucket.arn }],
+      numberList: Token.asNumberList(Lazy.anyValue({ produce: () => [1, 2] })),
+      map: Token.asStringMap(Lazy.anyValue({ produce: () => ({ k: "v" }) })),
+      tokenObject: Lazy.anyValue({ produce: () => ({ nested: bucket.id, gone: undefined }) }),
+      literalToken: { resolve: () => "y" },
+      [`key-${bucket.bucket}`]: "value under a token key",
+      call: Fn.join(",", ["a", bucket.bucket]),
+      instance: new Thing(),
     };
-    const out = withoutUndefined(input) as Record<string, unknown>;
-    expect(out).toEqual({ b: [undefined, 1, { d: token }], e: literalToken, f: thing, "${x}": undefined });
-    expect(Object.keys(out)).toEqual(["b", "e", "f", "${x}"]);
-    expect(out.e).toBe(literalToken);
-    expect(out.f).toBe(thing);
+    const expected = resolveTokens(stack, input);
+    expect(resolveData(stack, input)).toStrictEqual(expected);
+    // and the cases that must stay as written
+    const out = resolveData(stack, input) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(Object.keys(expected as object));
+    expect(out).not.toHaveProperty("unset");
+    expect(out.plain).toEqual({ s: "text with ${var.x} and 1e5 e+ -e-", n: 42, t: true, f: false, z: null, d: when });
+    expect((out.plain as { d: Date }).d).toBe(when);
+    expect(out.items).toEqual([1, "a", { d: "x" }]);
+    expect(out.withToken).toBe("arn:${aws_s3_bucket.B.arn}/*");
+    expect(out.tokenInArray).toEqual(["a", "${aws_s3_bucket.B.bucket}", { e: "${aws_s3_bucket.B.arn}" }]);
+  });
+
+  test("GIVEN a function, a construct or a map token in a string THEN resolveData refuses them as full resolution does", () => {
+    const stack = testStack();
+    const scope: Construct = new S3Bucket(stack, "B", { bucket: "b" });
+    for (const bad of [
+      { f: () => 1 },
+      { c: scope },
+      { s: Token.STRING_MAP_TOKEN_VALUE },
+      { n: Token.NUMBER_MAP_TOKEN_VALUE },
+    ]) {
+      expect(() => resolveTokens(stack, bad)).toThrow();
+      expect(() => resolveData(stack, bad)).toThrow();
+    }
   });
 });
 
