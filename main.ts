@@ -7,7 +7,6 @@
  * synthesized on several threads (synth/synth-threads.ts).
  */
 import * as path from "path";
-import { z } from "zod";
 import { ciFileFor, loadCiConfig, type CiConfig } from "./loader/ci";
 import { checkExpiries, clockFrom } from "./loader/expiry";
 import { identityFileFor, loadIdentity, type LoadedIdentity } from "./loader/identity";
@@ -25,11 +24,6 @@ interface Config {
   readonly identity?: LoadedIdentity;
   readonly ci?: CiConfig;
 }
-
-// The synth validates each configuration file once: zod's compiled object parsers (code generated at run time,
-// which the synth's code cache cannot keep) cost more to build than they save, for 4 files as for 1,000. Only the
-// speed differs: zod's checks and messages are the same with and without them.
-z.config({ jitless: true });
 
 const fromEnv = process.env.BASTIONLESS_CONFIG_DIR;
 const configDir = fromEnv ?? path.join(__dirname, "config", "environments");

@@ -9,7 +9,7 @@ import { readConfigFile } from "./files";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { formatIssue } from "./issues";
+import { formatIssue, PARSE_OPTIONS } from "./issues";
 import { ConfigError } from "./load";
 import { at, decode, parseYaml } from "./yaml-source";
 
@@ -149,7 +149,7 @@ export function loadCiConfig(file: string, environments?: readonly string[]): Ci
   const parsed = parseYaml(decoded.text);
   if (!parsed.source) throw new ConfigError(parsed.problems.map((p) => `${file}: ${p}`));
   const source = parsed.source;
-  const result = ciSchema.safeParse(source.value);
+  const result = ciSchema.safeParse(source.value, PARSE_OPTIONS);
   if (!result.success)
     throw new ConfigError(result.error.issues.map((i) => `${file}: ${formatIssue(i, source.value, source)}`));
   if (environments) {

@@ -8,7 +8,7 @@ import { readConfigFile } from "./files";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { formatIssue } from "./issues";
+import { formatIssue, PARSE_OPTIONS } from "./issues";
 import { ConfigError, type LoadedEnvironment } from "./load";
 import { at, decode, parseYaml } from "./yaml-source";
 import { accountId, matching, name, region, stateSchema, strict } from "./schema";
@@ -111,7 +111,7 @@ export function loadIdentity(file: string, environments: readonly LoadedEnvironm
       for (const p of parsed.problems) problems.push(`${shown}: ${p}`);
     } else {
       const raw = parsed.source.value;
-      const result = identitySchema.safeParse(raw);
+      const result = identitySchema.safeParse(raw, PARSE_OPTIONS);
       if (result.success) {
         loaded = { file: shown, config: result.data };
         // An environment's own break-glass role reaches instances by their access tags and may not set them: it

@@ -7,6 +7,13 @@ import type { z } from "zod";
 import { didYouMean } from "./suggest";
 import { at, type YamlSource } from "./yaml-source";
 
+/**
+ * How every loader parses a file with its schema: without zod's generated fast path for objects. A loader parses each
+ * file once, and the code zod would generate per object schema at run time (which no code cache keeps) costs more to
+ * build than it saves, for a few files as for a thousand. Only the speed differs: the checks and messages are zod's.
+ */
+export const PARSE_OPTIONS = { jitless: true } as const;
+
 /** `["vpcs", 0, "cidr"]` → `vpcs[0].cidr`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
   return segments.reduce<string>(

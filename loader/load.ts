@@ -12,7 +12,7 @@ import * as path from "path";
 import { crossEnvironmentProblems, type ParsedEnvironment } from "./cross-environment";
 import { listEnvironmentFiles, readConfigFile } from "./files";
 import { grantLengthProblems } from "./grant-length";
-import { describeValue, formatIssue } from "./issues";
+import { describeValue, formatIssue, PARSE_OPTIONS } from "./issues";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 import { sharedVpcProblems } from "./shared-vpcs";
 import { decode, parseYaml, type YamlSource } from "./yaml-source";
@@ -77,7 +77,7 @@ export function parseEnvironment(
   }
   // Top-level `x-…` keys are for shared blocks that anchors and merge keys reuse (`x-tags: &tags`, `<<: *tags`).
   const settings = Object.fromEntries(Object.entries(raw).filter(([k]) => !EXTENSION_KEY.test(k)));
-  const result = environmentSchema.safeParse(settings);
+  const result = environmentSchema.safeParse(settings, PARSE_OPTIONS);
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${file}: ${formatIssue(issue, settings, source)}`);
     return { source };
