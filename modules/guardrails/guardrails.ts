@@ -60,7 +60,10 @@ class PathSuppressions implements IAspect {
   }
 }
 
-/** Runs after every rule: a suppression that suppressed nothing is a warning (it may hide a future finding). */
+/**
+ * Runs after every rule: a suppression that suppressed nothing is a warning (it may hide a future finding); then the
+ * synth's model of the stack is done with.
+ */
 class UnusedSuppressions implements IAspect {
   constructor(private readonly stack: TerraformStack) {}
 
@@ -72,10 +75,10 @@ class UnusedSuppressions implements IAspect {
           `guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`,
         );
     }
+    guardrailsOf(this.stack).endSynth();
   }
 }
 
-/** Where cdktn keeps a construct's custom synthesis (e.g. an asset's), run after the aspects and before the write. */
 /** Adds every guardrail rule to `stack`. Findings become errors or warnings when the stack is synthesized. */
 export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
   assertSameCore(stack, "enableGuardrails");

@@ -72,8 +72,17 @@ class StackGuardrails {
     public readonly options: Required<GuardrailOptions>,
   ) {}
 
+  /** The stack as the rules of the current synth see it, built by the first rule that asks. */
   public get model(): StackModel {
     return (this.modelCache ??= new StackModel(this.stack));
+  }
+
+  /**
+   * Ends the current synth's model, once its rules have run: a later synth of the stack (which may have gained
+   * constructs) builds its own, and the resolved configurations it holds are not kept alive with the stack.
+   */
+  public endSynth(): void {
+    this.modelCache = undefined;
   }
 
   public report(rule: RuleInfo, finding: Finding): void {

@@ -18,15 +18,18 @@ import {
   TerraformDataSource,
   TerraformResource,
   TerraformStack,
+  Testing,
   Token,
   type Construct,
 } from "../../modules/core/cdktf";
+import { enableGuardrails } from "../../modules/guardrails";
 import { S3Bucket, S3BucketVersioningA } from "../../modules/core/aws";
 import { StackModel } from "../../modules/guardrails/model";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CiStack } from "../../stacks/ci-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { IdentityCenterStack } from "../../stacks/identity-center-stack";
+import { annotations, raw } from "../helpers/guardrails";
 import { synthJson, testStack } from "../helpers/synth";
 
 const CONFIG = path.join(__dirname, "..", "..", "config");
@@ -142,5 +145,28 @@ describe("StackModel.attachedTo", () => {
     // and the model's configuration is what the stack writes
     const tf = synthJson(stack);
     expect(bucket(a).config.bucket).toBe(tf.resource?.aws_s3_bucket?.[a.friendlyUniqueId]?.bucket);
+  });
+});
+
+describe("the guardrail model's lifetime", () => {
+  test("GIVEN a stack synthesized, then given an open ingress rule and synthesized again THEN the second synth reports it (each synth builds its own model)", () => {
+    const stack = testStack();
+    enableGuardrails(stack);
+    Testing.synth(stack);
+    expect(annotations(stack).filter((r) => r.level === "error")).toEqual([]);
+    raw(stack, "aws_vpc_security_group_ingress_rule", "in", {
+      security_group_id: "sg-1",
+      cidr_ipv4: "0.0.0.0/0",
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+      description: "public HTTPS",
+    });
+    Testing.synth(stack);
+    expect(
+      annotations(stack)
+        .filter((r) => r.level === "error")
+        .map((r) => r.rule),
+    ).toEqual(["BL-NET-001"]);
   });
 });
