@@ -1,6 +1,6 @@
 /**
- * Turns the guardrails on for a stack: every rule as an aspect, suppressions given by path (from an
- * environment file), and a last aspect that warns about suppressions that matched nothing.
+ * Turns the guardrails on for a stack: one aspect that, when the synth visits the stack, registers the suppressions
+ * given by path (from an environment file), runs every rule, and warns about suppressions that matched nothing.
  */
 import {
   Annotations,
@@ -79,14 +79,35 @@ class UnusedSuppressions implements IAspect {
   }
 }
 
+/**
+ * The guardrails of one stack as ONE aspect (as a cdk-nag pack is one): its steps run in order when the synth
+ * visits the stack. Each rule is an aspect too and can be added on its own; one aspect for the set spares cdktn's
+ * aspect walk its bookkeeping per rule and construct.
+ */
+class GuardrailSet implements IAspect {
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly steps: readonly IAspect[],
+  ) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.stack) return;
+    for (const step of this.steps) step.visit(node);
+  }
+}
+
 /** Adds every guardrail rule to `stack`. Findings become errors or warnings when the stack is synthesized. */
 export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
   assertSameCore(stack, "enableGuardrails");
   guardrailsOf(stack, props);
-  const aspects = Aspects.of(stack);
-  if (props.suppressions && props.suppressions.length > 0) aspects.add(new PathSuppressions(stack, props.suppressions));
-  for (const rule of props.rules ?? allRules()) aspects.add(rule);
-  aspects.add(new UnusedSuppressions(stack));
+  const suppressions = props.suppressions ?? [];
+  Aspects.of(stack).add(
+    new GuardrailSet(stack, [
+      ...(suppressions.length > 0 ? [new PathSuppressions(stack, suppressions)] : []),
+      ...(props.rules ?? allRules()),
+      new UnusedSuppressions(stack),
+    ]),
+  );
 }
 
 /** The findings suppressed in `stack` at its last synth, for the synth summary. */

@@ -3,7 +3,9 @@
  * consumer whose app imports `cdktn` next to the `cdktf` alias this library uses would synthesize without guardrails.
  */
 import { Aspects, TerraformStack, Testing, type IConstruct } from "../../modules/core/cdktf";
+import { AwsProvider } from "../../modules/core/aws";
 import { enableGuardrails } from "../../modules/guardrails";
+import { annotations, raw } from "../helpers/guardrails";
 
 type Core = typeof import("../../modules/core/cdktf");
 
@@ -41,16 +43,29 @@ describe("guardrails and the copy of the CDK core", () => {
     );
   });
 
-  test("GIVEN an App of the same copy WHEN guardrails are enabled THEN synth visits the rules", () => {
-    // GIVEN
+  test("GIVEN an App of the same copy WHEN guardrails are enabled THEN synth runs the rules, and the aspects added after them", () => {
+    // GIVEN a stack with an ingress rule open to the internet
     const stack = new TerraformStack(Testing.app(), "consumer");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    raw(stack, "aws_vpc_security_group_ingress_rule", "in", {
+      security_group_id: "sg-1",
+      cidr_ipv4: "0.0.0.0/0",
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+      description: "public HTTPS",
+    });
     const visited: IConstruct[] = [];
     // WHEN
     enableGuardrails(stack);
     Aspects.of(stack).add({ visit: (node) => void visited.push(node) });
     Testing.synth(stack);
-    // THEN
-    expect(Aspects.of(stack).all.length).toBeGreaterThan(2);
+    // THEN the rule found it, and the later aspect still visited the stack
+    expect(
+      annotations(stack)
+        .filter((r) => r.level === "error")
+        .map((r) => r.rule),
+    ).toEqual(["BL-NET-001"]);
     expect(visited).toContain(stack);
   });
 });
