@@ -2,10 +2,10 @@
  * One copy of the CDK core: an App runs only the aspects registered through its own copy of cdktf/cdktn, so a
  * consumer whose app imports `cdktn` next to the `cdktf` alias this library uses would synthesize without guardrails.
  */
-import { Aspects, TerraformStack, Testing, type IConstruct } from "../../modules/core/cdktf";
-import { AwsProvider } from "../../modules/core/aws";
+import { Aspects, Testing, type IConstruct } from "../../modules/core/cdktf";
 import { enableGuardrails } from "../../modules/guardrails";
-import { annotations, raw } from "../helpers/guardrails";
+import { errorRules, openIngress } from "../helpers/guardrails";
+import { testStack } from "../helpers/synth";
 
 type Core = typeof import("../../modules/core/cdktf");
 
@@ -45,27 +45,15 @@ describe("guardrails and the copy of the CDK core", () => {
 
   test("GIVEN an App of the same copy WHEN guardrails are enabled THEN synth runs the rules, and the aspects added after them", () => {
     // GIVEN a stack with an ingress rule open to the internet
-    const stack = new TerraformStack(Testing.app(), "consumer");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    raw(stack, "aws_vpc_security_group_ingress_rule", "in", {
-      security_group_id: "sg-1",
-      cidr_ipv4: "0.0.0.0/0",
-      ip_protocol: "tcp",
-      from_port: 443,
-      to_port: 443,
-      description: "public HTTPS",
-    });
+    const stack = testStack();
+    openIngress(stack);
     const visited: IConstruct[] = [];
     // WHEN
     enableGuardrails(stack);
     Aspects.of(stack).add({ visit: (node) => void visited.push(node) });
     Testing.synth(stack);
     // THEN the rule found it, and the later aspect still visited the stack
-    expect(
-      annotations(stack)
-        .filter((r) => r.level === "error")
-        .map((r) => r.rule),
-    ).toEqual(["BL-NET-001"]);
+    expect(errorRules(stack)).toEqual(["BL-NET-001"]);
     expect(visited).toContain(stack);
   });
 });

@@ -1,17 +1,7 @@
 import { Construct } from "../../modules/core/cdktf";
 import { suppress } from "../../modules/guardrails";
 import { SessionPreferences } from "../../modules/session-preferences";
-import { check, raw } from "../helpers/guardrails";
-
-const openIngress = (scope: Construct) =>
-  raw(scope as never, "aws_vpc_security_group_ingress_rule", "in", {
-    security_group_id: "sg-1",
-    cidr_ipv4: "0.0.0.0/0",
-    ip_protocol: "tcp",
-    from_port: 443,
-    to_port: 443,
-    description: "public HTTPS",
-  });
+import { check, openIngress, raw } from "../helpers/guardrails";
 
 describe("guardrail suppressions", () => {
   test("a suppression on the resource (or any ancestor) silences that rule only, and is listed with its reason", () => {

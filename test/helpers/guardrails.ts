@@ -1,5 +1,11 @@
 /** Guardrail test helpers: raw Terraform fixtures and the findings a stack produces at synth. */
-import { TerraformDataSource, TerraformResource, Testing, type TerraformStack } from "../../modules/core/cdktf";
+import {
+  TerraformDataSource,
+  TerraformResource,
+  Testing,
+  type Construct,
+  type TerraformStack,
+} from "../../modules/core/cdktf";
 import { enableGuardrails, suppressedFindings, type GuardrailsProps } from "../../modules/guardrails";
 import { testStack } from "./synth";
 
@@ -35,6 +41,24 @@ export function rawData(
   for (const [k, v] of Object.entries(config)) d.addOverride(k, v);
   return d;
 }
+
+/** An ingress rule open to the internet on 443: a BL-NET-001 finding. */
+export function openIngress(scope: Construct): TerraformResource {
+  return raw(scope as TerraformStack, "aws_vpc_security_group_ingress_rule", "in", {
+    security_group_id: "sg-1",
+    cidr_ipv4: "0.0.0.0/0",
+    ip_protocol: "tcp",
+    from_port: 443,
+    to_port: 443,
+    description: "public HTTPS",
+  });
+}
+
+/** The rules of the error annotations below `stack`, in order. */
+export const errorRules = (stack: TerraformStack): string[] =>
+  annotations(stack)
+    .filter((r) => r.level === "error")
+    .map((r) => r.rule);
 
 /** Every error and warning annotation below `stack` (guardrail findings and suppression warnings). */
 export function annotations(stack: TerraformStack): Reported[] {
