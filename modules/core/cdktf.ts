@@ -75,7 +75,7 @@ function isPlainNumber(n: number): boolean {
  * properties and list items resolution drops; every other value (a string or number holding a token, a token object,
  * an array with a token item, an object with a token key, a class instance) is handed to `resolveTokens` as it is,
  * where token resolution would reach it. About half of what the provider classes render is unset attributes and
- * most of the rest holds no token, so this walks a configuration several times faster than resolving all of it.
+ * most of the rest holds no token, so most of a configuration is walked without cdktn's bookkeeping per value.
  */
 export function resolveData(scope: IConstruct, value: unknown): unknown {
   const walk = (v: unknown): unknown => {
