@@ -41,58 +41,45 @@ function findByPath(stack: TerraformStack, relative: string): IConstruct | undef
 }
 
 /** Registers path suppressions when the stack is synthesized (so constructs added after enableGuardrails count). */
-class PathSuppressions implements IAspect {
+function registerPathSuppressions(stack: TerraformStack, suppressions: readonly PathSuppression[]): void {
+  for (const s of suppressions) {
+    const target = findByPath(stack, s.path);
+    if (target) suppress(target, s.rule, s.reason);
+    else
+      Annotations.of(stack).addWarning(
+        `guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`,
+      );
+  }
+}
+
+/** After every rule: a suppression that suppressed nothing is a warning (it may hide a future finding). */
+function warnUnusedSuppressions(stack: TerraformStack): void {
+  for (const s of suppressionsIn(stack)) {
+    if (s.used === 0)
+      Annotations.of(s.scope).addWarning(
+        `guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`,
+      );
+  }
+}
+
+/**
+ * The guardrails of one stack as ONE aspect (as a cdk-nag pack is one): when the synth visits the stack, it registers
+ * the path suppressions, checks every rule in order against one model of the stack, warns about unused suppressions
+ * and drops the model. One aspect for the set spares cdktn's aspect walk its bookkeeping per rule and construct.
+ */
+class GuardrailSet implements IAspect {
   constructor(
     private readonly stack: TerraformStack,
+    private readonly rules: readonly GuardrailRule[],
     private readonly suppressions: readonly PathSuppression[],
   ) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
-    for (const s of this.suppressions) {
-      const target = findByPath(this.stack, s.path);
-      if (target) suppress(target, s.rule, s.reason);
-      else
-        Annotations.of(this.stack).addWarning(
-          `guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`,
-        );
-    }
-  }
-}
-
-/**
- * Runs after every rule: a suppression that suppressed nothing is a warning (it may hide a future finding); then the
- * synth's model of the stack is done with.
- */
-class UnusedSuppressions implements IAspect {
-  constructor(private readonly stack: TerraformStack) {}
-
-  public visit(node: IConstruct): void {
-    if (node !== this.stack) return;
-    for (const s of suppressionsIn(this.stack)) {
-      if (s.used === 0)
-        Annotations.of(s.scope).addWarning(
-          `guardrail suppression ${s.rule} is unused: no ${s.rule} finding at or below this construct (reason given: ${s.reason})`,
-        );
-    }
+    registerPathSuppressions(this.stack, this.suppressions);
+    for (const rule of this.rules) rule.check(this.stack);
+    warnUnusedSuppressions(this.stack);
     guardrailsOf(this.stack).endSynth();
-  }
-}
-
-/**
- * The guardrails of one stack as ONE aspect (as a cdk-nag pack is one): its steps run in order when the synth
- * visits the stack. Each rule is an aspect too and can be added on its own; one aspect for the set spares cdktn's
- * aspect walk its bookkeeping per rule and construct.
- */
-class GuardrailSet implements IAspect {
-  constructor(
-    private readonly stack: TerraformStack,
-    private readonly steps: readonly IAspect[],
-  ) {}
-
-  public visit(node: IConstruct): void {
-    if (node !== this.stack) return;
-    for (const step of this.steps) step.visit(node);
   }
 }
 
@@ -100,14 +87,7 @@ class GuardrailSet implements IAspect {
 export function enableGuardrails(stack: TerraformStack, props: GuardrailsProps = {}): void {
   assertSameCore(stack, "enableGuardrails");
   guardrailsOf(stack, props);
-  const suppressions = props.suppressions ?? [];
-  Aspects.of(stack).add(
-    new GuardrailSet(stack, [
-      ...(suppressions.length > 0 ? [new PathSuppressions(stack, suppressions)] : []),
-      ...(props.rules ?? allRules()),
-      new UnusedSuppressions(stack),
-    ]),
-  );
+  Aspects.of(stack).add(new GuardrailSet(stack, props.rules ?? allRules(), props.suppressions ?? []));
 }
 
 /** The findings suppressed in `stack` at its last synth, for the synth summary. */

@@ -161,9 +161,16 @@ export abstract class GuardrailRule implements IAspect, RuleInfo {
   /** The findings of this rule in one stack. */
   public abstract evaluate(model: StackModel, options: Required<GuardrailOptions>): Finding[];
 
+  /** Evaluates this rule against the stack's current model and reports its findings (or their suppressions). */
+  public check(stack: TerraformStack): void {
+    const g = guardrailsOf(stack);
+    for (const finding of this.evaluate(g.model, g.options)) g.report(this, finding);
+  }
+
+  /** As an aspect of its own (enableGuardrails adds the whole set as one): checks the stack with a model of its own. */
   public visit(node: IConstruct): void {
     if (!(node instanceof TerraformStack)) return;
-    const g = guardrailsOf(node);
-    for (const finding of this.evaluate(g.model, g.options)) g.report(this, finding);
+    this.check(node);
+    guardrailsOf(node).endSynth();
   }
 }

@@ -10,6 +10,7 @@ import { loadIdentity } from "../../loader/identity";
 import { loadEnvironments } from "../../loader/load";
 import {
   App,
+  Aspects,
   Fn,
   Lazy,
   ref,
@@ -22,7 +23,7 @@ import {
   Token,
   type Construct,
 } from "../../modules/core/cdktf";
-import { enableGuardrails } from "../../modules/guardrails";
+import { allRules, enableGuardrails } from "../../modules/guardrails";
 import { S3Bucket, S3BucketVersioningA } from "../../modules/core/aws";
 import { StackModel } from "../../modules/guardrails/model";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
@@ -152,6 +153,16 @@ describe("the guardrail model's lifetime", () => {
   test("GIVEN a stack synthesized, then given an open ingress rule and synthesized again THEN the second synth reports it (each synth builds its own model)", () => {
     const stack = testStack();
     enableGuardrails(stack);
+    Testing.synth(stack);
+    expect(errorRules(stack)).toEqual([]);
+    openIngress(stack);
+    Testing.synth(stack);
+    expect(errorRules(stack)).toEqual(["BL-NET-001"]);
+  });
+
+  test("GIVEN one rule added as an aspect of its own THEN it too checks each synth against the stack as it is then", () => {
+    const stack = testStack();
+    Aspects.of(stack).add(allRules().find((r) => r.id === "BL-NET-001")!);
     Testing.synth(stack);
     expect(errorRules(stack)).toEqual([]);
     openIngress(stack);
