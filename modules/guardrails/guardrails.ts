@@ -40,15 +40,25 @@ function findByPath(stack: TerraformStack, relative: string): IConstruct | undef
   return node;
 }
 
-/** Registers path suppressions when the stack is synthesized (so constructs added after enableGuardrails count). */
-function registerPathSuppressions(stack: TerraformStack, suppressions: readonly PathSuppression[]): void {
+/**
+ * Registers path suppressions when the stack is synthesized (so constructs added after enableGuardrails count), each
+ * on its construct once: `registered` remembers where an earlier synth of the stack put it.
+ */
+function registerPathSuppressions(
+  stack: TerraformStack,
+  suppressions: readonly PathSuppression[],
+  registered: Map<PathSuppression, IConstruct>,
+): void {
   for (const s of suppressions) {
     const target = findByPath(stack, s.path);
-    if (target) suppress(target, s.rule, s.reason);
-    else
+    if (!target)
       Annotations.of(stack).addWarning(
         `guardrail suppression ${s.rule} at ${JSON.stringify(s.path)} matches no construct of this stack (unused)`,
       );
+    else if (registered.get(s) !== target) {
+      suppress(target, s.rule, s.reason);
+      registered.set(s, target);
+    }
   }
 }
 
@@ -65,9 +75,11 @@ function warnUnusedSuppressions(stack: TerraformStack): void {
 /**
  * The guardrails of one stack as ONE aspect (as a cdk-nag pack is one): when the synth visits the stack, it registers
  * the path suppressions, checks every rule in order against one model of the stack, warns about unused suppressions
- * and drops the model. One aspect for the set spares cdktn's aspect walk its bookkeeping per rule and construct.
+ * and drops the model; what it reports (suppressed findings, unused suppressions) is that synth's alone. One aspect for the set spares cdktn's aspect walk its bookkeeping per rule and construct.
  */
 class GuardrailSet implements IAspect {
+  private readonly registered = new Map<PathSuppression, IConstruct>();
+
   constructor(
     private readonly stack: TerraformStack,
     private readonly rules: readonly GuardrailRule[],
@@ -76,10 +88,12 @@ class GuardrailSet implements IAspect {
 
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
-    registerPathSuppressions(this.stack, this.suppressions);
+    const g = guardrailsOf(this.stack);
+    g.startSynth();
+    registerPathSuppressions(this.stack, this.suppressions, this.registered);
     for (const rule of this.rules) rule.check(this.stack);
     warnUnusedSuppressions(this.stack);
-    guardrailsOf(this.stack).endSynth();
+    g.endSynth();
   }
 }
 

@@ -77,6 +77,12 @@ class StackGuardrails {
     return (this.modelCache ??= new StackModel(this.stack));
   }
 
+  /** Starts a synth of the stack: its suppressed findings and the uses of its suppressions are counted anew. */
+  public startSynth(): void {
+    this.suppressed.splice(0);
+    for (const s of suppressionsIn(this.stack)) s.used = 0;
+  }
+
   /**
    * Ends the current synth's model, once its rules have run: a later synth of the stack (which may have gained
    * constructs) builds its own, and the resolved configurations it holds are not kept alive with the stack.

@@ -1,7 +1,8 @@
-import { Construct } from "../../modules/core/cdktf";
-import { suppress } from "../../modules/guardrails";
+import { Construct, Testing } from "../../modules/core/cdktf";
+import { enableGuardrails, suppress, suppressedFindings } from "../../modules/guardrails";
 import { SessionPreferences } from "../../modules/session-preferences";
-import { check, openIngress, raw } from "../helpers/guardrails";
+import { annotations, check, openIngress, raw } from "../helpers/guardrails";
+import { testStack } from "../helpers/synth";
 
 describe("guardrail suppressions", () => {
   test("a suppression on the resource (or any ancestor) silences that rule only, and is listed with its reason", () => {
@@ -65,6 +66,19 @@ describe("guardrail suppressions", () => {
         /guardrail suppression BL-NET-001 at "Nowhere\/At\/All" matches no construct of this stack/,
       ),
     ]);
+  });
+
+  test("GIVEN a stack synthesized twice THEN the second synth lists each suppressed finding once and warns of no used suppression as unused", () => {
+    const stack = testStack();
+    openIngress(new Construct(stack, "Listener"));
+    suppress(openIngress(new Construct(stack, "Other")), "BL-NET-001", "Second listener, approved in SEC-10");
+    enableGuardrails(stack, {
+      suppressions: [{ rule: "BL-NET-001", path: "Listener", reason: "Public listener, approved in SEC-9" }],
+    });
+    Testing.synth(stack);
+    Testing.synth(stack);
+    expect(suppressedFindings(stack).map((f) => f.path)).toEqual(["Listener/in", "Other/in"]);
+    expect(annotations(stack)).toEqual([]);
   });
 
   test("the preferences waivers are the named opt-ins: each becomes a suppression with the written reason", () => {
