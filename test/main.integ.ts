@@ -30,6 +30,17 @@ describe("main (npm run synth)", () => {
     ).toHaveLength(6);
   });
 
+  test("each summary line counts the resource blocks its stack's JSON holds", () => {
+    for (const stack of ["dev", "staging", "prod", "identity", "bootstrap", "ci"]) {
+      const tf = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+        resource?: Record<string, Record<string, unknown>>;
+      };
+      const blocks = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      expect(blocks).toBeGreaterThan(0);
+      expect(first.stdout).toMatch(new RegExp(`^${stack}: ${blocks} resources[,\\s]`, "m"));
+    }
+  });
+
   test("a second synth is byte-identical", () => {
     const before = treeDigest(outdir);
     const second = runMain({ CDKTF_OUTDIR: outdir });
