@@ -134,11 +134,6 @@ export class Program {
     return askReason(`Reason for this session (expected by ${expecting.join(", ")})`);
   }
 
-  /**
-   * The running instances matching `filters`. Listing needs ec2:DescribeInstances, which the CLI interface does not
-   * grant (only the consoles' do): when it is denied, an instance id is used as given (AWS decides at StartSession),
-   * and a Name or tag is an error that says so.
-   */
   /** The running instances that `target` names (an id, a Name or a tag), listed for `grants`. */
   private matching(
     scope: AwsScope,
@@ -151,6 +146,11 @@ export class Program {
     return this.instances(scope, clients, env, grants, doing, targetFilters(target), target);
   }
 
+  /**
+   * The running instances matching `filters`. Listing needs ec2:DescribeInstances, which the CLI interface does not
+   * grant (only the consoles' do): when it is denied, an instance id is used as given (AWS decides at StartSession),
+   * and a Name or tag is an error that says so.
+   */
   private async instances(
     scope: AwsScope,
     clients: AwsClients,

@@ -75,7 +75,8 @@ function warnUnusedSuppressions(stack: TerraformStack): void {
 /**
  * The guardrails of one stack as ONE aspect (as a cdk-nag pack is one): when the synth visits the stack, it registers
  * the path suppressions, checks every rule in order against one model of the stack, warns about unused suppressions
- * and drops the model; what it reports (suppressed findings, unused suppressions) is that synth's alone. One aspect for the set spares cdktn's aspect walk its bookkeeping per rule and construct.
+ * and drops the model; what it reports (suppressed findings, unused suppressions) is that synth's alone. One aspect
+ * for the set spares cdktn's aspect walk its bookkeeping per rule and construct.
  */
 class GuardrailSet implements IAspect {
   private readonly registered = new Map<PathSuppression, IConstruct>();
